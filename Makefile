@@ -1,0 +1,28 @@
+# The two commands of the README, plus bench. Everything real lives in CMake.
+BUILD_DIR ?= build/release
+SCENARIO ?= scenarios/strubell2019/lisa-campaign.toml
+JOBS ?= $(shell nproc)
+
+.PHONY: run test bench deps configure build clean
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake --preset release >/dev/null
+
+build: configure
+	@cmake --build --preset release -j $(JOBS)
+
+run: build
+	@mkdir -p results
+	$(BUILD_DIR)/mlcycle run $(SCENARIO) -o results/$(basename $(notdir $(SCENARIO))).h5
+
+test: build
+	@ctest --preset release -j $(JOBS)
+
+bench: build
+	@cmake --build --preset release --target bench
+
+clean:
+	rm -rf build results

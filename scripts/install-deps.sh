@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages mlcycle builds and tests with. Idempotent: packages already
+# present are skipped, and apt-get is not called at all when nothing is missing.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config make
+  libsimgrid-dev libboost-dev libboost-program-options-dev
+  libhdf5-dev hdf5-tools catch2 libtomlplusplus-dev
+  python3-h5py python3-pandas python3-numpy
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,104 @@
+#include "app/cli.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "core/input_error.hpp"
+
+namespace mlcycle {
+
+namespace po = boost::program_options;
+
+namespace {
+
+InputError usage_error(const std::string& message) {
+  return InputError(SourceLocation{"command line", 0, 0}, "", message + " (see mlcycle --help)");
+}
+
+po::options_description run_options() {
+  po::options_description options("run / check options");
+  options.add_options()
+      ("output,o", po::value<std::string>(), "trace file to write (default results/<scenario>.h5)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a scenario value: KEY.PATH=VALUE (repeatable)")
+      ("seed", po::value<std::uint64_t>(), "same as --set simulation.seed=N")
+      ("quiet,q", po::bool_switch(), "print nothing on success")
+      ("sg-cfg", po::value<std::vector<std::string>>()->composing(),
+       "SimGrid setting KEY:VALUE (repeatable)")
+      ("sg-log", po::value<std::vector<std::string>>()->composing(),
+       "SimGrid log control, e.g. root.thres:info (repeatable)");
+  return options;
+}
+
+std::string help_text() {
+  std::ostringstream text;
+  text << "mlcycle: discrete-event simulation of ML experiment lifecycles, energy and carbon\n\n"
+          "usage:\n"
+          "  mlcycle run SCENARIO.toml [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--quiet]\n"
+          "  mlcycle check SCENARIO.toml [--set KEY=VALUE]...   validate, run nothing\n"
+          "  mlcycle --help | --version\n\n"
+       << run_options()
+       << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
+  return text.str();
+}
+
+}  // namespace
+
+CliOptions parse_cli(int argc, const char* const argv[]) {
+  CliOptions cli;
+  cli.help_text = help_text();
+  po::options_description global("global");
+  global.add_options()("help,h", "show this help")("version", "show the version")(
+      "command", po::value<std::string>(), "")("args", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description positional;
+  positional.add("command", 1).add("args", -1);
+
+  po::variables_map vm;
+  try {
+    po::parsed_options parsed = po::command_line_parser(argc, argv)
+                                    .options(global)
+                                    .positional(positional)
+                                    .allow_unregistered()
+                                    .run();
+    po::store(parsed, vm);
+    if (vm.count("help")) return cli;
+    if (vm.count("version")) {
+      cli.command = Command::version;
+      return cli;
+    }
+    if (!vm.count("command")) throw usage_error("missing command (run or check)");
+    const std::string command = vm["command"].as<std::string>();
+    if (command == "run") cli.command = Command::run;
+    else if (command == "check") cli.command = Command::check;
+    else if (command == "help") return cli;
+    else throw usage_error("unknown command '" + command + "'");
+
+    std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
+    rest.erase(rest.begin());  // the command itself
+    po::options_description options = run_options();
+    options.add_options()("scenario", po::value<std::vector<std::string>>(), "");
+    po::positional_options_description scenario_position;
+    scenario_position.add("scenario", -1);
+    po::variables_map args;
+    po::store(po::command_line_parser(rest).options(options).positional(scenario_position).run(),
+              args);
+    if (!args.count("scenario")) throw usage_error("missing SCENARIO file");
+    const auto& scenarios = args["scenario"].as<std::vector<std::string>>();
+    if (scenarios.size() != 1) throw usage_error("expected one SCENARIO file, got several");
+    cli.scenario_path = scenarios.front();
+    if (args.count("output")) cli.output_path = args["output"].as<std::string>();
+    if (args.count("set")) cli.overrides = args["set"].as<std::vector<std::string>>();
+    if (args.count("seed"))
+      cli.overrides.push_back("simulation.seed=" + std::to_string(args["seed"].as<std::uint64_t>()));
+    cli.quiet = args["quiet"].as<bool>();
+    if (args.count("sg-cfg")) cli.engine.sg_cfg = args["sg-cfg"].as<std::vector<std::string>>();
+    if (args.count("sg-log")) cli.engine.sg_log = args["sg-log"].as<std::vector<std::string>>();
+    if (cli.command == Command::check && args.count("output"))
+      throw usage_error("check writes nothing: --output does not apply");
+  } catch (const po::error& e) {
+    throw usage_error(e.what());
+  }
+  return cli;
+}
+
+}  // namespace mlcycle

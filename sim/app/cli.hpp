@@ -1,0 +1,25 @@
+#pragma once
+// The command line, parsed by Boost.Program_options into plain options before SimGrid exists.
+#include <string>
+#include <vector>
+
+#include "engine/simulation.hpp"
+
+namespace mlcycle {
+
+enum class Command { help, version, run, check };
+
+struct CliOptions {
+  Command command = Command::help;
+  std::string scenario_path;
+  std::string output_path;              // empty: results/<scenario name>.h5
+  std::vector<std::string> overrides;   // --set, then --seed, in order
+  bool quiet = false;
+  EngineOptions engine;
+  std::string help_text;
+};
+
+// Throws InputError (exit 2) on a usage error.
+CliOptions parse_cli(int argc, const char* const argv[]);
+
+}  // namespace mlcycle

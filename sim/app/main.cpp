@@ -1,0 +1,63 @@
+// mlcycle: parse the command line -> load the scenario -> run on SimGrid -> write the trace
+// -> print the summary. Bad input anywhere is one line on stderr and exit status 2.
+#include <filesystem>
+#include <iostream>
+
+#include "app/cli.hpp"
+#include "app/summary_table.hpp"
+#include "core/input_error.hpp"
+#include "output/trace_file.hpp"
+#include "scenario/scenario_loader.hpp"
+
+namespace {
+
+std::string default_output(const std::string& scenario_path) {
+  std::filesystem::create_directories("results");
+  return "results/" + std::filesystem::path(scenario_path).stem().string() + ".h5";
+}
+
+int run(const mlcycle::CliOptions& cli) {
+  using namespace mlcycle;
+  Scenario scenario = load_scenario(cli.scenario_path, cli.overrides);
+  if (cli.command == Command::check) {
+    PlatformCheck check = check_platform(scenario, cli.engine);
+    std::cout << cli.scenario_path << ": ok (" << scenario.campaigns.size() << " campaign(s), "
+              << check.hosts << " host(s)";
+    for (std::size_t i = 0; i < check.cluster_names.size(); ++i)
+      std::cout << (i ? ", " : "; ") << check.cluster_names[i] << ": " << check.cluster_gpus[i]
+                << " GPUs";
+    std::cout << ")\n";
+    return 0;
+  }
+  const std::string output = cli.output_path.empty() ? default_output(cli.scenario_path)
+                                                     : cli.output_path;
+  TraceFile trace(output);
+  RunOutcome outcome = run_simulation(scenario, trace, cli.engine);
+  trace.commit(scenario, outcome);
+  if (!cli.quiet) print_summary(std::cout, scenario, outcome, output);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  try {
+    const mlcycle::CliOptions cli = mlcycle::parse_cli(argc, argv);
+    switch (cli.command) {
+      case mlcycle::Command::help:
+        std::cout << cli.help_text;
+        return 0;
+      case mlcycle::Command::version:
+        std::cout << "mlcycle " << MLCYCLE_VERSION << "\n";
+        return 0;
+      default:
+        return run(cli);
+    }
+  } catch (const mlcycle::InputError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "mlcycle: error: " << e.what() << "\n";
+    return 1;
+  }
+}

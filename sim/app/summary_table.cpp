@@ -1,0 +1,75 @@
+#include "app/summary_table.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/duration.hpp"
+#include "core/units.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+// Rounding leaves idle energy of a fully busy node at +-1e-13 J: print it as 0, not -0.0.
+double shown(double value) { return std::abs(value) < 1e-6 ? 0.0 : value; }
+
+std::string row(const char* name, const SeriesTotals& raw, bool with_jobs) {
+  SeriesTotals t = raw;
+  for (double* v : {&t.gpu_hours, &t.it_energy_j, &t.energy_j, &t.co2_g, &t.cost}) *v = shown(*v);
+  char line[256];
+  const double kwh = t.energy_j / units::kJoulePerKwh;
+  if (with_jobs)
+    std::snprintf(line, sizeof line, "  %-16s %8llu %13.1f %13.1f %13.1f %12.1f %12.1f %11.2f\n",
+                  name, static_cast<unsigned long long>(t.jobs), t.gpu_hours,
+                  t.it_energy_j / units::kJoulePerKwh, kwh, t.co2_g / 1000.0,
+                  t.co2_g / units::kGramPerPound, t.cost);
+  else
+    std::snprintf(line, sizeof line, "  %-16s %8s %13s %13.1f %13.1f %12.1f %12.1f %11.2f\n", name,
+                  "-", "-", t.it_energy_j / units::kJoulePerKwh, kwh, t.co2_g / 1000.0,
+                  t.co2_g / units::kGramPerPound, t.cost);
+  return line;
+}
+
+}  // namespace
+
+void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome& outcome,
+                   const std::string& trace_path) {
+  const RunSummary& s = outcome.summary;
+  char line[256];
+  out << "mlcycle " << MLCYCLE_VERSION << " on SimGrid " << outcome.simgrid_version << ": "
+      << scenario.source_path << " (seed " << scenario.simulation.seed << ", "
+      << (scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic") << " engine)\n";
+  out << "  simulated span   " << format_duration(s.makespan_s) << "  ("
+      << format_iso8601(scenario.simulation.start) << " .. "
+      << format_iso8601(scenario.simulation.start, s.makespan_s) << ")\n";
+  std::snprintf(line, sizeof line,
+                "  jobs             %llu completed, %llu unfinished at the horizon, %llu never "
+                "started\n",
+                static_cast<unsigned long long>(s.total.jobs - s.jobs_unfinished),
+                static_cast<unsigned long long>(s.jobs_unfinished),
+                static_cast<unsigned long long>(s.jobs_pending));
+  out << line;
+  std::snprintf(line, sizeof line, "  %-16s %8s %13s %13s %13s %12s %12s %11s\n", "phase", "jobs",
+                "GPU-hours", "IT kWh", "facility kWh", "CO2e kg", "CO2e lbs",
+                scenario.accounting.currency.c_str());
+  out << line;
+  for (int i = 0; i < kPhaseCount; ++i)
+    out << row(std::string(kSeriesNames[i]).c_str(), s.series[i], true);
+  out << row("idle", s.series[kIdleSeries], false);
+  out << row("total", s.total, true);
+  std::snprintf(line, sizeof line, "  peak power       %.2f kW (facility)\n",
+                s.peak_power_w / 1000.0);
+  out << line;
+  std::snprintf(line, sizeof line, "  GPU utilization  %.1f %% of %llu GPUs over the span\n",
+                100.0 * s.mean_utilization, static_cast<unsigned long long>(s.total_gpus));
+  out << line;
+  if (outcome.plugin_max_rel_diff >= 0) {
+    std::snprintf(line, sizeof line,
+                  "  energy check     SimGrid host energy plugin vs meter: max rel. diff %.2e\n",
+                  outcome.plugin_max_rel_diff);
+    out << line;
+  }
+  out << "  trace            " << trace_path << "\n";
+}
+
+}  // namespace mlcycle

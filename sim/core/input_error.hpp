@@ -1,0 +1,31 @@
+#pragma once
+// Bad user input (scenario, platform, command line, data files) is a typed exception carrying
+// its location; main() turns it into one line and exit status 2.
+#include <stdexcept>
+#include <string>
+
+namespace mlcycle {
+
+struct SourceLocation {
+  std::string file;  // path as the user gave it, or "--set" / "command line"
+  int line = 0;      // 1-based; 0 when unknown
+  int column = 0;    // 1-based; 0 when unknown
+};
+
+class InputError : public std::runtime_error {
+ public:
+  InputError(SourceLocation where, std::string key, std::string what_is_wrong);
+
+  const SourceLocation& where() const { return where_; }
+  const std::string& key() const { return key_; }
+
+ private:
+  SourceLocation where_;
+  std::string key_;
+};
+
+// "file:line:col: key: message", omitting the parts that are unknown.
+std::string format_input_error(const SourceLocation& where, const std::string& key,
+                               const std::string& message);
+
+}  // namespace mlcycle

@@ -1,0 +1,187 @@
+#include "engine/platform_loader.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <simgrid/Exception.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+
+#include "engine/wattage_property.hpp"
+
+namespace mlcycle {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+// The first bad wattage_per_state seen while SimGrid created the hosts (the callback cannot
+// throw through SimGrid's parser, so it records the problem and repairs the value).
+struct PendingPropertyError {
+  std::string host;
+  std::string key;
+  std::string message;
+};
+std::optional<PendingPropertyError>& pending_error() {
+  static std::optional<PendingPropertyError> error;
+  return error;
+}
+
+std::string harmless_wattage(unsigned long pstates) {
+  std::string value;
+  for (unsigned long i = 0; i < pstates; ++i) value += (i ? ",0:0:0" : "0:0:0");
+  return value;
+}
+
+void check_host_power_properties(sg4::Host& host) {
+  const char* raw = host.get_property("wattage_per_state");
+  if (!raw) return;
+  std::string error;
+  auto states = parse_wattage_per_state(raw, error);
+  if (states && states->size() != host.get_pstate_count())
+    error = "has " + std::to_string(states->size()) + " entries but the host has " +
+            std::to_string(host.get_pstate_count()) + " pstate(s) (one speed per pstate)";
+  if (error.empty()) return;
+  if (!pending_error()) pending_error() = PendingPropertyError{host.get_name(), "wattage_per_state", error};
+  host.set_property("wattage_per_state", harmless_wattage(host.get_pstate_count()));
+}
+
+const char* inherited_property(const sg4::Host& host, const std::string& key) {
+  if (const char* value = host.get_property(key)) return value;
+  for (const sg4::NetZone* zone = host.get_englobing_zone(); zone; zone = zone->get_parent())
+    if (const char* value = zone->get_property(key)) return value;
+  return nullptr;
+}
+
+InputError host_error(const std::string& file, const std::string& host, const std::string& key,
+                      const std::string& message) {
+  return InputError(SourceLocation{file, 0, 0}, "host " + host + ": " + key, message);
+}
+
+double number_property(const std::string& file, const sg4::Host& host, const std::string& key,
+                       double fallback, double min_value) {
+  const char* raw = inherited_property(host, key);
+  if (!raw) return fallback;
+  char* end = nullptr;
+  const double value = std::strtod(raw, &end);
+  if (end == raw || *end != '\0' || !std::isfinite(value))
+    throw host_error(file, host.get_name(), key, std::string("'") + raw + "' is not a number");
+  if (value < min_value)
+    throw host_error(file, host.get_name(), key,
+                     "must be at least " + std::to_string(min_value) + ", got " + raw);
+  return value;
+}
+
+HostPowerModel describe_host(const std::string& file, const sg4::Host& host,
+                             const Scenario& scenario, const GridRegistry& grid) {
+  HostPowerModel model;
+  model.name = host.get_name();
+  model.cores = static_cast<std::uint32_t>(host.get_core_count());
+  if (const char* raw = host.get_property("wattage_per_state")) {
+    std::string error;
+    auto states = parse_wattage_per_state(raw, error);
+    const PstateWattage& w = states->at(host.get_pstate());
+    model.idle_w = w.idle_w;
+    model.epsilon_w = w.epsilon_w;
+    model.all_cores_w = w.all_cores_w;
+  }
+  model.overhead_w = number_property(file, host, "node_overhead_w", 0.0, 0.0);
+  model.pue = scenario.accounting.pue ? *scenario.accounting.pue
+                                      : number_property(file, host, "pue", 1.0, 1.0);
+  if (const char* region = inherited_property(host, "grid_region")) {
+    auto index = grid.find(region);
+    if (!index)
+      throw host_error(file, model.name, "grid_region",
+                       std::string("'") + region + "' is not a [grid.<region>] of the scenario");
+    model.region = static_cast<std::uint32_t>(*index);
+  } else if (grid.size() == 1) {
+    model.region = 0;
+  } else {
+    throw host_error(file, model.name, "grid_region",
+                     "missing, and the scenario defines several grid regions: name one");
+  }
+  return model;
+}
+
+std::string list_names(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+void resolve_campaign_clusters(LoadedPlatform& platform, const Scenario& scenario) {
+  for (const CampaignSpec& campaign : scenario.campaigns) {
+    std::uint32_t cluster = 0;
+    if (campaign.cluster.empty()) {
+      if (platform.cluster_names.size() != 1)
+        throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
+                         "the platform has several clusters (" + list_names(platform.cluster_names) +
+                             "): name one");
+    } else {
+      auto it = std::find(platform.cluster_names.begin(), platform.cluster_names.end(),
+                          campaign.cluster);
+      if (it == platform.cluster_names.end())
+        throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
+                         "unknown cluster '" + campaign.cluster + "' (the platform has: " +
+                             list_names(platform.cluster_names) + ")");
+      cluster = static_cast<std::uint32_t>(it - platform.cluster_names.begin());
+    }
+    const ClusterGpus& gpus = platform.clusters[cluster];
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < gpus.hosts.size(); ++i) {
+      total += gpus.cores[i];
+      const sg4::Host* host = platform.sg_hosts[gpus.hosts[i]];
+      if (!host->get_property("wattage_per_state"))
+        throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
+                         "host " + host->get_name() +
+                             " of the cluster has no wattage_per_state: its energy is unknown");
+    }
+    if (campaign.gpus_per_trial > total)
+      throw InputError(campaign.where, "campaign " + campaign.name + ".gpus_per_trial",
+                       std::to_string(campaign.gpus_per_trial) + " GPUs asked, but cluster '" +
+                           platform.cluster_names[cluster] + "' has only " +
+                           std::to_string(total));
+    platform.campaign_clusters.push_back(cluster);
+  }
+}
+
+}  // namespace
+
+void install_power_property_check() { sg4::Host::on_creation_cb(check_host_power_properties); }
+
+LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario,
+                             const GridRegistry& grid) {
+  const std::string& file = scenario.simulation.platform_path;
+  try {
+    engine.load_platform(file);
+  } catch (const simgrid::ParseError& e) {
+    throw InputError(SourceLocation{file, 0, 0}, "platform", e.what());
+  } catch (const std::exception& e) {
+    throw InputError(SourceLocation{file, 0, 0}, "platform", e.what());
+  }
+  if (auto& error = pending_error())
+    throw host_error(file, error->host, error->key, error->message);
+
+  LoadedPlatform platform;
+  platform.sg_hosts = engine.get_all_hosts();
+  if (platform.sg_hosts.empty())
+    throw InputError(SourceLocation{file, 0, 0}, "platform", "the platform has no host");
+  for (std::uint32_t i = 0; i < platform.sg_hosts.size(); ++i) {
+    const sg4::Host& host = *platform.sg_hosts[i];
+    HostPowerModel model = describe_host(file, host, scenario, grid);
+    const std::string& cluster = host.get_englobing_zone()->get_name();
+    auto it = std::find(platform.cluster_names.begin(), platform.cluster_names.end(), cluster);
+    if (it == platform.cluster_names.end()) {
+      platform.cluster_names.push_back(cluster);
+      platform.clusters.emplace_back();
+      it = platform.cluster_names.end() - 1;
+    }
+    model.cluster = static_cast<std::uint32_t>(it - platform.cluster_names.begin());
+    platform.clusters[model.cluster].hosts.push_back(i);
+    platform.clusters[model.cluster].cores.push_back(model.cores);
+    platform.hosts.push_back(std::move(model));
+  }
+  resolve_campaign_clusters(platform, scenario);
+  return platform;
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,38 @@
+#pragma once
+// Loads a SimGrid platform and turns it into the plain model the accounting and dispatch use:
+// one HostPowerModel per host (a GPU node: one core per GPU) and the clusters' GPU lists.
+// Our properties are looked up on the host, then on its zones outward, so they may sit on a
+// <cluster> or an enclosing <zone>:
+//   node_overhead_w  CPU + DRAM watts while the node is on      (default 0)
+//   pue              datacenter PUE                             (default 1.0; [accounting] pue wins)
+//   grid_region      name of a [grid.<region>] of the scenario  (default: the only region)
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+
+#include "accounting/host_power.hpp"
+#include "grid/grid_registry.hpp"
+#include "scenario/scenario.hpp"
+#include "workload/fifo_dispatcher.hpp"
+
+namespace mlcycle {
+
+struct LoadedPlatform {
+  std::vector<HostPowerModel> hosts;
+  std::vector<simgrid::s4u::Host*> sg_hosts;  // same order as `hosts`
+  std::vector<std::string> cluster_names;
+  std::vector<ClusterGpus> clusters;
+  std::vector<std::uint32_t> campaign_clusters;  // cluster index of each campaign
+};
+
+// Must run before Engine::load_platform is called by anyone else and, in exec mode, before the
+// host energy plugin is initialised: it checks wattage_per_state as hosts are created, so a bad
+// value becomes an InputError instead of the plugin's abort.
+void install_power_property_check();
+
+LoadedPlatform load_platform(simgrid::s4u::Engine& engine, const Scenario& scenario,
+                             const GridRegistry& grid);
+
+}  // namespace mlcycle

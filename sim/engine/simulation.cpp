@@ -1,0 +1,87 @@
+#include "engine/simulation.hpp"
+
+#include <memory>
+
+#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/version.h>
+#include <xbt/log.h>
+
+#include "engine/campaign_runner.hpp"
+#include "engine/platform_loader.hpp"
+#include "grid/grid_registry.hpp"
+
+namespace mlcycle {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+std::string simgrid_library_version() {
+  int major = 0, minor = 0, patch = 0;
+  sg_version_get(&major, &minor, &patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
+// Our command line was parsed before this point: SimGrid sees only the program name, and its
+// settings arrive through the options.
+std::unique_ptr<sg4::Engine> make_engine(const EngineOptions& options) {
+  int argc = 1;
+  char program[] = "mlcycle";
+  char* argv[] = {program, nullptr};
+  auto engine = std::make_unique<sg4::Engine>(&argc, argv);
+  xbt_log_control_set("root.thres:warning");
+  for (const std::string& setting : options.sg_log) xbt_log_control_set(setting.c_str());
+  for (const std::string& setting : options.sg_cfg) {
+    try {
+      sg4::Engine::set_config(setting);
+    } catch (const std::exception& e) {
+      throw InputError(SourceLocation{"command line", 0, 0}, "--sg-cfg " + setting, e.what());
+    }
+  }
+  return engine;
+}
+
+}  // namespace
+
+PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options) {
+  auto engine = make_engine(options);
+  install_power_property_check();
+  GridRegistry grid(scenario.grids);
+  LoadedPlatform platform = load_platform(*engine, scenario, grid);
+  PlatformCheck check;
+  check.cluster_names = platform.cluster_names;
+  check.hosts = platform.hosts.size();
+  for (const ClusterGpus& c : platform.clusters) {
+    std::uint64_t gpus = 0;
+    for (std::uint32_t cores : c.cores) gpus += cores;
+    check.cluster_gpus.push_back(gpus);
+  }
+  return check;
+}
+
+RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
+                          const EngineOptions& options) {
+  auto engine = make_engine(options);
+
+  install_power_property_check();
+  if (scenario.simulation.engine == EngineMode::exec) sg_host_energy_plugin_init();
+
+  GridRegistry grid(scenario.grids);
+  LoadedPlatform platform = load_platform(*engine, scenario, grid);
+
+  RunOutcome outcome;
+  outcome.simgrid_version = simgrid_library_version();
+  outcome.cluster_names = platform.cluster_names;
+  PowerMeter meter(platform.hosts, grid, scenario.accounting.price_per_kwh,
+                   scenario.output.trace_step_s, recorder);
+  FifoDispatcher dispatcher(scenario.campaigns, platform.campaign_clusters, platform.clusters,
+                            scenario.simulation.seed);
+  sg4::Actor::create("scheduler", platform.sg_hosts.front(),
+                     CampaignRunner(scenario, platform, meter, dispatcher, outcome));
+  engine->run();
+  return outcome;
+}
+
+}  // namespace mlcycle

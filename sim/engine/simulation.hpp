@@ -1,0 +1,40 @@
+#pragma once
+// Runs one scenario on SimGrid. The only entry point into sim/engine for the layers above;
+// it includes no SimGrid header, so sim/app and the tests see plain types.
+#include <string>
+#include <vector>
+
+#include "accounting/run_records.hpp"
+#include "scenario/scenario.hpp"
+
+namespace mlcycle {
+
+struct EngineOptions {
+  std::vector<std::string> sg_cfg;  // "key:value", passed to Engine::set_config
+  std::vector<std::string> sg_log;  // "category.thres:level", passed to xbt_log_control_set
+};
+
+struct RunOutcome {
+  RunSummary summary;
+  std::string simgrid_version;
+  std::vector<std::string> cluster_names;
+  // Exec mode only: largest relative difference between SimGrid's host energy plugin and our
+  // meter over all hosts (-1 in analytic mode, where the plugin is not loaded).
+  double plugin_max_rel_diff = -1;
+  std::vector<double> plugin_host_energy_j;
+};
+
+struct PlatformCheck {
+  std::vector<std::string> cluster_names;
+  std::vector<std::uint64_t> cluster_gpus;
+  std::size_t hosts = 0;
+};
+
+// Loads the platform and resolves every campaign against it, runs nothing (`mlcycle check`).
+PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options);
+
+// One SimGrid engine per process: call at most once (and not after check_platform).
+RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
+                          const EngineOptions& options);
+
+}  // namespace mlcycle

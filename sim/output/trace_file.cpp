@@ -1,0 +1,143 @@
+#include "output/trace_file.hpp"
+
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+
+#include "core/input_error.hpp"
+#include "core/units.hpp"
+#include "output/h5.hpp"
+#include "output/trace_types.hpp"
+
+#ifndef MLCYCLE_VERSION
+#define MLCYCLE_VERSION "unknown"
+#endif
+
+namespace mlcycle {
+
+namespace {
+constexpr std::size_t kJobBufferRows = 8192;
+constexpr std::size_t kBinBufferRows = 1024;
+}  // namespace
+
+struct TraceFile::Impl {
+  h5::Handle file;
+  h5::Handle trace_group;
+  TraceTypes types;
+  h5::AppendableDataset jobs;
+  h5::AppendableDataset time_s, duration_s, energy_j, co2_g, power_w, intensity;
+  std::vector<JobRow> job_rows;
+  std::vector<double> bin_time, bin_duration, bin_energy, bin_co2, bin_power, bin_intensity;
+
+  explicit Impl(h5::Handle f)
+      : file(std::move(f)),
+        trace_group(h5::create_group(file.id(), "trace")),
+        jobs(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows),
+        time_s(trace_group.id(), "time_s", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
+        duration_s(trace_group.id(), "duration_s", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
+        energy_j(trace_group.id(), "energy_j", H5T_NATIVE_DOUBLE, kSeriesCount, kBinBufferRows),
+        co2_g(trace_group.id(), "co2_g", H5T_NATIVE_DOUBLE, kSeriesCount, kBinBufferRows),
+        power_w(trace_group.id(), "power_w", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
+        intensity(trace_group.id(), "intensity_g_per_kwh", H5T_NATIVE_DOUBLE, 0, kBinBufferRows) {
+    job_rows.reserve(kJobBufferRows);
+  }
+
+  void flush_jobs() {
+    jobs.append(job_rows.data(), job_rows.size());
+    job_rows.clear();
+  }
+  void flush_bins() {
+    time_s.append(bin_time.data(), bin_time.size());
+    duration_s.append(bin_duration.data(), bin_duration.size());
+    energy_j.append(bin_energy.data(), bin_time.size());
+    co2_g.append(bin_co2.data(), bin_time.size());
+    power_w.append(bin_power.data(), bin_power.size());
+    intensity.append(bin_intensity.data(), bin_intensity.size());
+    for (auto* v : {&bin_time, &bin_duration, &bin_energy, &bin_co2, &bin_power, &bin_intensity})
+      v->clear();
+  }
+};
+
+TraceFile::TraceFile(std::string path) : path_(std::move(path)), temp_path_(path_ + ".tmp") {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr dumps
+  const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent))
+    throw InputError(SourceLocation{path_, 0, 0}, "--output",
+                     "directory " + parent.string() + " does not exist");
+  hid_t id = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0)
+    throw InputError(SourceLocation{path_, 0, 0}, "--output",
+                     "cannot create " + temp_path_ + " (is the directory writable?)");
+  impl_ = std::make_unique<Impl>(h5::Handle(id, H5Fclose));
+}
+
+TraceFile::~TraceFile() {
+  if (committed_) return;
+  impl_.reset();
+  std::remove(temp_path_.c_str());
+}
+
+void TraceFile::record_job(const JobRecord& job) {
+  impl_->job_rows.push_back(to_job_row(job));
+  if (impl_->job_rows.size() == kJobBufferRows) impl_->flush_jobs();
+}
+
+void TraceFile::record_bin(const TraceBin& bin) {
+  Impl& m = *impl_;
+  m.bin_time.push_back(bin.time_s);
+  m.bin_duration.push_back(bin.duration_s);
+  double energy_j = 0, co2_g = 0;
+  for (int s = 0; s < kSeriesCount; ++s) {
+    m.bin_energy.push_back(bin.energy_j[s]);
+    m.bin_co2.push_back(bin.co2_g[s]);
+    energy_j += bin.energy_j[s];
+    co2_g += bin.co2_g[s];
+  }
+  // Mean power is energy over time (never a sampled reading); intensity is energy-weighted.
+  m.bin_power.push_back(bin.duration_s > 0 ? energy_j / bin.duration_s : 0.0);
+  m.bin_intensity.push_back(energy_j > 0 ? co2_g / energy_j * units::kJoulePerKwh
+                                         : std::numeric_limits<double>::quiet_NaN());
+  if (m.bin_time.size() == kBinBufferRows) m.flush_bins();
+}
+
+void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
+  Impl& m = *impl_;
+  m.flush_jobs();
+  m.flush_bins();
+  const hid_t root = m.file.id();
+  h5::write_attribute(root, "format", std::string("mlcycle-trace"));
+  h5::write_attribute(root, "format_version", std::int64_t{kTraceFormatVersion});
+  h5::write_attribute(root, "mlcycle_version", std::string(MLCYCLE_VERSION));
+  h5::write_attribute(root, "simgrid_version", outcome.simgrid_version);
+  h5::write_attribute(root, "scenario_toml", scenario.effective_toml);
+  h5::write_attribute(root, "seed", static_cast<std::uint64_t>(scenario.simulation.seed));
+  h5::write_attribute(root, "start_utc", format_iso8601(scenario.simulation.start));
+  h5::write_attribute(root, "end_s", outcome.summary.makespan_s);
+  h5::write_attribute(root, "engine", std::string(scenario.simulation.engine == EngineMode::exec
+                                                      ? "exec"
+                                                      : "analytic"));
+
+  std::vector<std::string> campaigns;
+  for (const CampaignSpec& c : scenario.campaigns) campaigns.push_back(c.name);
+  h5::write_strings(root, "campaigns", campaigns);
+  h5::write_strings(root, "clusters", outcome.cluster_names);
+  write_host_table(root, m.types, outcome);
+
+  std::vector<std::string> series;
+  for (std::string_view s : kSeriesNames) series.emplace_back(s);
+  h5::write_strings(m.trace_group.id(), "series", series);
+  h5::write_attribute(m.trace_group.id(), "step_s", scenario.output.trace_step_s);
+
+  write_summary_group(root, m.types, scenario, outcome);
+
+  m.trace_group.reset();
+  m.file.reset();
+  impl_.reset();
+  std::error_code ec;
+  std::filesystem::rename(temp_path_, path_, ec);
+  if (ec) throw std::runtime_error("cannot rename " + temp_path_ + " to " + path_ + ": " + ec.message());
+  committed_ = true;
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,146 @@
+#include "output/trace_types.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace mlcycle {
+
+namespace {
+
+h5::Handle make_enum(const std::vector<std::pair<const char*, std::uint8_t>>& members) {
+  h5::Handle type(h5::check(H5Tenum_create(H5T_NATIVE_UINT8), "creating an enum"), H5Tclose);
+  for (const auto& [name, value] : members)
+    h5::check(H5Tenum_insert(type.id(), name, &value), "adding an enum member");
+  return type;
+}
+
+void insert(hid_t type, const char* name, std::size_t offset, hid_t member) {
+  h5::check(H5Tinsert(type, name, offset, member), "adding a compound member");
+}
+
+struct HostRow {
+  const char* name;
+  std::uint32_t cluster;
+  std::uint32_t gpus;
+  double it_energy_j;
+  double energy_j;
+};
+
+struct SummaryRow {
+  const char* series;
+  std::uint64_t jobs;
+  double gpu_hours;
+  double it_energy_j;
+  double energy_j;
+  double co2_g;
+  double cost;
+};
+
+}  // namespace
+
+JobRow to_job_row(const JobRecord& job) {
+  return JobRow{job.job_id,     job.campaign,    static_cast<std::uint8_t>(job.phase),
+                static_cast<std::uint8_t>(job.status), job.host, job.nodes,
+                job.gpus,       job.submit_s,    job.start_s,
+                job.end_s,      job.gpu_hours,   job.it_energy_j,
+                job.energy_j,   job.co2_g,       job.cost};
+}
+
+TraceTypes::TraceTypes()
+    : phase_enum(make_enum({{"experimentation", 0}, {"training", 1}, {"inference", 2}})),
+      status_enum(make_enum({{"completed", 0}, {"unfinished", 1}})),
+      job_row(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(JobRow)), "creating a compound"),
+              H5Tclose) {
+  const hid_t t = job_row.id();
+  insert(t, "job_id", offsetof(JobRow, job_id), H5T_NATIVE_UINT64);
+  insert(t, "campaign", offsetof(JobRow, campaign), H5T_NATIVE_UINT32);
+  insert(t, "phase", offsetof(JobRow, phase), phase_enum.id());
+  insert(t, "status", offsetof(JobRow, status), status_enum.id());
+  insert(t, "host", offsetof(JobRow, host), H5T_NATIVE_UINT32);
+  insert(t, "nodes", offsetof(JobRow, nodes), H5T_NATIVE_UINT32);
+  insert(t, "gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32);
+  insert(t, "submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE);
+  insert(t, "start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE);
+  insert(t, "end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE);
+  insert(t, "gpu_hours", offsetof(JobRow, gpu_hours), H5T_NATIVE_DOUBLE);
+  insert(t, "it_energy_j", offsetof(JobRow, it_energy_j), H5T_NATIVE_DOUBLE);
+  insert(t, "energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE);
+  insert(t, "co2_g", offsetof(JobRow, co2_g), H5T_NATIVE_DOUBLE);
+  insert(t, "cost", offsetof(JobRow, cost), H5T_NATIVE_DOUBLE);
+}
+
+void write_host_table(hid_t root, const TraceTypes&, const RunOutcome& outcome) {
+  h5::Handle text = h5::string_type();
+  h5::Handle type(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(HostRow)), "creating a compound"),
+                  H5Tclose);
+  insert(type.id(), "name", offsetof(HostRow, name), text.id());
+  insert(type.id(), "cluster", offsetof(HostRow, cluster), H5T_NATIVE_UINT32);
+  insert(type.id(), "gpus", offsetof(HostRow, gpus), H5T_NATIVE_UINT32);
+  insert(type.id(), "it_energy_j", offsetof(HostRow, it_energy_j), H5T_NATIVE_DOUBLE);
+  insert(type.id(), "energy_j", offsetof(HostRow, energy_j), H5T_NATIVE_DOUBLE);
+  std::vector<HostRow> rows;
+  for (const HostTotals& h : outcome.summary.hosts)
+    rows.push_back(HostRow{h.name.c_str(), h.cluster, h.gpus, h.it_energy_j, h.energy_j});
+  const hsize_t count = rows.size();
+  h5::Handle space(h5::check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"),
+                   H5Sclose);
+  h5::Handle dataset(h5::check(H5Dcreate2(root, "hosts", type.id(), space.id(), H5P_DEFAULT,
+                                          H5P_DEFAULT, H5P_DEFAULT),
+                               "creating /hosts"),
+                     H5Dclose);
+  h5::check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()),
+            "writing /hosts");
+  if (outcome.plugin_max_rel_diff >= 0)
+    h5::write_doubles(root, "hosts_simgrid_plugin_energy_j", outcome.plugin_host_energy_j);
+}
+
+void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario,
+                         const RunOutcome& outcome) {
+  const RunSummary& s = outcome.summary;
+  h5::Handle group = h5::create_group(root, "summary");
+  h5::Handle text = h5::string_type();
+  h5::Handle type(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(SummaryRow)), "creating a compound"),
+                  H5Tclose);
+  insert(type.id(), "series", offsetof(SummaryRow, series), text.id());
+  insert(type.id(), "jobs", offsetof(SummaryRow, jobs), H5T_NATIVE_UINT64);
+  insert(type.id(), "gpu_hours", offsetof(SummaryRow, gpu_hours), H5T_NATIVE_DOUBLE);
+  insert(type.id(), "it_energy_j", offsetof(SummaryRow, it_energy_j), H5T_NATIVE_DOUBLE);
+  insert(type.id(), "energy_j", offsetof(SummaryRow, energy_j), H5T_NATIVE_DOUBLE);
+  insert(type.id(), "co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE);
+  insert(type.id(), "cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE);
+  std::vector<std::string> names;
+  for (std::string_view n : kSeriesNames) names.emplace_back(n);
+  names.emplace_back("total");
+  std::vector<SummaryRow> rows;
+  for (int i = 0; i <= kSeriesCount; ++i) {
+    const SeriesTotals& t = i < kSeriesCount ? s.series[i] : s.total;
+    rows.push_back(SummaryRow{names[i].c_str(), t.jobs, t.gpu_hours, t.it_energy_j, t.energy_j,
+                              t.co2_g, t.cost});
+  }
+  const hsize_t count = rows.size();
+  h5::Handle space(h5::check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"),
+                   H5Sclose);
+  h5::Handle dataset(h5::check(H5Dcreate2(group.id(), "by_series", type.id(), space.id(),
+                                          H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                               "creating /summary/by_series"),
+                     H5Dclose);
+  h5::check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()),
+            "writing /summary/by_series");
+  const hid_t g = group.id();
+  h5::write_attribute(g, "energy_j", s.total.energy_j);
+  h5::write_attribute(g, "it_energy_j", s.total.it_energy_j);
+  h5::write_attribute(g, "co2_g", s.total.co2_g);
+  h5::write_attribute(g, "cost", s.total.cost);
+  h5::write_attribute(g, "currency", scenario.accounting.currency);
+  h5::write_attribute(g, "gpu_hours", s.total.gpu_hours);
+  h5::write_attribute(g, "peak_power_w", s.peak_power_w);
+  h5::write_attribute(g, "makespan_s", s.makespan_s);
+  h5::write_attribute(g, "mean_utilization", s.mean_utilization);
+  h5::write_attribute(g, "total_gpus", static_cast<std::uint64_t>(s.total_gpus));
+  h5::write_attribute(g, "jobs_pending", static_cast<std::uint64_t>(s.jobs_pending));
+  h5::write_attribute(g, "jobs_unfinished", static_cast<std::uint64_t>(s.jobs_unfinished));
+  h5::write_attribute(g, "simgrid_plugin_max_rel_diff", outcome.plugin_max_rel_diff);
+}
+
+}  // namespace mlcycle

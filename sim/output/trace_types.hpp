@@ -1,0 +1,44 @@
+#pragma once
+// The HDF5 compound and enum types of trace schema v1, and the tables written at commit.
+#include <cstdint>
+
+#include "accounting/run_records.hpp"
+#include "engine/simulation.hpp"
+#include "output/h5.hpp"
+#include "scenario/scenario.hpp"
+
+namespace mlcycle {
+
+// One /jobs row, laid out for HDF5 (phase and status are stored as HDF5 enums over uint8).
+struct JobRow {
+  std::uint64_t job_id;
+  std::uint32_t campaign;
+  std::uint8_t phase;
+  std::uint8_t status;
+  std::uint32_t host;
+  std::uint32_t nodes;
+  std::uint32_t gpus;
+  double submit_s;
+  double start_s;
+  double end_s;
+  double gpu_hours;
+  double it_energy_j;
+  double energy_j;
+  double co2_g;
+  double cost;
+};
+
+JobRow to_job_row(const JobRecord& job);
+
+struct TraceTypes {
+  TraceTypes();
+  h5::Handle phase_enum;
+  h5::Handle status_enum;
+  h5::Handle job_row;
+};
+
+void write_host_table(hid_t root, const TraceTypes& types, const RunOutcome& outcome);
+void write_summary_group(hid_t root, const TraceTypes& types, const Scenario& scenario,
+                         const RunOutcome& outcome);
+
+}  // namespace mlcycle

@@ -1,0 +1,226 @@
+#include "scenario/scenario_loader.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/units.hpp"
+#include "scenario/overrides.hpp"
+#include "scenario/toml_reader.hpp"
+#include "scenario/trial_length_reader.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+UtcTime read_start(TomlTableReader& sim) {
+  const toml::node* n = sim.node("start");
+  if (!n) throw sim.error_here("missing key 'start' (a UTC date-time such as 2020-01-01T00:00:00Z)");
+  if (n->is_date()) {
+    const toml::date d = n->as_date()->get();
+    return make_utc(d.year, d.month, d.day, 0, 0, 0);
+  }
+  const toml::date_time v = *sim.date_time("start");
+  if (!v.offset)
+    throw sim.error_at("start", "needs a UTC offset (write 2020-01-01T00:00:00Z, not local time)");
+  UtcTime t = make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute,
+                       v.time.second);
+  t.unix_s -= static_cast<std::int64_t>(v.offset->minutes) * 60;
+  return t;
+}
+
+SimulationSpec read_simulation(TomlTableReader& root, const std::filesystem::path& base_dir) {
+  const toml::table* table = root.table("simulation");
+  if (!table) throw root.error_here("missing table [simulation]");
+  TomlTableReader sim(*table, "simulation", root.file());
+  SimulationSpec spec;
+  spec.start = read_start(sim);
+  if (auto horizon = sim.duration_s("horizon")) {
+    if (*horizon <= 0) throw sim.error_at("horizon", "must be greater than zero");
+    spec.horizon_s = *horizon;
+  }
+  if (auto seed = sim.integer("seed")) {
+    if (*seed < 0) throw sim.error_at("seed", "must not be negative");
+    spec.seed = static_cast<std::uint64_t>(*seed);
+  }
+  auto platform = sim.string("platform");
+  if (!platform) throw sim.error_here("missing key 'platform' (path to a SimGrid platform XML)");
+  std::filesystem::path platform_path(*platform);
+  if (platform_path.is_relative()) platform_path = base_dir / platform_path;
+  if (!std::filesystem::is_regular_file(platform_path))
+    throw sim.error_at("platform", "no such file: " + platform_path.string());
+  spec.platform_path = platform_path.lexically_normal().string();
+  if (auto engine = sim.string("engine")) {
+    if (*engine == "analytic") spec.engine = EngineMode::analytic;
+    else if (*engine == "exec") spec.engine = EngineMode::exec;
+    else throw sim.error_at("engine", "'" + *engine + "' is not one of: analytic, exec");
+  }
+  sim.reject_unknown_keys();
+  return spec;
+}
+
+std::vector<GridRegionSpec> read_grids(TomlTableReader& root) {
+  const toml::table* table = root.table("grid");
+  if (!table || table->empty())
+    throw root.error_here("missing [grid.<region>] table: at least one grid region is needed");
+  std::vector<GridRegionSpec> grids;
+  for (const auto& [name, value] : *table) {
+    const std::string key = "grid." + std::string(name.str());
+    if (!value.is_table())
+      throw InputError(toml_location(value, root.file()), key, "expected a table");
+    TomlTableReader grid(*value.as_table(), key, root.file());
+    GridRegionSpec spec;
+    spec.name = std::string(name.str());
+    spec.where = toml_location(value, root.file());
+    const std::string kind = grid.string("kind").value_or("constant");
+    if (kind != "constant")
+      throw grid.error_at("kind", "'" + kind + "' is not supported (supported: constant)");
+    auto g = grid.number("intensity_g_per_kwh");
+    auto lbs = grid.number("intensity_lbs_per_kwh");
+    if (g && lbs) throw grid.error_here("give intensity_g_per_kwh or intensity_lbs_per_kwh, not both");
+    if (!g && !lbs) throw grid.error_here("missing key 'intensity_g_per_kwh'");
+    spec.intensity_g_per_kwh = g ? *g : *lbs * units::kGramPerPound;
+    if (spec.intensity_g_per_kwh < 0)
+      throw grid.error_at(g ? "intensity_g_per_kwh" : "intensity_lbs_per_kwh", "must not be negative");
+    grid.reject_unknown_keys();
+    grids.push_back(std::move(spec));
+  }
+  return grids;
+}
+
+AccountingSpec read_accounting(TomlTableReader& root) {
+  AccountingSpec spec;
+  const toml::table* table = root.table("accounting");
+  if (!table) return spec;
+  TomlTableReader acc(*table, "accounting", root.file());
+  if (auto pue = acc.number("pue")) {
+    if (*pue < 1.0) throw acc.error_at("pue", "a PUE is at least 1.0");
+    spec.pue = *pue;
+  }
+  spec.price_per_kwh = acc.non_negative_number("price_per_kwh", 0.0);
+  spec.currency = acc.string("currency").value_or("USD");
+  acc.reject_unknown_keys();
+  return spec;
+}
+
+OutputSpec read_output(TomlTableReader& root) {
+  OutputSpec spec;
+  const toml::table* table = root.table("output");
+  if (!table) return spec;
+  TomlTableReader out(*table, "output", root.file());
+  if (auto step = out.duration_s("trace_step")) {
+    if (*step <= 0) throw out.error_at("trace_step", "must be greater than zero");
+    spec.trace_step_s = *step;
+  }
+  out.reject_unknown_keys();
+  return spec;
+}
+
+CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std::string& file,
+                           std::set<std::string>& names) {
+  const std::string key = "campaign[" + std::to_string(index) + "]";
+  if (!node.is_table()) throw InputError(toml_location(node, file), key, "expected a table");
+  TomlTableReader c(*node.as_table(), key, file);
+  CampaignSpec spec;
+  spec.where = toml_location(node, file);
+  spec.name = c.string("name").value_or("campaign-" + std::to_string(index));
+  if (spec.name.empty()) throw c.error_at("name", "must not be empty");
+  if (!names.insert(spec.name).second)
+    throw c.error_at("name", "'" + spec.name + "' is used by an earlier campaign");
+  if (auto phase = c.string("phase")) {
+    auto parsed = parse_phase(*phase);
+    if (!parsed)
+      throw c.error_at("phase", "'" + *phase + "' is not one of: experimentation, training, inference");
+    spec.phase = *parsed;
+  }
+  spec.cluster = c.string("cluster").value_or("");
+  spec.gpus_per_trial = static_cast<std::uint32_t>(c.positive_integer("gpus_per_trial", 1));
+  if (auto limit = c.integer("max_concurrent")) {
+    if (*limit <= 0) throw c.error_at("max_concurrent", "must be a positive integer (omit for no limit)");
+    spec.max_concurrent = static_cast<std::uint32_t>(*limit);
+  }
+  if (auto submit = c.duration_s("submit_at")) {
+    if (*submit < 0) throw c.error_at("submit_at", "must not be negative");
+    spec.submit_s = *submit;
+  }
+  if (auto total = c.number("total_gpu_hours")) {
+    if (*total <= 0) throw c.error_at("total_gpu_hours", "must be greater than zero");
+    spec.total_gpu_hours = *total;
+  }
+  const bool has_length = c.has("length");
+  if (has_length) {
+    const toml::table* length = c.table("length");
+    TomlTableReader l(*length, key + ".length", file);
+    spec.length = read_trial_length(l);
+  } else if (!spec.total_gpu_hours) {
+    throw c.error_here("give the trial length as 'length = {...}' or a 'total_gpu_hours' to split");
+  }
+  if (auto trials = c.integer("trials")) {
+    if (*trials <= 0) throw c.error_at("trials", "must be a positive integer");
+    spec.trials = static_cast<std::uint64_t>(*trials);
+  } else if (has_length && spec.length.distribution == LengthDistribution::list) {
+    spec.trials = spec.length.list.size();
+  } else {
+    throw c.error_here("missing key 'trials'");
+  }
+  c.reject_unknown_keys();
+  return spec;
+}
+
+Scenario build_scenario(toml::table& root_table, const std::string& path,
+                        const std::vector<std::string>& overrides) {
+  for (const std::string& assignment : overrides) apply_override(root_table, assignment);
+  const std::filesystem::path base_dir = std::filesystem::path(path).parent_path();
+
+  Scenario scenario;
+  scenario.source_path = path;
+  std::ostringstream text;
+  text << root_table;
+  scenario.effective_toml = text.str();
+
+  TomlTableReader root(root_table, "", path);
+  scenario.simulation = read_simulation(root, base_dir);
+  scenario.grids = read_grids(root);
+  scenario.accounting = read_accounting(root);
+  scenario.output = read_output(root);
+  const toml::array* campaigns = root.array("campaign");
+  if (!campaigns || campaigns->empty())
+    throw root.error_here("missing [[campaign]]: a scenario needs at least one campaign");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < campaigns->size(); ++i)
+    scenario.campaigns.push_back(read_campaign(*campaigns->get(i), i, path, names));
+  root.reject_unknown_keys();
+  return scenario;
+}
+
+InputError parse_failure(const toml::parse_error& e, const std::string& path) {
+  const auto& src = e.source();
+  return InputError(SourceLocation{path, static_cast<int>(src.begin.line),
+                                   static_cast<int>(src.begin.column)},
+                    "", "malformed TOML: " + std::string(e.description()));
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& path,
+                            const std::vector<std::string>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    throw parse_failure(e, path);
+  }
+  return build_scenario(root, path, overrides);
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open the scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path, overrides);
+}
+
+}  // namespace mlcycle

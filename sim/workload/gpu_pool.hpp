@@ -1,0 +1,41 @@
+#pragma once
+// Free GPUs of one cluster. A job asks for k GPUs as a gang: within one node when k fits in a
+// node (best fit: the node with the fewest free GPUs that still fits, lowest index first, so
+// whole nodes stay free for large jobs), otherwise whole free nodes first, then the remainder
+// best-fit. Allocation and release are O(log nodes).
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "workload/job.hpp"
+
+namespace mlcycle {
+
+class GpuPool {
+ public:
+  // `hosts`: global host indices of the cluster's nodes; `cores`: GPUs of each node.
+  GpuPool(std::vector<std::uint32_t> hosts, std::vector<std::uint32_t> cores);
+
+  std::uint64_t total_gpus() const { return total_; }
+  std::uint64_t free_gpus() const { return free_total_; }
+  std::uint32_t largest_node_gpus() const { return max_cores_; }
+
+  std::optional<Allocation> allocate(std::uint32_t gpus);
+  void release(const Allocation& allocation);
+
+ private:
+  void move_node(std::uint32_t local, std::uint32_t new_free);
+  std::uint32_t local_index(std::uint32_t host) const;
+
+  std::vector<std::uint32_t> hosts_;   // local index -> global host index
+  std::vector<std::uint32_t> cores_;   // local index -> GPUs
+  std::vector<std::uint32_t> free_;    // local index -> free GPUs
+  std::vector<std::uint32_t> global_to_local_;
+  std::vector<std::set<std::uint32_t>> by_free_;  // free count -> local indices
+  std::uint64_t total_ = 0;
+  std::uint64_t free_total_ = 0;
+  std::uint32_t max_cores_ = 0;
+};
+
+}  // namespace mlcycle
