@@ -13,6 +13,10 @@ GridRegistry::GridRegistry(const std::vector<GridRegionSpec>& specs) {
   }
 }
 
+GridRegistry::GridRegistry(std::vector<std::string> names,
+                           std::vector<std::unique_ptr<IntensitySignal>> signals)
+    : names_(std::move(names)), signals_(std::move(signals)) {}
+
 std::optional<std::size_t> GridRegistry::find(const std::string& name) const {
   for (std::size_t i = 0; i < names_.size(); ++i)
     if (names_[i] == name) return i;

@@ -46,9 +46,20 @@ SourceLocation TomlTableReader::location_of(const toml::node& n) const {
   return toml_location(n, file_);
 }
 
+namespace {
+SourceLocation key_location(const toml::key& key, const toml::node& value, const std::string& file) {
+  // A value set by --set has no source, even where it replaced a key of the file.
+  const toml::source_region& src = key.source();
+  if (src.begin.line == 0 || value.source().begin.line == 0) return toml_location(value, file);
+  return SourceLocation{file, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+}
+}  // namespace
+
+// Errors point at the key (where a reader looks), or at the table when the key is missing.
 InputError TomlTableReader::error_at(std::string_view key, const std::string& message) const {
-  const toml::node* n = table_.get(key);
-  return InputError(n ? location_of(*n) : location_of(table_), path_of(key), message);
+  auto it = table_.find(key);
+  if (it == table_.end()) return InputError(location_of(table_), path_of(key), message);
+  return InputError(key_location(it->first, it->second, file_), path_of(key), message);
 }
 
 InputError TomlTableReader::error_here(const std::string& message) const {
@@ -140,7 +151,7 @@ std::uint64_t TomlTableReader::positive_integer(std::string_view key, std::uint6
 void TomlTableReader::reject_unknown_keys() const {
   for (const auto& [key, value] : table_) {
     if (!known_.count(key.str()))
-      throw InputError(toml_location(value, file_), path_of(key.str()), "unknown key");
+      throw InputError(key_location(key, value, file_), path_of(key.str()), "unknown key");
   }
 }
 

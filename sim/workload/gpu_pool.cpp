@@ -44,7 +44,8 @@ std::optional<Allocation> GpuPool::allocate(std::uint32_t gpus) {
     }
     return std::nullopt;  // enough GPUs in total, but no single node has them: wait
   }
-  // A gang larger than any node spans nodes: whole free nodes first (lowest index first).
+  // A gang larger than any node spans nodes: whole free nodes (lowest index first) while the
+  // gang fills them, then the remainder best fit, then any free GPUs, largest nodes first.
   Allocation allocation;
   std::uint32_t needed = gpus;
   auto take = [&](std::uint32_t local, std::uint32_t count) {
@@ -52,19 +53,16 @@ std::optional<Allocation> GpuPool::allocate(std::uint32_t gpus) {
     move_node(local, free_[local] - count);
     needed -= count;
   };
-  std::vector<std::uint32_t> whole;
-  for (std::uint32_t local = 0; local < hosts_.size(); ++local)
-    if (free_[local] == cores_[local] && free_[local] > 0) whole.push_back(local);
-  for (std::uint32_t local : whole) {
-    if (needed == 0) break;
-    take(local, std::min(needed, free_[local]));
-  }
-  for (std::uint32_t f = 1; f <= max_cores_ && needed > 0; ++f) {
+  for (std::uint32_t local = 0; local < hosts_.size() && needed > 0; ++local)
+    if (free_[local] == cores_[local] && free_[local] > 0 && free_[local] <= needed)
+      take(local, free_[local]);
+  for (std::uint32_t f = needed; f <= max_cores_ && needed > 0; ++f)
+    if (f > 0 && !by_free_[f].empty()) take(*by_free_[f].begin(), needed);
+  for (std::uint32_t f = max_cores_; f > 0 && needed > 0; --f)
     while (needed > 0 && !by_free_[f].empty()) {
       const std::uint32_t local = *by_free_[f].begin();
       take(local, std::min(needed, free_[local]));
     }
-  }
   return allocation;
 }
 

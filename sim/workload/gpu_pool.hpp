@@ -2,7 +2,8 @@
 // Free GPUs of one cluster. A job asks for k GPUs as a gang: within one node when k fits in a
 // node (best fit: the node with the fewest free GPUs that still fits, lowest index first, so
 // whole nodes stay free for large jobs), otherwise whole free nodes first, then the remainder
-// best-fit. Allocation and release are O(log nodes).
+// best fit. Single-node allocation and release are O(log nodes); gangs spanning nodes scan the
+// nodes once.
 #include <cstdint>
 #include <optional>
 #include <set>
