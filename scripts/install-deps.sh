@@ -3,7 +3,7 @@
 # present are skipped, and apt-get is not called at all when nothing is missing.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config make
+  build-essential cmake pkg-config make time
   libsimgrid-dev libboost-dev libboost-program-options-dev
   libhdf5-dev hdf5-tools catch2 libtomlplusplus-dev
   python3-h5py python3-pandas python3-numpy

@@ -7,6 +7,7 @@
 
 #include "core/input_error.hpp"
 #include "core/units.hpp"
+#include "output/background_writer.hpp"
 #include "output/h5.hpp"
 #include "output/trace_types.hpp"
 
@@ -19,6 +20,7 @@ namespace mlcycle {
 namespace {
 constexpr std::size_t kJobBufferRows = 8192;
 constexpr std::size_t kBinBufferRows = 1024;
+constexpr std::size_t kMaxPendingBuffers = 4;
 }  // namespace
 
 struct TraceFile::Impl {
@@ -29,6 +31,7 @@ struct TraceFile::Impl {
   h5::AppendableDataset time_s, duration_s, energy_j, co2_g, power_w, intensity;
   std::vector<JobRow> job_rows;
   std::vector<double> bin_time, bin_duration, bin_energy, bin_co2, bin_power, bin_intensity;
+  BackgroundWriter writer{kMaxPendingBuffers};  // last member: stopped before the datasets close
 
   explicit Impl(h5::Handle f)
       : file(std::move(f)),
@@ -43,19 +46,27 @@ struct TraceFile::Impl {
     job_rows.reserve(kJobBufferRows);
   }
 
+  // Full buffers move to the writer thread, which compresses and appends them in order.
   void flush_jobs() {
-    jobs.append(job_rows.data(), job_rows.size());
-    job_rows.clear();
+    if (job_rows.empty()) return;
+    writer.submit([this, rows = std::move(job_rows)] { jobs.append(rows.data(), rows.size()); });
+    job_rows = {};
+    job_rows.reserve(kJobBufferRows);
   }
   void flush_bins() {
-    time_s.append(bin_time.data(), bin_time.size());
-    duration_s.append(bin_duration.data(), bin_duration.size());
-    energy_j.append(bin_energy.data(), bin_time.size());
-    co2_g.append(bin_co2.data(), bin_time.size());
-    power_w.append(bin_power.data(), bin_power.size());
-    intensity.append(bin_intensity.data(), bin_intensity.size());
+    if (bin_time.empty()) return;
+    auto append = [](h5::AppendableDataset& dataset, std::vector<double>& values, hsize_t rows) {
+      return [&dataset, rows, v = std::move(values)] { dataset.append(v.data(), rows); };
+    };
+    const hsize_t rows = bin_time.size();
+    writer.submit(append(energy_j, bin_energy, rows));
+    writer.submit(append(co2_g, bin_co2, rows));
+    writer.submit(append(time_s, bin_time, rows));
+    writer.submit(append(duration_s, bin_duration, rows));
+    writer.submit(append(power_w, bin_power, rows));
+    writer.submit(append(intensity, bin_intensity, rows));
     for (auto* v : {&bin_time, &bin_duration, &bin_energy, &bin_co2, &bin_power, &bin_intensity})
-      v->clear();
+      *v = {};
   }
 };
 
@@ -105,6 +116,7 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   Impl& m = *impl_;
   m.flush_jobs();
   m.flush_bins();
+  m.writer.finish();  // from here on, this thread alone touches the file
   const hid_t root = m.file.id();
   h5::write_attribute(root, "format", std::string("mlcycle-trace"));
   h5::write_attribute(root, "format_version", std::int64_t{kTraceFormatVersion});

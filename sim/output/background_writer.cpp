@@ -1,0 +1,69 @@
+#include "output/background_writer.hpp"
+
+#include <utility>
+
+namespace mlcycle {
+
+BackgroundWriter::BackgroundWriter(std::size_t max_pending)
+    : max_pending_(max_pending), thread_([this] { loop(); }) {}
+
+BackgroundWriter::~BackgroundWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    tasks_.clear();  // destroyed without finish(): the run failed, drop what is left
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void BackgroundWriter::rethrow_failure() {
+  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+}
+
+void BackgroundWriter::submit(std::function<void()> task) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return tasks_.size() < max_pending_ || failure_; });
+  rethrow_failure();
+  tasks_.push_back(std::move(task));
+  changed_.notify_all();
+}
+
+void BackgroundWriter::finish() {
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return (tasks_.empty() && !busy_) || failure_; });
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  rethrow_failure();
+}
+
+void BackgroundWriter::loop() {
+  while (true) {
+    std::function<void()> task;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return !tasks_.empty() || stopping_; });
+      if (tasks_.empty()) return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+      busy_ = true;
+    }
+    try {
+      task();
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      failure_ = std::current_exception();
+      tasks_.clear();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      busy_ = false;
+    }
+    changed_.notify_all();
+  }
+}
+
+}  // namespace mlcycle
