@@ -15,14 +15,14 @@ namespace mlcycle {
 
 struct HostPowerModel {
   std::string name;
-  std::uint32_t cluster = 0;   // index into the platform's clusters
-  std::uint32_t cores = 1;     // GPUs
-  double idle_w = 0;           // SimGrid Idle at the host's pstate
-  double epsilon_w = 0;        // SimGrid Epsilon
-  double all_cores_w = 0;      // SimGrid AllCores
-  double overhead_w = 0;       // node_overhead_w
-  double pue = 1;              // datacenter power usage effectiveness
-  std::uint32_t region = 0;    // index into the grid registry
+  std::uint32_t cluster = 0;  // index into the platform's clusters
+  std::uint32_t cores = 1;    // GPUs
+  double idle_w = 0;          // SimGrid Idle at the host's pstate
+  double epsilon_w = 0;       // SimGrid Epsilon
+  double all_cores_w = 0;     // SimGrid AllCores
+  double overhead_w = 0;      // node_overhead_w
+  double pue = 1;             // datacenter power usage effectiveness
+  std::uint32_t region = 0;   // index into the grid registry
 
   // What SimGrid's host energy plugin integrates for this host with `busy` cores loaded.
   double simgrid_power_w(std::uint32_t busy) const {

@@ -168,10 +168,9 @@ RunSummary PowerMeter::finish(double end_s, std::uint64_t jobs_pending) {
 
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
     set_busy(i, state_[i].busy);  // integrates the host up to now
-    summary_.hosts.push_back(HostTotals{hosts_[i].name, hosts_[i].cluster, hosts_[i].cores,
-                                        state_[i].it_energy_j,
-                                        state_[i].it_energy_j * hosts_[i].pue,
-                                        state_[i].simgrid_model_j});
+    summary_.hosts.push_back(
+        HostTotals{hosts_[i].name, hosts_[i].cluster, hosts_[i].cores, state_[i].it_energy_j,
+                   state_[i].it_energy_j * hosts_[i].pue, state_[i].simgrid_model_j});
   }
   return summary_;
 }

@@ -49,8 +49,8 @@ struct HostTotals {
   std::uint32_t cluster = 0;
   std::uint32_t gpus = 0;
   double it_energy_j = 0;
-  double energy_j = 0;          // facility
-  double simgrid_model_j = 0;   // the part SimGrid's energy plugin integrates (no overhead)
+  double energy_j = 0;         // facility
+  double simgrid_model_j = 0;  // the part SimGrid's energy plugin integrates (no overhead)
 };
 
 struct RunSummary {
@@ -58,9 +58,9 @@ struct RunSummary {
   SeriesTotals total;
   std::array<double, kSeriesCount> trace_energy_j{};  // the same, summed over trace bins
   std::array<double, kSeriesCount> trace_co2_g{};
-  double peak_power_w = 0;  // facility, highest power held over a positive interval
-  double makespan_s = 0;    // end of the simulated span
-  double mean_utilization = 0;  // busy GPU-seconds / (GPUs x makespan)
+  double peak_power_w = 0;            // facility, highest power held over a positive interval
+  double makespan_s = 0;              // end of the simulated span
+  double mean_utilization = 0;        // busy GPU-seconds / (GPUs x makespan)
   std::uint64_t jobs_pending = 0;     // never started (horizon reached first)
   std::uint64_t jobs_unfinished = 0;  // running at the horizon
   std::uint64_t total_gpus = 0;

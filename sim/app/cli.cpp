@@ -17,16 +17,16 @@ InputError usage_error(const std::string& message) {
 
 po::options_description run_options() {
   po::options_description options("run / check options");
-  options.add_options()
-      ("output,o", po::value<std::string>(), "trace file to write (default results/<scenario>.h5)")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "override a scenario value: KEY.PATH=VALUE (repeatable)")
-      ("seed", po::value<std::uint64_t>(), "same as --set simulation.seed=N")
-      ("quiet,q", po::bool_switch(), "print nothing on success")
-      ("sg-cfg", po::value<std::vector<std::string>>()->composing(),
-       "SimGrid setting KEY:VALUE (repeatable)")
-      ("sg-log", po::value<std::vector<std::string>>()->composing(),
-       "SimGrid log control, e.g. root.thres:info (repeatable)");
+  options.add_options()("output,o", po::value<std::string>(),
+                        "trace file to write (default results/<scenario>.h5)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a scenario value: KEY.PATH=VALUE (repeatable)")("seed", po::value<std::uint64_t>(),
+                                                                "same as --set simulation.seed=N")(
+      "quiet,q", po::bool_switch(), "print nothing on success")(
+      "sg-cfg", po::value<std::vector<std::string>>()->composing(),
+      "SimGrid setting KEY:VALUE (repeatable)")(
+      "sg-log", po::value<std::vector<std::string>>()->composing(),
+      "SimGrid log control, e.g. root.thres:info (repeatable)");
   return options;
 }
 
@@ -37,8 +37,7 @@ std::string help_text() {
           "  mlcycle run SCENARIO.toml [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--quiet]\n"
           "  mlcycle check SCENARIO.toml [--set KEY=VALUE]...   validate, run nothing\n"
           "  mlcycle --help | --version\n\n"
-       << run_options()
-       << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
+       << run_options() << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
   return text.str();
 }
 
@@ -68,12 +67,17 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     }
     if (!vm.count("command")) throw usage_error("missing command (run or check)");
     const std::string command = vm["command"].as<std::string>();
-    if (command == "run") cli.command = Command::run;
-    else if (command == "check") cli.command = Command::check;
-    else if (command == "help") return cli;
-    else throw usage_error("unknown command '" + command + "'");
+    if (command == "run")
+      cli.command = Command::run;
+    else if (command == "check")
+      cli.command = Command::check;
+    else if (command == "help")
+      return cli;
+    else
+      throw usage_error("unknown command '" + command + "'");
 
-    std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
+    std::vector<std::string> rest =
+        po::collect_unrecognized(parsed.options, po::include_positional);
     rest.erase(rest.begin());  // the command itself
     po::options_description options = run_options();
     options.add_options()("scenario", po::value<std::vector<std::string>>(), "");
@@ -89,7 +93,8 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     if (args.count("output")) cli.output_path = args["output"].as<std::string>();
     if (args.count("set")) cli.overrides = args["set"].as<std::vector<std::string>>();
     if (args.count("seed"))
-      cli.overrides.push_back("simulation.seed=" + std::to_string(args["seed"].as<std::uint64_t>()));
+      cli.overrides.push_back("simulation.seed=" +
+                              std::to_string(args["seed"].as<std::uint64_t>()));
     cli.quiet = args["quiet"].as<bool>();
     if (args.count("sg-cfg")) cli.engine.sg_cfg = args["sg-cfg"].as<std::vector<std::string>>();
     if (args.count("sg-log")) cli.engine.sg_log = args["sg-log"].as<std::vector<std::string>>();

@@ -12,8 +12,8 @@ enum class Command { help, version, run, check };
 struct CliOptions {
   Command command = Command::help;
   std::string scenario_path;
-  std::string output_path;              // empty: results/<scenario name>.h5
-  std::vector<std::string> overrides;   // --set, then --seed, in order
+  std::string output_path;             // empty: results/<scenario name>.h5
+  std::vector<std::string> overrides;  // --set, then --seed, in order
   bool quiet = false;
   EngineOptions engine;
   std::string help_text;

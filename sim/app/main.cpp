@@ -29,8 +29,8 @@ int run(const mlcycle::CliOptions& cli) {
     std::cout << ")\n";
     return 0;
   }
-  const std::string output = cli.output_path.empty() ? default_output(cli.scenario_path)
-                                                     : cli.output_path;
+  const std::string output =
+      cli.output_path.empty() ? default_output(cli.scenario_path) : cli.output_path;
   TraceFile trace(output);
   RunOutcome outcome = run_simulation(scenario, trace, cli.engine);
   trace.commit(scenario, outcome);

@@ -11,7 +11,9 @@ namespace mlcycle {
 namespace {
 
 // Rounding leaves idle energy of a fully busy node at +-1e-13 J: print it as 0, not -0.0.
-double shown(double value) { return std::abs(value) < 1e-6 ? 0.0 : value; }
+double shown(double value) {
+  return std::abs(value) < 1e-6 ? 0.0 : value;
+}
 
 std::string row(const char* name, const SeriesTotals& raw, bool with_jobs) {
   SeriesTotals t = raw;

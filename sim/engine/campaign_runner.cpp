@@ -1,9 +1,9 @@
 #include "engine/campaign_runner.hpp"
 
+#include <simgrid/plugins/energy.h>
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <simgrid/plugins/energy.h>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 

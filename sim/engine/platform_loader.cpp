@@ -41,7 +41,8 @@ void check_host_power_properties(sg4::Host& host) {
     error = "has " + std::to_string(states->size()) + " entries but the host has " +
             std::to_string(host.get_pstate_count()) + " pstate(s) (one speed per pstate)";
   if (error.empty()) return;
-  if (!pending_error()) pending_error() = PendingPropertyError{host.get_name(), "wattage_per_state", error};
+  if (!pending_error())
+    pending_error() = PendingPropertyError{host.get_name(), "wattage_per_state", error};
   host.set_property("wattage_per_state", harmless_wattage(host.get_pstate_count()));
 }
 
@@ -114,15 +115,15 @@ void resolve_campaign_clusters(LoadedPlatform& platform, const Scenario& scenari
     if (campaign.cluster.empty()) {
       if (platform.cluster_names.size() != 1)
         throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
-                         "the platform has several clusters (" + list_names(platform.cluster_names) +
-                             "): name one");
+                         "the platform has several clusters (" +
+                             list_names(platform.cluster_names) + "): name one");
     } else {
-      auto it = std::find(platform.cluster_names.begin(), platform.cluster_names.end(),
-                          campaign.cluster);
+      auto it =
+          std::find(platform.cluster_names.begin(), platform.cluster_names.end(), campaign.cluster);
       if (it == platform.cluster_names.end())
         throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
-                         "unknown cluster '" + campaign.cluster + "' (the platform has: " +
-                             list_names(platform.cluster_names) + ")");
+                         "unknown cluster '" + campaign.cluster +
+                             "' (the platform has: " + list_names(platform.cluster_names) + ")");
       cluster = static_cast<std::uint32_t>(it - platform.cluster_names.begin());
     }
     const ClusterGpus& gpus = platform.clusters[cluster];
@@ -138,15 +139,16 @@ void resolve_campaign_clusters(LoadedPlatform& platform, const Scenario& scenari
     if (campaign.gpus_per_trial > total)
       throw InputError(campaign.where, "campaign " + campaign.name + ".gpus_per_trial",
                        std::to_string(campaign.gpus_per_trial) + " GPUs asked, but cluster '" +
-                           platform.cluster_names[cluster] + "' has only " +
-                           std::to_string(total));
+                           platform.cluster_names[cluster] + "' has only " + std::to_string(total));
     platform.campaign_clusters.push_back(cluster);
   }
 }
 
 }  // namespace
 
-void install_power_property_check() { sg4::Host::on_creation_cb(check_host_power_properties); }
+void install_power_property_check() {
+  sg4::Host::on_creation_cb(check_host_power_properties);
+}
 
 LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario,
                              const GridRegistry& grid) {

@@ -4,8 +4,8 @@
 // Our properties are looked up on the host, then on its zones outward, so they may sit on a
 // <cluster> or an enclosing <zone>:
 //   node_overhead_w  CPU + DRAM watts while the node is on      (default 0)
-//   pue              datacenter PUE                             (default 1.0; [accounting] pue wins)
-//   grid_region      name of a [grid.<region>] of the scenario  (default: the only region)
+//   pue              datacenter PUE                             (default 1.0; [accounting] pue
+//   wins) grid_region      name of a [grid.<region>] of the scenario  (default: the only region)
 #include <string>
 #include <vector>
 

@@ -3,10 +3,10 @@
 #include <memory>
 
 #include <simgrid/plugins/energy.h>
-#include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
 #include <simgrid/version.h>
 #include <xbt/log.h>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
 
 #include "engine/campaign_runner.hpp"
 #include "engine/platform_loader.hpp"

@@ -47,8 +47,10 @@ std::optional<std::vector<PstateWattage>> parse_wattage_per_state(const std::str
       }
       watts.push_back(*w);
     }
-    if (watts.size() == 2) states.push_back(PstateWattage{watts[0], watts[0], watts[1]});
-    else states.push_back(PstateWattage{watts[0], watts[1], watts[2]});
+    if (watts.size() == 2)
+      states.push_back(PstateWattage{watts[0], watts[0], watts[1]});
+    else
+      states.push_back(PstateWattage{watts[0], watts[1], watts[2]});
   }
   return states;
 }

@@ -15,7 +15,8 @@ class GridRegistry {
  public:
   explicit GridRegistry(const std::vector<GridRegionSpec>& specs);
   // Regions with ready-made signals (tests, and data sources that build their own).
-  GridRegistry(std::vector<std::string> names, std::vector<std::unique_ptr<IntensitySignal>> signals);
+  GridRegistry(std::vector<std::string> names,
+               std::vector<std::unique_ptr<IntensitySignal>> signals);
 
   std::size_t size() const { return names_.size(); }
   const std::string& name(std::size_t region) const { return names_[region]; }

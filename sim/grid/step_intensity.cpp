@@ -22,7 +22,9 @@ std::size_t StepIntensity::step_at(double time_s) const {
   return it == time_s_.begin() ? 0 : static_cast<std::size_t>(it - time_s_.begin() - 1);
 }
 
-double StepIntensity::intensity_g_per_kwh(double time_s) const { return value_[step_at(time_s)]; }
+double StepIntensity::intensity_g_per_kwh(double time_s) const {
+  return value_[step_at(time_s)];
+}
 
 double StepIntensity::cumulative(double time_s) const {
   const std::size_t i = step_at(time_s);

@@ -30,9 +30,9 @@ void check(herr_t status, const char* what) {
 }
 
 Handle create_file(const std::string& path) {
-  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                      "creating the file"),
-                H5Fclose);
+  return Handle(
+      check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "creating the file"),
+      H5Fclose);
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
@@ -96,8 +96,8 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
 void write_doubles(hid_t parent, const std::string& name, const std::vector<double>& values) {
   const hsize_t count = values.size();
   Handle space(check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"), H5Sclose);
-  Handle dataset(check(H5Dcreate2(parent, name.c_str(), H5T_NATIVE_DOUBLE, space.id(),
-                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  Handle dataset(check(H5Dcreate2(parent, name.c_str(), H5T_NATIVE_DOUBLE, space.id(), H5P_DEFAULT,
+                                  H5P_DEFAULT, H5P_DEFAULT),
                        "creating a dataset"),
                  H5Dclose);
   if (count > 0)

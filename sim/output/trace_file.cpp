@@ -126,9 +126,9 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   h5::write_attribute(root, "seed", static_cast<std::uint64_t>(scenario.simulation.seed));
   h5::write_attribute(root, "start_utc", format_iso8601(scenario.simulation.start));
   h5::write_attribute(root, "end_s", outcome.summary.makespan_s);
-  h5::write_attribute(root, "engine", std::string(scenario.simulation.engine == EngineMode::exec
-                                                      ? "exec"
-                                                      : "analytic"));
+  h5::write_attribute(
+      root, "engine",
+      std::string(scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic"));
 
   std::vector<std::string> campaigns;
   for (const CampaignSpec& c : scenario.campaigns) campaigns.push_back(c.name);
@@ -148,7 +148,8 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   impl_.reset();
   std::error_code ec;
   std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) throw std::runtime_error("cannot rename " + temp_path_ + " to " + path_ + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot rename " + temp_path_ + " to " + path_ + ": " + ec.message());
   committed_ = true;
 }
 

@@ -40,18 +40,27 @@ struct SummaryRow {
 }  // namespace
 
 JobRow to_job_row(const JobRecord& job) {
-  return JobRow{job.job_id,     job.campaign,    static_cast<std::uint8_t>(job.phase),
-                static_cast<std::uint8_t>(job.status), job.host, job.nodes,
-                job.gpus,       job.submit_s,    job.start_s,
-                job.end_s,      job.gpu_hours,   job.it_energy_j,
-                job.energy_j,   job.co2_g,       job.cost};
+  return JobRow{job.job_id,
+                job.campaign,
+                static_cast<std::uint8_t>(job.phase),
+                static_cast<std::uint8_t>(job.status),
+                job.host,
+                job.nodes,
+                job.gpus,
+                job.submit_s,
+                job.start_s,
+                job.end_s,
+                job.gpu_hours,
+                job.it_energy_j,
+                job.energy_j,
+                job.co2_g,
+                job.cost};
 }
 
 TraceTypes::TraceTypes()
     : phase_enum(make_enum({{"experimentation", 0}, {"training", 1}, {"inference", 2}})),
       status_enum(make_enum({{"completed", 0}, {"unfinished", 1}})),
-      job_row(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(JobRow)), "creating a compound"),
-              H5Tclose) {
+      job_row(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(JobRow)), "creating a compound"), H5Tclose) {
   const hid_t t = job_row.id();
   insert(t, "job_id", offsetof(JobRow, job_id), H5T_NATIVE_UINT64);
   insert(t, "campaign", offsetof(JobRow, campaign), H5T_NATIVE_UINT32);

@@ -70,7 +70,8 @@ void apply_override(toml::table& root, const std::string& assignment) {
   }
   const std::string& leaf = parts.back();
   if (leaf.empty()) throw override_error(key, "empty key");
-  if (toml::node* existing = table->get(leaf); existing && (existing->is_table() || existing->is_array()))
+  if (toml::node* existing = table->get(leaf);
+      existing && (existing->is_table() || existing->is_array()))
     throw override_error(key, "only scalar values can be set; this key holds a table or an array");
 
   try {

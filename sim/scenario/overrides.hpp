@@ -3,8 +3,8 @@
 // Array elements are addressed by index (`campaign.0.trials`) or by their `name`
 // (`campaign.lisa.trials`). The value is read as a TOML value (number, boolean, date-time,
 // quoted string); anything that is not valid TOML is taken as a bare string.
-#include <string>
 #include <toml++/toml.h>
+#include <string>
 
 namespace mlcycle {
 

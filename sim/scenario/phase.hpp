@@ -16,7 +16,9 @@ inline constexpr int kIdleSeries = kPhaseCount;
 inline constexpr std::array<std::string_view, kSeriesCount> kSeriesNames{
     "experimentation", "training", "inference", "idle"};
 
-inline std::string_view phase_name(Phase phase) { return kSeriesNames[static_cast<int>(phase)]; }
+inline std::string_view phase_name(Phase phase) {
+  return kSeriesNames[static_cast<int>(phase)];
+}
 
 inline std::optional<Phase> parse_phase(std::string_view text) {
   for (int i = 0; i < kPhaseCount; ++i)

@@ -17,7 +17,8 @@ namespace {
 
 UtcTime read_start(TomlTableReader& sim) {
   const toml::node* n = sim.node("start");
-  if (!n) throw sim.error_here("missing key 'start' (a UTC date-time such as 2020-01-01T00:00:00Z)");
+  if (!n)
+    throw sim.error_here("missing key 'start' (a UTC date-time such as 2020-01-01T00:00:00Z)");
   if (n->is_date()) {
     const toml::date d = n->as_date()->get();
     return make_utc(d.year, d.month, d.day, 0, 0, 0);
@@ -25,8 +26,8 @@ UtcTime read_start(TomlTableReader& sim) {
   const toml::date_time v = *sim.date_time("start");
   if (!v.offset)
     throw sim.error_at("start", "needs a UTC offset (write 2020-01-01T00:00:00Z, not local time)");
-  UtcTime t = make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute,
-                       v.time.second);
+  UtcTime t =
+      make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute, v.time.second);
   t.unix_s -= static_cast<std::int64_t>(v.offset->minutes) * 60;
   return t;
 }
@@ -53,9 +54,12 @@ SimulationSpec read_simulation(TomlTableReader& root, const std::filesystem::pat
     throw sim.error_at("platform", "no such file: " + platform_path.string());
   spec.platform_path = platform_path.lexically_normal().string();
   if (auto engine = sim.string("engine")) {
-    if (*engine == "analytic") spec.engine = EngineMode::analytic;
-    else if (*engine == "exec") spec.engine = EngineMode::exec;
-    else throw sim.error_at("engine", "'" + *engine + "' is not one of: analytic, exec");
+    if (*engine == "analytic")
+      spec.engine = EngineMode::analytic;
+    else if (*engine == "exec")
+      spec.engine = EngineMode::exec;
+    else
+      throw sim.error_at("engine", "'" + *engine + "' is not one of: analytic, exec");
   }
   sim.reject_unknown_keys();
   return spec;
@@ -79,11 +83,13 @@ std::vector<GridRegionSpec> read_grids(TomlTableReader& root) {
       throw grid.error_at("kind", "'" + kind + "' is not supported (supported: constant)");
     auto g = grid.number("intensity_g_per_kwh");
     auto lbs = grid.number("intensity_lbs_per_kwh");
-    if (g && lbs) throw grid.error_here("give intensity_g_per_kwh or intensity_lbs_per_kwh, not both");
+    if (g && lbs)
+      throw grid.error_here("give intensity_g_per_kwh or intensity_lbs_per_kwh, not both");
     if (!g && !lbs) throw grid.error_here("missing key 'intensity_g_per_kwh'");
     spec.intensity_g_per_kwh = g ? *g : *lbs * units::kGramPerPound;
     if (spec.intensity_g_per_kwh < 0)
-      throw grid.error_at(g ? "intensity_g_per_kwh" : "intensity_lbs_per_kwh", "must not be negative");
+      throw grid.error_at(g ? "intensity_g_per_kwh" : "intensity_lbs_per_kwh",
+                          "must not be negative");
     grid.reject_unknown_keys();
     grids.push_back(std::move(spec));
   }
@@ -132,13 +138,15 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
   if (auto phase = c.string("phase")) {
     auto parsed = parse_phase(*phase);
     if (!parsed)
-      throw c.error_at("phase", "'" + *phase + "' is not one of: experimentation, training, inference");
+      throw c.error_at("phase",
+                       "'" + *phase + "' is not one of: experimentation, training, inference");
     spec.phase = *parsed;
   }
   spec.cluster = c.string("cluster").value_or("");
   spec.gpus_per_trial = static_cast<std::uint32_t>(c.positive_integer("gpus_per_trial", 1));
   if (auto limit = c.integer("max_concurrent")) {
-    if (*limit <= 0) throw c.error_at("max_concurrent", "must be a positive integer (omit for no limit)");
+    if (*limit <= 0)
+      throw c.error_at("max_concurrent", "must be a positive integer (omit for no limit)");
     spec.max_concurrent = static_cast<std::uint32_t>(*limit);
   }
   if (auto submit = c.duration_s("submit_at")) {
@@ -197,9 +205,9 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
 
 InputError parse_failure(const toml::parse_error& e, const std::string& path) {
   const auto& src = e.source();
-  return InputError(SourceLocation{path, static_cast<int>(src.begin.line),
-                                   static_cast<int>(src.begin.column)},
-                    "", "malformed TOML: " + std::string(e.description()));
+  return InputError(
+      SourceLocation{path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)},
+      "", "malformed TOML: " + std::string(e.description()));
 }
 
 }  // namespace

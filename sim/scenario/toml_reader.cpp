@@ -9,29 +9,40 @@ namespace mlcycle {
 SourceLocation toml_location(const toml::node& n, const std::string& file) {
   const toml::source_region& src = n.source();
   if (src.begin.line == 0) return SourceLocation{"--set", 0, 0};
-  return SourceLocation{file, static_cast<int>(src.begin.line),
-                        static_cast<int>(src.begin.column)};
+  return SourceLocation{file, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
 }
 
 const char* toml_type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
 TomlTableReader::TomlTableReader(const toml::table& table, std::string key_path, std::string file)
     : table_(table), key_path_(std::move(key_path)), file_(std::move(file)) {}
 
-bool TomlTableReader::has(std::string_view key) const { return table_.contains(key); }
+bool TomlTableReader::has(std::string_view key) const {
+  return table_.contains(key);
+}
 
 const toml::node* TomlTableReader::node(std::string_view key) {
   known_.emplace(key);
@@ -47,7 +58,8 @@ SourceLocation TomlTableReader::location_of(const toml::node& n) const {
 }
 
 namespace {
-SourceLocation key_location(const toml::key& key, const toml::node& value, const std::string& file) {
+SourceLocation key_location(const toml::key& key, const toml::node& value,
+                            const std::string& file) {
   // A value set by --set has no source, even where it replaced a key of the file.
   const toml::source_region& src = key.source();
   if (src.begin.line == 0 || value.source().begin.line == 0) return toml_location(value, file);
@@ -107,14 +119,16 @@ std::optional<double> TomlTableReader::duration_s(std::string_view key) {
 const toml::table* TomlTableReader::table(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return nullptr;
-  if (!n->is_table()) throw error_at(key, std::string("expected a table, got ") + toml_type_name(*n));
+  if (!n->is_table())
+    throw error_at(key, std::string("expected a table, got ") + toml_type_name(*n));
   return n->as_table();
 }
 
 const toml::array* TomlTableReader::array(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return nullptr;
-  if (!n->is_array()) throw error_at(key, std::string("expected an array, got ") + toml_type_name(*n));
+  if (!n->is_array())
+    throw error_at(key, std::string("expected an array, got ") + toml_type_name(*n));
   return n->as_array();
 }
 

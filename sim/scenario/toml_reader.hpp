@@ -1,11 +1,11 @@
 #pragma once
 // Typed, located reads of one TOML table. Every getter records the key as known, so that
 // reject_unknown_keys() can point at a misspelt key with its file, line and column.
+#include <toml++/toml.h>
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
-#include <toml++/toml.h>
 
 #include "core/input_error.hpp"
 

@@ -29,13 +29,16 @@ TrialLengthSpec read_trial_length(TomlTableReader& t) {
   } else if (distribution == "lognormal") {
     spec.distribution = LengthDistribution::lognormal;
     spec.sigma = t.non_negative_number("sigma", 0.0);
-    if (!t.has("sigma")) throw t.error_here("missing key 'sigma' (standard deviation of ln(hours))");
+    if (!t.has("sigma"))
+      throw t.error_here("missing key 'sigma' (standard deviation of ln(hours))");
     const bool has_mean = t.has("mean_h");
     const bool has_median = t.has("median_h");
     if (has_mean == has_median) throw t.error_here("give exactly one of 'mean_h' and 'median_h'");
     // mean = exp(mu + sigma^2 / 2); median = exp(mu).
-    if (has_mean) spec.mu = std::log(positive_hours(t, "mean_h")) - spec.sigma * spec.sigma / 2;
-    else spec.mu = std::log(positive_hours(t, "median_h"));
+    if (has_mean)
+      spec.mu = std::log(positive_hours(t, "mean_h")) - spec.sigma * spec.sigma / 2;
+    else
+      spec.mu = std::log(positive_hours(t, "median_h"));
     spec.min_hours = t.non_negative_number("min_h", 0.0);
     spec.max_hours = t.non_negative_number("max_h", 0.0);
     if (spec.max_hours > 0 && spec.max_hours < spec.min_hours)

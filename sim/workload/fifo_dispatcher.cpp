@@ -9,9 +9,11 @@ FifoDispatcher::FifoDispatcher(const std::vector<CampaignSpec>& campaigns,
                                const std::vector<std::uint32_t>& campaign_clusters,
                                const std::vector<ClusterGpus>& clusters, std::uint64_t seed) {
   campaigns_.reserve(campaigns.size());
-  for (std::uint32_t i = 0; i < campaigns.size(); ++i) campaigns_.emplace_back(campaigns[i], i, seed);
+  for (std::uint32_t i = 0; i < campaigns.size(); ++i)
+    campaigns_.emplace_back(campaigns[i], i, seed);
   running_.assign(campaigns.size(), 0);
-  for (const ClusterGpus& c : clusters) queues_.push_back(ClusterQueue{GpuPool(c.hosts, c.cores), {}});
+  for (const ClusterGpus& c : clusters)
+    queues_.push_back(ClusterQueue{GpuPool(c.hosts, c.cores), {}});
   std::vector<std::uint32_t> order(campaigns.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {

@@ -29,9 +29,9 @@ class GpuPool {
   void move_node(std::uint32_t local, std::uint32_t new_free);
   std::uint32_t local_index(std::uint32_t host) const;
 
-  std::vector<std::uint32_t> hosts_;   // local index -> global host index
-  std::vector<std::uint32_t> cores_;   // local index -> GPUs
-  std::vector<std::uint32_t> free_;    // local index -> free GPUs
+  std::vector<std::uint32_t> hosts_;  // local index -> global host index
+  std::vector<std::uint32_t> cores_;  // local index -> GPUs
+  std::vector<std::uint32_t> free_;   // local index -> free GPUs
   std::vector<std::uint32_t> global_to_local_;
   std::vector<std::set<std::uint32_t>> by_free_;  // free count -> local indices
   std::uint64_t total_ = 0;

@@ -1,7 +1,7 @@
 // SimGrid's energy example, checked two ways: the host energy plugin, and our HostPowerModel
 // integrated over the same intervals. Both must give 1000 / 1120 / 1645 / 2005 J.
-#include <catch2/catch.hpp>
 #include <simgrid/plugins/energy.h>
+#include <catch2/catch.hpp>
 #include <simgrid/s4u.hpp>
 
 #include "accounting/host_power.hpp"

@@ -23,7 +23,8 @@ std::string three_jobs(const std::string& engine, const std::string& extra = "")
   return R"([simulation]
 start = 2020-01-01T00:00:00Z
 platform = "two-hosts.xml"
-engine = ")" + engine + "\"\n" + extra + R"(
+engine = ")" +
+         engine + "\"\n" + extra + R"(
 [grid.r]
 intensity_g_per_kwh = 300
 [accounting]
@@ -55,7 +56,7 @@ void check_three_job_oracle(const RunOutcome& outcome, const CollectingRecorder&
   CHECK(s.hosts[0].it_energy_j == Approx(185 * 3600.0).epsilon(1e-9));
   CHECK(s.hosts[1].it_energy_j == Approx(195 * 3600.0).epsilon(1e-9));
   REQUIRE(recorder.jobs.size() == 3);
-  CHECK(recorder.jobs[0].end_s == Approx(3600).epsilon(1e-12));   // the 1 h job ends first
+  CHECK(recorder.jobs[0].end_s == Approx(3600).epsilon(1e-12));  // the 1 h job ends first
   CHECK(recorder.jobs[0].host == 0);
   CHECK(recorder.jobs[2].host == 1);
   CHECK(recorder.bins.size() == 3);

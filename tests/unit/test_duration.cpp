@@ -8,11 +8,11 @@ using namespace mlcycle;
 
 TEST_CASE("durations parse numbers as seconds and strings with units") {
   CHECK(*parse_duration_s("90") == 90.0);
-  CHECK(*parse_duration_s("90min") == 5400.0);   // 90 x 60
-  CHECK(*parse_duration_s("1.5h") == 5400.0);    // 1.5 x 3600
+  CHECK(*parse_duration_s("90min") == 5400.0);     // 90 x 60
+  CHECK(*parse_duration_s("1.5h") == 5400.0);      // 1.5 x 3600
   CHECK(*parse_duration_s("172d") == 14860800.0);  // 172 x 86400
-  CHECK(*parse_duration_s("2 w") == 1209600.0);  // 2 x 7 x 86400
-  CHECK(*parse_duration_s("1y") == 31536000.0);  // 365 x 86400
+  CHECK(*parse_duration_s("2 w") == 1209600.0);    // 2 x 7 x 86400
+  CHECK(*parse_duration_s("1y") == 31536000.0);    // 365 x 86400
   CHECK(*parse_duration_s("250ms") == 0.25);
 }
 

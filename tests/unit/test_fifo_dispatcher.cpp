@@ -5,7 +5,8 @@
 using namespace mlcycle;
 
 namespace {
-CampaignSpec fixed_campaign(std::string name, std::uint64_t trials, std::uint32_t gpus, double hours) {
+CampaignSpec fixed_campaign(std::string name, std::uint64_t trials, std::uint32_t gpus,
+                            double hours) {
   CampaignSpec spec;
   spec.name = std::move(name);
   spec.trials = trials;

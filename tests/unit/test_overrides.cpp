@@ -25,8 +25,8 @@ TEST_CASE("overrides set scalars by dotted path, array elements by index or name
   apply_override(t, "simulation.seed=42");
   apply_override(t, "campaign.1.trials=3");
   apply_override(t, "campaign.search.trials=7");
-  apply_override(t, "simulation.engine=exec");           // bare word: a string
-  apply_override(t, "simulation.horizon=\"30d\"");        // quoted TOML string
+  apply_override(t, "simulation.engine=exec");                 // bare word: a string
+  apply_override(t, "simulation.horizon=\"30d\"");             // quoted TOML string
   apply_override(t, "simulation.start=2021-05-01T00:00:00Z");  // TOML date-time
   CHECK(t["simulation"]["seed"].value<std::int64_t>() == 42);
   CHECK(t["campaign"][1]["trials"].value<std::int64_t>() == 3);
@@ -38,7 +38,7 @@ TEST_CASE("overrides set scalars by dotted path, array elements by index or name
 
 TEST_CASE("overrides that cannot apply are input errors") {
   toml::table t = sample();
-  CHECK_THROWS_AS(apply_override(t, "simulation.seed"), InputError);        // no '='
+  CHECK_THROWS_AS(apply_override(t, "simulation.seed"), InputError);         // no '='
   CHECK_THROWS_AS(apply_override(t, "campaign.nope.trials=1"), InputError);  // no such element
   CHECK_THROWS_AS(apply_override(t, "campaign.5.trials=1"), InputError);     // out of range
   CHECK_THROWS_AS(apply_override(t, "simulation=3"), InputError);            // a table

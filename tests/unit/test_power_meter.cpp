@@ -115,8 +115,8 @@ TEST_CASE("two hosts, three jobs: job, idle, trace and host energies match the h
 TEST_CASE("step intensity: 100 W for 2 h at 200 then 400 g/kWh gives 60 g") {
   // 0.1 kWh x 200 + 0.1 kWh x 400 = 20 + 40 = 60 g; the 1 h bins hold 20 g and 40 g.
   std::vector<std::unique_ptr<IntensitySignal>> signals;
-  signals.push_back(std::make_unique<StepIntensity>(std::vector<double>{0, 3600},
-                                                    std::vector<double>{200, 400}));
+  signals.push_back(
+      std::make_unique<StepIntensity>(std::vector<double>{0, 3600}, std::vector<double>{200, 400}));
   GridRegistry grid({"r"}, std::move(signals));
   HostPowerModel host;
   host.cores = 1;
@@ -145,8 +145,8 @@ TEST_CASE("a job straddling an intensity step and a bin edge is integrated exact
   CHECK(signal.next_change_after_s(0) == 3600);
   CHECK(std::isinf(signal.next_change_after_s(3600)));
   std::vector<std::unique_ptr<IntensitySignal>> signals;
-  signals.push_back(std::make_unique<StepIntensity>(std::vector<double>{0, 3600},
-                                                    std::vector<double>{200, 400}));
+  signals.push_back(
+      std::make_unique<StepIntensity>(std::vector<double>{0, 3600}, std::vector<double>{200, 400}));
   GridRegistry grid({"r"}, std::move(signals));
   HostPowerModel host;
   host.cores = 1;

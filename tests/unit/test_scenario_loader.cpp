@@ -10,8 +10,8 @@ namespace {
 // Scenario text anchored in scenarios/ so that the platform path resolves.
 const std::string kPath = std::string(MLCYCLE_SOURCE_DIR) + "/scenarios/test.toml";
 
-std::string base(const std::string& campaign_extra = "", const std::string& length =
-                                                             "length = { hours = 2 }") {
+std::string base(const std::string& campaign_extra = "",
+                 const std::string& length = "length = { hours = 2 }") {
   return R"([simulation]
 start = 2020-01-01T00:00:00Z
 seed = 5
@@ -23,7 +23,8 @@ intensity_g_per_kwh = 400
 [[campaign]]
 name = "c"
 trials = 4
-)" + length + "\n" + campaign_extra;
+)" + length +
+         "\n" + campaign_extra;
 }
 
 // Returns "line:col: key: message" (without the file) of the InputError thrown.
@@ -106,5 +107,6 @@ TEST_CASE("overrides from the command line are applied before validation") {
   CHECK(s.simulation.seed == 11);
   CHECK(s.effective_toml.find("trials = 9") != std::string::npos);
   // An override that breaks a rule is reported as coming from --set.
-  CHECK(error_of(base(), {"campaign.0.trials=0"}) == "--set: campaign[0].trials: must be a positive integer");
+  CHECK(error_of(base(), {"campaign.0.trials=0"}) ==
+        "--set: campaign[0].trials: must be a positive integer");
 }
