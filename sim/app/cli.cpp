@@ -1,6 +1,8 @@
 #include "app/cli.hpp"
 
 #include <boost/program_options.hpp>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "core/input_error.hpp"
@@ -17,17 +19,49 @@ InputError usage_error(const std::string& message) {
 
 po::options_description run_options() {
   po::options_description options("run / check options");
-  options.add_options()("output,o", po::value<std::string>(),
-                        "trace file to write (default results/<scenario>.h5)")(
-      "set", po::value<std::vector<std::string>>()->composing(),
-      "override a scenario value: KEY.PATH=VALUE (repeatable)")("seed", po::value<std::uint64_t>(),
-                                                                "same as --set simulation.seed=N")(
-      "quiet,q", po::bool_switch(), "print nothing on success")(
-      "sg-cfg", po::value<std::vector<std::string>>()->composing(),
-      "SimGrid setting KEY:VALUE (repeatable)")(
-      "sg-log", po::value<std::vector<std::string>>()->composing(),
-      "SimGrid log control, e.g. root.thres:info (repeatable)");
+  // clang-format off
+  options.add_options()
+      ("output,o", po::value<std::string>(), "trace file to write (default results/<scenario>.h5)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a scenario value: KEY.PATH=VALUE (repeatable)")
+      ("seed", po::value<std::string>(), "same as --set simulation.seed=N")
+      ("quiet,q", po::bool_switch(), "print nothing on success")
+      ("sg-cfg", po::value<std::vector<std::string>>()->composing(),
+       "SimGrid setting KEY:VALUE (repeatable)")
+      ("sg-log", po::value<std::vector<std::string>>()->composing(),
+       "SimGrid log control, e.g. root.thres:info (repeatable)");
+  // clang-format on
   return options;
+}
+
+// SimGrid aborts the process on malformed settings (xbt_die): check their shape first. Whether
+// a --sg-cfg key exists only SimGrid knows; it throws, and that becomes an input error too.
+std::optional<std::string> sg_cfg_problem(const std::string& setting) {
+  const std::size_t colon = setting.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == setting.size())
+    return "expected KEY:VALUE, e.g. network/model:CM02";
+  return std::nullopt;
+}
+
+std::optional<std::string> sg_log_problem(const std::string& setting) {
+  static const std::set<std::string> kLevels{"trace", "debug",   "verbose", "info",
+                                             "warning", "error", "critical"};
+  static const std::set<std::string> kKinds{"thres", "threshold", "fmt", "app", "appender",
+                                            "add", "additivity"};
+  const std::size_t colon = setting.find(':');
+  const std::size_t dot = setting.rfind('.', colon);
+  if (colon == std::string::npos || dot == std::string::npos || dot == 0)
+    return "expected CATEGORY.KIND:VALUE, e.g. root.thres:info";
+  const std::string kind = setting.substr(dot + 1, colon - dot - 1);
+  if (!kKinds.count(kind)) return "'" + kind + "' is not one of thres, fmt, app, add";
+  const std::string value = setting.substr(colon + 1);
+  if ((kind == "thres" || kind == "threshold") && !kLevels.count(value))
+    return "'" + value + "' is not a level (trace, debug, verbose, info, warning, error, critical)";
+  if ((kind == "add" || kind == "additivity") && value != "yes" && value != "no" && value != "on" &&
+      value != "off" && value != "1" && value != "0")
+    return "'" + value + "' is not yes or no";
+  if (value.empty()) return "empty value";
+  return std::nullopt;
 }
 
 std::string help_text() {
@@ -90,14 +124,26 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     const auto& scenarios = args["scenario"].as<std::vector<std::string>>();
     if (scenarios.size() != 1) throw usage_error("expected one SCENARIO file, got several");
     cli.scenario_path = scenarios.front();
-    if (args.count("output")) cli.output_path = args["output"].as<std::string>();
+    if (args.count("output")) {
+      cli.output_path = args["output"].as<std::string>();
+      if (cli.output_path.empty()) throw usage_error("--output: empty path");
+    }
     if (args.count("set")) cli.overrides = args["set"].as<std::vector<std::string>>();
-    if (args.count("seed"))
-      cli.overrides.push_back("simulation.seed=" +
-                              std::to_string(args["seed"].as<std::uint64_t>()));
+    if (args.count("seed")) {
+      const std::string seed = args["seed"].as<std::string>();
+      if (seed.empty() || seed.find_first_not_of("0123456789") != std::string::npos)
+        throw usage_error("--seed: '" + seed + "' is not a non-negative integer");
+      cli.overrides.push_back("simulation.seed=" + seed);
+    }
     cli.quiet = args["quiet"].as<bool>();
     if (args.count("sg-cfg")) cli.engine.sg_cfg = args["sg-cfg"].as<std::vector<std::string>>();
     if (args.count("sg-log")) cli.engine.sg_log = args["sg-log"].as<std::vector<std::string>>();
+    for (const std::string& setting : cli.engine.sg_cfg)
+      if (auto problem = sg_cfg_problem(setting))
+        throw usage_error("--sg-cfg " + setting + ": " + *problem);
+    for (const std::string& setting : cli.engine.sg_log)
+      if (auto problem = sg_log_problem(setting))
+        throw usage_error("--sg-log " + setting + ": " + *problem);
     if (cli.command == Command::check && args.count("output"))
       throw usage_error("check writes nothing: --output does not apply");
   } catch (const po::error& e) {

@@ -42,7 +42,7 @@ std::optional<double> parse_duration_s(const std::string& text) {
   while (!suffix.empty() && suffix.back() == ' ') suffix.pop_back();
   if (suffix.empty()) return value;
   for (const Unit& unit : kUnits)
-    if (suffix == unit.suffix) return value * unit.seconds;
+    if (suffix == unit.suffix && std::isfinite(value * unit.seconds)) return value * unit.seconds;
   return std::nullopt;
 }
 

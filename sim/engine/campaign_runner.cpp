@@ -59,6 +59,13 @@ void CampaignRunner::complete(std::uint32_t slot, JobStatus status) {
   free_slots_.push_back(slot);
 }
 
+bool CampaignRunner::execs_done(Running& running) {
+  for (const sg4::ExecPtr& exec : running.execs)
+    if (!exec->test()) return false;
+  running.execs.clear();
+  return true;
+}
+
 // Exec mode: the heap says which job ends next; SimGrid's CPU model says exactly when.
 double CampaignRunner::wait_for_next_completion() {
   Running& running = *slots_[completions_.top().slot];
@@ -98,12 +105,17 @@ void CampaignRunner::operator()() {
       break;
     }
     if (exec_mode_ && next_s == next_end_s) {
-      // One completion per wake-up: the other jobs' execs decide their own end times.
+      // Wait for the next job's execs: SimGrid's CPU model says exactly when it ends. Jobs due
+      // at the same instant whose execs are done complete too before anything is dispatched,
+      // as in the analytic engine, so both place the next jobs alike.
       now_s = std::max(now_s, wait_for_next_completion());
       meter_.advance_to(now_s);
-      const std::uint32_t slot = completions_.top().slot;
-      completions_.pop();
-      complete(slot, JobStatus::completed);
+      do {
+        const std::uint32_t slot = completions_.top().slot;
+        completions_.pop();
+        complete(slot, JobStatus::completed);
+      } while (!completions_.empty() && completions_.top().end_s == next_end_s &&
+               execs_done(*slots_[completions_.top().slot]));
     } else {
       sg4::this_actor::sleep_until(next_s);
       now_s = next_s;  // the heap's value, not the clock's rounding of now + (next - now)

@@ -40,6 +40,7 @@ class CampaignRunner {
   void start_ready_jobs(double now_s);
   void complete(std::uint32_t slot, JobStatus status);
   double wait_for_next_completion();
+  bool execs_done(Running& running);
   void read_plugin_energy();
 
   const Scenario& scenario_;

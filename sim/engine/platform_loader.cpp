@@ -32,9 +32,17 @@ std::string harmless_wattage(unsigned long pstates) {
   return value;
 }
 
+// Marks a host that came without wattage_per_state (it is then given 0 W so that the energy
+// plugin, which aborts on hosts without one, can run; campaigns may not use such hosts).
+constexpr const char* kNoWattageMark = "mlcycle_wattage_missing";
+
 void check_host_power_properties(sg4::Host& host) {
   const char* raw = host.get_property("wattage_per_state");
-  if (!raw) return;
+  if (!raw) {
+    host.set_property(kNoWattageMark, "1");
+    host.set_property("wattage_per_state", harmless_wattage(host.get_pstate_count()));
+    return;
+  }
   std::string error;
   auto states = parse_wattage_per_state(raw, error);
   if (states && states->size() != host.get_pstate_count())
@@ -48,8 +56,12 @@ void check_host_power_properties(sg4::Host& host) {
 
 const char* inherited_property(const sg4::Host& host, const std::string& key) {
   if (const char* value = host.get_property(key)) return value;
-  for (const sg4::NetZone* zone = host.get_englobing_zone(); zone; zone = zone->get_parent())
+  // In 3.32 the root zone's get_parent() dereferences a null parent: stop at the root.
+  const sg4::NetZone* root = sg4::Engine::get_instance()->get_netzone_root();
+  for (const sg4::NetZone* zone = host.get_englobing_zone(); zone; zone = zone->get_parent()) {
     if (const char* value = zone->get_property(key)) return value;
+    if (zone == root) break;
+  }
   return nullptr;
 }
 
@@ -131,7 +143,7 @@ void resolve_campaign_clusters(LoadedPlatform& platform, const Scenario& scenari
     for (std::size_t i = 0; i < gpus.hosts.size(); ++i) {
       total += gpus.cores[i];
       const sg4::Host* host = platform.sg_hosts[gpus.hosts[i]];
-      if (!host->get_property("wattage_per_state"))
+      if (host->get_property(kNoWattageMark))
         throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
                          "host " + host->get_name() +
                              " of the cluster has no wattage_per_state: its energy is unknown");

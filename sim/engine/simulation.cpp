@@ -37,7 +37,10 @@ std::unique_ptr<sg4::Engine> make_engine(const EngineOptions& options) {
     try {
       sg4::Engine::set_config(setting);
     } catch (const std::exception& e) {
-      throw InputError(SourceLocation{"command line", 0, 0}, "--sg-cfg " + setting, e.what());
+      // SimGrid appends its whole list of keys to the message: keep the first line.
+      std::string message = e.what();
+      message = message.substr(0, message.find('\n'));
+      throw InputError(SourceLocation{"command line", 0, 0}, "--sg-cfg " + setting, message);
     }
   }
   return engine;

@@ -72,6 +72,8 @@ struct TraceFile::Impl {
 
 TraceFile::TraceFile(std::string path) : path_(std::move(path)), temp_path_(path_ + ".tmp") {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr dumps
+  if (std::filesystem::is_directory(path_))
+    throw InputError(SourceLocation{path_, 0, 0}, "--output", "is a directory, not a file name");
   const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty() && !std::filesystem::is_directory(parent))
     throw InputError(SourceLocation{path_, 0, 0}, "--output",

@@ -77,7 +77,9 @@ void apply_override(toml::table& root, const std::string& assignment) {
   try {
     toml::table parsed = toml::parse("v = " + text);
     toml::node* value = parsed.get("v");
-    if (value && !value->is_table() && !value->is_array()) {
+    if (value && (value->is_table() || value->is_array()))
+      throw override_error(key, "only scalar values can be set, not an array or a table");
+    if (value) {
       value->visit([&](auto& v) {
         using V = std::remove_cvref_t<decltype(v)>;
         if constexpr (toml::is_value<V>) table->insert_or_assign(leaf, V(v.get()));

@@ -1,6 +1,7 @@
 #include "scenario/scenario_loader.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -14,6 +15,9 @@
 namespace mlcycle {
 
 namespace {
+
+// Larger gangs than any machine has; also keeps the count inside 32 bits.
+constexpr std::uint64_t kMaxGpusPerTrial = 1'000'000;
 
 UtcTime read_start(TomlTableReader& sim) {
   const toml::node* n = sim.node("start");
@@ -143,10 +147,14 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
     spec.phase = *parsed;
   }
   spec.cluster = c.string("cluster").value_or("");
-  spec.gpus_per_trial = static_cast<std::uint32_t>(c.positive_integer("gpus_per_trial", 1));
+  const std::uint64_t gpus = c.positive_integer("gpus_per_trial", 1);
+  if (gpus > kMaxGpusPerTrial)
+    throw c.error_at("gpus_per_trial", "at most " + std::to_string(kMaxGpusPerTrial));
+  spec.gpus_per_trial = static_cast<std::uint32_t>(gpus);
   if (auto limit = c.integer("max_concurrent")) {
-    if (*limit <= 0)
-      throw c.error_at("max_concurrent", "must be a positive integer (omit for no limit)");
+    if (*limit <= 0 || *limit > UINT32_MAX)
+      throw c.error_at("max_concurrent",
+                       "must be a positive integer below 2^32 (omit for no limit)");
     spec.max_concurrent = static_cast<std::uint32_t>(*limit);
   }
   if (auto submit = c.duration_s("submit_at")) {
@@ -224,6 +232,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& path,
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  if (std::filesystem::is_directory(path))
+    throw InputError(SourceLocation{path, 0, 0}, "", "is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open the scenario file");
   std::ostringstream text;

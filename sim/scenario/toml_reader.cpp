@@ -107,7 +107,11 @@ std::optional<std::string> TomlTableReader::string(std::string_view key) {
 std::optional<double> TomlTableReader::duration_s(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return std::nullopt;
-  if (n->is_number()) return *n->value<double>();
+  if (n->is_number()) {
+    const double seconds = *n->value<double>();
+    if (!std::isfinite(seconds)) throw error_at(key, "must be a finite number of seconds");
+    return seconds;
+  }
   if (n->is_string()) {
     if (auto seconds = parse_duration_s(n->as_string()->get())) return seconds;
     throw error_at(key, "'" + n->as_string()->get() +

@@ -1,0 +1,319 @@
+#!/usr/bin/python3
+"""Bad input must be rejected cleanly: `mlcycle` exits with status 2, prints exactly one line on
+stderr of the form `FILE:LINE:COL: KEY: what is wrong` (for platform XML and command-line errors
+the nearest equivalent: `platform.xml: host n0: KEY: ...`, `--set: KEY: ...`,
+`command line: ...`), prints nothing on stdout, does not crash, and leaves no trace file behind:
+neither OUT.h5 nor OUT.h5.tmp (nor a default results/*.h5) in the temporary working directory.
+
+    test_bad_inputs.py --mlcycle PATH --case NAME   run one case (CTest: `cli: bad input: NAME`)
+    test_bad_inputs.py --mlcycle PATH --all         run every case
+    test_bad_inputs.py --list                       print the case names (used by CMake)
+
+The fixtures are in tests/cli/bad/. Each case's stderr pattern is a regular expression that must
+match the whole line; the tokens {f} (the case's scenario fixture), {x} (its platform fixture),
+{out}, {tmp}, {single} and the ones a case's setup adds are replaced by the escaped paths first.
+"""
+import argparse
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from cli_support import (BAD_DIR, CRASH_MARKERS, SCENARIOS_DIR, TestFailure, check_mlcycle_binary,
+                         h5_files_under, run_mlcycle, temp_dir)
+
+SINGLE = SCENARIOS_DIR / "single-trial.toml"
+
+
+@dataclass
+class Case:
+    name: str
+    stderr: str                     # regex for the one stderr line (after token replacement)
+    scenario: Optional[str] = None  # fixture in bad/, default command `run {f} -o {out}`
+    xml: Optional[str] = None       # platform fixture in bad/ the scenario uses ({x})
+    command: Optional[list] = None  # explicit arguments (tokens replaced), instead of the default
+    setup: Optional[Callable] = None  # setup(tmp: Path) -> dict of extra tokens
+    outputs: list = field(default_factory=lambda: ["{out}"])  # paths that must not exist
+
+
+def setup_read_only_dir(tmp):
+    """A directory the test user cannot create files in. Root ignores mode bits, so as root
+    (where a 0555 directory is still writable) use /proc, where nobody can create files."""
+    ro = tmp / "read-only"
+    ro.mkdir()
+    ro.chmod(0o555)
+    probe = ro / "probe"
+    try:
+        probe.touch()
+        probe.unlink()
+        ro.chmod(0o755)
+        ro = Path("/proc")
+    except PermissionError:
+        pass
+    return {"rodir": str(ro)}
+
+
+def setup_existing_dir(tmp):
+    (tmp / "existing-dir").mkdir()
+    return {}
+
+
+def run_single(*options):
+    """`run scenarios/single-trial.toml OPTIONS -o OUT`: a good scenario, bad options."""
+    return ["run", "{single}", *options, "-o", "{out}"]
+
+
+CASES = [
+    # --- scenario TOML -----------------------------------------------------------------------
+    Case("malformed-toml", scenario="malformed-toml.toml",
+         # line 4 is `seed = = 7`; toml++ points at the second '=' (column 8)
+         stderr=r"{f}:4:8: malformed TOML: .+"),
+    Case("wrong-type-trials", scenario="wrong-type-trials.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.trials: expected an integer, got a string"),
+    Case("wrong-type-price", scenario="wrong-type-price.toml",
+         stderr=r"{f}:10:1: accounting\.price_per_kwh: expected a number, got a string"),
+    Case("negative-trials", scenario="negative-trials.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.trials: must be a positive integer"),
+    Case("zero-trials", scenario="zero-trials.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.trials: must be a positive integer"),
+    Case("zero-gpus-per-trial", scenario="zero-gpus-per-trial.toml",
+         stderr=r"{f}:12:1: campaign\[0\]\.gpus_per_trial: must be a positive integer"),
+    Case("gpus-per-trial-overflow", scenario="gpus-per-trial-overflow.toml",
+         # 2^32 + 2 GPUs: the loader's range check rejects it at the key (line 12)
+         stderr=r"{f}:12:1: campaign\[0\]\.gpus_per_trial: at most 1000000"),
+    Case("unknown-top-level-key", scenario="unknown-top-level-key.toml",
+         # errors point at the key: `colour = "blue"` is line 1, column 1
+         stderr=r"{f}:1:1: colour: unknown key"),
+    Case("unknown-campaign-key", scenario="unknown-campaign-key.toml",
+         # `  trails = 3` on line 18 (second campaign): the key starts at column 3
+         stderr=r"{f}:18:3: campaign\[1\]\.trails: unknown key"),
+    Case("unknown-phase", scenario="unknown-phase.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.phase: 'deployment' is not one of: "
+                r"experimentation, training, inference"),
+    Case("unknown-distribution", scenario="unknown-distribution.toml",
+         stderr=r"{f}:13:12: campaign\[0\]\.length\.distribution: 'gamma' is not one of: .+"),
+    Case("lognormal-missing-sigma", scenario="lognormal-missing-sigma.toml",
+         stderr=r"{f}:13:10: campaign\[0\]\.length: missing key 'sigma'.*"),
+    Case("uniform-max-below-min", scenario="uniform-max-below-min.toml",
+         stderr=r"{f}:13:49: campaign\[0\]\.length\.max_h: must not be less than min_h"),
+    Case("negative-list-hours", scenario="negative-list-hours.toml",
+         stderr=r"{f}:12:49: campaign\[0\]\.length\.hours: every entry must be a positive .+"),
+    Case("missing-simulation", scenario="missing-simulation.toml",
+         stderr=r"{f}:1:1: (simulation: )?missing table \[simulation\]"),
+    Case("missing-grid", scenario="missing-grid.toml",
+         stderr=r"{f}:1:1: (grid: )?missing \[grid\.<region>\] table.*"),
+    Case("both-intensity-units", scenario="both-intensity-units.toml",
+         stderr=r"{f}:5:1: grid\.us-average-2018: give intensity_g_per_kwh or "
+                r"intensity_lbs_per_kwh, not both"),
+    Case("missing-platform-file", scenario="missing-platform-file.toml",
+         stderr=r"{f}:3:1: simulation\.platform: no such file: {bad}/no-such-platform\.xml"),
+    Case("start-without-utc-offset", scenario="start-without-utc-offset.toml",
+         stderr=r"{f}:2:1: simulation\.start: needs a UTC offset .+"),
+    Case("bad-duration", scenario="bad-duration.toml",
+         stderr=r"{f}:13:1: campaign\[0\]\.submit_at: '3 parsecs' is not a duration .+"),
+    Case("pue-below-one", scenario="pue-below-one.toml",
+         stderr=r"{f}:10:1: accounting\.pue: a PUE is at least 1\.0"),
+    Case("unknown-engine", scenario="unknown-engine.toml",
+         stderr=r"{f}:4:1: simulation\.engine: 'quantum' is not one of: analytic, exec"),
+    Case("duplicate-campaign-names", scenario="duplicate-campaign-names.toml",
+         stderr=r"{f}:16:1: campaign\[1\]\.name: 'search' is used by an earlier campaign"),
+    Case("unknown-cluster", scenario="unknown-cluster.toml",
+         # the error may point at the [[campaign]] header (line 9) or at the `cluster` key (line 11)
+         stderr=r"{f}:(9:1|11:1): campaign( c|\[0\])\.cluster: unknown cluster 'v100-pod' .+"),
+    Case("too-many-gpus", scenario="too-many-gpus.toml",
+         stderr=r"{f}:(9:1|12:1): campaign( c|\[0\])\.gpus_per_trial: 16 GPUs asked, but "
+                r"cluster 'p100-node' has only 8"),
+    Case("empty-scenario", scenario="empty.toml",
+         stderr=r"{f}(:1:1)?: (simulation: )?missing table \[simulation\]"),
+
+    # --- platform XML (errors are found after OUT.h5.tmp was created: it must be removed) -----
+    Case("malformed-platform-xml", scenario="malformed-platform.toml", xml="malformed-platform.xml",
+         stderr=r"{x}: platform: .*malformed-platform\.xml:8.*"),
+    Case("wattage-count-mismatch", scenario="wattage-count-mismatch.toml",
+         xml="wattage-count-mismatch.xml",
+         stderr=r"{x}: host n0: wattage_per_state: has 1 entries but the host has 2 pstate\(s\).*"),
+    Case("wattage-garbage", scenario="wattage-garbage.toml", xml="wattage-garbage.xml",
+         stderr=r"{x}: host n0: wattage_per_state: 'lots' in entry 'lots:of:watts' .+"),
+    Case("overhead-not-a-number", scenario="overhead-not-a-number.toml",
+         xml="overhead-not-a-number.xml",
+         stderr=r"{x}: host n0: node_overhead_w: '250W' is not a number"),
+    Case("undefined-grid-region", scenario="undefined-grid-region.toml",
+         xml="undefined-grid-region.xml",
+         stderr=r"{x}: host n0: grid_region: 'mars-colony' is not a \[grid\.<region>\] .+"),
+    Case("host-without-wattage", scenario="no-wattage.toml", xml="no-wattage.xml",
+         # the error names the campaign that would use the host: its [[campaign]] header, line 9
+         stderr=r"{f}:9:1: campaign( c|\[0\])\.cluster: host n0 of the cluster has no "
+                r"wattage_per_state.*"),
+    Case("grid-region-ambiguous", scenario="grid-region-ambiguous.toml", xml="no-grid-region.xml",
+         # Regression guard: the zone walk of inherited_property() used to go past the root
+         # zone when a property was on neither the host nor its zones (SIGSEGV, OUT.h5.tmp left).
+         stderr=r"{x}: host n0: grid_region: missing, and the scenario defines several .+"),
+
+    # --- output path ---------------------------------------------------------------------------
+    Case("output-nonexistent-dir", command=["run", "{single}", "-o", "/nonexistent-dir/x.h5"],
+         outputs=["/nonexistent-dir/x.h5"],
+         stderr=r"/nonexistent-dir/x\.h5: --output: directory /nonexistent-dir does not exist"),
+    Case("output-read-only-dir", command=["run", "{single}", "-o", "{rodir}/x.h5"],
+         setup=setup_read_only_dir, outputs=["{rodir}/x.h5"],
+         stderr=r"{rodir}/x\.h5: --output: cannot create {rodir}/x\.h5\.tmp .+"),
+    Case("output-is-a-directory", command=["run", "{single}", "-o", "{tmp}/existing-dir"],
+         setup=setup_existing_dir, outputs=["{tmp}/existing-dir.tmp"],
+         stderr=r"{tmp}/existing-dir: --output: .+"),
+    Case("output-empty", command=["run", "{single}", "-o", ""],
+         outputs=["{tmp}/results/single-trial.h5"],
+         stderr=r"(command line: )?(--output|-o)\b.*|command line: .*(--output|'-o').*"),
+
+    # --- --set overrides ---------------------------------------------------------------------
+    Case("set-unknown-array-element",
+         command=run_single("--set", "campaign.no-such-campaign.trials=3"),
+         stderr=r"--set: campaign\.no-such-campaign\.trials: no element 'no-such-campaign' "
+                r"in the array"),
+    Case("set-array-index-out-of-range", command=run_single("--set", "campaign.5.trials=3"),
+         stderr=r"--set: campaign\.5\.trials: no element '5' in the array"),
+    Case("set-table", command=run_single("--set", "simulation=3"),
+         stderr=r"--set: simulation: only scalar values can be set.*"),
+    Case("set-table-value", command=run_single("--set", "accounting.pue={ a = 1 }"),
+         stderr=r"--set: accounting\.pue: only scalar values can be set.*"),
+    Case("set-array-value", command=run_single("--set", "campaign.one-trial.trials=[1, 2]"),
+         stderr=r"--set: campaign\.one-trial\.trials: only scalar values can be set.*"),
+    Case("set-array", command=run_single("--set", "campaign.one-trial=3"),
+         stderr=r"--set: campaign\.one-trial: 'campaign' is an array: name an element, then a key"),
+    Case("set-no-equals", command=run_single("--set", "simulation.seed"),
+         stderr=r"--set: simulation\.seed: expected KEY=VALUE .+"),
+    Case("set-unknown-key", command=run_single("--set", "simulation.colour=blue"),
+         stderr=r"--set: simulation\.colour: unknown key"),
+    Case("set-out-of-range", command=run_single("--set", "campaign.one-trial.trials=0"),
+         stderr=r"--set: campaign\[0\]\.trials: must be a positive integer"),
+    Case("set-wrong-type", command=run_single("--set", "accounting.pue=abc"),
+         stderr=r"--set: accounting\.pue: expected a number, got a string"),
+    Case("set-gpus-overflow",
+         command=run_single("--set", "campaign.one-trial.gpus_per_trial=4294967296"),
+         stderr=r"(--set|{single}:14:1): campaign(\[0\]| one-trial)\.gpus_per_trial: .+"),
+
+    # --- command line ------------------------------------------------------------------------
+    Case("unknown-command", command=["frobnicate", "{single}"], outputs=[],
+         stderr=r"command line: unknown command 'frobnicate'.*"),
+    Case("missing-command", command=[], outputs=[],
+         stderr=r"command line: missing command.*"),
+    Case("missing-scenario-argument", command=["run"], outputs=[],
+         stderr=r"command line: missing SCENARIO file.*"),
+    Case("two-scenario-arguments", command=["run", "{single}", "{single}"], outputs=[],
+         stderr=r"command line: expected one SCENARIO file, got several.*"),
+    Case("missing-scenario-file", command=["run", "{tmp}/no-such-scenario.toml", "-o", "{out}"],
+         stderr=r"{tmp}/no-such-scenario\.toml: cannot open the scenario file"),
+    Case("unknown-option", command=["run", "{single}", "--frobnicate"],
+         stderr=r"command line: unrecognised option '--frobnicate'.*"),
+    Case("seed-not-a-number", command=run_single("--seed", "abc"),
+         stderr=r"command line: --seed: 'abc' is not a non-negative integer.*"),
+    Case("seed-negative", command=run_single("--seed=-1"),
+         stderr=r"command line: --seed: '-1' is not a non-negative integer.*"),
+    Case("check-with-output", command=["check", "{single}", "-o", "{out}"],
+         stderr=r"command line: check writes nothing: --output does not apply.*"),
+    Case("sg-cfg-unknown-key", command=run_single("--sg-cfg", "no/such-key:1"),
+         stderr=r"command line: --sg-cfg no/such-key:1: Bad config key: no/such-key.*"),
+    Case("sg-cfg-malformed", command=run_single("--sg-cfg", "nocolon"),
+         stderr=r"command line: --sg-cfg[ =]nocolon: .+"),
+    Case("sg-log-malformed", command=run_single("--sg-log", "garbage"),
+         stderr=r"command line: --sg-log[ =]garbage: .+"),
+    Case("sg-log-bad-priority", command=run_single("--sg-log", "root.thres:bogus"),
+         stderr=r"command line: --sg-log[ =]root\.thres:bogus: .+"),
+]
+
+CASES_BY_NAME = {c.name: c for c in CASES}
+assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"
+
+
+def replace_tokens(text, tokens, escape):
+    for key, value in tokens.items():
+        text = text.replace("{" + key + "}", re.escape(value) if escape else value)
+    return text
+
+
+def run_case(mlcycle, case):
+    with temp_dir("bad-input") as tmp_name:
+        tmp = Path(tmp_name)
+        tokens = {"tmp": str(tmp), "out": str(tmp / "out.h5"), "single": str(SINGLE),
+                  "bad": str(BAD_DIR)}
+        if case.scenario:
+            tokens["f"] = str(BAD_DIR / case.scenario)
+        if case.xml:
+            tokens["x"] = str(BAD_DIR / case.xml)
+        for key in ("f", "x"):
+            if key in tokens and not Path(tokens[key]).is_file():
+                raise TestFailure(f"fixture missing: {tokens[key]}")
+        try:
+            if case.setup:
+                tokens.update(case.setup(tmp))
+            command = case.command if case.command is not None else ["run", "{f}", "-o", "{out}"]
+            args = [replace_tokens(a, tokens, escape=False) for a in command]
+            result = run_mlcycle(mlcycle, args, cwd=tmp)
+            leftovers = h5_files_under(tmp)
+            for output in case.outputs:
+                path = replace_tokens(output, tokens, escape=False)
+                for candidate in (path, path + ".tmp"):
+                    if os.path.lexists(candidate) and candidate not in leftovers:
+                        leftovers.append(candidate)
+        finally:
+            for path in tmp.iterdir():  # undo a read-only directory so that cleanup works
+                if path.is_dir():
+                    path.chmod(0o755)
+        pattern = replace_tokens(case.stderr, tokens, escape=True)
+
+    problems = []
+    if result.returncode != 2:
+        problems.append(f"exit status {result.returncode}, expected 2")
+    crash = [m for m in CRASH_MARKERS if m in result.stderr]
+    if crash:
+        problems.append(f"stderr shows a crash ({', '.join(crash)})")
+    lines = result.stderr.split("\n")
+    if not (len(lines) == 2 and lines[1] == "" and lines[0].strip()):
+        problems.append(f"stderr must be exactly one line, got {len(result.stderr.splitlines())}")
+    elif not re.fullmatch(pattern, lines[0]):
+        problems.append(f"stderr line does not match the expected pattern\n"
+                        f"    pattern: {pattern}\n    line:    {lines[0]}")
+    if result.stdout:
+        problems.append("stdout must be empty for rejected input")
+    if leftovers:
+        problems.append("output left behind: " + ", ".join(leftovers))
+    if problems:
+        message = "\n".join("  - " + p for p in problems) + "\n" + result.describe()
+        raise TestFailure(message)
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mlcycle", help="path of the mlcycle binary under test")
+    parser.add_argument("--case", action="append", default=[], help="case to run (repeatable)")
+    parser.add_argument("--all", action="store_true", help="run every case")
+    parser.add_argument("--list", action="store_true", help="print the case names")
+    args = parser.parse_args(argv)
+    if args.list:
+        for case in CASES:
+            print(case.name)
+        return 0
+    names = [c.name for c in CASES] if args.all else args.case
+    if not names:
+        parser.error("give --case NAME, --all or --list")
+    unknown = [n for n in names if n not in CASES_BY_NAME]
+    if unknown:
+        parser.error(f"unknown case(s): {', '.join(unknown)} (see --list)")
+    if not args.mlcycle:
+        parser.error("--mlcycle PATH is required")
+    failures = 0
+    for name in names:
+        try:
+            run_case(check_mlcycle_binary(args.mlcycle), CASES_BY_NAME[name])
+            print(f"PASS bad input: {name}", flush=True)
+        except TestFailure as e:
+            failures += 1
+            print(f"FAIL bad input: {name}\n{e}", file=sys.stderr)
+    if len(names) > 1:
+        print(f"{len(names) - failures} passed, {failures} failed", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

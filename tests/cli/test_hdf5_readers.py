@@ -1,0 +1,280 @@
+#!/usr/bin/python3
+"""The trace of scenarios/two-sites.toml read back by other tools (CTest: `cli: hdf5 readers`):
+
+  (a) `h5dump -H` reads it and shows the groups and datasets of schema v1;
+  (b) h5py: root attributes, the exact /jobs fields, the /trace datasets and their shapes,
+      /summary/by_series and its attributes;
+  (c) pandas: the tables load as DataFrames, and energy and CO2e are conserved to 1e-9
+      (relative) however they are grouped: per job, per trace bin, per series, per host.
+
+Two runs are read: two-sites.toml as it is (301 jobs, 144 bins), and the same with 9000 trials in
+search-a and a 15 min trace step (9101 jobs, 7467 bins), so that /jobs and /trace are written in
+several of the trace writer's buffers (8192 job rows, 1024 bins each).
+
+    test_hdf5_readers.py --mlcycle PATH [--keep FILE]
+
+Needs h5py, numpy and pandas (Debian's /usr/bin/python3).
+"""
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, check_mlcycle_binary, expect,
+                         expect_close, expect_success, import_hdf5_stack, run_mlcycle, temp_dir)
+
+TWO_SITES = SCENARIOS_DIR / "two-sites.toml"
+J_PER_KWH = 3.6e6
+REL = 1e-9
+ABS_J = 1e-6  # joules: what "zero" means for a series with no jobs (inference)
+
+JOB_FIELDS = ["job_id", "campaign", "phase", "status", "host", "nodes", "gpus", "submit_s",
+              "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g", "cost"]
+TRACE_DATASETS = {"time_s", "duration_s", "series", "energy_j", "co2_g", "power_w",
+                  "intensity_g_per_kwh"}
+SERIES = ["experimentation", "training", "inference", "idle"]
+SUMMARY_ATTRS = {"energy_j", "it_energy_j", "co2_g", "cost", "currency", "gpu_hours",
+                 "peak_power_w", "makespan_s", "mean_utilization", "total_gpus", "jobs_pending",
+                 "jobs_unfinished", "simgrid_plugin_max_rel_diff"}
+# scenarios/two-sites.toml and platforms/mixed-two-sites.xml
+SITE_OF_HOST = {"a-0": "site-a", "a-1": "site-a", "b-0": "site-b"}
+PUE = {"site-a": 1.2, "site-b": 1.6}
+INTENSITY = {"site-a": 55.0, "site-b": 420.0}
+PRICE = 0.15
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def check_h5dump(path):
+    h5dump = shutil.which("h5dump")
+    expect(h5dump is not None, "h5dump is not installed (Debian package hdf5-tools)")
+    proc = subprocess.run([h5dump, "-H", str(path)], capture_output=True, text=True, timeout=10)
+    expect(proc.returncode == 0,
+           f"h5dump -H {path} exited {proc.returncode}:\n{proc.stderr[:2000]}")
+    header = proc.stdout
+    for needle in ('GROUP "/"', 'GROUP "trace"', 'GROUP "summary"', 'DATASET "jobs"',
+                   'DATASET "hosts"', 'DATASET "by_series"', 'DATASET "energy_j"',
+                   'DATASET "power_w"', 'ATTRIBUTE "format"', 'ATTRIBUTE "scenario_toml"',
+                   'H5T_COMPOUND', 'H5T_ENUM'):
+        expect(needle in header, f"h5dump -H output lacks {needle}")
+    bins = re.search(r'DATASET "energy_j" \{.*?DATASPACE\s+SIMPLE \{ \( (\d+), 4 \)', header, re.S)
+    expect(bins is not None, "h5dump shows no [bins x 4] /trace/energy_j")
+
+
+# name -> (--set overrides, jobs, experimentation jobs, trace step)
+VARIANTS = {
+    "two-sites": ([], 301, 300, 1800.0),
+    "two-sites, 9101 jobs in 15 min bins": (
+        ["--set", "campaign.search-a.trials=9000", "--set", "output.trace_step=15min"],
+        9101, 9100, 900.0),
+}
+
+
+def check_layout(f, h5py, np, n_jobs, step_s):
+    a = f.attrs
+    expect(set(a) >= {"format", "format_version", "seed", "start_utc", "end_s", "scenario_toml",
+                      "mlcycle_version", "simgrid_version", "engine"},
+           f"root attributes are {sorted(a)}")
+    expect(text(a["format"]) == "mlcycle-trace", f"format attribute {a['format']!r}")
+    expect(int(a["format_version"]) == 1, f"format_version attribute {a['format_version']!r}")
+    expect(int(a["seed"]) == 3, f"seed attribute {a['seed']!r}, expected 3 (two-sites.toml)")
+    expect(text(a["start_utc"]) == "2020-06-01T00:00:00Z", f"start_utc {a['start_utc']!r}")
+    expect(text(a["engine"]) == "analytic", f"engine attribute {a['engine']!r}")
+    version = re.search(r"project\(\s*mlcycle\s+VERSION\s+([0-9.]+)",
+                        (SOURCE_DIR / "CMakeLists.txt").read_text()).group(1)
+    expect(text(a["mlcycle_version"]) == version, f"mlcycle_version {a['mlcycle_version']!r}")
+    scenario = tomllib.loads(text(a["scenario_toml"]))
+    expect([c["name"] for c in scenario["campaign"]] == ["search-a", "search-b", "final"],
+           "scenario_toml campaigns")
+    expect(scenario["simulation"]["seed"] == 3, "scenario_toml simulation.seed")
+    expect([text(s) for s in f["campaigns"][()]] == ["search-a", "search-b", "final"],
+           "/campaigns")
+    expect([text(s) for s in f["clusters"][()]] == ["site-a", "site-b"], "/clusters")
+
+    jobs = f["jobs"]
+    expect(list(jobs.dtype.names) == JOB_FIELDS,
+           f"/jobs fields are {list(jobs.dtype.names)}, expected exactly {JOB_FIELDS}")
+    expect(jobs.ndim == 1 and len(jobs) == n_jobs,
+           f"/jobs shape {jobs.shape}, expected ({n_jobs},)")
+    expect(h5py.check_enum_dtype(jobs.dtype["phase"]) ==
+           {"experimentation": 0, "training": 1, "inference": 2}, "/jobs phase enum")
+    expect(h5py.check_enum_dtype(jobs.dtype["status"]) == {"completed": 0, "unfinished": 1},
+           "/jobs status enum")
+
+    trace = f["trace"]
+    expect(set(trace) == TRACE_DATASETS, f"/trace holds {sorted(trace)}")
+    bins = trace["time_s"].shape[0]
+    expect(bins > 1, "/trace should have several bins")
+    for name in ("time_s", "duration_s", "power_w", "intensity_g_per_kwh"):
+        expect(trace[name].shape == (bins,), f"/trace/{name} shape {trace[name].shape}")
+        expect(trace[name].dtype == np.float64, f"/trace/{name} dtype {trace[name].dtype}")
+    for name in ("energy_j", "co2_g"):
+        expect(trace[name].shape == (bins, 4), f"/trace/{name} shape {trace[name].shape}, "
+                                              f"expected ({bins}, 4)")
+    expect([text(s) for s in trace["series"][()]] == SERIES, "/trace/series")
+    expect_close(trace.attrs["step_s"], step_s, "/trace step_s attribute")
+
+    summary = f["summary"]
+    expect("by_series" in summary, "/summary/by_series missing")
+    by = summary["by_series"]
+    expect(list(by.dtype.names) == ["series", "jobs", "gpu_hours", "it_energy_j", "energy_j",
+                                    "co2_g", "cost"], f"/summary/by_series fields {by.dtype.names}")
+    expect([text(s) for s in by["series"]] == SERIES + ["total"], "/summary/by_series rows")
+    expect(set(summary.attrs) >= SUMMARY_ATTRS,
+           f"/summary attributes lack {sorted(SUMMARY_ATTRS - set(summary.attrs))}")
+    expect(text(summary.attrs["currency"]) == "USD", "/summary currency")
+    expect(int(summary.attrs["total_gpus"]) == 24, "/summary total_gpus (16 + 8)")
+    expect(int(summary.attrs["jobs_pending"]) == 0 and int(summary.attrs["jobs_unfinished"]) == 0,
+           "every job of two-sites completes")
+    expect_close(summary.attrs["makespan_s"], a["end_s"], "/summary makespan_s vs end_s")
+
+
+def check_conservation(f, np, pd, n_experimentation):
+    jobs = pd.DataFrame(f["jobs"][()])
+    expect(list(jobs.columns) == JOB_FIELDS, f"DataFrame columns {list(jobs.columns)}")
+    expect(np.array_equal(np.sort(jobs["job_id"].to_numpy()), np.arange(len(jobs))),
+           "/jobs must hold every job_id 0..n-1 exactly once")
+    hosts = pd.DataFrame(f["hosts"][()])
+    hosts["name"] = hosts["name"].map(text)
+    by = pd.DataFrame(f["summary/by_series"][()])
+    by["series"] = by["series"].map(text)
+    by = by.set_index("series")
+    energy = f["trace/energy_j"][()]
+    co2 = f["trace/co2_g"][()]
+    time_s = f["trace/time_s"][()]
+    duration_s = f["trace/duration_s"][()]
+    power_w = f["trace/power_w"][()]
+    intensity = f["trace/intensity_g_per_kwh"][()]
+    end_s = float(f.attrs["end_s"])
+    summary = f["summary"].attrs
+
+    # The bins tile [0, end_s].
+    expect_close(time_s[0], 0.0, "first bin start", abs_tol=1e-12)
+    expect(np.allclose(time_s[1:], time_s[:-1] + duration_s[:-1], rtol=REL, atol=0),
+           "/trace/time_s[i+1] != time_s[i] + duration_s[i]")
+    expect_close(duration_s.sum(), end_s, "sum of /trace/duration_s vs end_s")
+    expect_close(jobs["end_s"].max(), end_s, "last job end vs end_s")
+
+    # Per phase: jobs == trace bins of that series == /summary/by_series.
+    for p, name in enumerate(SERIES[:3]):
+        mine = jobs[jobs["phase"] == p]
+        expect(len(mine) == by.loc[name, "jobs"], f"{name}: {len(mine)} jobs in /jobs, "
+                                                  f"{by.loc[name, 'jobs']} in by_series")
+        for column, trace_data in (("energy_j", energy), ("co2_g", co2)):
+            job_sum = mine[column].sum()
+            bin_sum = trace_data[:, p].sum()
+            expect_close(job_sum, bin_sum, f"{name} {column}: jobs vs trace bins", REL, ABS_J)
+            expect_close(job_sum, by.loc[name, column], f"{name} {column}: jobs vs by_series",
+                         REL, ABS_J)
+        for column in ("it_energy_j", "gpu_hours", "cost"):
+            expect_close(mine[column].sum(), by.loc[name, column],
+                         f"{name} {column}: jobs vs by_series", REL, ABS_J)
+    expect(by.loc["experimentation", "jobs"] == n_experimentation and
+           by.loc["training", "jobs"] == 1,
+           f"expected {n_experimentation} experimentation jobs and 1 training job")
+    expect(by.loc["experimentation", "energy_j"] > 0 and by.loc["training", "energy_j"] > 0,
+           "experimentation and training must have drawn energy")
+
+    # Idle: its trace series is its by_series row.
+    for column, trace_data in (("energy_j", energy), ("co2_g", co2)):
+        expect_close(trace_data[:, 3].sum(), by.loc["idle", column], f"idle {column}")
+    expect(by.loc["idle", "energy_j"] > 0, "two-sites has idle GPUs: idle energy must be > 0")
+
+    # Totals: jobs + idle == trace total == sum over hosts == /summary.
+    total_e = jobs["energy_j"].sum() + by.loc["idle", "energy_j"]
+    for value, what in ((energy.sum(), "sum of /trace/energy_j"),
+                        (hosts["energy_j"].sum(), "sum of /hosts energy_j"),
+                        (by.loc["total", "energy_j"], "by_series total energy_j"),
+                        (summary["energy_j"], "/summary energy_j attribute")):
+        expect_close(value, total_e, f"total energy: jobs + idle vs {what}")
+    total_it = jobs["it_energy_j"].sum() + by.loc["idle", "it_energy_j"]
+    expect_close(hosts["it_energy_j"].sum(), total_it, "total IT energy: jobs + idle vs /hosts")
+    expect_close(summary["it_energy_j"], total_it, "total IT energy vs /summary")
+    total_c = jobs["co2_g"].sum() + by.loc["idle", "co2_g"]
+    for value, what in ((co2.sum(), "sum of /trace/co2_g"),
+                        (by.loc["total", "co2_g"], "by_series total co2_g"),
+                        (summary["co2_g"], "/summary co2_g attribute")):
+        expect_close(value, total_c, f"total CO2e: jobs + idle vs {what}")
+    expect_close(summary["cost"], total_e / J_PER_KWH * PRICE, "/summary cost")
+
+    # Per host: facility = IT x the site's PUE.
+    for _, host in hosts.iterrows():
+        site = SITE_OF_HOST.get(host["name"])
+        expect(site is not None, f"unexpected host {host['name']!r} in /hosts")
+        expect_close(host["energy_j"], host["it_energy_j"] * PUE[site], f"host {host['name']}")
+
+    # Per bin: mean power x duration == energy; intensity is the energy-weighted mean.
+    bin_energy = energy.sum(axis=1)
+    for i in range(len(time_s)):
+        expect_close(power_w[i] * duration_s[i], bin_energy[i], f"bin {i}: power_w x duration_s "
+                                                                f"vs sum of energy_j")
+        expect_close(intensity[i], co2[i].sum() / bin_energy[i] * J_PER_KWH,
+                     f"bin {i}: intensity_g_per_kwh")
+        expect(55.0 - 1e-9 <= intensity[i] <= 420.0 + 1e-9,
+               f"bin {i}: intensity {intensity[i]} outside the two grids' [55, 420]")
+    # A bin's mean power cannot exceed the highest power held (/summary peak_power_w).
+    expect(power_w.max() <= summary["peak_power_w"] * (1 + REL),
+           f"a bin's mean power {power_w.max()} W exceeds peak_power_w {summary['peak_power_w']}")
+
+    # Per job: GPU-hours, PUE, intensity and price of the job's site.
+    host_names = list(hosts["name"])
+    for row in jobs.itertuples():
+        site = SITE_OF_HOST[host_names[row.host]]
+        where = f"job {row.job_id}"
+        expect(row.status == 0, f"{where}: status {row.status}, expected completed")
+        expect(row.submit_s <= row.start_s < row.end_s, f"{where}: submit/start/end out of order")
+        expect_close(row.gpu_hours, row.gpus * (row.end_s - row.start_s) / 3600, f"{where} GPU-h")
+        expect_close(row.energy_j, row.it_energy_j * PUE[site], f"{where}: facility = IT x PUE")
+        expect_close(row.co2_g, row.energy_j / J_PER_KWH * INTENSITY[site], f"{where}: CO2e")
+        expect_close(row.cost, row.energy_j / J_PER_KWH * PRICE, f"{where}: cost")
+    final = jobs[jobs["campaign"] == 2]
+    expect(len(final) == 1 and final["gpus"].iloc[0] == 16 and final["nodes"].iloc[0] == 2,
+           "campaign 'final' is one 16-GPU job on 2 nodes")
+    expect(final["start_s"].iloc[0] >= 2 * 86400,
+           "the 'final' job starts at submit_at = 2d or later")
+    expect_close(final["end_s"].iloc[0] - final["start_s"].iloc[0], 24 * 3600, "'final' length")
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mlcycle", required=True, help="path of the mlcycle binary under test")
+    parser.add_argument("--keep", help="also copy the trace here (for debugging)")
+    args = parser.parse_args(argv)
+    try:
+        mlcycle = check_mlcycle_binary(args.mlcycle)
+        h5py, np = import_hdf5_stack()
+        try:
+            import pandas as pd
+        except ImportError:
+            raise TestFailure(f"{sys.executable} cannot import pandas: use /usr/bin/python3")
+        for variant, (overrides, n_jobs, n_experimentation, step_s) in VARIANTS.items():
+            try:
+                with temp_dir("hdf5") as tmp:
+                    out = Path(tmp) / "two-sites.h5"
+                    result = run_mlcycle(mlcycle, ["run", TWO_SITES, "-o", out, "--quiet",
+                                                   *overrides], cwd=tmp)
+                    expect_success(result, "run two-sites.toml")
+                    expect(out.is_file(), f"{out} was not written", result)
+                    if args.keep:
+                        shutil.copy(out, args.keep)
+                    check_h5dump(out)
+                    with h5py.File(out, "r") as f:
+                        check_layout(f, h5py, np, n_jobs, step_s)
+                        check_conservation(f, np, pd, n_experimentation)
+            except TestFailure as e:
+                raise TestFailure(f"[{variant}] {e}")
+    except TestFailure as e:
+        print(f"FAIL hdf5 readers:\n{e}", file=sys.stderr)
+        return 1
+    print("PASS hdf5 readers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
