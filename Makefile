@@ -22,7 +22,7 @@ test: build
 	@ctest --preset release -j $(JOBS)
 
 bench: build
-	@cmake --build --preset release --target bench
+	@tests/perf/run_bench.sh $(BUILD_DIR)/mlcycle . 5
 
 clean:
 	rm -rf build results

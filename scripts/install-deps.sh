@@ -7,6 +7,7 @@ packages=(
   libsimgrid-dev libboost-dev libboost-program-options-dev
   libhdf5-dev hdf5-tools catch2 libtomlplusplus-dev
   python3-h5py python3-pandas python3-numpy python3-pytest
+  clang-format
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -13,7 +13,7 @@
 #include "accounting/host_power.hpp"
 #include "accounting/run_records.hpp"
 #include "grid/grid_registry.hpp"
-#include "workload/fifo_dispatcher.hpp"
+#include "workload/job.hpp"
 
 namespace mlcycle {
 

@@ -44,10 +44,10 @@ std::optional<std::string> sg_cfg_problem(const std::string& setting) {
 }
 
 std::optional<std::string> sg_log_problem(const std::string& setting) {
-  static const std::set<std::string> kLevels{"trace", "debug",   "verbose", "info",
+  static const std::set<std::string> kLevels{"trace",   "debug", "verbose", "info",
                                              "warning", "error", "critical"};
-  static const std::set<std::string> kKinds{"thres", "threshold", "fmt", "app", "appender",
-                                            "add", "additivity"};
+  static const std::set<std::string> kKinds{"thres",    "threshold", "fmt",       "app",
+                                            "appender", "add",       "additivity"};
   const std::size_t colon = setting.find(':');
   const std::size_t dot = setting.rfind('.', colon);
   if (colon == std::string::npos || dot == std::string::npos || dot == 0)

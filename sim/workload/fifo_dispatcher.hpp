@@ -13,12 +13,6 @@
 
 namespace mlcycle {
 
-struct JobStart {
-  JobRequest request;
-  Allocation allocation;
-  std::uint32_t cluster = 0;
-};
-
 struct ClusterGpus {
   std::vector<std::uint32_t> hosts;
   std::vector<std::uint32_t> cores;

@@ -27,4 +27,11 @@ struct HostShare {
 
 using Allocation = std::vector<HostShare>;
 
+// A job the dispatcher has placed: its request, its GPUs, and the cluster they belong to.
+struct JobStart {
+  JobRequest request;
+  Allocation allocation;
+  std::uint32_t cluster = 0;
+};
+
 }  // namespace mlcycle
