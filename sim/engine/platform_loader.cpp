@@ -122,18 +122,20 @@ std::string list_names(const std::vector<std::string>& names) {
 }
 
 void resolve_campaign_clusters(LoadedPlatform& platform, const Scenario& scenario) {
-  for (const CampaignSpec& campaign : scenario.campaigns) {
+  for (std::size_t index = 0; index < scenario.campaigns.size(); ++index) {
+    const CampaignSpec& campaign = scenario.campaigns[index];
+    const std::string key = "campaign[" + std::to_string(index) + "]";
     std::uint32_t cluster = 0;
     if (campaign.cluster.empty()) {
       if (platform.cluster_names.size() != 1)
-        throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
+        throw InputError(campaign.cluster_where, key + ".cluster",
                          "the platform has several clusters (" +
                              list_names(platform.cluster_names) + "): name one");
     } else {
       auto it =
           std::find(platform.cluster_names.begin(), platform.cluster_names.end(), campaign.cluster);
       if (it == platform.cluster_names.end())
-        throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
+        throw InputError(campaign.cluster_where, key + ".cluster",
                          "unknown cluster '" + campaign.cluster +
                              "' (the platform has: " + list_names(platform.cluster_names) + ")");
       cluster = static_cast<std::uint32_t>(it - platform.cluster_names.begin());
@@ -144,12 +146,12 @@ void resolve_campaign_clusters(LoadedPlatform& platform, const Scenario& scenari
       total += gpus.cores[i];
       const sg4::Host* host = platform.sg_hosts[gpus.hosts[i]];
       if (host->get_property(kNoWattageMark))
-        throw InputError(campaign.where, "campaign " + campaign.name + ".cluster",
+        throw InputError(campaign.cluster_where, key + ".cluster",
                          "host " + host->get_name() +
                              " of the cluster has no wattage_per_state: its energy is unknown");
     }
     if (campaign.gpus_per_trial > total)
-      throw InputError(campaign.where, "campaign " + campaign.name + ".gpus_per_trial",
+      throw InputError(campaign.gpus_where, key + ".gpus_per_trial",
                        std::to_string(campaign.gpus_per_trial) + " GPUs asked, but cluster '" +
                            platform.cluster_names[cluster] + "' has only " + std::to_string(total));
     platform.campaign_clusters.push_back(cluster);

@@ -62,7 +62,11 @@ struct CampaignSpec {
   std::optional<double> total_gpu_hours;  // when set, lengths are scaled to sum to this
   std::uint32_t max_concurrent = 0;       // 0: no limit beyond the cluster's GPUs
   double submit_s = 0;                    // all trials are queued at this offset
+  // Where the campaign and its platform-dependent keys are written, for errors found only once
+  // the platform is loaded.
   SourceLocation where;
+  SourceLocation cluster_where;
+  SourceLocation gpus_where;
 };
 
 struct OutputSpec {

@@ -147,6 +147,8 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
     spec.phase = *parsed;
   }
   spec.cluster = c.string("cluster").value_or("");
+  spec.cluster_where = c.location_of_key("cluster");
+  spec.gpus_where = c.location_of_key("gpus_per_trial");
   const std::uint64_t gpus = c.positive_integer("gpus_per_trial", 1);
   if (gpus > kMaxGpusPerTrial)
     throw c.error_at("gpus_per_trial", "at most " + std::to_string(kMaxGpusPerTrial));

@@ -68,10 +68,14 @@ SourceLocation key_location(const toml::key& key, const toml::node& value,
 }  // namespace
 
 // Errors point at the key (where a reader looks), or at the table when the key is missing.
-InputError TomlTableReader::error_at(std::string_view key, const std::string& message) const {
+SourceLocation TomlTableReader::location_of_key(std::string_view key) const {
   auto it = table_.find(key);
-  if (it == table_.end()) return InputError(location_of(table_), path_of(key), message);
-  return InputError(key_location(it->first, it->second, file_), path_of(key), message);
+  if (it == table_.end()) return location_of(table_);
+  return key_location(it->first, it->second, file_);
+}
+
+InputError TomlTableReader::error_at(std::string_view key, const std::string& message) const {
+  return InputError(location_of_key(key), path_of(key), message);
 }
 
 InputError TomlTableReader::error_here(const std::string& message) const {

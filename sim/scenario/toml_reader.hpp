@@ -35,6 +35,8 @@ class TomlTableReader {
   void reject_unknown_keys() const;
 
   InputError error_at(std::string_view key, const std::string& message) const;
+  // Where `key` is written (the table's position when the key is absent).
+  SourceLocation location_of_key(std::string_view key) const;
   InputError error_here(const std::string& message) const;
   std::string path_of(std::string_view key) const;
   const std::string& file() const { return file_; }

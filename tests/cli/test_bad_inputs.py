@@ -121,10 +121,10 @@ CASES = [
     Case("duplicate-campaign-names", scenario="duplicate-campaign-names.toml",
          stderr=r"{f}:16:1: campaign\[1\]\.name: 'search' is used by an earlier campaign"),
     Case("unknown-cluster", scenario="unknown-cluster.toml",
-         # the error may point at the [[campaign]] header (line 9) or at the `cluster` key (line 11)
-         stderr=r"{f}:(9:1|11:1): campaign( c|\[0\])\.cluster: unknown cluster 'v100-pod' .+"),
+         # found once the platform is loaded, reported at the `cluster` key (line 11)
+         stderr=r"{f}:11:1: campaign\[0\]\.cluster: unknown cluster 'v100-pod' .+"),
     Case("too-many-gpus", scenario="too-many-gpus.toml",
-         stderr=r"{f}:(9:1|12:1): campaign( c|\[0\])\.gpus_per_trial: 16 GPUs asked, but "
+         stderr=r"{f}:12:1: campaign\[0\]\.gpus_per_trial: 16 GPUs asked, but "
                 r"cluster 'p100-node' has only 8"),
     Case("empty-scenario", scenario="empty.toml",
          stderr=r"{f}(:1:1)?: (simulation: )?missing table \[simulation\]"),
@@ -145,7 +145,7 @@ CASES = [
          stderr=r"{x}: host n0: grid_region: 'mars-colony' is not a \[grid\.<region>\] .+"),
     Case("host-without-wattage", scenario="no-wattage.toml", xml="no-wattage.xml",
          # the error names the campaign that would use the host: its [[campaign]] header, line 9
-         stderr=r"{f}:9:1: campaign( c|\[0\])\.cluster: host n0 of the cluster has no "
+         stderr=r"{f}:9:1: campaign\[0\]\.cluster: host n0 of the cluster has no "
                 r"wattage_per_state.*"),
     Case("grid-region-ambiguous", scenario="grid-region-ambiguous.toml", xml="no-grid-region.xml",
          # Regression guard: the zone walk of inherited_property() used to go past the root
