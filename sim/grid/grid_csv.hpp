@@ -1,0 +1,30 @@
+#pragma once
+// Readers of grid CSV files: intensity traces in our plain format and in the layouts of the
+// usual public exports, and generation mixes (`<source>_mw` columns). Columns are chosen by
+// name, never by position. Bad data is an InputError naming the file, the line and the column.
+#include <optional>
+#include <string>
+
+#include "grid/time_series.hpp"
+
+namespace mlcycle {
+
+struct TraceColumns {
+  std::string time_column = "timestamp";
+  std::string value_column = "carbon_intensity_g_per_kwh";
+  double to_g_per_kwh = 1.0;  // multiplies every value (lbs/MWh -> g/kWh: 0.45359237)
+};
+
+// Presets: "plain" (timestamp, carbon_intensity_g_per_kwh), "electricitymaps" ("Datetime (UTC)",
+// "Carbon Intensity gCO2eq/kWh (LCA)"), "watttime" (point_time, value in lbs/MWh).
+std::optional<TraceColumns> trace_format(const std::string& name);
+
+// ISO-8601 UTC: "2020-01-01T00:00:00Z", "2020-01-01 00:00:00" (no offset: UTC),
+// "2020-01-01T01:00:00+01:00", optional fractional seconds. Seconds since the Unix epoch.
+std::optional<double> parse_utc_timestamp(const std::string& text);
+
+IntensitySeries read_intensity_csv(const std::string& path, const TraceColumns& columns);
+GenerationMix read_generation_mix_csv(const std::string& path,
+                                      const std::string& time_column = "timestamp");
+
+}  // namespace mlcycle
