@@ -21,8 +21,7 @@ struct HostPowerModel {
   double epsilon_w = 0;       // SimGrid Epsilon
   double all_cores_w = 0;     // SimGrid AllCores
   double overhead_w = 0;      // node_overhead_w
-  double pue = 1;             // datacenter power usage effectiveness
-  std::uint32_t region = 0;   // index into the grid registry
+  std::uint32_t site = 0;     // index into the facility sites (grid region x PUE signal)
 
   // What SimGrid's host energy plugin integrates for this host with `busy` cores loaded.
   double simgrid_power_w(std::uint32_t busy) const {

@@ -1,53 +1,85 @@
 #include "accounting/power_meter.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "core/units.hpp"
 
 namespace mlcycle {
 
-PowerMeter::PowerMeter(std::vector<HostPowerModel> hosts, const GridRegistry& grid,
+PowerMeter::PowerMeter(std::vector<HostPowerModel> hosts, const FacilitySites& sites,
                        double price_per_kwh, double trace_step_s, RunRecorder& recorder)
     : hosts_(std::move(hosts)),
       state_(hosts_.size()),
-      grid_(grid),
-      regions_(grid.size()),
+      sites_(sites),
+      site_power_(sites.size()),
       price_per_kwh_(price_per_kwh),
       step_s_(trace_step_s),
       recorder_(recorder) {
   for (const HostPowerModel& h : hosts_) {
-    RegionPower& r = regions_.at(h.region);
-    r.total_it_w += h.it_power_w(0);
-    r.total_fac_w += h.it_power_w(0) * h.pue;
+    site_power_.at(h.site).total_it_w += h.it_power_w(0);
     summary_.total_gpus += h.cores;
   }
-  bin_.time_s = 0;
+  new_bin();
+}
+
+void PowerMeter::new_bin() {
+  const std::size_t regions = sites_.grid().size();
+  bin_ = TraceBin{};
+  bin_.time_s = static_cast<double>(bin_index_) * step_s_;
+  bin_.region_energy_j.assign(regions, 0.0);
+  bin_.region_co2_g.assign(regions, 0.0);
+}
+
+// Highest facility power held over a positive interval: IT power is constant on [t0, t1), but
+// a PUE that steps inside it changes the facility power, so walk the PUE steps.
+void PowerMeter::track_peak(double t0_s, double t1_s) {
+  double t = t0_s;
+  while (t < t1_s) {
+    double power_w = 0;
+    double next = std::numeric_limits<double>::infinity();
+    for (std::size_t s = 0; s < site_power_.size(); ++s) {
+      if (site_power_[s].total_it_w == 0) continue;
+      power_w += site_power_[s].total_it_w * sites_[s].pue->value_at(t);
+      next = std::min(next, sites_[s].pue->next_change_after_s(t));
+    }
+    summary_.peak_power_w = std::max(summary_.peak_power_w, power_w);
+    t = next;
+  }
 }
 
 void PowerMeter::integrate(double t0_s, double t1_s) {
   const double dt = t1_s - t0_s;
   if (dt <= 0) return;
-  double total_fac_w = 0;
-  for (std::size_t r = 0; r < regions_.size(); ++r) {
-    const RegionPower& p = regions_[r];
-    if (p.total_fac_w == 0) continue;
-    total_fac_w += p.total_fac_w;
-    // Exact for any intensity signal: g = W * (g/kWh)*s / 3.6e6.
-    const double g_per_w = grid_.signal(r).integral_g_s_per_kwh(t0_s, t1_s) / units::kJoulePerKwh;
-    double idle_fac_w = p.total_fac_w;
+  track_peak(t0_s, t1_s);
+  for (std::size_t s = 0; s < site_power_.size(); ++s) {
+    SitePower& p = site_power_[s];
+    if (p.total_it_w == 0) continue;
+    p.drew_power = true;
+    const FacilitySite& site = sites_[s];
+    // Exact for any step signals: J = W x (PUE x s); g = W x (PUE x g/kWh x s) / 3.6e6.
+    const double pue_s = site.pue->integral(t0_s, t1_s);
+    const double g_per_w = site.carbon->integral(t0_s, t1_s) / units::kJoulePerKwh;
+    const double marginal_g_per_w =
+        site.marginal_carbon ? site.marginal_carbon->integral(t0_s, t1_s) / units::kJoulePerKwh
+                             : std::numeric_limits<double>::quiet_NaN();
     double idle_it_w = p.total_it_w;
-    for (int s = 0; s < kPhaseCount; ++s) {
-      if (p.phase_fac_w[s] == 0) continue;
-      bin_.energy_j[s] += p.phase_fac_w[s] * dt;
-      bin_.co2_g[s] += p.phase_fac_w[s] * g_per_w;
-      idle_fac_w -= p.phase_fac_w[s];
-      idle_it_w -= p.phase_it_w[s];
+    for (int k = 0; k < kPhaseCount; ++k) {
+      if (p.phase_it_w[k] == 0) continue;
+      bin_.energy_j[k] += p.phase_it_w[k] * pue_s;
+      bin_.co2_g[k] += p.phase_it_w[k] * g_per_w;
+      marginal_g_[k] += p.phase_it_w[k] * marginal_g_per_w;
+      idle_it_w -= p.phase_it_w[k];
     }
-    bin_.energy_j[kIdleSeries] += idle_fac_w * dt;
-    bin_.co2_g[kIdleSeries] += idle_fac_w * g_per_w;
+    bin_.energy_j[kIdleSeries] += idle_it_w * pue_s;
+    bin_.co2_g[kIdleSeries] += idle_it_w * g_per_w;
+    marginal_g_[kIdleSeries] += idle_it_w * marginal_g_per_w;
     idle_it_energy_j_ += idle_it_w * dt;
+    bin_.region_energy_j[site.region] += p.total_it_w * pue_s;
+    bin_.region_co2_g[site.region] += p.total_it_w * g_per_w;
   }
-  if (total_fac_w > summary_.peak_power_w) summary_.peak_power_w = total_fac_w;
 }
 
 void PowerMeter::close_bin(double end_s) {
@@ -56,10 +88,14 @@ void PowerMeter::close_bin(double end_s) {
     summary_.trace_energy_j[s] += bin_.energy_j[s];
     summary_.trace_co2_g[s] += bin_.co2_g[s];
   }
+  const GridRegistry& grid = sites_.grid();
+  for (std::size_t r = 0; r < grid.size(); ++r)
+    bin_.region_intensity_g_per_kwh.push_back(
+        bin_.duration_s > 0 ? grid.signal(r).integral(bin_.time_s, end_s) / bin_.duration_s
+                            : grid.signal(r).value_at(bin_.time_s));
   recorder_.record_bin(bin_);
   ++bin_index_;
-  bin_ = TraceBin{};
-  bin_.time_s = static_cast<double>(bin_index_) * step_s_;
+  new_bin();
 }
 
 void PowerMeter::advance_to(double time_s) {
@@ -79,24 +115,21 @@ void PowerMeter::set_busy(std::uint32_t host, std::uint32_t busy) {
   HostState& st = state_[host];
   // Integrate the past with the old state, then switch.
   const double dt = now_s_ - st.last_s;
-  st.it_energy_j += h.it_power_w(st.busy) * dt;
-  st.simgrid_model_j += h.simgrid_power_w(st.busy) * dt;
+  if (dt > 0) {
+    st.it_energy_j += h.it_power_w(st.busy) * dt;
+    st.energy_j += h.it_power_w(st.busy) * sites_[h.site].pue->integral(st.last_s, now_s_);
+    st.simgrid_model_j += h.simgrid_power_w(st.busy) * dt;
+  }
   st.last_s = now_s_;
-  RegionPower& r = regions_[h.region];
-  const double delta_it_w = h.it_power_w(busy) - h.it_power_w(st.busy);
-  r.total_it_w += delta_it_w;
-  r.total_fac_w += delta_it_w * h.pue;
+  site_power_[h.site].total_it_w += h.it_power_w(busy) - h.it_power_w(st.busy);
   st.busy = busy;
 }
 
 ActiveJob PowerMeter::start_job(JobStart start) {
+  const int phase = static_cast<int>(start.request.phase);
   for (const HostShare& share : start.allocation) {
-    const HostPowerModel& h = hosts_[share.host];
     set_busy(share.host, state_[share.host].busy + share.cores);
-    const double it_w = share_it_power_w(share);
-    const int phase = static_cast<int>(start.request.phase);
-    regions_[h.region].phase_it_w[phase] += it_w;
-    regions_[h.region].phase_fac_w[phase] += it_w * h.pue;
+    site_power_[hosts_[share.host].site].phase_it_w[phase] += share_it_power_w(share);
   }
   return ActiveJob{std::move(start), now_s_};
 }
@@ -118,16 +151,12 @@ void PowerMeter::end_job(const ActiveJob& job, JobStatus status) {
   const double duration_s = now_s_ - job.start_s;
   record.gpu_hours = request.gpus * duration_s / units::kSecondsPerHour;
   for (const HostShare& share : job.start.allocation) {
-    const HostPowerModel& h = hosts_[share.host];
+    const FacilitySite& site = sites_[hosts_[share.host].site];
     const double it_w = share_it_power_w(share);
     record.it_energy_j += it_w * duration_s;
-    record.energy_j += it_w * h.pue * duration_s;
-    record.co2_g += it_w * h.pue *
-                    grid_.signal(h.region).integral_g_s_per_kwh(job.start_s, now_s_) /
-                    units::kJoulePerKwh;
-    RegionPower& r = regions_[h.region];
-    r.phase_it_w[phase] -= it_w;
-    r.phase_fac_w[phase] -= it_w * h.pue;
+    record.energy_j += it_w * site.pue->integral(job.start_s, now_s_);
+    record.co2_g += it_w * site.carbon->integral(job.start_s, now_s_) / units::kJoulePerKwh;
+    site_power_[hosts_[share.host].site].phase_it_w[phase] -= it_w;
     set_busy(share.host, state_[share.host].busy - share.cores);
   }
   record.cost = record.energy_j / units::kJoulePerKwh * price_per_kwh_;
@@ -155,6 +184,13 @@ RunSummary PowerMeter::finish(double end_s, std::uint64_t jobs_pending) {
   idle.energy_j = summary_.trace_energy_j[kIdleSeries];
   idle.co2_g = summary_.trace_co2_g[kIdleSeries];
   idle.cost = idle.energy_j / units::kJoulePerKwh * price_per_kwh_;
+  summary_.marginal_available = true;
+  for (std::size_t s = 0; s < site_power_.size(); ++s)
+    if (site_power_[s].drew_power && !sites_[s].marginal_carbon)
+      summary_.marginal_available = false;
+  for (int k = 0; k < kSeriesCount; ++k)
+    summary_.series[k].co2_marginal_g =
+        summary_.marginal_available ? marginal_g_[k] : std::numeric_limits<double>::quiet_NaN();
   for (const SeriesTotals& s : summary_.series) {
     summary_.total.jobs += s.jobs;
     summary_.total.gpu_hours += s.gpu_hours;
@@ -162,15 +198,16 @@ RunSummary PowerMeter::finish(double end_s, std::uint64_t jobs_pending) {
     summary_.total.energy_j += s.energy_j;
     summary_.total.co2_g += s.co2_g;
     summary_.total.cost += s.cost;
+    summary_.total.co2_marginal_g += s.co2_marginal_g;
   }
   if (summary_.total_gpus > 0 && end_s > 0)
     summary_.mean_utilization = busy_gpu_s_ / (static_cast<double>(summary_.total_gpus) * end_s);
 
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
     set_busy(i, state_[i].busy);  // integrates the host up to now
-    summary_.hosts.push_back(
-        HostTotals{hosts_[i].name, hosts_[i].cluster, hosts_[i].cores, state_[i].it_energy_j,
-                   state_[i].it_energy_j * hosts_[i].pue, state_[i].simgrid_model_j});
+    summary_.hosts.push_back(HostTotals{hosts_[i].name, hosts_[i].cluster, hosts_[i].cores,
+                                        state_[i].it_energy_j, state_[i].energy_j,
+                                        state_[i].simgrid_model_j});
   }
   return summary_;
 }

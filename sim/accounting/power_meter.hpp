@@ -1,18 +1,19 @@
 #pragma once
 // Exact energy, CO2e and cost accounting for piecewise-constant power.
-// Power changes only when a job starts or ends; between two such events the meter integrates
-// every region's facility power against the exact integral of its intensity signal, closing
-// trace bins at their edges. Jobs draw constant power (see host_power.hpp), so a job's energy
-// is power x duration and its CO2e is power x PUE x the intensity integral over its run; the
-// trace series, the job totals and the hosts' energies are the same integrals grouped three
-// ways, and agree to rounding.
+// IT power changes only when a job starts or ends. Between two such events the meter integrates
+// each site's IT power against the exact integrals of its PUE(t) and PUE(t) x intensity(t)
+// signals, closing trace bins at their edges; signals that step inside an interval need no
+// event of their own. Jobs draw constant IT power (see host_power.hpp), so a job's facility
+// energy is its IT power x the PUE integral over its run and its CO2e the IT power x the
+// carbon integral; the trace series, the job totals and the hosts' energies are the same
+// integrals grouped three ways, and agree to rounding.
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include "accounting/facility_sites.hpp"
 #include "accounting/host_power.hpp"
 #include "accounting/run_records.hpp"
-#include "grid/grid_registry.hpp"
 #include "workload/job.hpp"
 
 namespace mlcycle {
@@ -24,7 +25,7 @@ struct ActiveJob {
 
 class PowerMeter {
  public:
-  PowerMeter(std::vector<HostPowerModel> hosts, const GridRegistry& grid, double price_per_kwh,
+  PowerMeter(std::vector<HostPowerModel> hosts, const FacilitySites& sites, double price_per_kwh,
              double trace_step_s, RunRecorder& recorder);
 
   double now_s() const { return now_s_; }
@@ -48,23 +49,25 @@ class PowerMeter {
     std::uint32_t busy = 0;
     double last_s = 0;
     double it_energy_j = 0;
+    double energy_j = 0;  // facility
     double simgrid_model_j = 0;
   };
-  struct RegionPower {  // facility (x PUE) and IT watts currently drawn in one region
-    double total_fac_w = 0;
+  struct SitePower {  // IT watts currently drawn at one site
     double total_it_w = 0;
-    std::array<double, kPhaseCount> phase_fac_w{};
     std::array<double, kPhaseCount> phase_it_w{};
+    bool drew_power = false;
   };
 
   void integrate(double t0_s, double t1_s);
+  void track_peak(double t0_s, double t1_s);
   void set_busy(std::uint32_t host, std::uint32_t busy);
   void close_bin(double end_s);
+  void new_bin();
 
   std::vector<HostPowerModel> hosts_;
   std::vector<HostState> state_;
-  const GridRegistry& grid_;
-  std::vector<RegionPower> regions_;
+  const FacilitySites& sites_;
+  std::vector<SitePower> site_power_;
   double price_per_kwh_;
   double step_s_;
   RunRecorder& recorder_;
@@ -73,6 +76,7 @@ class PowerMeter {
   std::uint64_t bin_index_ = 0;
   TraceBin bin_;
   RunSummary summary_;
+  std::array<double, kSeriesCount> marginal_g_{};
   double idle_it_energy_j_ = 0;
   double busy_gpu_s_ = 0;
 };

@@ -33,6 +33,9 @@ struct TraceBin {
   double duration_s = 0;  // bin length (the last bin may be shorter)
   std::array<double, kSeriesCount> energy_j{};
   std::array<double, kSeriesCount> co2_g{};
+  std::vector<double> region_energy_j;  // facility energy drawn in each grid region
+  std::vector<double> region_co2_g;
+  std::vector<double> region_intensity_g_per_kwh;  // time-mean of each region's intensity
 };
 
 struct SeriesTotals {
@@ -42,6 +45,7 @@ struct SeriesTotals {
   double energy_j = 0;
   double co2_g = 0;
   double cost = 0;
+  double co2_marginal_g = 0;  // with marginal intensities (NaN when a region has none)
 };
 
 struct HostTotals {
@@ -64,6 +68,7 @@ struct RunSummary {
   std::uint64_t jobs_pending = 0;     // never started (horizon reached first)
   std::uint64_t jobs_unfinished = 0;  // running at the horizon
   std::uint64_t total_gpus = 0;
+  bool marginal_available = false;  // every site that drew power has a marginal signal
   std::vector<HostTotals> hosts;
 };
 

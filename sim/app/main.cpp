@@ -31,7 +31,7 @@ int run(const mlcycle::CliOptions& cli) {
   }
   const std::string output =
       cli.output_path.empty() ? default_output(cli.scenario_path) : cli.output_path;
-  TraceFile trace(output);
+  TraceFile trace(output, scenario.grids.size());
   RunOutcome outcome = run_simulation(scenario, trace, cli.engine);
   trace.commit(scenario, outcome);
   if (!cli.quiet) print_summary(std::cout, scenario, outcome, output);

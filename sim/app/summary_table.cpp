@@ -65,6 +65,15 @@ void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome
   std::snprintf(line, sizeof line, "  GPU utilization  %.1f %% of %llu GPUs over the span\n",
                 100.0 * s.mean_utilization, static_cast<unsigned long long>(s.total_gpus));
   out << line;
+  if (s.marginal_available) {
+    std::snprintf(line, sizeof line,
+                  "  marginal CO2e    %.1f kg (experimentation %.1f, training %.1f, inference "
+                  "%.1f, idle %.1f) vs %.1f kg average-based\n",
+                  s.total.co2_marginal_g / 1000, s.series[0].co2_marginal_g / 1000,
+                  s.series[1].co2_marginal_g / 1000, s.series[2].co2_marginal_g / 1000,
+                  s.series[kIdleSeries].co2_marginal_g / 1000, s.total.co2_g / 1000);
+    out << line;
+  }
   if (outcome.plugin_max_rel_diff >= 0) {
     std::snprintf(line, sizeof line,
                   "  energy check     SimGrid host energy plugin vs meter: max rel. diff %.2e\n",

@@ -89,6 +89,18 @@ void CampaignRunner::read_plugin_energy() {
 }
 
 void CampaignRunner::operator()() {
+  // An exception must not escape a SimGrid actor: keep it for run_simulation to rethrow.
+  try {
+    run();
+  } catch (...) {
+    outcome_.failure = std::current_exception();
+    for (auto& slot : slots_)
+      if (slot)
+        for (const sg4::ExecPtr& exec : slot->execs) exec->cancel();
+  }
+}
+
+void CampaignRunner::run() {
   constexpr double kNever = std::numeric_limits<double>::infinity();
   const double horizon_s = scenario_.simulation.horizon_s.value_or(kNever);
   double now_s = 0;

@@ -37,6 +37,7 @@ class CampaignRunner {
     }
   };
 
+  void run();
   void start_ready_jobs(double now_s);
   void complete(std::uint32_t slot, JobStatus status);
   double wait_for_next_completion();

@@ -84,8 +84,43 @@ double number_property(const std::string& file, const sg4::Host& host, const std
   return value;
 }
 
+using PueProfiles = std::map<std::string, std::shared_ptr<const StepSignal>>;
+
+// The host's site: its region and its PUE (the scenario's override, else its own property,
+// a number or a profile name).
+std::uint32_t host_site(const std::string& file, const sg4::Host& host, const Scenario& scenario,
+                        FacilitySites& sites, const PueProfiles& profiles) {
+  const GridRegistry& grid = sites.grid();
+  std::uint32_t region = 0;
+  if (const char* name = inherited_property(host, "grid_region")) {
+    auto index = grid.find(name);
+    if (!index)
+      throw host_error(file, host.get_name(), "grid_region",
+                       std::string("'") + name + "' is not a [grid.<region>] of the scenario");
+    region = static_cast<std::uint32_t>(*index);
+  } else if (grid.size() != 1) {
+    throw host_error(file, host.get_name(), "grid_region",
+                     "missing, and the scenario defines several grid regions: name one");
+  }
+  const AccountingSpec& acc = scenario.accounting;
+  if (!acc.pue_profile.empty())
+    return sites.site(region, acc.pue_profile, profiles.at(acc.pue_profile));
+  if (acc.pue) return sites.site(region, *acc.pue);
+  const char* raw = inherited_property(host, "pue");
+  if (raw && profiles.count(raw)) return sites.site(region, raw, profiles.at(raw));
+  if (raw) {
+    char* end = nullptr;
+    const double value = std::strtod(raw, &end);
+    if (end == raw || *end != '\0' || !std::isfinite(value))
+      throw host_error(file, host.get_name(), "pue",
+                       std::string("'") + raw + "' is neither a number nor a [pue.<name>] profile");
+  }
+  return sites.site(region, number_property(file, host, "pue", 1.0, 1.0));
+}
+
 HostPowerModel describe_host(const std::string& file, const sg4::Host& host,
-                             const Scenario& scenario, const GridRegistry& grid) {
+                             const Scenario& scenario, FacilitySites& sites,
+                             const PueProfiles& profiles) {
   HostPowerModel model;
   model.name = host.get_name();
   model.cores = static_cast<std::uint32_t>(host.get_core_count());
@@ -98,20 +133,7 @@ HostPowerModel describe_host(const std::string& file, const sg4::Host& host,
     model.all_cores_w = w.all_cores_w;
   }
   model.overhead_w = number_property(file, host, "node_overhead_w", 0.0, 0.0);
-  model.pue = scenario.accounting.pue ? *scenario.accounting.pue
-                                      : number_property(file, host, "pue", 1.0, 1.0);
-  if (const char* region = inherited_property(host, "grid_region")) {
-    auto index = grid.find(region);
-    if (!index)
-      throw host_error(file, model.name, "grid_region",
-                       std::string("'") + region + "' is not a [grid.<region>] of the scenario");
-    model.region = static_cast<std::uint32_t>(*index);
-  } else if (grid.size() == 1) {
-    model.region = 0;
-  } else {
-    throw host_error(file, model.name, "grid_region",
-                     "missing, and the scenario defines several grid regions: name one");
-  }
+  model.site = host_site(file, host, scenario, sites, profiles);
   return model;
 }
 
@@ -164,8 +186,8 @@ void install_power_property_check() {
   sg4::Host::on_creation_cb(check_host_power_properties);
 }
 
-LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario,
-                             const GridRegistry& grid) {
+LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
+                             const PueProfiles& pue_profiles) {
   const std::string& file = scenario.simulation.platform_path;
   try {
     engine.load_platform(file);
@@ -183,7 +205,7 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario,
     throw InputError(SourceLocation{file, 0, 0}, "platform", "the platform has no host");
   for (std::uint32_t i = 0; i < platform.sg_hosts.size(); ++i) {
     const sg4::Host& host = *platform.sg_hosts[i];
-    HostPowerModel model = describe_host(file, host, scenario, grid);
+    HostPowerModel model = describe_host(file, host, scenario, sites, pue_profiles);
     const std::string& cluster = host.get_englobing_zone()->get_name();
     auto it = std::find(platform.cluster_names.begin(), platform.cluster_names.end(), cluster);
     if (it == platform.cluster_names.end()) {

@@ -3,15 +3,20 @@
 // one HostPowerModel per host (a GPU node: one core per GPU) and the clusters' GPU lists.
 // Our properties are looked up on the host, then on its zones outward, so they may sit on a
 // <cluster> or an enclosing <zone>:
-//   node_overhead_w  CPU + DRAM watts while the node is on      (default 0)
-//   pue              datacenter PUE                             (default 1.0; [accounting] pue
-//   wins) grid_region      name of a [grid.<region>] of the scenario  (default: the only region)
+//   node_overhead_w: CPU + DRAM watts while the node is on (default 0)
+//   pue: the datacenter's PUE, a number or the name of a [pue.<name>] profile (default 1.0;
+//        [accounting] pue wins)
+//   grid_region: name of a [grid.<region>] of the scenario (default: the only region)
 #include <string>
 #include <vector>
 
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 
+#include <map>
+#include <memory>
+
+#include "accounting/facility_sites.hpp"
 #include "accounting/host_power.hpp"
 #include "grid/grid_registry.hpp"
 #include "scenario/scenario.hpp"
@@ -32,7 +37,9 @@ struct LoadedPlatform {
 // value becomes an InputError instead of the plugin's abort.
 void install_power_property_check();
 
-LoadedPlatform load_platform(simgrid::s4u::Engine& engine, const Scenario& scenario,
-                             const GridRegistry& grid);
+// Hosts get their facility site (grid region x PUE signal) from `sites`.
+LoadedPlatform load_platform(
+    simgrid::s4u::Engine& engine, const Scenario& scenario, FacilitySites& sites,
+    const std::map<std::string, std::shared_ptr<const StepSignal>>& pue_profiles);
 
 }  // namespace mlcycle

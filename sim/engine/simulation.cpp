@@ -1,5 +1,6 @@
 #include "engine/simulation.hpp"
 
+#include <limits>
 #include <memory>
 
 #include <simgrid/plugins/energy.h>
@@ -8,6 +9,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "accounting/pue_profiles.hpp"
 #include "engine/campaign_runner.hpp"
 #include "engine/platform_loader.hpp"
 #include "grid/grid_registry.hpp"
@@ -46,13 +48,40 @@ std::unique_ptr<sg4::Engine> make_engine(const EngineOptions& options) {
   return engine;
 }
 
+std::vector<GridRegionUse> describe_grid_use(const GridRegistry& grid, double end_s) {
+  std::vector<GridRegionUse> uses;
+  for (std::size_t r = 0; r < grid.size(); ++r) {
+    const GridRegionInfo& info = grid.info(r);
+    GridRegionUse use{grid.name(r), info.kind, info.source, {}, {}, info.mix_sources, {}};
+    if (auto timeline = grid.timeline(r)) {
+      timeline->ensure(end_s);
+      for (std::size_t i = 0; i < timeline->start_s().size(); ++i) {
+        if (i > 0 && timeline->start_s()[i] >= end_s) break;
+        use.time_s.push_back(timeline->start_s()[i]);
+        use.intensity_g_per_kwh.push_back(timeline->values()[i]);
+        if (!info.mix_sources.empty()) {
+          std::vector<double> mw = info.generation_mw(timeline->origins()[i]);
+          mw.resize(info.mix_sources.size(), std::numeric_limits<double>::quiet_NaN());
+          use.generation_mw.insert(use.generation_mw.end(), mw.begin(), mw.end());
+        }
+      }
+    } else {
+      use.time_s.push_back(0);
+      use.intensity_g_per_kwh.push_back(grid.signal(r).value_at(0));
+    }
+    uses.push_back(std::move(use));
+  }
+  return uses;
+}
+
 }  // namespace
 
 PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options) {
   auto engine = make_engine(options);
   install_power_property_check();
-  GridRegistry grid(scenario.grids);
-  LoadedPlatform platform = load_platform(*engine, scenario, grid);
+  GridRegistry grid(scenario);
+  FacilitySites sites(grid);
+  LoadedPlatform platform = load_platform(*engine, scenario, sites, make_pue_signals(scenario));
   PlatformCheck check;
   check.cluster_names = platform.cluster_names;
   check.hosts = platform.hosts.size();
@@ -71,19 +100,23 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
   install_power_property_check();
   if (scenario.simulation.engine == EngineMode::exec) sg_host_energy_plugin_init();
 
-  GridRegistry grid(scenario.grids);
-  LoadedPlatform platform = load_platform(*engine, scenario, grid);
+  GridRegistry grid(scenario);
+  FacilitySites sites(grid);
+  const auto pue_profiles = make_pue_signals(scenario);
+  LoadedPlatform platform = load_platform(*engine, scenario, sites, pue_profiles);
 
   RunOutcome outcome;
   outcome.simgrid_version = simgrid_library_version();
   outcome.cluster_names = platform.cluster_names;
-  PowerMeter meter(platform.hosts, grid, scenario.accounting.price_per_kwh,
+  PowerMeter meter(platform.hosts, sites, scenario.accounting.price_per_kwh,
                    scenario.output.trace_step_s, recorder);
   FifoDispatcher dispatcher(scenario.campaigns, platform.campaign_clusters, platform.clusters,
                             scenario.simulation.seed);
   sg4::Actor::create("scheduler", platform.sg_hosts.front(),
                      CampaignRunner(scenario, platform, meter, dispatcher, outcome));
   engine->run();
+  if (outcome.failure) std::rethrow_exception(outcome.failure);
+  outcome.grid = describe_grid_use(grid, outcome.summary.makespan_s);
   return outcome;
 }
 

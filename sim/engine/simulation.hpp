@@ -1,6 +1,7 @@
 #pragma once
 // Runs one scenario on SimGrid. The only entry point into sim/engine for the layers above;
 // it includes no SimGrid header, so sim/app and the tests see plain types.
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -14,18 +15,34 @@ struct EngineOptions {
   std::vector<std::string> sg_log;  // "category.thres:level", passed to xbt_log_control_set
 };
 
+// One grid region's signal as the run used it (after wrap and fill), for the trace's /grid.
+struct GridRegionUse {
+  std::string name;
+  std::string kind;
+  std::string source;
+  std::vector<double> time_s;  // step starts within the run
+  std::vector<double> intensity_g_per_kwh;
+  std::vector<std::string> mix_sources;  // mix and synthetic
+  std::vector<double> generation_mw;     // [steps x mix_sources], NaN where a step has no row
+};
+
 struct RunOutcome {
   RunSummary summary;
   std::string simgrid_version;
   std::vector<std::string> cluster_names;
+  std::vector<GridRegionUse> grid;
   // Exec mode only: largest relative difference between SimGrid's host energy plugin and our
   // meter over all hosts (-1 in analytic mode, where the plugin is not loaded).
   double plugin_max_rel_diff = -1;
   std::vector<double> plugin_host_energy_j;
+  // An input error met while running (grid data that does not cover the run): rethrown by
+  // run_simulation once SimGrid has returned.
+  std::exception_ptr failure;
 };
 
 struct PlatformCheck {
   std::vector<std::string> cluster_names;
+  std::vector<GridRegionUse> grid;
   std::vector<std::uint64_t> cluster_gpus;
   std::size_t hosts = 0;
 };

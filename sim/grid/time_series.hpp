@@ -7,10 +7,10 @@
 namespace mlcycle {
 
 struct IntensitySeries {
-  std::string source;              // file path, or the synthetic grid's name
-  std::vector<double> time_unix_s; // strictly increasing
-  std::vector<double> g_per_kwh;   // >= 0
-  std::vector<int> line;           // 1-based line of each row in the file (0: generated)
+  std::string source;               // file path, or the synthetic grid's name
+  std::vector<double> time_unix_s;  // strictly increasing
+  std::vector<double> g_per_kwh;    // >= 0
+  std::vector<int> line;            // 1-based line of each row in the file (0: generated)
 };
 
 // Generation by source: `mw` is row-major [rows x sources]; an empty CSV cell is NaN.

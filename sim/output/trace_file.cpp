@@ -29,11 +29,13 @@ struct TraceFile::Impl {
   TraceTypes types;
   h5::AppendableDataset jobs;
   h5::AppendableDataset time_s, duration_s, energy_j, co2_g, power_w, intensity;
+  h5::AppendableDataset region_energy_j, region_co2_g, region_intensity;
   std::vector<JobRow> job_rows;
   std::vector<double> bin_time, bin_duration, bin_energy, bin_co2, bin_power, bin_intensity;
+  std::vector<double> bin_region_energy, bin_region_co2, bin_region_intensity;
   BackgroundWriter writer{kMaxPendingBuffers};  // last member: stopped before the datasets close
 
-  explicit Impl(h5::Handle f)
+  Impl(h5::Handle f, hsize_t regions)
       : file(std::move(f)),
         trace_group(h5::create_group(file.id(), "trace")),
         jobs(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows),
@@ -42,7 +44,12 @@ struct TraceFile::Impl {
         energy_j(trace_group.id(), "energy_j", H5T_NATIVE_DOUBLE, kSeriesCount, kBinBufferRows),
         co2_g(trace_group.id(), "co2_g", H5T_NATIVE_DOUBLE, kSeriesCount, kBinBufferRows),
         power_w(trace_group.id(), "power_w", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
-        intensity(trace_group.id(), "intensity_g_per_kwh", H5T_NATIVE_DOUBLE, 0, kBinBufferRows) {
+        intensity(trace_group.id(), "intensity_g_per_kwh", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
+        region_energy_j(trace_group.id(), "region_energy_j", H5T_NATIVE_DOUBLE, regions,
+                        kBinBufferRows),
+        region_co2_g(trace_group.id(), "region_co2_g", H5T_NATIVE_DOUBLE, regions, kBinBufferRows),
+        region_intensity(trace_group.id(), "region_intensity_g_per_kwh", H5T_NATIVE_DOUBLE, regions,
+                         kBinBufferRows) {
     job_rows.reserve(kJobBufferRows);
   }
 
@@ -65,12 +72,17 @@ struct TraceFile::Impl {
     writer.submit(append(duration_s, bin_duration, rows));
     writer.submit(append(power_w, bin_power, rows));
     writer.submit(append(intensity, bin_intensity, rows));
-    for (auto* v : {&bin_time, &bin_duration, &bin_energy, &bin_co2, &bin_power, &bin_intensity})
+    writer.submit(append(region_energy_j, bin_region_energy, rows));
+    writer.submit(append(region_co2_g, bin_region_co2, rows));
+    writer.submit(append(region_intensity, bin_region_intensity, rows));
+    for (auto* v : {&bin_time, &bin_duration, &bin_energy, &bin_co2, &bin_power, &bin_intensity,
+                    &bin_region_energy, &bin_region_co2, &bin_region_intensity})
       *v = {};
   }
 };
 
-TraceFile::TraceFile(std::string path) : path_(std::move(path)), temp_path_(path_ + ".tmp") {
+TraceFile::TraceFile(std::string path, std::size_t regions)
+    : path_(std::move(path)), temp_path_(path_ + ".tmp") {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr dumps
   if (std::filesystem::is_directory(path_))
     throw InputError(SourceLocation{path_, 0, 0}, "--output", "is a directory, not a file name");
@@ -82,7 +94,7 @@ TraceFile::TraceFile(std::string path) : path_(std::move(path)), temp_path_(path
   if (id < 0)
     throw InputError(SourceLocation{path_, 0, 0}, "--output",
                      "cannot create " + temp_path_ + " (is the directory writable?)");
-  impl_ = std::make_unique<Impl>(h5::Handle(id, H5Fclose));
+  impl_ = std::make_unique<Impl>(h5::Handle(id, H5Fclose), regions);
 }
 
 TraceFile::~TraceFile() {
@@ -111,6 +123,12 @@ void TraceFile::record_bin(const TraceBin& bin) {
   m.bin_power.push_back(bin.duration_s > 0 ? energy_j / bin.duration_s : 0.0);
   m.bin_intensity.push_back(energy_j > 0 ? co2_g / energy_j * units::kJoulePerKwh
                                          : std::numeric_limits<double>::quiet_NaN());
+  m.bin_region_energy.insert(m.bin_region_energy.end(), bin.region_energy_j.begin(),
+                             bin.region_energy_j.end());
+  m.bin_region_co2.insert(m.bin_region_co2.end(), bin.region_co2_g.begin(), bin.region_co2_g.end());
+  m.bin_region_intensity.insert(m.bin_region_intensity.end(),
+                                bin.region_intensity_g_per_kwh.begin(),
+                                bin.region_intensity_g_per_kwh.end());
   if (m.bin_time.size() == kBinBufferRows) m.flush_bins();
 }
 
@@ -141,6 +159,10 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   std::vector<std::string> series;
   for (std::string_view s : kSeriesNames) series.emplace_back(s);
   h5::write_strings(m.trace_group.id(), "series", series);
+  std::vector<std::string> regions;
+  for (const GridRegionSpec& g : scenario.grids) regions.push_back(g.name);
+  h5::write_strings(m.trace_group.id(), "regions", regions);
+  write_grid_group(root, outcome);
   h5::write_attribute(m.trace_group.id(), "step_s", scenario.output.trace_step_s);
 
   write_summary_group(root, m.types, scenario, outcome);

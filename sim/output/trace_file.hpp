@@ -18,7 +18,8 @@ inline constexpr int kTraceFormatVersion = 1;
 class TraceFile final : public RunRecorder {
  public:
   // Creates OUT.tmp now, so an unwritable path fails before any simulation work.
-  explicit TraceFile(std::string path);
+  // `regions`: the scenario's grid regions (columns of the per-region trace series).
+  TraceFile(std::string path, std::size_t regions);
   ~TraceFile() override;
   TraceFile(const TraceFile&) = delete;
   TraceFile& operator=(const TraceFile&) = delete;

@@ -35,6 +35,7 @@ struct SummaryRow {
   double energy_j;
   double co2_g;
   double cost;
+  double co2_marginal_g;
 };
 
 }  // namespace
@@ -104,6 +105,31 @@ void write_host_table(hid_t root, const TraceTypes&, const RunOutcome& outcome) 
     h5::write_doubles(root, "hosts_simgrid_plugin_energy_j", outcome.plugin_host_energy_j);
 }
 
+void write_grid_group(hid_t root, const RunOutcome& outcome) {
+  h5::Handle grid = h5::create_group(root, "grid");
+  for (const GridRegionUse& use : outcome.grid) {
+    h5::Handle region = h5::create_group(grid.id(), use.name);
+    h5::write_attribute(region.id(), "kind", use.kind);
+    h5::write_attribute(region.id(), "source", use.source);
+    h5::write_attribute(region.id(), "units", std::string("g CO2e/kWh; time_s: s since start_utc"));
+    h5::write_doubles(region.id(), "time_s", use.time_s);
+    h5::write_doubles(region.id(), "intensity_g_per_kwh", use.intensity_g_per_kwh);
+    if (use.mix_sources.empty()) continue;
+    h5::write_strings(region.id(), "sources", use.mix_sources);
+    const hsize_t dims[2] = {use.time_s.size(), use.mix_sources.size()};
+    h5::Handle space(h5::check(H5Screate_simple(2, dims, nullptr), "creating a dataspace"),
+                     H5Sclose);
+    h5::Handle dataset(h5::check(H5Dcreate2(region.id(), "generation_mw", H5T_NATIVE_DOUBLE,
+                                            space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                 "creating generation_mw"),
+                       H5Dclose);
+    if (!use.generation_mw.empty())
+      h5::check(H5Dwrite(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                         use.generation_mw.data()),
+                "writing generation_mw");
+  }
+}
+
 void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario,
                          const RunOutcome& outcome) {
   const RunSummary& s = outcome.summary;
@@ -118,6 +144,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   insert(type.id(), "energy_j", offsetof(SummaryRow, energy_j), H5T_NATIVE_DOUBLE);
   insert(type.id(), "co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE);
   insert(type.id(), "cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE);
+  insert(type.id(), "co2_marginal_g", offsetof(SummaryRow, co2_marginal_g), H5T_NATIVE_DOUBLE);
   std::vector<std::string> names;
   for (std::string_view n : kSeriesNames) names.emplace_back(n);
   names.emplace_back("total");
@@ -125,7 +152,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   for (int i = 0; i <= kSeriesCount; ++i) {
     const SeriesTotals& t = i < kSeriesCount ? s.series[i] : s.total;
     rows.push_back(SummaryRow{names[i].c_str(), t.jobs, t.gpu_hours, t.it_energy_j, t.energy_j,
-                              t.co2_g, t.cost});
+                              t.co2_g, t.cost, t.co2_marginal_g});
   }
   const hsize_t count = rows.size();
   h5::Handle space(h5::check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"),
@@ -150,6 +177,8 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   h5::write_attribute(g, "jobs_pending", static_cast<std::uint64_t>(s.jobs_pending));
   h5::write_attribute(g, "jobs_unfinished", static_cast<std::uint64_t>(s.jobs_unfinished));
   h5::write_attribute(g, "simgrid_plugin_max_rel_diff", outcome.plugin_max_rel_diff);
+  h5::write_attribute(g, "co2_marginal_g", s.total.co2_marginal_g);
+  h5::write_attribute(g, "marginal_available", std::int64_t{s.marginal_available ? 1 : 0});
 }
 
 }  // namespace mlcycle

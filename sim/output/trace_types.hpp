@@ -38,6 +38,9 @@ struct TraceTypes {
 };
 
 void write_host_table(hid_t root, const TraceTypes& types, const RunOutcome& outcome);
+// /grid/<region>: the intensity each region had over the run, and its generation mix.
+void write_grid_group(hid_t root, const RunOutcome& outcome);
+
 void write_summary_group(hid_t root, const TraceTypes& types, const Scenario& scenario,
                          const RunOutcome& outcome);
 

@@ -1,5 +1,6 @@
 #include "scenario/scenario_loader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "core/units.hpp"
+#include "scenario/grid_spec_reader.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/toml_reader.hpp"
 #include "scenario/trial_length_reader.hpp"
@@ -69,45 +71,19 @@ SimulationSpec read_simulation(TomlTableReader& root, const std::filesystem::pat
   return spec;
 }
 
-std::vector<GridRegionSpec> read_grids(TomlTableReader& root) {
-  const toml::table* table = root.table("grid");
-  if (!table || table->empty())
-    throw root.error_here("missing [grid.<region>] table: at least one grid region is needed");
-  std::vector<GridRegionSpec> grids;
-  for (const auto& [name, value] : *table) {
-    const std::string key = "grid." + std::string(name.str());
-    if (!value.is_table())
-      throw InputError(toml_location(value, root.file()), key, "expected a table");
-    TomlTableReader grid(*value.as_table(), key, root.file());
-    GridRegionSpec spec;
-    spec.name = std::string(name.str());
-    spec.where = toml_location(value, root.file());
-    const std::string kind = grid.string("kind").value_or("constant");
-    if (kind != "constant")
-      throw grid.error_at("kind", "'" + kind + "' is not supported (supported: constant)");
-    auto g = grid.number("intensity_g_per_kwh");
-    auto lbs = grid.number("intensity_lbs_per_kwh");
-    if (g && lbs)
-      throw grid.error_here("give intensity_g_per_kwh or intensity_lbs_per_kwh, not both");
-    if (!g && !lbs) throw grid.error_here("missing key 'intensity_g_per_kwh'");
-    spec.intensity_g_per_kwh = g ? *g : *lbs * units::kGramPerPound;
-    if (spec.intensity_g_per_kwh < 0)
-      throw grid.error_at(g ? "intensity_g_per_kwh" : "intensity_lbs_per_kwh",
-                          "must not be negative");
-    grid.reject_unknown_keys();
-    grids.push_back(std::move(spec));
-  }
-  return grids;
-}
-
-AccountingSpec read_accounting(TomlTableReader& root) {
+AccountingSpec read_accounting(TomlTableReader& root, const std::vector<PueProfileSpec>& profiles) {
   AccountingSpec spec;
   const toml::table* table = root.table("accounting");
   if (!table) return spec;
   TomlTableReader acc(*table, "accounting", root.file());
-  if (auto pue = acc.number("pue")) {
-    if (*pue < 1.0) throw acc.error_at("pue", "a PUE is at least 1.0");
-    spec.pue = *pue;
+  if (const toml::node* pue = acc.node("pue"); pue && pue->is_string()) {
+    spec.pue_profile = pue->as_string()->get();
+    if (!std::any_of(profiles.begin(), profiles.end(),
+                     [&](const PueProfileSpec& p) { return p.name == spec.pue_profile; }))
+      throw acc.error_at("pue", "'" + spec.pue_profile + "' is not a [pue.<name>] profile");
+  } else if (auto value = acc.number("pue")) {
+    if (*value < 1.0) throw acc.error_at("pue", "a PUE is at least 1.0");
+    spec.pue = *value;
   }
   spec.price_per_kwh = acc.non_negative_number("price_per_kwh", 0.0);
   spec.currency = acc.string("currency").value_or("USD");
@@ -200,8 +176,9 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
 
   TomlTableReader root(root_table, "", path);
   scenario.simulation = read_simulation(root, base_dir);
-  scenario.grids = read_grids(root);
-  scenario.accounting = read_accounting(root);
+  scenario.grids = read_grid_regions(root, base_dir);
+  scenario.pue_profiles = read_pue_profiles(root, base_dir);
+  scenario.accounting = read_accounting(root, scenario.pue_profiles);
   scenario.output = read_output(root);
   const toml::array* campaigns = root.array("campaign");
   if (!campaigns || campaigns->empty())

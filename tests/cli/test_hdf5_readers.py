@@ -35,11 +35,13 @@ ABS_J = 1e-6  # joules: what "zero" means for a series with no jobs (inference)
 JOB_FIELDS = ["job_id", "campaign", "phase", "status", "host", "nodes", "gpus", "submit_s",
               "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g", "cost"]
 TRACE_DATASETS = {"time_s", "duration_s", "series", "energy_j", "co2_g", "power_w",
-                  "intensity_g_per_kwh"}
+                  "intensity_g_per_kwh", "regions", "region_energy_j", "region_co2_g",
+                  "region_intensity_g_per_kwh"}
 SERIES = ["experimentation", "training", "inference", "idle"]
 SUMMARY_ATTRS = {"energy_j", "it_energy_j", "co2_g", "cost", "currency", "gpu_hours",
                  "peak_power_w", "makespan_s", "mean_utilization", "total_gpus", "jobs_pending",
-                 "jobs_unfinished", "simgrid_plugin_max_rel_diff"}
+                 "jobs_unfinished", "simgrid_plugin_max_rel_diff", "co2_marginal_g",
+                 "marginal_available"}
 # scenarios/two-sites.toml and platforms/mixed-two-sites.xml
 SITE_OF_HOST = {"a-0": "site-a", "a-1": "site-a", "b-0": "site-b"}
 PUE = {"site-a": 1.2, "site-b": 1.6}
@@ -124,7 +126,23 @@ def check_layout(f, h5py, np, n_jobs, step_s):
     expect("by_series" in summary, "/summary/by_series missing")
     by = summary["by_series"]
     expect(list(by.dtype.names) == ["series", "jobs", "gpu_hours", "it_energy_j", "energy_j",
-                                    "co2_g", "cost"], f"/summary/by_series fields {by.dtype.names}")
+                                    "co2_g", "cost", "co2_marginal_g"],
+           f"/summary/by_series fields {by.dtype.names}")
+    # two-sites gives no marginal signal: the marginal column is NaN and flagged unavailable.
+    expect(int(summary.attrs["marginal_available"]) == 0, "two-sites has no marginal signal")
+    expect(all(v != v for v in by["co2_marginal_g"]), "marginal CO2e must be NaN (unavailable)")
+
+    # /grid: each region's signal as used; constant regions hold one step at t = 0.
+    grid = f["grid"]
+    expect(sorted(grid) == ["high-carbon", "low-carbon"], f"/grid regions {sorted(grid)}")
+    for name, value in (("low-carbon", 55.0), ("high-carbon", 420.0)):
+        region = grid[name]
+        expect(text(region.attrs["kind"]) == "constant", f"/grid/{name} kind")
+        expect(list(region["time_s"][()]) == [0.0], f"/grid/{name}/time_s")
+        expect(list(region["intensity_g_per_kwh"][()]) == [value], f"/grid/{name} intensity")
+    # Regions in the order of the scenario's [grid] table (TOML tables are sorted by key).
+    expect([text(r) for r in trace["regions"][()]] == ["high-carbon", "low-carbon"],
+           "/trace/regions in scenario order")
     expect([text(s) for s in by["series"]] == SERIES + ["total"], "/summary/by_series rows")
     expect(set(summary.attrs) >= SUMMARY_ATTRS,
            f"/summary attributes lack {sorted(SUMMARY_ATTRS - set(summary.attrs))}")
@@ -218,6 +236,19 @@ def check_conservation(f, np, pd, n_experimentation):
                      f"bin {i}: intensity_g_per_kwh")
         expect(55.0 - 1e-9 <= intensity[i] <= 420.0 + 1e-9,
                f"bin {i}: intensity {intensity[i]} outside the two grids' [55, 420]")
+    # Per region: the region series split the same energy and CO2e; the mean intensities are
+    # the two constant grids'.
+    region_energy = f["trace/region_energy_j"][()]
+    region_co2 = f["trace/region_co2_g"][()]
+    region_intensity = f["trace/region_intensity_g_per_kwh"][()]
+    expect(region_energy.shape == (len(time_s), 2), f"region_energy_j shape {region_energy.shape}")
+    for i in range(len(time_s)):
+        expect_close(region_energy[i].sum(), bin_energy[i], f"bin {i}: regions vs series energy")
+        expect_close(region_co2[i].sum(), co2[i].sum(), f"bin {i}: regions vs series CO2e")
+        expect_close(region_co2[i][0], region_energy[i][0] / J_PER_KWH * 420.0, f"bin {i}: high")
+        expect_close(region_co2[i][1], region_energy[i][1] / J_PER_KWH * 55.0, f"bin {i}: low")
+        expect(list(region_intensity[i]) == [420.0, 55.0], f"bin {i}: region intensities")
+
     # A bin's mean power cannot exceed the highest power held (/summary peak_power_w).
     expect(power_w.max() <= summary["peak_power_w"] * (1 + REL),
            f"a bin's mean power {power_w.max()} W exceeds peak_power_w {summary['peak_power_w']}")

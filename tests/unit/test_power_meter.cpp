@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "accounting/facility_sites.hpp"
 #include "accounting/power_meter.hpp"
-#include "grid/step_intensity.hpp"
+#include "grid/step_timeline.hpp"
 
 using namespace mlcycle;
 
@@ -15,8 +16,8 @@ struct CollectingRecorder final : RunRecorder {
 };
 
 GridRegistry constant_grid(double g_per_kwh) {
-  std::vector<std::unique_ptr<IntensitySignal>> signals;
-  signals.push_back(std::make_unique<ConstantIntensity>(g_per_kwh));
+  std::vector<std::unique_ptr<StepSignal>> signals;
+  signals.push_back(std::make_unique<ConstantSignal>(g_per_kwh));
   return GridRegistry({"r"}, std::move(signals));
 }
 
@@ -38,11 +39,15 @@ HostPowerModel small_host(const char* name) {
   h.epsilon_w = 20;
   h.all_cores_w = 100;
   h.overhead_w = 5;
-  h.pue = 1.5;
   return h;
 }
 
 constexpr double kWh = 3.6e6;  // J
+
+std::unique_ptr<StepSignal> step_signal(std::vector<double> start_s, std::vector<double> value) {
+  return std::make_unique<StepTimeline>(
+      std::make_unique<FixedStepsSource>(std::move(start_s), std::move(value)));
+}
 
 }  // namespace
 
@@ -56,7 +61,9 @@ TEST_CASE("two hosts, three jobs: job, idle, trace and host energies match the h
   // CO2e at 300 g/kWh: 0.570 x 300 = 171 g. Cost at 0.2 per kWh: 0.114.
   CollectingRecorder recorder;
   GridRegistry grid = constant_grid(300);
-  PowerMeter meter({small_host("h0"), small_host("h1")}, grid, 0.2, 3600, recorder);
+  FacilitySites sites(grid);
+  REQUIRE(sites.site(0, 1.5) == 0);  // PUE 1.5 in region 0: site 0 of both hosts
+  PowerMeter meter({small_host("h0"), small_host("h1")}, sites, 0.2, 3600, recorder);
   ActiveJob j0 = meter.start_job(job(0, 0, 1, 2));
   ActiveJob j1 = meter.start_job(job(1, 0, 1, 1));
   ActiveJob j2 = meter.start_job(job(2, 1, 1, 3));
@@ -114,16 +121,17 @@ TEST_CASE("two hosts, three jobs: job, idle, trace and host energies match the h
 
 TEST_CASE("step intensity: 100 W for 2 h at 200 then 400 g/kWh gives 60 g") {
   // 0.1 kWh x 200 + 0.1 kWh x 400 = 20 + 40 = 60 g; the 1 h bins hold 20 g and 40 g.
-  std::vector<std::unique_ptr<IntensitySignal>> signals;
-  signals.push_back(
-      std::make_unique<StepIntensity>(std::vector<double>{0, 3600}, std::vector<double>{200, 400}));
+  std::vector<std::unique_ptr<StepSignal>> signals;
+  signals.push_back(step_signal({0, 3600}, {200, 400}));
   GridRegistry grid({"r"}, std::move(signals));
   HostPowerModel host;
   host.cores = 1;
   host.all_cores_w = 100;
   host.epsilon_w = 100;
   CollectingRecorder recorder;
-  PowerMeter meter({host}, grid, 0, 3600, recorder);
+  FacilitySites sites(grid);
+  sites.site(0, 1.0);
+  PowerMeter meter({host}, sites, 0, 3600, recorder);
   ActiveJob j = meter.start_job(job(0, 0, 1, 2));
   meter.advance_to(7200);
   meter.end_job(j, JobStatus::completed);
@@ -138,21 +146,23 @@ TEST_CASE("step intensity: 100 W for 2 h at 200 then 400 g/kWh gives 60 g") {
 
 TEST_CASE("a job straddling an intensity step and a bin edge is integrated exactly") {
   // 100 W from 0.5 h to 1.5 h: 0.05 kWh at 200 + 0.05 kWh at 400 = 10 + 20 = 30 g.
-  StepIntensity signal({0, 3600}, {200, 400});
-  CHECK(signal.integral_g_s_per_kwh(1800, 5400) == Approx(200 * 1800 + 400 * 1800));
-  CHECK(signal.intensity_g_per_kwh(3599.9) == 200);
-  CHECK(signal.intensity_g_per_kwh(3600) == 400);
+  StepTimeline signal(std::make_unique<FixedStepsSource>(std::vector<double>{0, 3600},
+                                                         std::vector<double>{200, 400}));
+  CHECK(signal.integral(1800, 5400) == Approx(200 * 1800 + 400 * 1800));
+  CHECK(signal.value_at(3599.9) == 200);
+  CHECK(signal.value_at(3600) == 400);
   CHECK(signal.next_change_after_s(0) == 3600);
   CHECK(std::isinf(signal.next_change_after_s(3600)));
-  std::vector<std::unique_ptr<IntensitySignal>> signals;
-  signals.push_back(
-      std::make_unique<StepIntensity>(std::vector<double>{0, 3600}, std::vector<double>{200, 400}));
+  std::vector<std::unique_ptr<StepSignal>> signals;
+  signals.push_back(step_signal({0, 3600}, {200, 400}));
   GridRegistry grid({"r"}, std::move(signals));
   HostPowerModel host;
   host.cores = 1;
   host.all_cores_w = 100;
   CollectingRecorder recorder;
-  PowerMeter meter({host}, grid, 0, 3600, recorder);
+  FacilitySites sites(grid);
+  sites.site(0, 1.0);
+  PowerMeter meter({host}, sites, 0, 3600, recorder);
   meter.advance_to(1800);
   ActiveJob j = meter.start_job(job(0, 0, 1, 1));
   meter.advance_to(5400);
