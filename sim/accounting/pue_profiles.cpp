@@ -62,13 +62,14 @@ std::shared_ptr<const StepSignal> make_pue_signal(const PueProfileSpec& spec,
       return std::make_shared<StepTimeline>(
           std::make_unique<CalendarProfileSource>(spec.values, start_unix_s));
     case Kind::trace: {
-      IntensitySeries series =
-          read_intensity_csv(spec.file, TraceColumns{spec.time_column, spec.value_column, 1.0});
+      IntensitySeries series = read_intensity_csv(
+          spec.file, TraceColumns{spec.time_column, spec.value_column, 1.0, "PUE"});
+      const std::string key = "pue." + spec.name;
       for (std::size_t i = 0; i < series.g_per_kwh.size(); ++i)
         if (series.g_per_kwh[i] < 1.0)
-          throw InputError(SourceLocation{spec.file, series.line[i], 0}, spec.value_column,
-                           "a PUE is at least 1.0, got " + std::to_string(series.g_per_kwh[i]));
-      const std::string key = "pue." + spec.name;
+          throw InputError(SourceLocation{spec.file, series.line[i], 0}, key,
+                           spec.value_column + " " + std::to_string(series.g_per_kwh[i]) +
+                               " is below 1.0: a PUE is at least 1");
       auto timeline = std::make_shared<StepTimeline>(std::make_unique<SeriesSource>(
           prepare_series(std::move(series), spec.coverage, key), spec.coverage, start_unix_s, key));
       timeline->ensure(0);

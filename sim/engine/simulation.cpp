@@ -54,7 +54,7 @@ std::vector<GridRegionUse> describe_grid_use(const GridRegistry& grid, double en
     const GridRegionInfo& info = grid.info(r);
     GridRegionUse use{grid.name(r), info.kind, info.source, {}, {}, info.mix_sources, {}};
     if (auto timeline = grid.timeline(r)) {
-      timeline->ensure(end_s);
+      timeline->ensure_through(end_s);
       for (std::size_t i = 0; i < timeline->start_s().size(); ++i) {
         if (i > 0 && timeline->start_s()[i] >= end_s) break;
         use.time_s.push_back(timeline->start_s()[i]);

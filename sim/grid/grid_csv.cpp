@@ -196,7 +196,8 @@ IntensitySeries read_intensity_csv(const std::string& path, const TraceColumns& 
     const double t = times.read(fields);
     const std::string_view text = trim_blanks(fields[value_column]);
     const double value = read_number(table, value_column, text);
-    if (value < 0) table.fail(value_column, "negative intensity " + std::string(text));
+    if (value < 0)
+      table.fail(value_column, "negative " + columns.quantity + " " + std::string(text));
     series.time_unix_s.push_back(t);
     series.g_per_kwh.push_back(value * columns.to_g_per_kwh);
     series.line.push_back(table.line());

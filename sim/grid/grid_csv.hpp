@@ -12,7 +12,8 @@ namespace mlcycle {
 struct TraceColumns {
   std::string time_column = "timestamp";
   std::string value_column = "carbon_intensity_g_per_kwh";
-  double to_g_per_kwh = 1.0;  // multiplies every value (lbs/MWh -> g/kWh: 0.45359237)
+  double to_g_per_kwh = 1.0;           // multiplies every value (lbs/MWh -> g/kWh: 0.45359237)
+  std::string quantity = "intensity";  // what the values are, in messages
 };
 
 // Presets: "plain" (timestamp, carbon_intensity_g_per_kwh), "electricitymaps" ("Datetime (UTC)",

@@ -9,8 +9,10 @@ ProductSource::ProductSource(std::shared_ptr<const StepTimeline> a,
     : a_(std::move(a)), b_(std::move(b)) {}
 
 double ProductSource::extend(double from_s, double to_s, StepAppender& out) {
-  a_->ensure(to_s);
-  b_->ensure(to_s);
+  // As far as both factors are known (a trace may end before to_s).
+  a_->ensure(from_s);
+  b_->ensure(from_s);
+  to_s = std::min({to_s, a_->known_until_s(), b_->known_until_s()});
   const auto& ta = a_->start_s();
   const auto& tb = b_->start_s();
   auto ia = std::upper_bound(ta.begin(), ta.end(), from_s) - ta.begin();

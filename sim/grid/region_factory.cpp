@@ -37,7 +37,7 @@ std::shared_ptr<const StepSignal> marginal_signal(const GridRegionSpec& spec,
   }
   if (!spec.marginal_source.empty()) {
     for (const auto& column : model->columns())
-      if (column.source == spec.marginal_source &&
+      if (column.source == spec.marginal_source && column.source.rfind("import_from_", 0) != 0 &&
           column.role == MixIntensityModel::Role::generation)
         return std::make_shared<ConstantSignal>(column.g_per_kwh);
     throw InputError(spec.location_of("marginal_source"), key_of(spec) + ".marginal_source",
@@ -55,8 +55,8 @@ TraceColumns trace_columns_of(const GridRegionSpec& spec) {
                      "'" + spec.format + "' is not one of: plain, electricitymaps, watttime");
   TraceColumns columns = *preset;
   // Explicit keys win over the preset; the loader's defaults are the plain format's.
-  if (spec.time_column != "timestamp") columns.time_column = spec.time_column;
-  if (spec.value_column != "carbon_intensity_g_per_kwh") columns.value_column = spec.value_column;
+  if (spec.key_where.count("time_column")) columns.time_column = spec.time_column;
+  if (spec.key_where.count("value_column")) columns.value_column = spec.value_column;
   if (spec.key_where.count("units")) columns.to_g_per_kwh = spec.value_to_g_per_kwh;
   return columns;
 }

@@ -97,13 +97,15 @@ SeriesSource::SeriesSource(IntensitySeries prepared, CoverageSpec coverage,
 void SeriesSource::uncovered(double unix_s) const {
   const bool before = unix_s < data_.time_unix_s.front();
   const std::size_t edge = before ? 0 : data_.time_unix_s.size() - 2;
+  const std::string remedy = coverage_.wrap_year
+                                 ? "the data does not cover its whole year: set hold = \"edges\""
+                                 : "set hold = \"edges\" or wrap = \"year\"";
+  const std::string what =
+      before ? "the run needs " + timestamp(unix_s) + " but the data starts at " +
+                   timestamp(data_.time_unix_s.front())
+             : "the run goes on past " + timestamp(end_unix_s_) + ", where the data ends";
   throw InputError(SourceLocation{data_.source, data_.line[edge], 0}, key_,
-                   "the run needs " + timestamp(unix_s) + " but the data " +
-                       (before ? "starts at " + timestamp(data_.time_unix_s.front())
-                               : "ends at " + timestamp(end_unix_s_)) +
-                       (coverage_.wrap_year ? " and does not cover its whole year " : " ") +
-                       "(set hold = \"edges\"" +
-                       (coverage_.wrap_year ? "" : " or wrap = \"year\"") + ")");
+                   what + " (" + remedy + ")");
 }
 
 void SeriesSource::append_mapped(double sim_from_s, double sim_to_s, double offset_s,
@@ -145,10 +147,16 @@ double SeriesSource::extend(double from_s, double to_s, StepAppender& out) {
   const double start = static_cast<double>(start_unix_s_);
   if (!coverage_.wrap_year) {
     // Data times minus the start are exact in double for whole seconds, so steps land exactly.
-    const bool past_end = start + to_s >= end_unix_s_;
-    append_mapped(from_s, to_s, -start, out);
-    if (past_end && coverage_.hold_edges) return std::numeric_limits<double>::infinity();
-    return to_s;
+    if (coverage_.hold_edges) {
+      append_mapped(from_s, to_s, -start, out);
+      return start + to_s >= end_unix_s_ ? std::numeric_limits<double>::infinity() : to_s;
+    }
+    // Read ahead no further than the data goes: only a time the run needs may be an error.
+    const double data_end_s = end_unix_s_ - start;
+    if (data_end_s <= from_s) uncovered(start + from_s);
+    const double until_s = std::min(to_s, data_end_s);
+    append_mapped(from_s, until_s, -start, out);
+    return until_s;
   }
   // Wrap: each simulated calendar year maps onto the data's year by calendar date and time of
   // day. A 29 February the data lack repeats its 28 February; a data 29 February is skipped.
@@ -165,7 +173,10 @@ double SeriesSource::extend(double from_s, double to_s, StepAppender& out) {
     const double sim_march = is_leap(year) ? feb28_end + 86400 : feb28_end;
     const double data_march =
         data_year_start + (is_leap(data_year_) ? feb28_end + 86400 : feb28_end);
-    if (is_leap(year)) segments.push_back({feb28_end, sim_march, data_year_start + 58 * 86400.0});
+    // A simulated 29 February takes the data's own, or its 28 February in a common year.
+    if (is_leap(year))
+      segments.push_back(
+          {feb28_end, sim_march, data_year_start + (is_leap(data_year_) ? 59 : 58) * 86400.0});
     const double sim_year_len = (is_leap(year) ? 366 : 365) * 86400.0;
     segments.push_back({sim_march, sim_year_len, data_march});
     for (const Segment& seg : segments) {

@@ -22,7 +22,12 @@ StepTimeline::StepTimeline(std::unique_ptr<StepSource> source, double chunk_s)
     : source_(std::move(source)), chunk_s_(chunk_s) {}
 
 void StepTimeline::ensure(double time_s) const {
-  while (known_until_s_ <= time_s || start_s_.empty()) {
+  ensure_through(time_s);
+  if (known_until_s_ <= time_s) ensure_through(std::nextafter(time_s, HUGE_VAL));
+}
+
+void StepTimeline::ensure_through(double time_s) const {
+  while (known_until_s_ < time_s || start_s_.empty()) {
     const double from_s = start_s_.empty() ? 0.0 : known_until_s_;
     // Whole seconds: sources map data rows to simulation time exactly.
     const double to_s = std::ceil(std::max(time_s + 1.0, from_s + chunk_s_));
@@ -31,7 +36,7 @@ void StepTimeline::ensure(double time_s) const {
     const double known_s = source_->extend(from_s, to_s, out);
     if (start_s_.empty() || start_s_.front() != 0.0)
       throw std::logic_error("StepTimeline: the first step must start at 0");
-    if (!(known_s >= to_s)) throw std::logic_error("StepTimeline: source did not extend");
+    if (!(known_s > from_s)) throw std::logic_error("StepTimeline: source did not extend");
     for (std::size_t i = std::max<std::size_t>(before, 1); i < start_s_.size(); ++i)
       if (!(start_s_[i] > start_s_[i - 1]))
         throw std::logic_error("StepTimeline: step times must increase");
@@ -53,8 +58,14 @@ double StepTimeline::value_at(double time_s) const {
 }
 
 double StepTimeline::integral(double t0_s, double t1_s) const {
-  const std::size_t i1 = step_at(t1_s);
-  const std::size_t i0 = step_at(t0_s);
+  ensure_through(t1_s);
+  auto index = [&](double t) {
+    auto it = std::upper_bound(start_s_.begin(), start_s_.end(), t);
+    return it == start_s_.begin() ? std::size_t{0}
+                                  : static_cast<std::size_t>(it - start_s_.begin() - 1);
+  };
+  const std::size_t i1 = index(t1_s);
+  const std::size_t i0 = index(t0_s);
   // Within one step, multiply directly; across steps, the whole steps between come from the
   // prefix sums and the two partial ones are multiplied, so no large sums cancel.
   if (i0 == i1) return value_[i0] * (t1_s - t0_s);
@@ -63,12 +74,8 @@ double StepTimeline::integral(double t0_s, double t1_s) const {
 }
 
 double StepTimeline::next_change_after_s(double time_s) const {
-  std::size_t i = step_at(time_s);
-  while (true) {
-    if (i + 1 < start_s_.size()) return start_s_[i + 1];
-    if (std::isinf(known_until_s_)) return std::numeric_limits<double>::infinity();
-    ensure(known_until_s_);
-  }
+  const std::size_t i = step_at(time_s);
+  return i + 1 < start_s_.size() ? start_s_[i + 1] : known_until_s_;
 }
 
 }  // namespace mlcycle

@@ -29,7 +29,9 @@ class StepSource {
  public:
   virtual ~StepSource() = default;
   // Appends the steps starting in [from_s, to_s); the first call has from_s = 0 and must add a
-  // step at 0. Returns the time up to which the signal is now known (>= to_s, may be +inf).
+  // step at 0. Returns the time up to which the signal is now known: beyond from_s, usually
+  // to_s or +inf, less when the data ends before to_s. A source that cannot go beyond from_s
+  // throws (the run needs a time its data does not have).
   virtual double extend(double from_s, double to_s, StepAppender& out) = 0;
 };
 
@@ -50,9 +52,14 @@ class StepTimeline final : public StepSignal {
 
   double value_at(double time_s) const override;
   double integral(double t0_s, double t1_s) const override;
+  // The next step after `time_s`, or the end of what is known so far (a possible change).
   double next_change_after_s(double time_s) const override;
-  // Makes the timeline known up to (and past) `time_s`.
+  // Makes the timeline known past `time_s` (its value at time_s is known).
   void ensure(double time_s) const;
+  // Makes the timeline known up to `time_s` (integrals ending at time_s can be taken; a trace
+  // may end exactly there).
+  void ensure_through(double time_s) const;
+  double known_until_s() const { return known_until_s_; }
 
   // The steps held so far (start times, values, data rows), for outputs.
   const std::vector<double>& start_s() const { return start_s_; }

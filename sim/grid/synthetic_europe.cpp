@@ -12,7 +12,7 @@
 //                 (capacity factor ~0.28; ~9 % of generation)
 //   gas           300 MW flat (a few gas-fired plants; ~2 %)
 //   hydro         reservoirs fill the rest, but never below the flow that must pass the turbines:
-//                 4,000 MW plus a snow-melt bump of 12,000 MW around 30 May (width 40 d); the
+//                 4,000 MW plus a snow-melt bump of 12,000 MW around 31 May (width 40 d); the
 //                 surplus over demand is exported, as Norway does in late spring (~89 %)
 //
 // coal-heavy (Poland-like, ~2018): ~695 g/kWh, coal following demand (evening ~30 g/kWh above
@@ -93,7 +93,7 @@ class HydroHeavy final : public HourlyGrid {
   static constexpr double kGas_mw = 300.0;
   static constexpr double kBaseFlow_mw = 4000.0;
   static constexpr double kMeltFlow_mw = 12000.0;
-  static constexpr double kMeltPeakDay = 150.0;  // 30 May
+  static constexpr double kMeltPeakDay = 150.0;  // 31 May
   static constexpr double kMelt_d = 40.0;
   WindWeather weather_;
   WindFleet wind_ = wind_fleet(5000.0, 8.0);

@@ -16,8 +16,8 @@
 //   hydro               3,000 MW +-30 % peaking mid-May (snow melt), flat within the day
 //   gas                 the rest, at least 2,000 MW kept online for reserves and inertia;
 //                       solar is curtailed when it exceeds demand - nuclear - hydro - 2,000 MW
-// Resulting intensity with IPCC AR5 medians: ~80-100 g/kWh at sunny noons (solar plus the gas
-// floor), ~350-380 g/kWh at night (gas ~70 %).
+// Resulting intensity with IPCC AR5 medians: ~80 g/kWh at June noons (solar plus the gas floor),
+// ~380 g/kWh at night (gas ~70 %), ~300 g/kWh over a year (solar ~21 % of generation).
 #include <algorithm>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>

@@ -38,6 +38,8 @@ void read_trace_columns(GridRegionSpec& spec, TomlTableReader& grid) {
   remember(spec, grid, "format");
   if (auto c = grid.string("time_column")) spec.time_column = *c;
   if (auto c = grid.string("value_column")) spec.value_column = *c;
+  remember(spec, grid, "time_column");
+  remember(spec, grid, "value_column");
   if (auto basis = grid.string("basis")) {
     if (spec.format != "electricitymaps")
       throw grid.error_at("basis", "only for format = \"electricitymaps\"");
@@ -88,6 +90,8 @@ void read_mix_options(GridRegionSpec& spec, TomlTableReader& grid) {
     TomlTableReader f(*factors, grid.path_of("factor_g_per_kwh"), grid.file());
     for (const auto& [source, value] : *factors) {
       const std::string name(source.str());
+      if (name.rfind("import_from_", 0) == 0)
+        throw f.error_at(name, "imports are priced in [" + grid.path_of("imports") + "]");
       auto g = f.number(name);
       if (*g < 0) throw f.error_at(name, "must not be negative");
       spec.mix.factor_g_per_kwh[name] = *g;
@@ -178,7 +182,9 @@ std::vector<GridRegionSpec> read_grid_regions(TomlTableReader& root,
       if (!model) throw grid.error_here("missing key 'model' (a built-in synthetic grid)");
       spec.model = *model;
       remember(spec, grid, "model");
+      if (grid.has("imports")) throw grid.error_at("imports", "a synthetic grid has no imports");
       read_mix_options(spec, grid);
+      spec.coverage = read_coverage(grid);  // for a marginal_file
     } else {
       throw grid.error_at("kind", "'" + kind + "' is not one of: constant, trace, mix, synthetic");
     }

@@ -222,6 +222,52 @@ CASES = [
          stderr=r"command line: --sg-log[ =]garbage: .+"),
     Case("sg-log-bad-priority", command=run_single("--sg-log", "root.thres:bogus"),
          stderr=r"command line: --sg-log[ =]root\.thres:bogus: .+"),
+
+    # --- grid data files and time-varying grids ----------------------------------------------
+    # Errors in a data file point at the file's line and field ({bad}/NAME.csv:LINE:COL), keyed
+    # by the column's header name; errors of the scenario's grid keys point at the key.
+    Case("grid-bad-timestamp", scenario="grid-bad-timestamp.toml",
+         stderr=r"{bad}/grid-bad-timestamp\.csv:3:1: timestamp: '2020-01-01T25:00:00Z' is not a "
+                r"UTC timestamp \(expected e\.g\. 2020-01-01T00:00:00Z\)"),
+    Case("grid-unsorted-timestamps", scenario="grid-unsorted.toml",
+         stderr=r"{bad}/grid-unsorted\.csv:4:1: timestamp: timestamps out of order: "
+                r"2020-01-01T01:00:00Z after 2020-01-01T02:00:00Z \(line 3\)"),
+    Case("grid-duplicate-timestamp", scenario="grid-duplicate-timestamp.toml",
+         stderr=r"{bad}/grid-duplicate-timestamp\.csv:4:1: timestamp: duplicate timestamp "
+                r"2020-01-01T01:00:00Z \(also on line 3\)"),
+    Case("grid-negative-intensity", scenario="grid-negative-intensity.toml",
+         stderr=r"{bad}/grid-negative-intensity\.csv:4:2: carbon_intensity_g_per_kwh: "
+                r"negative intensity -5\.5"),
+    Case("grid-missing-column", scenario="grid-missing-column.toml",
+         # the header (line 1) lacks the value column: the error lists what it has
+         stderr=r"{bad}/grid-missing-column\.csv:1(:\d+)?: carbon_intensity_g_per_kwh: "
+                r"no such column; the header has: timestamp, intensity"),
+    Case("grid-trace-does-not-cover-run", scenario="grid-short-trace.toml",
+         # rows 00:00 and 01:00 (lines 2-3): the data ends at 02:00, the 3 h trial needs 03:00;
+         # the error is at the last row's line and names the data's end
+         stderr=r"{bad}/grid-short-trace\.csv:3: grid\.us-average-2018: the run goes on past "
+                r"2020-01-01T02:00:00Z, where the data ends "
+                r"\(set hold = \"edges\" or wrap = \"year\"\)"),
+    Case("mix-unknown-source", scenario="mix-unknown-source.toml",
+         # reported at the region's `file` key (line 9)
+         stderr=r"{f}:9:1: grid\.us-average-2018: unknown source 'peat' and no factor: give "
+                r"\[grid\.us-average-2018\.factor_g_per_kwh\] peat = <g/kWh>"),
+    Case("mix-import-without-rule", scenario="mix-import-without-rule.toml",
+         stderr=r"{f}:9:1: grid\.us-average-2018: import column import_from_fr_mw needs a rule: "
+                r"\[grid\.us-average-2018\.imports\] fr = <g/kWh>, = \"<region>\" or = "
+                r"\"exclude\""),
+    Case("unknown-synthetic-model", scenario="unknown-synthetic-model.toml",
+         stderr=r"{f}:9:1: grid\.us-average-2018\.model: 'lunar-tidal' is not a built-in grid "
+                r"\(.*solar-heavy.*\)"),
+    Case("unknown-factor-set", scenario="unknown-factor-set.toml",
+         stderr=r"{f}:10:1: grid\.us-average-2018\.factors: 'ipcc-ar6-2022' is not one of: "
+                r"ipcc-ar5-2014, ipcc-srren-2011"),
+    Case("pue-monthly-eleven-values", scenario="pue-monthly-eleven.toml",
+         stderr=r"{f}:11:1: pue\.seasonal\.monthly: needs 12 values, got 11"),
+    Case("pue-trace-below-one", scenario="pue-trace-below-one.toml",
+         # line 3 of the PUE trace (value column `pue`) is 0.95; keyed by the profile
+         stderr=r"{bad}/pue-trace-below-one\.csv:3(:2)?: pue\.measured: pue 0\.95\d* is below "
+                r"1\.0: a PUE is at least 1(\.0)?"),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}
