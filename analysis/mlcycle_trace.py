@@ -8,6 +8,8 @@ Uses only h5py, numpy and pandas (Debian: python3-h5py, python3-pandas).
     trace.series      # per trace bin: energy_j and co2_g for each series, power_w, intensity
     trace.summary     # per series and total: jobs, gpu_hours, energies, co2_g, cost
     trace.attributes  # root attributes (seed, start_utc, scenario_toml, ...)
+    trace.regions     # per trace bin and grid region: energy_j, co2_g, intensity_g_per_kwh
+    trace.grid        # per region: the intensity steps used (and generation by source)
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ class Trace:
     summary: pd.DataFrame
     summary_attributes: dict
     hosts: pd.DataFrame
+    regions: pd.DataFrame
+    grid: dict
 
 
 def _strings(dataset) -> list[str]:
@@ -69,12 +73,36 @@ def open_trace(path: str) -> Trace:
         start = pd.Timestamp(attributes["start_utc"])
         series.index = start + pd.to_timedelta(time_s, unit="s")
 
+        region_names = _strings(f["trace/regions"])
+        region_columns = {}
+        for kind in ("energy_j", "co2_g", "intensity_g_per_kwh"):
+            values = f[f"trace/region_{kind}"][()].reshape(len(time_s), len(region_names))
+            for i, name in enumerate(region_names):
+                region_columns[(name, kind)] = values[:, i]
+        regions = pd.DataFrame(region_columns, index=series.index)
+        regions.columns = pd.MultiIndex.from_tuples(regions.columns, names=["region", "quantity"])
+
+        grid = {}
+        for name in f["grid"]:
+            group = f["grid"][name]
+            steps = pd.DataFrame({"time_s": group["time_s"][()],
+                                  "intensity_g_per_kwh": group["intensity_g_per_kwh"][()]})
+            if "generation_mw" in group:
+                sources = _strings(group["sources"])
+                mw = group["generation_mw"][()].reshape(len(steps), len(sources))
+                for i, source in enumerate(sources):
+                    steps[f"{source}_mw"] = mw[:, i]
+            steps.index = start + pd.to_timedelta(steps["time_s"], unit="s")
+            steps.attrs = {k: (v.decode() if isinstance(v, bytes) else v)
+                           for k, v in group.attrs.items()}
+            grid[name] = steps
+
         summary = pd.DataFrame(f["summary/by_series"][()])
         summary["series"] = [s.decode() if isinstance(s, bytes) else s for s in summary["series"]]
         summary = summary.set_index("series")
         summary_attributes = {k: (v.decode() if isinstance(v, bytes) else v)
                               for k, v in f["summary"].attrs.items()}
-    return Trace(attributes, jobs, series, summary, summary_attributes, hosts)
+    return Trace(attributes, jobs, series, summary, summary_attributes, hosts, regions, grid)
 
 
 def conservation_errors(trace: Trace) -> dict[str, float]:
@@ -95,6 +123,9 @@ def conservation_errors(trace: Trace) -> dict[str, float]:
         "trace vs hosts energy": rel(trace_energy, hosts_energy),
         "summary vs trace energy": rel(float(total["energy_j"]), trace_energy),
         "summary vs trace co2": rel(float(total["co2_g"]), trace_co2),
+        "regions vs series energy": rel(float(trace.regions.xs("energy_j", level="quantity",
+                                                               axis=1).to_numpy().sum()),
+                                        trace_energy),
         "bin power x duration vs bin energy": float(np.max(np.abs(
             trace.series["power_w"] * trace.series["duration_s"]
             - sum(trace.series[f"{n}_energy_j"] for n in names)) / max(trace_energy, 1.0))),

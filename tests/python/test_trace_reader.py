@@ -52,3 +52,48 @@ def test_series_index_is_utc_time(tmp_path):
     assert str(trace.series.index[0]) == "2020-01-01 00:00:00+00:00"
     assert len(trace.series) == 3  # 3 h in 1 h bins
     assert trace.jobs["status"].iloc[0] == "completed"
+
+
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data", "grid")
+
+
+@pytest.mark.skipif(not os.path.isdir(SHARED), reason="../shared/data is absent")
+def test_gb_mix_grid_group(tmp_path):
+    """/grid/<region> holds the steps used and the generation behind each; the intensity of a
+    step is sum(MW x factor) / sum(MW) over its generation row (AR5 factors, imports priced as
+    the scenario says, pumped storage left out)."""
+    trace = run(tmp_path, "scenarios/shared-data/lisa-gb-2020-mix.toml")
+    for name, error in conservation_errors(trace).items():
+        assert error < 1e-9, f"{name}: {error}"
+    gb = trace.grid["us-average-2018"]
+    assert gb.attrs["kind"] == "mix"
+    assert gb["time_s"].iloc[0] == 0 and (gb["time_s"].diff().dropna() == 1800).all()
+    ar5 = {"biomass": 230, "gas": 490, "hard_coal": 820, "oil": 840, "hydro_run_of_river": 24,
+           "nuclear": 12, "other": 770, "solar": 48, "wind_offshore": 12, "wind_onshore": 11,
+           "import_from_nl": 400, "import_from_ie": 300, "import_from_be": 170}
+    fr = trace.grid["fr"]
+    for i in (0, 100, 5000):
+        row = gb.iloc[i]
+        weighted = total = 0.0
+        for column, value in row.items():
+            if not column.endswith("_mw") or not value > 0:
+                continue
+            source = column[:-3]
+            if source == "hydro_pumped_storage":
+                continue
+            if source == "import_from_fr":
+                # France's hourly intensity over the same half-hour: the step holding at t.
+                factor = fr[fr["time_s"] <= row["time_s"]]["intensity_g_per_kwh"].iloc[-1]
+            else:
+                factor = ar5[source]
+            weighted += value * factor
+            total += value
+        assert row["intensity_g_per_kwh"] == pytest.approx(weighted / total, rel=1e-12)
+    # Per region, the bins' mean intensity is the time-mean of the steps.
+    first_hour = gb[gb["time_s"] < 3600]["intensity_g_per_kwh"].mean()
+    assert trace.regions[("us-average-2018", "intensity_g_per_kwh")].iloc[0] == pytest.approx(
+        first_hour, rel=1e-12)
+    # The summary reports marginal (gas) CO2e next to the average-based figure.
+    assert trace.summary_attributes["marginal_available"] == 1
+    exp = trace.summary.loc["experimentation"]
+    assert exp["co2_marginal_g"] == pytest.approx(exp["energy_j"] / 3.6e6 * 490, rel=1e-12)
