@@ -50,10 +50,38 @@ void PowerMeter::track_peak(double t0_s, double t1_s) {
   }
 }
 
+// Locates the first time the lead of inference over experimentation + training turns positive.
+// IT power is constant on [t0, t1), so the lead is linear between the steps of the sites'
+// carbon signals: walk them and solve. Runs only while inference draws power and the crossover
+// is not found yet; `lead_g` is the lead at t0.
+void PowerMeter::track_crossover(double t0_s, double t1_s, double lead_g) {
+  constexpr int kInference = static_cast<int>(Phase::inference);
+  double t = t0_s;
+  while (t < t1_s) {
+    double rate_g_per_s = 0;
+    double next = t1_s;
+    for (std::size_t s = 0; s < site_power_.size(); ++s) {
+      const SitePower& p = site_power_[s];
+      const double lead_w = p.phase_it_w[kInference] - p.phase_it_w[0] - p.phase_it_w[1];
+      if (lead_w == 0) continue;
+      rate_g_per_s += lead_w * sites_[s].carbon->value_at(t) / units::kJoulePerKwh;
+      next = std::min(next, sites_[s].carbon->next_change_after_s(t));
+    }
+    if (lead_g <= 0 && rate_g_per_s > 0 && lead_g + rate_g_per_s * (next - t) > 0) {
+      summary_.crossover_s = t - lead_g / rate_g_per_s;
+      return;
+    }
+    lead_g += rate_g_per_s * (next - t);
+    t = next;
+  }
+}
+
 void PowerMeter::integrate(double t0_s, double t1_s) {
   const double dt = t1_s - t0_s;
   if (dt <= 0) return;
   track_peak(t0_s, t1_s);
+  const double lead_before_g = inference_lead_g_;
+  bool inference = false;
   for (std::size_t s = 0; s < site_power_.size(); ++s) {
     SitePower& p = site_power_[s];
     if (p.total_it_w == 0) continue;
@@ -70,6 +98,9 @@ void PowerMeter::integrate(double t0_s, double t1_s) {
       if (p.phase_it_w[k] == 0) continue;
       bin_.energy_j[k] += p.phase_it_w[k] * pue_s;
       bin_.co2_g[k] += p.phase_it_w[k] * g_per_w;
+      inference_lead_g_ +=
+          (k == static_cast<int>(Phase::inference) ? 1 : -1) * p.phase_it_w[k] * g_per_w;
+      inference = inference || k == static_cast<int>(Phase::inference);
       marginal_g_[k] += p.phase_it_w[k] * marginal_g_per_w;
       idle_it_w -= p.phase_it_w[k];
     }
@@ -80,6 +111,7 @@ void PowerMeter::integrate(double t0_s, double t1_s) {
     bin_.region_energy_j[site.region] += p.total_it_w * pue_s;
     bin_.region_co2_g[site.region] += p.total_it_w * g_per_w;
   }
+  if (inference && std::isnan(summary_.crossover_s)) track_crossover(t0_s, t1_s, lead_before_g);
 }
 
 void PowerMeter::close_bin(double end_s) {

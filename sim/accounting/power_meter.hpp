@@ -60,6 +60,7 @@ class PowerMeter {
 
   void integrate(double t0_s, double t1_s);
   void track_peak(double t0_s, double t1_s);
+  void track_crossover(double t0_s, double t1_s, double lead_g);
   void set_busy(std::uint32_t host, std::uint32_t busy);
   void close_bin(double end_s);
   void new_bin();
@@ -77,6 +78,7 @@ class PowerMeter {
   TraceBin bin_;
   RunSummary summary_;
   std::array<double, kSeriesCount> marginal_g_{};
+  double inference_lead_g_ = 0;  // cumulative inference CO2e - (experimentation + training)
   double idle_it_energy_j_ = 0;
   double busy_gpu_s_ = 0;
 };

@@ -2,6 +2,7 @@
 // Plain records the simulation emits; sim/output writes them, sim/app prints them.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ struct RunSummary {
   std::uint64_t jobs_unfinished = 0;  // running at the horizon
   std::uint64_t total_gpus = 0;
   bool marginal_available = false;  // every site that drew power has a marginal signal
+  // First time cumulative inference CO2e exceeds cumulative experimentation + training CO2e
+  // (NaN: never within the run).
+  double crossover_s = std::numeric_limits<double>::quiet_NaN();
   std::vector<HostTotals> hosts;
 };
 

@@ -65,6 +65,14 @@ void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome
   std::snprintf(line, sizeof line, "  GPU utilization  %.1f %% of %llu GPUs over the span\n",
                 100.0 * s.mean_utilization, static_cast<unsigned long long>(s.total_gpus));
   out << line;
+  if (s.series[static_cast<int>(Phase::inference)].jobs > 0) {
+    out << "  crossover        "
+        << (std::isnan(s.crossover_s)
+                ? std::string("never within the run (inference CO2e stays below training's)")
+                : format_iso8601(scenario.simulation.start, s.crossover_s) +
+                      ": cumulative inference CO2e exceeds experimentation + training")
+        << "\n";
+  }
   if (s.marginal_available) {
     std::snprintf(line, sizeof line,
                   "  marginal CO2e    %.1f kg (experimentation %.1f, training %.1f, inference "

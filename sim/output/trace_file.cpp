@@ -167,6 +167,8 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
 
   write_summary_group(root, m.types, scenario, outcome);
 
+  // Written last: a reader (sweep --resume) trusts a file only when it carries this.
+  h5::write_attribute(root, "complete", std::int64_t{1});
   m.trace_group.reset();
   m.file.reset();
   impl_.reset();

@@ -178,6 +178,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   h5::write_attribute(g, "jobs_unfinished", static_cast<std::uint64_t>(s.jobs_unfinished));
   h5::write_attribute(g, "simgrid_plugin_max_rel_diff", outcome.plugin_max_rel_diff);
   h5::write_attribute(g, "co2_marginal_g", s.total.co2_marginal_g);
+  h5::write_attribute(g, "crossover_s", s.crossover_s);
   h5::write_attribute(g, "marginal_available", std::int64_t{s.marginal_available ? 1 : 0});
 }
 

@@ -174,3 +174,56 @@ TEST_CASE("a job straddling an intensity step and a bin edge is integrated exact
   CHECK(recorder.bins[1].co2_g[0] == Approx(20).epsilon(1e-12));
   CHECK(recorder.bins[1].duration_s == 1800);  // the last bin is cut at the end of the run
 }
+
+TEST_CASE("crossover: the first time inference CO2e exceeds experimentation + training") {
+  // One host, 2 GPUs, AllCores 100 W: a busy GPU draws 50 W. Intensity 360 g/kWh until 1500 s,
+  // then 720: 50 W emits 50 x 360 / 3.6e6 = 0.005 g/s, then 0.01 g/s. PUE 1.
+  // Training on GPU 0 over [0, 1000 s): 1000 x 0.005 = 5 g. Inference on GPU 1 from 1000 s:
+  // lead at 1500 s = -5 + 500 x 0.005 = -2.5 g; then +0.01 g/s crosses 0 at 1500 + 250 = 1750 s.
+  GridRegistry grid = GridRegistry({"r"}, [] {
+    std::vector<std::unique_ptr<StepSignal>> signals;
+    signals.push_back(step_signal({0, 1500}, {360, 720}));
+    return signals;
+  }());
+  FacilitySites sites(grid);
+  sites.site(0, 1.0);
+  HostPowerModel host;
+  host.cores = 2;
+  host.all_cores_w = 100;
+  CollectingRecorder recorder;
+  PowerMeter meter({host}, sites, 0, 3600, recorder);
+  JobStart training = job(0, 0, 1, 1000.0 / 3600);
+  training.request.phase = Phase::training;
+  ActiveJob t = meter.start_job(training);
+  meter.advance_to(1000);
+  meter.end_job(t, JobStatus::completed);
+  JobStart inference = job(1, 0, 1, 1);
+  inference.request.phase = Phase::inference;
+  ActiveJob i = meter.start_job(inference);
+  meter.advance_to(4000);
+  meter.end_job(i, JobStatus::completed);
+  RunSummary s = meter.finish(4000, 0);
+  CHECK(s.crossover_s == Approx(1750).epsilon(1e-12));
+}
+
+TEST_CASE("crossover: never, when inference stays below training") {
+  GridRegistry grid = constant_grid(360);
+  FacilitySites sites(grid);
+  sites.site(0, 1.0);
+  HostPowerModel host;
+  host.cores = 2;
+  host.all_cores_w = 100;
+  CollectingRecorder recorder;
+  PowerMeter meter({host}, sites, 0, 3600, recorder);
+  JobStart training = job(0, 0, 1, 1);
+  training.request.phase = Phase::training;
+  ActiveJob t = meter.start_job(training);
+  JobStart inference = job(1, 0, 1, 0.5);
+  inference.request.phase = Phase::inference;
+  ActiveJob i = meter.start_job(inference);  // same power, half the time: never ahead
+  meter.advance_to(1800);
+  meter.end_job(i, JobStatus::completed);
+  meter.advance_to(3600);
+  meter.end_job(t, JobStatus::completed);
+  CHECK(std::isnan(meter.finish(3600, 0).crossover_s));
+}
