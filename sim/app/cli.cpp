@@ -64,12 +64,63 @@ std::optional<std::string> sg_log_problem(const std::string& setting) {
   return std::nullopt;
 }
 
+po::options_description sweep_options() {
+  po::options_description options("sweep options");
+  // clang-format off
+  options.add_options()
+      ("output,o", po::value<std::string>(), "sweep directory (runs/, sweep.h5, sweep.csv)")
+      ("vary", po::value<std::vector<std::string>>()->composing(),
+       "an axis: KEY=V1,V2,... or KEY=START:STOP:STEP (repeatable; the product is swept)")
+      ("zip", po::value<std::vector<std::string>>()->composing(),
+       "KEY=V1,V2,...: all --zip keys vary together, as one axis")
+      ("set", po::value<std::vector<std::string>>()->composing(), "override for every point")
+      ("replicates", po::value<std::uint32_t>(), "seeds per point: the scenario's seed + 0..N-1")
+      ("jobs,j", po::value<unsigned>(), "points run at once on this machine (per MPI rank)")
+      ("resume", po::bool_switch(), "keep the complete run files of DIR and run the rest");
+  // clang-format on
+  return options;
+}
+
+void parse_sweep_options(const std::vector<std::string>& args, SweepCli& sweep) {
+  po::options_description options = sweep_options();
+  options.add_options()("input", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description input;
+  input.add("input", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(input).run(), vm);
+  if (!vm.count("input")) throw usage_error("missing SCENARIO or SWEEP file");
+  if (vm["input"].as<std::vector<std::string>>().size() != 1)
+    throw usage_error("expected one SCENARIO or SWEEP file");
+  sweep.input = vm["input"].as<std::vector<std::string>>().front();
+  if (!vm.count("output")) throw usage_error("sweep needs -o DIR");
+  sweep.dir = vm["output"].as<std::string>();
+  if (sweep.dir.empty()) throw usage_error("--output: empty path");
+  auto strings = [&](const char* name) {
+    return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+  };
+  sweep.vary = strings("vary");
+  sweep.zip = strings("zip");
+  sweep.overrides = strings("set");
+  if (vm.count("replicates")) {
+    sweep.replicates = vm["replicates"].as<std::uint32_t>();
+    if (sweep.replicates == 0) throw usage_error("--replicates: at least 1");
+  }
+  if (vm.count("jobs")) {
+    sweep.jobs = vm["jobs"].as<unsigned>();
+    if (*sweep.jobs == 0) throw usage_error("--jobs: at least 1");
+  }
+  sweep.resume = vm["resume"].as<bool>();
+}
+
 std::string help_text() {
   std::ostringstream text;
   text << "mlcycle: discrete-event simulation of ML experiment lifecycles, energy and carbon\n\n"
           "usage:\n"
           "  mlcycle run SCENARIO.toml [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--quiet]\n"
           "  mlcycle check SCENARIO.toml [--set KEY=VALUE]...   validate, run nothing\n"
+          "  mlcycle sweep SCENARIO.toml|SWEEP.toml -o DIR [--vary KEY=V1,V2,...|KEY=A:B:STEP]...\n"
+          "                [--zip KEY=V1,V2,...]... [--replicates N] [--jobs N] [--resume]\n"
+          "                (under mpirun or srun, the points are shared among the ranks)\n"
           "  mlcycle --help | --version\n\n"
        << run_options() << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
   return text.str();
@@ -105,6 +156,8 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
       cli.command = Command::run;
     else if (command == "check")
       cli.command = Command::check;
+    else if (command == "sweep")
+      cli.command = Command::sweep;
     else if (command == "help")
       return cli;
     else
@@ -113,6 +166,10 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     std::vector<std::string> rest =
         po::collect_unrecognized(parsed.options, po::include_positional);
     rest.erase(rest.begin());  // the command itself
+    if (cli.command == Command::sweep) {
+      parse_sweep_options(rest, cli.sweep);
+      return cli;
+    }
     po::options_description options = run_options();
     options.add_options()("scenario", po::value<std::vector<std::string>>(), "");
     po::positional_options_description scenario_position;

@@ -3,11 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "app/sweep_command.hpp"
 #include "engine/simulation.hpp"
 
 namespace mlcycle {
 
-enum class Command { help, version, run, check };
+enum class Command { help, version, run, check, sweep };
 
 struct CliOptions {
   Command command = Command::help;
@@ -16,6 +17,7 @@ struct CliOptions {
   std::vector<std::string> overrides;  // --set, then --seed, in order
   bool quiet = false;
   EngineOptions engine;
+  SweepCli sweep;
   std::string help_text;
 };
 

@@ -1,5 +1,7 @@
 // mlcycle: parse the command line -> load the scenario -> run on SimGrid -> write the trace
-// -> print the summary. Bad input anywhere is one line on stderr and exit status 2.
+// -> print the summary (or: run a sweep of such runs). Bad input anywhere is one line on
+// stderr and exit status 2.
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -11,13 +13,16 @@
 
 namespace {
 
+std::chrono::steady_clock::time_point started;  // for the run file's wall_time_s
+
 std::string default_output(const std::string& scenario_path) {
   std::filesystem::create_directories("results");
   return "results/" + std::filesystem::path(scenario_path).stem().string() + ".h5";
 }
 
-int run(const mlcycle::CliOptions& cli) {
+int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
   using namespace mlcycle;
+  if (cli.command == Command::sweep) return run_sweep_command(cli.sweep, argc, argv);
   Scenario scenario = load_scenario(cli.scenario_path, cli.overrides);
   if (cli.command == Command::check) {
     PlatformCheck check = check_platform(scenario, cli.engine);
@@ -33,6 +38,8 @@ int run(const mlcycle::CliOptions& cli) {
       cli.output_path.empty() ? default_output(cli.scenario_path) : cli.output_path;
   TraceFile trace(output, scenario.grids.size());
   RunOutcome outcome = run_simulation(scenario, trace, cli.engine);
+  outcome.wall_time_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trace.commit(scenario, outcome);
   if (!cli.quiet) print_summary(std::cout, scenario, outcome, output);
   return 0;
@@ -41,6 +48,7 @@ int run(const mlcycle::CliOptions& cli) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  started = std::chrono::steady_clock::now();
   try {
     const mlcycle::CliOptions cli = mlcycle::parse_cli(argc, argv);
     switch (cli.command) {
@@ -51,7 +59,7 @@ int main(int argc, char* argv[]) {
         std::cout << "mlcycle " << MLCYCLE_VERSION << "\n";
         return 0;
       default:
-        return run(cli);
+        return run(cli, &argc, &argv);
     }
   } catch (const mlcycle::InputError& e) {
     std::cerr << e.what() << "\n";

@@ -35,6 +35,7 @@ struct RunOutcome {
   // meter over all hosts (-1 in analytic mode, where the plugin is not loaded).
   double plugin_max_rel_diff = -1;
   std::vector<double> plugin_host_energy_j;
+  double wall_time_s = 0;  // of the whole `mlcycle run`, set by the caller before writing
   // An input error met while running (grid data that does not cover the run): rethrown by
   // run_simulation once SimGrid has returned.
   std::exception_ptr failure;

@@ -167,6 +167,7 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
 
   write_summary_group(root, m.types, scenario, outcome);
 
+  h5::write_attribute(root, "wall_time_s", outcome.wall_time_s);
   // Written last: a reader (sweep --resume) trusts a file only when it carries this.
   h5::write_attribute(root, "complete", std::int64_t{1});
   m.trace_group.reset();

@@ -1,0 +1,189 @@
+#include "output/run_file_reader.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "output/h5.hpp"
+#include "output/record_table.hpp"
+
+namespace mlcycle {
+
+const std::vector<std::string>& headline_names() {
+  static const std::vector<std::string> names = {
+      "energy_j_experimentation",
+      "energy_j_training",
+      "energy_j_inference",
+      "energy_j_idle",
+      "energy_j_total",
+      "co2_g_experimentation",
+      "co2_g_training",
+      "co2_g_inference",
+      "co2_g_idle",
+      "co2_g_total",
+      "inference_share",
+      "crossover_s",
+      "makespan_s",
+      "peak_power_w",
+      "cost",
+      "gpu_hours",
+      "mean_utilization",
+  };
+  return names;
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::array<std::string_view, 5> kRows = {"experimentation", "training", "inference",
+                                                   "idle", "total"};
+constexpr std::size_t kEnergyColumn = 0;      // energy_j_<row>
+constexpr std::size_t kCo2Column = 5;         // co2_g_<row>
+constexpr std::size_t kShareColumn = 10;      // inference_share
+constexpr std::size_t kAttributeColumn = 11;  // then the /summary attributes, in this order
+constexpr std::array<const char*, 6> kSummaryAttributes = {
+    "crossover_s", "makespan_s", "peak_power_w", "cost", "gpu_hours", "mean_utilization"};
+
+h5::Handle open_attribute(hid_t object, const char* name) {
+  if (H5Aexists(object, name) <= 0) return {};
+  return h5::Handle(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+}
+
+bool is_scalar(hid_t attribute) {
+  h5::Handle space(H5Aget_space(attribute), H5Sclose);
+  return space.id() >= 0 && H5Sget_simple_extent_npoints(space.id()) == 1;
+}
+
+std::optional<std::string> string_attribute(hid_t object, const char* name) {
+  h5::Handle attribute = open_attribute(object, name);
+  if (attribute.id() < 0 || !is_scalar(attribute.id())) return std::nullopt;
+  h5::Handle type(H5Aget_type(attribute.id()), H5Tclose);
+  if (type.id() < 0 || H5Tget_class(type.id()) != H5T_STRING) return std::nullopt;
+  if (H5Tis_variable_str(type.id()) > 0) {
+    char* text = nullptr;
+    if (H5Aread(attribute.id(), type.id(), &text) < 0) return std::nullopt;
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(type.id()), '\0');
+  if (H5Aread(attribute.id(), type.id(), value.data()) < 0) return std::nullopt;
+  return value.substr(0, value.find('\0'));
+}
+
+// A scalar numeric attribute converted to `memory_type` (H5T_NATIVE_DOUBLE or _INT64).
+template <typename T>
+std::optional<T> number_attribute(hid_t object, const char* name, hid_t memory_type) {
+  h5::Handle attribute = open_attribute(object, name);
+  if (attribute.id() < 0 || !is_scalar(attribute.id())) return std::nullopt;
+  h5::Handle type(H5Aget_type(attribute.id()), H5Tclose);
+  const H5T_class_t type_class = type.id() < 0 ? H5T_NO_CLASS : H5Tget_class(type.id());
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) return std::nullopt;
+  T value{};
+  if (H5Aread(attribute.id(), memory_type, &value) < 0) return std::nullopt;
+  return value;
+}
+
+// The open file when it is a complete run file, else an invalid handle. Errors silenced.
+h5::Handle open_complete(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return {};
+  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file.id() < 0) return {};
+  const auto format = string_attribute(file.id(), "format");
+  const auto complete = number_attribute<std::int64_t>(file.id(), "complete", H5T_NATIVE_INT64);
+  if (format != "mlcycle-trace" || complete != 1) return {};
+  return file;
+}
+
+struct SeriesRow {
+  char* series = nullptr;
+  double energy_j = kNaN;
+  double co2_g = kNaN;
+};
+
+// /summary/by_series: energy and CO2e into headline[row] and headline[5 + row], by row name.
+bool read_by_series(hid_t summary, std::vector<double>& headline) {
+  h5::Handle dataset(H5Dopen2(summary, "by_series", H5P_DEFAULT), H5Dclose);
+  if (dataset.id() < 0) return false;
+  h5::Handle file_type(H5Dget_type(dataset.id()), H5Tclose);
+  if (file_type.id() < 0 || H5Tget_class(file_type.id()) != H5T_COMPOUND) return false;
+  const int series_index = H5Tget_member_index(file_type.id(), "series");
+  if (series_index < 0) return false;
+  h5::Handle text(H5Tget_member_type(file_type.id(), static_cast<unsigned>(series_index)),
+                  H5Tclose);
+  if (text.id() < 0 || H5Tis_variable_str(text.id()) <= 0) return false;
+  h5::Handle memory(H5Tcreate(H5T_COMPOUND, sizeof(SeriesRow)), H5Tclose);
+  if (memory.id() < 0 ||
+      H5Tinsert(memory.id(), "series", offsetof(SeriesRow, series), text.id()) < 0 ||
+      H5Tinsert(memory.id(), "energy_j", offsetof(SeriesRow, energy_j), H5T_NATIVE_DOUBLE) < 0 ||
+      H5Tinsert(memory.id(), "co2_g", offsetof(SeriesRow, co2_g), H5T_NATIVE_DOUBLE) < 0)
+    return false;
+  h5::Handle space(H5Dget_space(dataset.id()), H5Sclose);
+  if (space.id() < 0 || H5Sget_simple_extent_ndims(space.id()) != 1) return false;
+  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
+  if (count < 0) return false;
+  std::vector<SeriesRow> rows(static_cast<std::size_t>(count));
+  if (count > 0 &&
+      H5Dread(dataset.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) < 0)
+    return false;
+  for (const SeriesRow& row : rows) {
+    if (!row.series) continue;
+    for (std::size_t i = 0; i < kRows.size(); ++i) {
+      if (kRows[i] != row.series) continue;
+      headline[kEnergyColumn + i] = row.energy_j;
+      headline[kCo2Column + i] = row.co2_g;
+    }
+  }
+#if H5_VERSION_GE(1, 12, 0)
+  if (count > 0) H5Treclaim(memory.id(), space.id(), H5P_DEFAULT, rows.data());
+#else
+  if (count > 0) H5Dvlen_reclaim(memory.id(), space.id(), H5P_DEFAULT, rows.data());
+#endif
+  return true;
+}
+
+}  // namespace
+
+bool run_file_complete(const std::string& path) {
+  try {
+    QuietH5Errors quiet;
+    return open_complete(path).id() >= 0;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::optional<RunResults> read_run_results(const std::string& path) {
+  QuietH5Errors quiet;
+  h5::Handle file = open_complete(path);
+  if (file.id() < 0) return std::nullopt;
+  h5::Handle summary(H5Gopen2(file.id(), "summary", H5P_DEFAULT), H5Gclose);
+  if (summary.id() < 0) return std::nullopt;
+  RunResults results;
+  std::vector<double>& headline = results.headline;
+  headline.assign(headline_names().size(), kNaN);
+  if (!read_by_series(summary.id(), headline)) return std::nullopt;
+  // Inference's share of the lifecycle's job CO2e (idle excluded).
+  const double inference = headline[kCo2Column + 2];
+  const double lifecycle = headline[kCo2Column] + headline[kCo2Column + 1] + inference;
+  headline[kShareColumn] = lifecycle == 0 ? kNaN : inference / lifecycle;
+  for (std::size_t i = 0; i < kSummaryAttributes.size(); ++i)
+    headline[kAttributeColumn + i] =
+        number_attribute<double>(summary.id(), kSummaryAttributes[i], H5T_NATIVE_DOUBLE)
+            .value_or(kNaN);
+  return results;
+}
+
+std::optional<double> read_run_wall_time_s(const std::string& path) {
+  QuietH5Errors quiet;
+  h5::Handle file = open_complete(path);
+  if (file.id() < 0) return std::nullopt;
+  return number_attribute<double>(file.id(), "wall_time_s", H5T_NATIVE_DOUBLE);
+}
+
+}  // namespace mlcycle
