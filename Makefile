@@ -23,6 +23,7 @@ test: build
 
 bench: build
 	@tests/perf/run_bench.sh $(BUILD_DIR)/mlcycle . 5
+	@tests/perf/run_sweep_bench.sh $(BUILD_DIR)/mlcycle .
 
 clean:
 	rm -rf build results

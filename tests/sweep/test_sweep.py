@@ -188,3 +188,30 @@ range = "1:3:1"
     assert result.returncode == 0, result.stderr
     t = table(out)
     assert t["campaign.one-trial.trials"] == [1, 2, 3]
+
+
+def test_progress_on_a_terminal(tmp_path):
+    """On a terminal, stderr carries a progress line (done/total, failures, elapsed, ETA); on a
+    pipe it stays empty (see the other tests, which read stderr from a pipe)."""
+    import pty
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([MLCYCLE, "sweep", SCENARIO, "-o", str(tmp_path / "s"),
+                                "--vary", "campaign.one-trial.trials=1,2,3"],
+                               stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait()
+    os.close(leader)
+    text = b"".join(chunks).decode()
+    assert process.returncode == 0
+    assert "sweep: 0/3 points, 0 failed" in text
+    assert "sweep: 3/3 points, 0 failed" in text
+    assert "elapsed, ETA" in text
