@@ -75,7 +75,8 @@ po::options_description sweep_options() {
        "KEY=V1,V2,...: all --zip keys vary together, as one axis")
       ("set", po::value<std::vector<std::string>>()->composing(), "override for every point")
       ("replicates", po::value<std::uint32_t>(), "seeds per point: the scenario's seed + 0..N-1")
-      ("jobs,j", po::value<unsigned>(), "points run at once on this machine (per MPI rank)")
+      ("jobs,j", po::value<unsigned>(),
+       "runs at once locally (under MPI: on rank 0; the other ranks run one at a time)")
       ("resume", po::bool_switch(), "keep the complete run files of DIR and run the rest");
   // clang-format on
   return options;
@@ -103,7 +104,7 @@ void parse_sweep_options(const std::vector<std::string>& args, SweepCli& sweep) 
   sweep.overrides = strings("set");
   if (vm.count("replicates")) {
     sweep.replicates = vm["replicates"].as<std::uint32_t>();
-    if (sweep.replicates == 0) throw usage_error("--replicates: at least 1");
+    if (*sweep.replicates == 0) throw usage_error("--replicates: at least 1");
   }
   if (vm.count("jobs")) {
     sweep.jobs = vm["jobs"].as<unsigned>();
@@ -122,7 +123,8 @@ std::string help_text() {
           "                [--zip KEY=V1,V2,...]... [--replicates N] [--jobs N] [--resume]\n"
           "                (under mpirun or srun, the points are shared among the ranks)\n"
           "  mlcycle --help | --version\n\n"
-       << run_options() << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
+       << run_options() << "\n"
+       << sweep_options() << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
   return text.str();
 }
 

@@ -4,9 +4,11 @@
 
 #include <toml++/toml.h>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <sstream>
 
 #include "core/input_error.hpp"
 #include "output/run_file_reader.hpp"
@@ -39,7 +41,7 @@ SweepPlan make_plan(const SweepCli& cli, std::uint32_t& replicates, std::optiona
   std::vector<std::string> vary = cli.vary, zip = cli.zip;
   plan.base_overrides = cli.overrides;
   plan.scenario_path = cli.input;
-  replicates = cli.replicates;
+  replicates = cli.replicates.value_or(1);
   std::string definition = "input = " + cli.input + "\n";
   if (is_sweep_file(cli.input)) {
     SweepFileSpec file = read_sweep_file(cli.input);
@@ -47,7 +49,7 @@ SweepPlan make_plan(const SweepCli& cli, std::uint32_t& replicates, std::optiona
     vary.insert(vary.begin(), file.vary.begin(), file.vary.end());
     zip.insert(zip.begin(), file.zip.begin(), file.zip.end());
     plan.base_overrides.insert(plan.base_overrides.begin(), file.set.begin(), file.set.end());
-    if (cli.replicates == 1) replicates = file.replicates;
+    if (!cli.replicates) replicates = file.replicates;
     if (!jobs) jobs = file.jobs;
   }
   for (const std::string& v : vary) {
@@ -68,7 +70,9 @@ SweepPlan make_plan(const SweepCli& cli, std::uint32_t& replicates, std::optiona
   plan.base_seed = base.simulation.seed;
   // A key that does not address the scenario is a usage error (exit 2); a value that only
   // some points get wrong fails those points, recorded in the table.
-  for (const SweepAxis& axis : plan.axes)
+  for (std::size_t a = 0; a < plan.axes.size(); ++a) {
+    const SweepAxis& axis = plan.axes[a];
+    const std::string option = !zip.empty() && a + 1 == plan.axes.size() ? "--zip " : "--vary ";
     for (std::size_t k = 0; k < axis.keys.size(); ++k) {
       std::vector<std::string> overrides = plan.base_overrides;
       overrides.push_back(axis.keys[k] + "=" + axis.values[k].front().text);
@@ -79,10 +83,19 @@ SweepPlan make_plan(const SweepCli& cli, std::uint32_t& replicates, std::optiona
         for (const char* key_problem :
              {"unknown key", "no element", "is not a table", "is an array", "only scalar values"})
           if (what.find(key_problem) != std::string::npos)
-            throw sweep_error("--vary " + axis.keys[k], "not a key of the scenario (" + what + ")");
+            throw sweep_error(option + axis.keys[k], "not a key of the scenario (" + what + ")");
       }
     }
+  }
   plan.points = expand_points(plan.axes, plan.replicates, plan.base_seed);
+  // A varied seed is the point's seed: replicate r of seed S runs with S + r.
+  for (SweepPoint& point : plan.points)
+    for (const auto& [key, value] : point.settings)
+      if (key == "simulation.seed") {
+        if (value.type != SweepValue::Type::integer || value.integer < 0)
+          throw sweep_error("--vary simulation.seed", "seeds are non-negative integers");
+        point.seed = static_cast<std::uint64_t>(value.integer) + point.replicate;
+      }
   return plan;
 }
 
@@ -137,6 +150,22 @@ std::vector<std::size_t> points_to_run(const SweepPlan& plan, const std::string&
   return todo;
 }
 
+// The sweep's definition is kept beside its runs, so that --resume cannot mix two sweeps.
+void check_definition(const std::string& dir, const std::string& definition, bool resume) {
+  const std::string path = dir + "/sweep-definition.txt";
+  if (resume && fs::exists(path)) {
+    std::ifstream in(path);
+    std::ostringstream kept;
+    kept << in.rdbuf();
+    if (kept.str() != definition)
+      throw sweep_error("-o " + dir,
+                        "was started with another sweep definition (" + path +
+                            "): --resume needs the same scenario, axes and replicates");
+    return;
+  }
+  std::ofstream(path) << definition;
+}
+
 void prepare_directory(const std::string& dir, bool resume) {
   if (!resume && fs::exists(dir + "/sweep.h5"))
     throw sweep_error("-o " + dir, "already holds a sweep: use --resume, or another directory");
@@ -160,12 +189,18 @@ int run_sweep_command(const SweepCli& cli, int* argc, char*** argv) {
   SweepPlan plan;
   try {
     plan = make_plan(cli, replicates, jobs);
-    if (leader) prepare_directory(cli.dir, cli.resume);
+    if (leader) {
+      prepare_directory(cli.dir, cli.resume);
+      check_definition(cli.dir, plan.definition_text, cli.resume);
+    }
   } catch (const InputError&) {
-    if (!leader) return 2;  // rank 0 says it once
+    // Rank 0 says why, once; the others learn that the sweep stops (no rank may hang).
+    if (mpi && leader) mpi->broadcast_status(2);
+    if (!leader) return 2;
     throw;
   }
-  if (mpi) mpi->barrier();  // the directory exists before any rank writes to it
+  // The directory exists before any rank writes to it, and every rank knows it does.
+  if (mpi && mpi->broadcast_status(0) != 0) return 2;
 
   SweepRunOptions options;
   options.dir = cli.dir;
@@ -184,7 +219,10 @@ int run_sweep_command(const SweepCli& cli, int* argc, char*** argv) {
   std::size_t failed = 0;
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     failed += outcomes[i].status == PointStatus::failed;
-    rows.push_back(SweepRow{plan.points[i], outcomes[i], run_file_of(plan.points[i])});
+    // A failed run has no file: its row names none.
+    rows.push_back(SweepRow{
+        plan.points[i], outcomes[i],
+        outcomes[i].status == PointStatus::done ? run_file_of(plan.points[i]) : std::string()});
   }
   write_sweep_outputs(cli.dir, plan, rows);
   std::cout << "sweep: " << rows.size() << " runs (" << todo.size() << " run now, "

@@ -14,7 +14,7 @@ struct SweepCli {
   std::vector<std::string> vary;
   std::vector<std::string> zip;
   std::vector<std::string> overrides;
-  std::uint32_t replicates = 1;
+  std::optional<std::uint32_t> replicates;  // default: the sweep file's, else 1
   std::optional<unsigned> jobs;
   bool resume = false;
 };

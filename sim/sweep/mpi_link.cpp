@@ -70,12 +70,6 @@ bool MpiLink::available() {
   return true;
 }
 
-bool MpiLink::launched_by_mpi() {
-  for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "SLURM_STEP_ID"})
-    if (std::getenv(variable)) return true;
-  return false;
-}
-
 MpiLink::MpiLink(int* argc, char*** argv) {
   MPI_Init(argc, argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
@@ -124,6 +118,11 @@ std::optional<std::uint64_t> MpiLink::receive_point() {
 
 void MpiLink::barrier() {
   MPI_Barrier(MPI_COMM_WORLD);
+}
+
+int MpiLink::broadcast_status(int status) {
+  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return status;
 }
 
 }  // namespace mlcycle

@@ -22,7 +22,8 @@ struct WorkerRequest {
 class MpiLink {
  public:
   static bool available();
-  // True when this process was started by mpirun/srun (Open MPI, PMI or Slurm variables).
+  // True when this process was started by mpirun/srun (Open MPI, PMI or Slurm variables), in
+  // any build: one without MPI then refuses to run rather than run the sweep once per rank.
   static bool launched_by_mpi();
 
   MpiLink(int* argc, char*** argv);  // MPI_Init
@@ -41,6 +42,8 @@ class MpiLink {
   void request(const std::optional<PointReport>& report);
   std::optional<std::uint64_t> receive_point();  // nullopt: no more points
   void barrier();
+  // Every rank returns rank 0's `status` (the others' argument is ignored).
+  int broadcast_status(int status);
 
  private:
   int rank_ = 0;

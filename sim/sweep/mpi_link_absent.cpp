@@ -25,5 +25,8 @@ std::optional<std::uint64_t> MpiLink::receive_point() {
   return std::nullopt;
 }
 void MpiLink::barrier() {}
+int MpiLink::broadcast_status(int status) {
+  return status;
+}
 
 }  // namespace mlcycle

@@ -33,7 +33,7 @@ class Progress {
     const double elapsed = now() - start_;
     const double eta =
         done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - done) : 0;
-    std::fprintf(stderr, "\rsweep: %zu/%zu points, %zu failed, %s elapsed, ETA %s ", done, total_,
+    std::fprintf(stderr, "\rsweep: %zu/%zu runs, %zu failed, %s elapsed, ETA %s ", done, total_,
                  failed, clock_text(elapsed).c_str(),
                  done > 0 ? clock_text(eta).c_str() : "--:--:--");
     if (done == total_) std::fputc('\n', stderr);

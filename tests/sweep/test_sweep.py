@@ -212,6 +212,37 @@ def test_progress_on_a_terminal(tmp_path):
     os.close(leader)
     text = b"".join(chunks).decode()
     assert process.returncode == 0
-    assert "sweep: 0/3 points, 0 failed" in text
-    assert "sweep: 3/3 points, 0 failed" in text
+    assert "sweep: 0/3 runs, 0 failed" in text
+    assert "sweep: 3/3 runs, 0 failed" in text
     assert "elapsed, ETA" in text
+
+
+def test_resume_refuses_another_definition(local_sweep, tmp_path):
+    out = tmp_path / "s"
+    subprocess.run([MLCYCLE, "sweep", SCENARIO, "-o", str(out), "--vary",
+                    "campaign.one-trial.trials=1,2"], check=True, capture_output=True)
+    result = subprocess.run([MLCYCLE, "sweep", SCENARIO, "-o", str(out), "--resume", "--vary",
+                             "campaign.one-trial.trials=4,5"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "was started with another sweep definition" in result.stderr
+
+
+def test_varied_seed_is_the_runs_seed(tmp_path):
+    out = tmp_path / "s"
+    subprocess.run([MLCYCLE, "sweep", os.path.join(ROOT, "scenarios", "two-sites.toml"), "-o",
+                    str(out), "--vary", "simulation.seed=10,20", "--replicates", "2"],
+                   check=True, capture_output=True)
+    t = table(out)
+    assert t["seed"] == [10, 11, 20, 21]
+    # Different seeds draw different trial lengths, so the energies differ.
+    assert len(set(t["energy_j_experimentation"])) == 4
+    with h5py.File(out / "runs" / "p0001-r1.h5", "r") as f:
+        assert f.attrs["seed"] == 21
+
+
+@pytest.mark.skipif(shutil.which("mpirun") is None, reason="Open MPI (mpirun) is not installed")
+def test_mpi_usage_error_does_not_hang(local_sweep):
+    out, _ = local_sweep  # holds a sweep already: no --resume is a usage error on every rank
+    result = sweep(out, mpi_ranks=2, check=False)
+    assert result.returncode != 0
+    assert "already holds a sweep: use --resume" in result.stderr
