@@ -113,6 +113,50 @@ void parse_sweep_options(const std::vector<std::string>& args, SweepCli& sweep) 
   sweep.resume = vm["resume"].as<bool>();
 }
 
+po::options_description info_options() {
+  po::options_description options("info options (sweep directories)");
+  // clang-format off
+  options.add_options()
+      ("sort", po::value<std::string>(), "order the runs by this /runs column (numeric or text)")
+      ("desc", po::bool_switch(), "with --sort: largest first")
+      ("columns", po::value<std::string>(),
+       "A,B,...: the result columns to show (default co2_g_total, energy_j_total, cost, "
+       "makespan_s, inference_share)");
+  // clang-format on
+  return options;
+}
+
+void parse_info_options(const std::vector<std::string>& args, InfoCli& info) {
+  po::options_description options = info_options();
+  options.add_options()("input", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description input;
+  input.add("input", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(input).run(), vm);
+  if (!vm.count("input")) throw usage_error("missing RUN.h5 or SWEEP_DIR");
+  if (vm["input"].as<std::vector<std::string>>().size() != 1)
+    throw usage_error("expected one RUN.h5 or SWEEP_DIR");
+  info.path = vm["input"].as<std::vector<std::string>>().front();
+  if (info.path.empty()) throw usage_error("info: empty path");
+  if (vm.count("sort")) {
+    info.sort = vm["sort"].as<std::string>();
+    if (info.sort.empty()) throw usage_error("--sort: empty column name");
+  }
+  info.descending = vm["desc"].as<bool>();
+  if (info.descending && info.sort.empty()) throw usage_error("--desc needs --sort COLUMN");
+  if (vm.count("columns")) {
+    std::istringstream list(vm["columns"].as<std::string>());
+    for (std::string name; std::getline(list, name, ',');) {
+      const std::size_t first = name.find_first_not_of(' ');
+      const std::size_t last = name.find_last_not_of(' ');
+      if (first == std::string::npos)
+        throw usage_error("--columns: expected A,B,... (column names, no empty ones)");
+      info.columns.push_back(name.substr(first, last - first + 1));
+    }
+    if (info.columns.empty()) throw usage_error("--columns: expected A,B,... (column names)");
+  }
+}
+
 std::string help_text() {
   std::ostringstream text;
   text << "mlcycle: discrete-event simulation of ML experiment lifecycles, energy and carbon\n\n"
@@ -122,9 +166,12 @@ std::string help_text() {
           "  mlcycle sweep SCENARIO.toml|SWEEP.toml -o DIR [--vary KEY=V1,V2,...|KEY=A:B:STEP]...\n"
           "                [--zip KEY=V1,V2,...]... [--replicates N] [--jobs N] [--resume]\n"
           "                (under mpirun or srun, the points are shared among the ranks)\n"
+          "  mlcycle info RUN.h5|SWEEP_DIR [--sort COLUMN [--desc]] [--columns A,B,...]\n"
+          "                a run's summary table, or a sweep's runs\n"
           "  mlcycle --help | --version\n\n"
        << run_options() << "\n"
-       << sweep_options() << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
+       << sweep_options() << "\n"
+       << info_options() << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
   return text.str();
 }
 
@@ -152,7 +199,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
       cli.command = Command::version;
       return cli;
     }
-    if (!vm.count("command")) throw usage_error("missing command (run or check)");
+    if (!vm.count("command")) throw usage_error("missing command (run, check, sweep or info)");
     const std::string command = vm["command"].as<std::string>();
     if (command == "run")
       cli.command = Command::run;
@@ -160,6 +207,8 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
       cli.command = Command::check;
     else if (command == "sweep")
       cli.command = Command::sweep;
+    else if (command == "info")
+      cli.command = Command::info;
     else if (command == "help")
       return cli;
     else
@@ -170,6 +219,10 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     rest.erase(rest.begin());  // the command itself
     if (cli.command == Command::sweep) {
       parse_sweep_options(rest, cli.sweep);
+      return cli;
+    }
+    if (cli.command == Command::info) {
+      parse_info_options(rest, cli.info);
       return cli;
     }
     po::options_description options = run_options();

@@ -3,12 +3,13 @@
 #include <string>
 #include <vector>
 
+#include "app/info_command.hpp"
 #include "app/sweep_command.hpp"
 #include "engine/simulation.hpp"
 
 namespace mlcycle {
 
-enum class Command { help, version, run, check, sweep };
+enum class Command { help, version, run, check, sweep, info };
 
 struct CliOptions {
   Command command = Command::help;
@@ -18,6 +19,7 @@ struct CliOptions {
   bool quiet = false;
   EngineOptions engine;
   SweepCli sweep;
+  InfoCli info;
   std::string help_text;
 };
 

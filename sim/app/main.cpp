@@ -1,6 +1,6 @@
 // mlcycle: parse the command line -> load the scenario -> run on SimGrid -> write the trace
-// -> print the summary (or: run a sweep of such runs). Bad input anywhere is one line on
-// stderr and exit status 2.
+// -> print the summary (or: run a sweep of such runs; or describe a trace file or a sweep).
+// Bad input anywhere is one line on stderr and exit status 2.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -23,6 +23,7 @@ std::string default_output(const std::string& scenario_path) {
 int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
   using namespace mlcycle;
   if (cli.command == Command::sweep) return run_sweep_command(cli.sweep, argc, argv);
+  if (cli.command == Command::info) return run_info_command(cli.info, std::cout);
   Scenario scenario = load_scenario(cli.scenario_path, cli.overrides);
   if (cli.command == Command::check) {
     PlatformCheck check = check_platform(scenario, cli.engine);

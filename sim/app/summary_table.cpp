@@ -34,16 +34,29 @@ std::string row(const char* name, const SeriesTotals& raw, bool with_jobs) {
 
 }  // namespace
 
-void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome& outcome,
-                   const std::string& trace_path) {
+SummaryTable summary_table(const Scenario& scenario, const RunOutcome& outcome) {
   const RunSummary& s = outcome.summary;
+  SummaryTable t;
+  t.series = s.series;
+  t.total = s.total;
+  t.start = scenario.simulation.start;
+  t.currency = scenario.accounting.currency;
+  t.peak_power_w = s.peak_power_w;
+  t.makespan_s = s.makespan_s;
+  t.mean_utilization = s.mean_utilization;
+  t.jobs_pending = s.jobs_pending;
+  t.jobs_unfinished = s.jobs_unfinished;
+  t.total_gpus = s.total_gpus;
+  t.marginal_available = s.marginal_available;
+  t.crossover_s = s.crossover_s;
+  t.plugin_max_rel_diff = outcome.plugin_max_rel_diff;
+  return t;
+}
+
+void print_summary_table(std::ostream& out, const SummaryTable& s) {
   char line[256];
-  out << "mlcycle " << MLCYCLE_VERSION << " on SimGrid " << outcome.simgrid_version << ": "
-      << scenario.source_path << " (seed " << scenario.simulation.seed << ", "
-      << (scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic") << " engine)\n";
-  out << "  simulated span   " << format_duration(s.makespan_s) << "  ("
-      << format_iso8601(scenario.simulation.start) << " .. "
-      << format_iso8601(scenario.simulation.start, s.makespan_s) << ")\n";
+  out << "  simulated span   " << format_duration(s.makespan_s) << "  (" << format_iso8601(s.start)
+      << " .. " << format_iso8601(s.start, s.makespan_s) << ")\n";
   std::snprintf(line, sizeof line,
                 "  jobs             %llu completed, %llu unfinished at the horizon, %llu never "
                 "started\n",
@@ -52,8 +65,7 @@ void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome
                 static_cast<unsigned long long>(s.jobs_pending));
   out << line;
   std::snprintf(line, sizeof line, "  %-16s %8s %13s %13s %13s %12s %12s %11s\n", "phase", "jobs",
-                "GPU-hours", "IT kWh", "facility kWh", "CO2e kg", "CO2e lbs",
-                scenario.accounting.currency.c_str());
+                "GPU-hours", "IT kWh", "facility kWh", "CO2e kg", "CO2e lbs", s.currency.c_str());
   out << line;
   for (int i = 0; i < kPhaseCount; ++i)
     out << row(std::string(kSeriesNames[i]).c_str(), s.series[i], true);
@@ -69,7 +81,7 @@ void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome
     out << "  crossover        "
         << (std::isnan(s.crossover_s)
                 ? std::string("never within the run (inference CO2e stays below training's)")
-                : format_iso8601(scenario.simulation.start, s.crossover_s) +
+                : format_iso8601(s.start, s.crossover_s) +
                       ": cumulative inference CO2e exceeds experimentation + training")
         << "\n";
   }
@@ -82,12 +94,20 @@ void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome
                   s.series[kIdleSeries].co2_marginal_g / 1000, s.total.co2_g / 1000);
     out << line;
   }
-  if (outcome.plugin_max_rel_diff >= 0) {
+  if (s.plugin_max_rel_diff >= 0) {
     std::snprintf(line, sizeof line,
                   "  energy check     SimGrid host energy plugin vs meter: max rel. diff %.2e\n",
-                  outcome.plugin_max_rel_diff);
+                  s.plugin_max_rel_diff);
     out << line;
   }
+}
+
+void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome& outcome,
+                   const std::string& trace_path) {
+  out << "mlcycle " << MLCYCLE_VERSION << " on SimGrid " << outcome.simgrid_version << ": "
+      << scenario.source_path << " (seed " << scenario.simulation.seed << ", "
+      << (scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic") << " engine)\n";
+  print_summary_table(out, summary_table(scenario, outcome));
   out << "  trace            " << trace_path << "\n";
 }
 

@@ -78,6 +78,59 @@ void write_attribute(hid_t object, const std::string& name, std::uint64_t value)
   write_scalar_attribute(object, name, H5T_NATIVE_UINT64, &value);
 }
 
+namespace {
+
+Handle open_attribute(hid_t object, const char* name) {
+  if (H5Aexists(object, name) <= 0) return {};
+  return Handle(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+}
+
+bool is_scalar(hid_t attribute) {
+  Handle space(H5Aget_space(attribute), H5Sclose);
+  return space.id() >= 0 && H5Sget_simple_extent_npoints(space.id()) == 1;
+}
+
+template <typename T>
+std::optional<T> read_number_attribute(hid_t object, const char* name, hid_t memory_type) {
+  Handle attribute = open_attribute(object, name);
+  if (attribute.id() < 0 || !is_scalar(attribute.id())) return std::nullopt;
+  Handle type(H5Aget_type(attribute.id()), H5Tclose);
+  const H5T_class_t type_class = type.id() < 0 ? H5T_NO_CLASS : H5Tget_class(type.id());
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) return std::nullopt;
+  T value{};
+  if (H5Aread(attribute.id(), memory_type, &value) < 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<std::string> read_string_attribute(hid_t object, const char* name) {
+  Handle attribute = open_attribute(object, name);
+  if (attribute.id() < 0 || !is_scalar(attribute.id())) return std::nullopt;
+  Handle type(H5Aget_type(attribute.id()), H5Tclose);
+  if (type.id() < 0 || H5Tget_class(type.id()) != H5T_STRING) return std::nullopt;
+  if (H5Tis_variable_str(type.id()) > 0) {
+    char* text = nullptr;
+    if (H5Aread(attribute.id(), type.id(), &text) < 0) return std::nullopt;
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(type.id()), '\0');
+  if (H5Aread(attribute.id(), type.id(), value.data()) < 0) return std::nullopt;
+  return value.substr(0, value.find('\0'));
+}
+
+std::optional<double> read_double_attribute(hid_t object, const char* name) {
+  return read_number_attribute<double>(object, name, H5T_NATIVE_DOUBLE);
+}
+std::optional<std::int64_t> read_int64_attribute(hid_t object, const char* name) {
+  return read_number_attribute<std::int64_t>(object, name, H5T_NATIVE_INT64);
+}
+std::optional<std::uint64_t> read_uint64_attribute(hid_t object, const char* name) {
+  return read_number_attribute<std::uint64_t>(object, name, H5T_NATIVE_UINT64);
+}
+
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
   Handle type = string_type();
   const hsize_t count = values.size();

@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,13 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
 void write_attribute(hid_t object, const std::string& name, double value);
 void write_attribute(hid_t object, const std::string& name, std::int64_t value);
 void write_attribute(hid_t object, const std::string& name, std::uint64_t value);
+
+// Scalar attributes read back: nullopt when absent, not scalar, or of another class (numbers
+// convert between integer and float types as HDF5 converts them).
+std::optional<std::string> read_string_attribute(hid_t object, const char* name);
+std::optional<double> read_double_attribute(hid_t object, const char* name);
+std::optional<std::int64_t> read_int64_attribute(hid_t object, const char* name);
+std::optional<std::uint64_t> read_uint64_attribute(hid_t object, const char* name);
 
 // A complete 1-D dataset of strings or numbers, written at once (small tables only).
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);

@@ -48,54 +48,14 @@ constexpr std::size_t kAttributeColumn = 11;  // then the /summary attributes, i
 constexpr std::array<const char*, 6> kSummaryAttributes = {
     "crossover_s", "makespan_s", "peak_power_w", "cost", "gpu_hours", "mean_utilization"};
 
-h5::Handle open_attribute(hid_t object, const char* name) {
-  if (H5Aexists(object, name) <= 0) return {};
-  return h5::Handle(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-}
-
-bool is_scalar(hid_t attribute) {
-  h5::Handle space(H5Aget_space(attribute), H5Sclose);
-  return space.id() >= 0 && H5Sget_simple_extent_npoints(space.id()) == 1;
-}
-
-std::optional<std::string> string_attribute(hid_t object, const char* name) {
-  h5::Handle attribute = open_attribute(object, name);
-  if (attribute.id() < 0 || !is_scalar(attribute.id())) return std::nullopt;
-  h5::Handle type(H5Aget_type(attribute.id()), H5Tclose);
-  if (type.id() < 0 || H5Tget_class(type.id()) != H5T_STRING) return std::nullopt;
-  if (H5Tis_variable_str(type.id()) > 0) {
-    char* text = nullptr;
-    if (H5Aread(attribute.id(), type.id(), &text) < 0) return std::nullopt;
-    std::string value = text ? text : "";
-    H5free_memory(text);
-    return value;
-  }
-  std::string value(H5Tget_size(type.id()), '\0');
-  if (H5Aread(attribute.id(), type.id(), value.data()) < 0) return std::nullopt;
-  return value.substr(0, value.find('\0'));
-}
-
-// A scalar numeric attribute converted to `memory_type` (H5T_NATIVE_DOUBLE or _INT64).
-template <typename T>
-std::optional<T> number_attribute(hid_t object, const char* name, hid_t memory_type) {
-  h5::Handle attribute = open_attribute(object, name);
-  if (attribute.id() < 0 || !is_scalar(attribute.id())) return std::nullopt;
-  h5::Handle type(H5Aget_type(attribute.id()), H5Tclose);
-  const H5T_class_t type_class = type.id() < 0 ? H5T_NO_CLASS : H5Tget_class(type.id());
-  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) return std::nullopt;
-  T value{};
-  if (H5Aread(attribute.id(), memory_type, &value) < 0) return std::nullopt;
-  return value;
-}
-
 // The open file when it is a complete run file, else an invalid handle. Errors silenced.
 h5::Handle open_complete(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return {};
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (file.id() < 0) return {};
-  const auto format = string_attribute(file.id(), "format");
-  const auto complete = number_attribute<std::int64_t>(file.id(), "complete", H5T_NATIVE_INT64);
+  const auto format = h5::read_string_attribute(file.id(), "format");
+  const auto complete = h5::read_int64_attribute(file.id(), "complete");
   if (format != "mlcycle-trace" || complete != 1) return {};
   return file;
 }
@@ -174,8 +134,7 @@ std::optional<RunResults> read_run_results(const std::string& path) {
   headline[kShareColumn] = lifecycle == 0 ? kNaN : inference / lifecycle;
   for (std::size_t i = 0; i < kSummaryAttributes.size(); ++i)
     headline[kAttributeColumn + i] =
-        number_attribute<double>(summary.id(), kSummaryAttributes[i], H5T_NATIVE_DOUBLE)
-            .value_or(kNaN);
+        h5::read_double_attribute(summary.id(), kSummaryAttributes[i]).value_or(kNaN);
   return results;
 }
 
@@ -183,7 +142,7 @@ std::optional<double> read_run_wall_time_s(const std::string& path) {
   QuietH5Errors quiet;
   h5::Handle file = open_complete(path);
   if (file.id() < 0) return std::nullopt;
-  return number_attribute<double>(file.id(), "wall_time_s", H5T_NATIVE_DOUBLE);
+  return h5::read_double_attribute(file.id(), "wall_time_s");
 }
 
 }  // namespace mlcycle

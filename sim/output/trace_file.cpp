@@ -143,6 +143,7 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   h5::write_attribute(root, "mlcycle_version", std::string(MLCYCLE_VERSION));
   h5::write_attribute(root, "simgrid_version", outcome.simgrid_version);
   h5::write_attribute(root, "scenario_toml", scenario.effective_toml);
+  h5::write_attribute(root, "scenario_path", scenario.source_path);
   h5::write_attribute(root, "seed", static_cast<std::uint64_t>(scenario.simulation.seed));
   h5::write_attribute(root, "start_utc", format_iso8601(scenario.simulation.start));
   h5::write_attribute(root, "end_s", outcome.summary.makespan_s);

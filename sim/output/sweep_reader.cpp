@@ -1,0 +1,180 @@
+#include "output/sweep_reader.hpp"
+
+#include <hdf5.h>
+
+#include <cstring>
+#include <optional>
+
+#include "core/input_error.hpp"
+#include "output/h5.hpp"
+#include "output/record_table.hpp"
+#include "output/run_summary_reader.hpp"
+#include "output/sweep_table.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+InputError file_error(const std::string& path, const std::string& message) {
+  return InputError(SourceLocation{path, 0, 0}, "", message);
+}
+
+std::uint64_t count_attribute(hid_t root, const char* name) {
+  return h5::read_uint64_attribute(root, name).value_or(0);
+}
+
+// Reads field `name` of every row of `dataset` into `buffer` (rows x size(memory_member)).
+bool read_field(hid_t dataset, const std::string& name, hid_t memory_member,
+                std::vector<unsigned char>& buffer, std::size_t rows) {
+  const std::size_t size = H5Tget_size(memory_member);
+  h5::Handle memory(H5Tcreate(H5T_COMPOUND, size), H5Tclose);
+  if (memory.id() < 0 || H5Tinsert(memory.id(), name.c_str(), 0, memory_member) < 0) return false;
+  buffer.assign(rows * size, 0);
+  return rows == 0 ||
+         H5Dread(dataset, memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0;
+}
+
+// One /runs field into column c of `rows`; false when it cannot be read.
+bool read_column(hid_t dataset, hid_t space, hid_t member_type, const std::string& name,
+                 std::size_t c, SweepColumn& column, std::vector<std::vector<SweepCell>>& rows) {
+  const std::size_t n = rows.size();
+  std::vector<unsigned char> buffer;
+  switch (H5Tget_class(member_type)) {
+    case H5T_INTEGER: {
+      const bool is_signed = H5Tget_sign(member_type) != H5T_SGN_NONE;
+      column.type = is_signed ? SweepColumnType::signed_integer : SweepColumnType::unsigned_integer;
+      if (!read_field(dataset, name, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, buffer, n))
+        return false;
+      for (std::size_t r = 0; r < n; ++r) {
+        if (is_signed)
+          std::memcpy(&rows[r][c].signed_value, &buffer[r * 8], 8);
+        else
+          std::memcpy(&rows[r][c].unsigned_value, &buffer[r * 8], 8);
+      }
+      return true;
+    }
+    case H5T_FLOAT:
+      column.type = SweepColumnType::real;
+      if (!read_field(dataset, name, H5T_NATIVE_DOUBLE, buffer, n)) return false;
+      for (std::size_t r = 0; r < n; ++r) std::memcpy(&rows[r][c].real, &buffer[r * 8], 8);
+      return true;
+    case H5T_ENUM: {
+      column.type = SweepColumnType::label;
+      h5::Handle native(H5Tget_native_type(member_type, H5T_DIR_ASCEND), H5Tclose);
+      if (native.id() < 0 || !read_field(dataset, name, native.id(), buffer, n)) return false;
+      const std::size_t size = H5Tget_size(native.id());
+      for (std::size_t r = 0; r < n; ++r) {
+        char label[256];
+        if (H5Tenum_nameof(native.id(), &buffer[r * size], label, sizeof label) >= 0)
+          rows[r][c].text = label;
+        else
+          rows[r][c].text.assign(1, '?');  // (not `= "?"`: GCC 12 -Wrestrict false positive)
+      }
+      return true;
+    }
+    case H5T_STRING: {
+      column.type = SweepColumnType::text;
+      if (H5Tis_variable_str(member_type) > 0) {
+        h5::Handle text(H5Tcopy(H5T_C_S1), H5Tclose);
+        if (text.id() < 0 || H5Tset_size(text.id(), H5T_VARIABLE) < 0 ||
+            H5Tset_cset(text.id(), H5Tget_cset(member_type)) < 0)
+          return false;
+        if (!read_field(dataset, name, text.id(), buffer, n)) return false;
+        std::vector<char*> pointers(n);
+        if (n > 0) std::memcpy(pointers.data(), buffer.data(), n * sizeof(char*));
+        for (std::size_t r = 0; r < n; ++r) rows[r][c].text = pointers[r] ? pointers[r] : "";
+        if (n > 0) {
+          h5::Handle memory(H5Tcreate(H5T_COMPOUND, sizeof(char*)), H5Tclose);
+          H5Tinsert(memory.id(), name.c_str(), 0, text.id());
+#if H5_VERSION_GE(1, 12, 0)
+          H5Treclaim(memory.id(), space, H5P_DEFAULT, buffer.data());
+#else
+          H5Dvlen_reclaim(memory.id(), space, H5P_DEFAULT, buffer.data());
+#endif
+        }
+        return true;
+      }
+      h5::Handle fixed(H5Tcopy(member_type), H5Tclose);
+      if (fixed.id() < 0 || !read_field(dataset, name, fixed.id(), buffer, n)) return false;
+      const std::size_t size = H5Tget_size(fixed.id());
+      for (std::size_t r = 0; r < n; ++r) {
+        const char* start = reinterpret_cast<const char*>(&buffer[r * size]);
+        rows[r][c].text = std::string(start, strnlen(start, size));
+      }
+      return true;
+    }
+    default:
+      column.type = SweepColumnType::text;  // not written by mlcycle: shown as "?"
+      for (auto& row : rows) row[c].text.assign(1, '?');
+      return true;
+  }
+}
+
+void read_runs(hid_t root, SweepListing& listing) {
+  const std::string& path = listing.path;
+  if (H5Lexists(root, "runs", H5P_DEFAULT) <= 0) throw file_error(path, "no /runs table");
+  h5::Handle dataset(H5Dopen2(root, "runs", H5P_DEFAULT), H5Dclose);
+  h5::Handle type(dataset.id() < 0 ? H5I_INVALID_HID : H5Dget_type(dataset.id()), H5Tclose);
+  h5::Handle space(dataset.id() < 0 ? H5I_INVALID_HID : H5Dget_space(dataset.id()), H5Sclose);
+  if (type.id() < 0 || H5Tget_class(type.id()) != H5T_COMPOUND || space.id() < 0 ||
+      H5Sget_simple_extent_ndims(space.id()) != 1)
+    throw file_error(path, "/runs is not a 1-D compound table");
+  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
+  const int members = H5Tget_nmembers(type.id());
+  if (count < 0 || members < 0) throw file_error(path, "cannot read /runs");
+  listing.columns.resize(static_cast<std::size_t>(members));
+  listing.rows.assign(static_cast<std::size_t>(count),
+                      std::vector<SweepCell>(static_cast<std::size_t>(members)));
+  for (int m = 0; m < members; ++m) {
+    const auto c = static_cast<std::size_t>(m);
+    char* name = H5Tget_member_name(type.id(), static_cast<unsigned>(m));
+    if (!name) throw file_error(path, "cannot read the fields of /runs");
+    listing.columns[c].name = name;
+    H5free_memory(name);
+    h5::Handle member(H5Tget_member_type(type.id(), static_cast<unsigned>(m)), H5Tclose);
+    if (member.id() < 0 ||
+        !read_column(dataset.id(), space.id(), member.id(), listing.columns[c].name, c,
+                     listing.columns[c], listing.rows))
+      throw file_error(path, "cannot read field '" + listing.columns[c].name + "' of /runs");
+  }
+  // The varied keys sit between `seed` and `status` (docs/hdf5-schema.md, /runs).
+  bool inside = false;
+  for (const SweepColumn& column : listing.columns) {
+    if (column.name == "status") break;
+    if (inside) listing.varied.push_back(column.name);
+    if (column.name == "seed") inside = true;
+  }
+}
+
+}  // namespace
+
+SweepListing read_sweep_listing(const std::string& path) {
+  const std::string format = mlcycle_file_format(path);  // exists, HDF5, an mlcycle format
+  if (format != kSweepFormat)
+    throw file_error(path, "not an mlcycle sweep file (format \"" + format + "\")");
+  QuietH5Errors quiet;
+  SweepListing listing;
+  listing.path = path;
+  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file.id() < 0) throw file_error(path, "cannot be opened by HDF5");
+  const hid_t root = file.id();
+  const std::optional<std::int64_t> version = h5::read_int64_attribute(root, "format_version");
+  if (!version) throw file_error(path, "not an mlcycle sweep file (no format_version attribute)");
+  if (*version != kSweepFormatVersion)
+    throw file_error(path, "schema version " + std::to_string(*version) +
+                               " is not supported (this mlcycle reads version " +
+                               std::to_string(kSweepFormatVersion) + ")");
+  listing.format_version = *version;
+  listing.mlcycle_version = h5::read_string_attribute(root, "mlcycle_version").value_or("");
+  listing.scenario = h5::read_string_attribute(root, "scenario").value_or("");
+  listing.definition = h5::read_string_attribute(root, "definition").value_or("");
+  listing.replicates = count_attribute(root, "replicates");
+  listing.base_seed = count_attribute(root, "base_seed");
+  listing.points = count_attribute(root, "points");
+  listing.runs = count_attribute(root, "runs");
+  listing.failed = count_attribute(root, "failed");
+  read_runs(root, listing);
+  return listing;
+}
+
+}  // namespace mlcycle
