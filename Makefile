@@ -3,7 +3,7 @@ BUILD_DIR ?= build/release
 SCENARIO ?= scenarios/strubell2019/lisa-campaign.toml
 JOBS ?= $(shell nproc)
 
-.PHONY: run test bench deps configure build clean
+.PHONY: run test bench report deps configure build clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,6 +17,12 @@ build: configure
 run: build
 	@mkdir -p results
 	$(BUILD_DIR)/mlcycle run $(SCENARIO) -o results/$(basename $(notdir $(SCENARIO))).h5
+
+# The default run, then its one-page HTML report (Debian's python3 with h5py/pandas/matplotlib).
+report: run
+	PYTHONPATH=analysis /usr/bin/python3 -m mlcycle_analysis report \
+	  results/$(basename $(notdir $(SCENARIO))).h5 -o results/report.html
+	@echo "report: results/report.html"
 
 test: build
 	@ctest --preset release -j $(JOBS)

@@ -1,4 +1,5 @@
-"""The analysis reader on real runs: names decoded, conservation holds to 1e-9 (pytest)."""
+"""The analysis reader (mlcycle_analysis.load_run) on real runs: names decoded, conservation
+holds to 1e-9 (pytest)."""
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "analysis"))
-from mlcycle_trace import conservation_errors, open_trace  # noqa: E402
+from mlcycle_analysis import conservation_errors, load_run  # noqa: E402
 
 MLCYCLE = os.environ.get("MLCYCLE", os.path.join(ROOT, "build", "release", "mlcycle"))
 
@@ -16,7 +17,7 @@ def run(tmp_path, scenario, *extra):
     out = tmp_path / "trace.h5"
     subprocess.run([MLCYCLE, "run", os.path.join(ROOT, scenario), "-o", str(out), "--quiet", *extra],
                    check=True)
-    return open_trace(str(out))
+    return load_run(str(out))
 
 
 @pytest.mark.parametrize("engine", ["analytic", "exec"])
@@ -38,19 +39,19 @@ def test_two_sites_conservation(tmp_path, engine):
 def test_engines_agree(tmp_path):
     analytic = run(tmp_path, "scenarios/two-sites.toml")
     exec_ = run(tmp_path, "scenarios/two-sites.toml", "--set", "simulation.engine=exec")
-    assert exec_.attributes["engine"] == "exec"
+    assert exec_.attrs["engine"] == "exec"
     for column in ("energy_j", "co2_g", "cost", "gpu_hours", "it_energy_j"):
         a = analytic.summary[column].to_numpy()
         b = exec_.summary[column].to_numpy()
         assert a == pytest.approx(b, rel=1e-9, abs=1e-9), column
-    assert exec_.summary_attributes["simgrid_plugin_max_rel_diff"] < 1e-9
-    assert analytic.summary_attributes["simgrid_plugin_max_rel_diff"] == -1
+    assert exec_.summary_attrs["simgrid_plugin_max_rel_diff"] < 1e-9
+    assert analytic.summary_attrs["simgrid_plugin_max_rel_diff"] == -1
 
 
 def test_series_index_is_utc_time(tmp_path):
     trace = run(tmp_path, "scenarios/single-trial.toml")
-    assert str(trace.series.index[0]) == "2020-01-01 00:00:00+00:00"
-    assert len(trace.series) == 3  # 3 h in 1 h bins
+    assert str(trace.trace.index[0]) == "2020-01-01 00:00:00+00:00"
+    assert len(trace.trace) == 3  # 3 h in 1 h bins
     assert trace.jobs["status"].iloc[0] == "completed"
 
 
@@ -94,6 +95,6 @@ def test_gb_mix_grid_group(tmp_path):
     assert trace.regions[("us-average-2018", "intensity_g_per_kwh")].iloc[0] == pytest.approx(
         first_hour, rel=1e-12)
     # The summary reports marginal (gas) CO2e next to the average-based figure.
-    assert trace.summary_attributes["marginal_available"] == 1
+    assert trace.summary_attrs["marginal_available"] == 1
     exp = trace.summary.loc["experimentation"]
     assert exp["co2_marginal_g"] == pytest.approx(exp["energy_j"] / 3.6e6 * 490, rel=1e-12)

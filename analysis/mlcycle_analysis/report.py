@@ -1,0 +1,197 @@
+"""Self-contained HTML reports of a run file or a sweep directory."""
+from __future__ import annotations
+
+import math
+import os
+
+from . import plots
+from ._html import Cell, esc, num, number, page, png_figure, section, table, write
+from .run import SERIES, load_run
+from .sweep import load_sweep
+
+G_PER_LB = 453.59237
+# Strubell, Ganesh & McCallum 2019, Table 1 (lbs CO2e): what the total is compared with.
+EQUIVALENTS = [
+    ("car lifetimes (incl. fuel)", 126_000),
+    ("air travel NY↔SF, one passenger", 1_984),
+    ("American life, years", 36_156),
+    ("average human life, years", 11_023),
+]
+SUMMARY_ROWS = SERIES + ["total"]
+
+
+def scenario_name(run) -> str:
+    """The scenario's name: the stem of the `scenario_path` root attribute when the file has one,
+    else a leading comment of scenario_toml, else the run file's stem.
+
+    scenario_toml is re-serialised (comments dropped, tables sorted), so its first line is
+    usually a table header such as `[accounting]`: no name.
+    """
+    for key in ("scenario", "scenario_path"):
+        if run.attrs.get(key):
+            return os.path.splitext(os.path.basename(str(run.attrs[key])))[0]
+    first = str(run.attrs.get("scenario_toml", "")).strip().splitlines()[:1]
+    if first and first[0].startswith("#"):
+        return first[0].lstrip("#").strip()
+    return os.path.splitext(os.path.basename(run.path))[0]
+
+
+def _summary(run) -> str:
+    s, currency = run.summary, run.summary_attrs.get("currency", "")
+    marginal = bool(run.summary_attrs.get("marginal_available", 0))
+    headers = ["series", "jobs", "GPU-hours", "facility kWh", "kg CO2e", "lbs CO2e",
+               f"cost ({currency})"] + (["marginal kg CO2e"] if marginal else [])
+    rows = []
+    for name in SUMMARY_ROWS:
+        r = s.loc[name]
+        cells = [name, num(r["jobs"], 0, series=name, field="jobs"),
+                 num(r["gpu_hours"], 1, series=name, field="gpu_hours"),
+                 num(r["energy_j"], 2, 1 / 3.6e6, series=name, field="energy_j"),
+                 num(r["co2_g"], 2, 1e-3, series=name, field="co2_g"),
+                 num(r["co2_g"], 1, 1 / G_PER_LB, series=name, field="co2_g", unit="lbs"),
+                 num(r["cost"], 2, series=name, field="cost")]
+        if marginal:
+            cells.append(num(r["co2_marginal_g"], 2, 1e-3, series=name, field="co2_marginal_g"))
+        rows.append(cells)
+    classes = ["total" if n == "total" else "" for n in SUMMARY_ROWS]
+    note = ('<p class="note">From /summary/by_series. kWh are facility energy (IT × PUE); '
+            "idle is platform power not attributed to a job.</p>")
+    return section("summary", "Summary by phase", table(headers, rows, classes, "summary-table"),
+                   note)
+
+
+def _key_numbers(run) -> str:
+    a, total = run.summary_attrs, run.summary.loc["total"]
+    start = run.start
+    end = run.utc([a["makespan_s"]])[0]
+    crossover = a.get("crossover_s", math.nan)
+    if crossover is not None and math.isfinite(crossover):
+        when = run.utc([crossover])[0]
+        crossing = f"{when:%Y-%m-%d %H:%M:%S} UTC ({crossover / 3600:,.2f} h after the start)"
+    else:
+        crossing = "none in the run (inference never exceeds experimentation + training)"
+    if a.get("marginal_available"):
+        marginal = f"{number(a['co2_marginal_g'] / 1e3)} kg CO2e"
+    else:
+        marginal = "not available (a site that drew power has no marginal signal)"
+    jobs = (f"{int(total['jobs']):,} started ({a.get('jobs_unfinished', 0)} unfinished at the "
+            f"horizon), {a.get('jobs_pending', 0)} never started")
+    rows = [
+        ("total facility energy", f"{number(a['energy_j'] / 3.6e6)} kWh "
+                                  f"(IT {number(a['it_energy_j'] / 3.6e6)} kWh)", "energy"),
+        ("total CO2e", f"{number(a['co2_g'] / 1e3)} kg = {number(a['co2_g'] / G_PER_LB, 1)} lbs",
+         "co2"),
+        ("cost", f"{number(a['cost'])} {a.get('currency', '')}", "cost"),
+        ("peak facility power", f"{number(a['peak_power_w'] / 1e3)} kW", "peak-power"),
+        ("makespan", f"{a['makespan_s'] / 86400:,.2f} d = {a['makespan_s'] / 3600:,.2f} h "
+                     f"({start:%Y-%m-%d %H:%M} .. {end:%Y-%m-%d %H:%M} UTC)", "makespan"),
+        ("mean GPU utilization", f"{a['mean_utilization']:.1%} of {a['total_gpus']} GPUs",
+         "utilization"),
+        ("inference crossover", crossing, "crossover"),
+        ("marginal CO2e", marginal, "marginal"),
+        ("jobs", jobs, "jobs"),
+    ]
+    body = table(["quantity", "value"], [(q, Cell(v, key=k)) for q, v, k in rows])
+    return section("key-numbers", "Key numbers", body)
+
+
+def _equivalents(run) -> str:
+    lbs = run.summary_attrs["co2_g"] / G_PER_LB
+    rows = [(name, num(each, 0), num(lbs / each, None, key=name)) for name, each in EQUIVALENTS]
+    intro = (f"<p>Total CO2e {number(lbs, 1)} lbs, compared with the figures of Strubell, Ganesh "
+             "&amp; McCallum (2019), Table 1.</p>")
+    return section("equivalents", "Equivalents", intro,
+                   table(["comparison", "lbs CO2e each", "this run equals"], rows))
+
+
+def _plots(run) -> str:
+    figures = [
+        (plots.emissions_over_time, "CO2e per bin by series, with the bins' grid intensity"),
+        (plots.cumulative_by_phase, "Cumulative CO2e by series; inference crossover when any"),
+        (plots.utilization, "GPU utilization per cluster and queue length (derived from /jobs)"),
+        (plots.job_timeline, "Jobs per host, coloured by campaign"),
+    ]
+    return section("plots", "Plots", *(png_figure(p, caption, run) for p, caption in figures))
+
+
+def _campaigns(run, top=10) -> str:
+    c = run.campaigns.sort_values("co2_g", ascending=False).head(top)
+    currency = run.summary_attrs.get("currency", "")
+    rows = [(name, r["phase"] if isinstance(r["phase"], str) else "—",
+             num(r["jobs"], 0), num(r["gpu_hours"], 1), num(r["energy_j"], 2, 1 / 3.6e6),
+             num(r["co2_g"], 2, 1e-3, campaign=name), num(r["cost"], 2),
+             num(r["mean_wait_s"], 2, 1 / 3600)) for name, r in c.iterrows()]
+    headers = ["campaign", "phase", "jobs", "GPU-hours", "facility kWh", "kg CO2e",
+               f"cost ({currency})", "mean wait (h)"]
+    note = (f'<p class="note">{len(c)} of {len(run.campaigns)} campaigns, by CO2e. '
+            "Wait = start − submit.</p>")
+    return section("campaigns", "Campaigns", table(headers, rows), note)
+
+
+def write_report(run_path, html_path) -> str:
+    """One self-contained HTML page for a run file."""
+    run = load_run(run_path)
+    a = run.attrs
+    meta = (f'<p class="meta">{esc(os.path.basename(run.path))} · mlcycle '
+            f"{esc(a.get('mlcycle_version', '?'))} on SimGrid {esc(a.get('simgrid_version', '?'))}"
+            f" · {esc(a.get('engine', '?'))} engine · seed {esc(a.get('seed', '?'))} · "
+            f"start {esc(a.get('start_utc', '?'))}</p>")
+    body = "\n".join([meta, _summary(run), _key_numbers(run), _equivalents(run), _plots(run),
+                      _campaigns(run)])
+    return write(html_path, page(f"mlcycle report: {scenario_name(run)}", body))
+
+
+def _runs_table(sweep, limit=1000) -> str:
+    varied = sweep.attrs["varied"]
+    headers = ["point_id", *varied, "seed", "status", "kg CO2e", "facility kWh", "cost",
+               "makespan (h)", "utilization (%)", "error"]
+    rows = []
+    for r in sweep.head(limit).to_dict("records"):
+        rows.append([r["point_id"], *(r[k] for k in varied), r["seed"], r["status"],
+                     num(r["co2_g_total"], 3, 1e-3, field="co2_g_total", point_id=r["point_id"]),
+                     num(r["energy_j_total"], 3, 1 / 3.6e6, field="energy_j_total"),
+                     num(r["cost"], 4, field="cost"), num(r["makespan_s"], 2, 1 / 3600),
+                     num(r["mean_utilization"], 1, 100), r["error"]])
+    note = "" if len(sweep) <= limit else f'<p class="note">First {limit} of {len(sweep)} runs.</p>'
+    return section("runs", "Runs", table(headers, rows, table_id="runs-table"), note)
+
+
+def _aggregates_table(sweep) -> str:
+    """Per point: total CO2e mean and 95% interval over replicates (from /aggregates)."""
+    table_ = sweep.attrs.get("aggregates")
+    if table_ is None:
+        return ""
+    varied = sweep.attrs["varied"]
+    rows = [[r["point"], *(r[k] for k in varied), r["n_done"],
+             *(num(r[f"co2_g_total_{s}"], 3, 1e-3, field=f"co2_g_total_{s}")
+               for s in ("mean", "ci95_low", "ci95_high"))] for r in table_.to_dict("records")]
+    headers = ["point", *varied, "done runs", "kg CO2e mean", "95% low", "95% high"]
+    return section("aggregates", "Points (mean over replicates)", table(headers, rows))
+
+
+def write_sweep_report(sweep_dir, html_path) -> str:
+    """One self-contained HTML page for a sweep directory: the runs and the sweep plots."""
+    sweep = load_sweep(sweep_dir)
+    a, varied = sweep.attrs, sweep.attrs["varied"]
+    name = os.path.splitext(os.path.basename(str(a.get("scenario", "sweep"))))[0]
+    facts = [("scenario", a.get("scenario")), ("points", a.get("points")),
+             ("replicates", a.get("replicates")), ("runs", a.get("runs")),
+             ("failed", a.get("failed")), ("base seed", a.get("base_seed")),
+             ("varied keys", ", ".join(varied) or "none")]
+    summary = section("summary", "Sweep", table(["attribute", "value"],
+                                                [(k, Cell(v, key=k)) for k, v in facts]),
+                      f"<pre>{esc(a.get('definition', ''))}</pre>")
+    figures = []
+    if varied:
+        for column, text in (("co2_g_total", "Total CO2e"), ("energy_j_total", "Total energy"),
+                             ("cost", "Electricity cost")):
+            figures.append(png_figure(plots.sweep_headline, f"{text} per varied key", sweep,
+                                      column))
+    if len(varied) >= 2:
+        figures.append(png_figure(plots.sweep_heatmap, f"Total CO2e over {varied[0]} × "
+                                  f"{varied[1]}", sweep, varied[0], varied[1], "co2_g_total"))
+    plots_section = section("plots", "Plots", *figures) if figures else ""
+    body = "\n".join([f'<p class="meta">{esc(a["dir"])} · mlcycle '
+                      f"{esc(a.get('mlcycle_version', '?'))}</p>", summary,
+                      _aggregates_table(sweep), _runs_table(sweep), plots_section])
+    return write(html_path, page(f"mlcycle sweep report: {name}", body))
