@@ -132,7 +132,7 @@ PointOutcome finish_point(const SweepPoint&, const ProcessResult& process,
 // Points whose run files are complete are kept (--resume); half-written files are removed.
 std::vector<std::size_t> points_to_run(const SweepPlan& plan, const std::string& dir, bool resume,
                                        std::vector<PointOutcome>& outcomes) {
-  std::vector<std::size_t> todo;
+  std::vector<std::size_t> to_run;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir + "/runs")) {
     const std::string name = entry.path().filename().string();
     if (name.ends_with(".tmp") || name.ends_with(".stderr")) fs::remove(entry.path());
@@ -145,9 +145,9 @@ std::vector<std::size_t> points_to_run(const SweepPlan& plan, const std::string&
       outcomes[i] = finish_point(plan.points[i], finished, run_file);
       if (outcomes[i].status == PointStatus::done) continue;
     }
-    todo.push_back(i);
+    to_run.push_back(i);
   }
-  return todo;
+  return to_run;
 }
 
 // The sweep's definition is kept beside its runs, so that --resume cannot mix two sweeps.
@@ -212,8 +212,8 @@ int run_sweep_command(const SweepCli& cli, int* argc, char*** argv) {
     return 0;
   }
   std::vector<PointOutcome> outcomes(plan.points.size());
-  const std::vector<std::size_t> todo = points_to_run(plan, cli.dir, cli.resume, outcomes);
-  run_points(plan, todo, options, finish_point, outcomes, mpi.get());
+  const std::vector<std::size_t> to_run = points_to_run(plan, cli.dir, cli.resume, outcomes);
+  run_points(plan, to_run, options, finish_point, outcomes, mpi.get());
 
   std::vector<SweepRow> rows;
   std::size_t failed = 0;
@@ -225,8 +225,8 @@ int run_sweep_command(const SweepCli& cli, int* argc, char*** argv) {
         outcomes[i].status == PointStatus::done ? run_file_of(plan.points[i]) : std::string()});
   }
   write_sweep_outputs(cli.dir, plan, rows);
-  std::cout << "sweep: " << rows.size() << " runs (" << todo.size() << " run now, "
-            << rows.size() - todo.size() << " kept), " << failed << " failed -> " << cli.dir
+  std::cout << "sweep: " << rows.size() << " runs (" << to_run.size() << " run now, "
+            << rows.size() - to_run.size() << " kept), " << failed << " failed -> " << cli.dir
             << "/sweep.h5, " << cli.dir << "/sweep.csv\n";
   return failed == 0 ? 0 : 1;
 }

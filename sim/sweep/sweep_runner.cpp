@@ -73,14 +73,14 @@ std::vector<std::string> point_argv(const std::string& executable, const SweepPl
   return argv;
 }
 
-void run_points(const SweepPlan& plan, const std::vector<std::size_t>& todo,
+void run_points(const SweepPlan& plan, const std::vector<std::size_t>& to_run,
                 const SweepRunOptions& options, const FinishPoint& finish,
                 std::vector<PointOutcome>& outcomes, MpiLink* mpi) {
-  std::deque<std::size_t> pending(todo.begin(), todo.end());
+  std::deque<std::size_t> pending(to_run.begin(), to_run.end());
   std::list<Running> running;  // a list: running children are never moved
   int workers = mpi ? mpi->size() - 1 : 0;
   std::size_t done = 0, failed = 0;
-  Progress progress(options.progress, todo.size());
+  Progress progress(options.progress, to_run.size());
   progress.update(0, 0);
   auto record = [&](std::size_t index, PointOutcome outcome) {
     failed += outcome.status == PointStatus::failed;

@@ -31,8 +31,8 @@ std::vector<std::string> point_argv(const std::string& executable, const SweepPl
 using FinishPoint = std::function<PointOutcome(const SweepPoint&, const ProcessResult&,
                                                const std::string& run_file_path)>;
 
-// Rank 0 (or a run without MPI): runs `todo` (indices into plan.points) and fills `outcomes`.
-void run_points(const SweepPlan& plan, const std::vector<std::size_t>& todo,
+// Rank 0 (or a run without MPI): runs `to_run` (indices into plan.points) and fills `outcomes`.
+void run_points(const SweepPlan& plan, const std::vector<std::size_t>& to_run,
                 const SweepRunOptions& options, const FinishPoint& finish,
                 std::vector<PointOutcome>& outcomes, MpiLink* mpi);
 
