@@ -76,7 +76,7 @@ po::options_description sweep_options() {
       ("set", po::value<std::vector<std::string>>()->composing(), "override for every point")
       ("replicates", po::value<std::uint32_t>(), "seeds per point: the scenario's seed + 0..N-1")
       ("jobs,j", po::value<unsigned>(),
-       "runs at once locally (under MPI: on rank 0; the other ranks run one at a time)")
+       "runs at once on this machine; under MPI, on every rank")
       ("resume", po::bool_switch(), "keep the complete run files of DIR and run the rest");
   // clang-format on
   return options;

@@ -18,7 +18,8 @@ constexpr int kTagRequest = 1;
 constexpr int kTagPoint = 2;
 constexpr int kTagStop = 3;
 
-// A request is bytes: has_report(1) [index(8) status(1) wall(8) n(4) doubles(8n) len(4) error].
+// A request is bytes: slots(4) has_report(1) [index(8) status(1) wall(8) n(4) doubles(8n)
+// len(4) error].
 template <typename T>
 void put(std::vector<char>& out, const T& value) {
   const char* p = reinterpret_cast<const char*>(&value);
@@ -33,8 +34,9 @@ T take(const std::vector<char>& in, std::size_t& at) {
   return value;
 }
 
-std::vector<char> encode(const std::optional<PointReport>& report) {
+std::vector<char> encode(std::uint32_t slots, const std::optional<PointReport>& report) {
   std::vector<char> out;
+  put<std::uint32_t>(out, slots);
   put<std::uint8_t>(out, report ? 1 : 0);
   if (!report) return out;
   const PointOutcome& o = report->outcome;
@@ -48,8 +50,9 @@ std::vector<char> encode(const std::optional<PointReport>& report) {
   return out;
 }
 
-std::optional<PointReport> decode(const std::vector<char>& in) {
+std::optional<PointReport> decode(const std::vector<char>& in, std::uint32_t& slots) {
   std::size_t at = 0;
+  slots = take<std::uint32_t>(in, at);
   if (take<std::uint8_t>(in, at) == 0) return std::nullopt;
   PointReport report;
   report.index = take<std::uint64_t>(in, at);
@@ -90,7 +93,10 @@ std::optional<WorkerRequest> MpiLink::poll_request() {
   std::vector<char> buffer(static_cast<std::size_t>(bytes));
   MPI_Recv(buffer.data(), bytes, MPI_BYTE, status.MPI_SOURCE, kTagRequest, MPI_COMM_WORLD,
            MPI_STATUS_IGNORE);
-  return WorkerRequest{status.MPI_SOURCE, decode(buffer)};
+  WorkerRequest request;
+  request.rank = status.MPI_SOURCE;
+  request.report = decode(buffer, request.slots);
+  return request;
 }
 
 void MpiLink::send_point(int worker, std::uint64_t index) {
@@ -102,8 +108,8 @@ void MpiLink::send_stop(int worker) {
   MPI_Send(&none, 1, MPI_UINT64_T, worker, kTagStop, MPI_COMM_WORLD);
 }
 
-void MpiLink::request(const std::optional<PointReport>& report) {
-  std::vector<char> buffer = encode(report);
+void MpiLink::request(std::uint32_t slots, const std::optional<PointReport>& report) {
+  std::vector<char> buffer = encode(slots, report);
   MPI_Send(buffer.data(), static_cast<int>(buffer.size()), MPI_BYTE, 0, kTagRequest,
            MPI_COMM_WORLD);
 }

@@ -14,9 +14,11 @@ struct PointReport {
   PointOutcome outcome;
 };
 
+// A worker asks for one point per free slot (its --jobs); every slot ends with one "stop".
 struct WorkerRequest {
   int rank = 0;
-  std::optional<PointReport> report;  // the point the worker just finished, if any
+  std::uint32_t slots = 1;            // the worker's number of slots
+  std::optional<PointReport> report;  // the point that freed this slot, if any
 };
 
 class MpiLink {
@@ -39,7 +41,7 @@ class MpiLink {
   void send_point(int worker, std::uint64_t index);
   void send_stop(int worker);
   // Other ranks.
-  void request(const std::optional<PointReport>& report);
+  void request(std::uint32_t slots, const std::optional<PointReport>& report);
   std::optional<std::uint64_t> receive_point();  // nullopt: no more points
   void barrier();
   // Every rank returns rank 0's `status` (the others' argument is ignored).

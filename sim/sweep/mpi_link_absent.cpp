@@ -20,7 +20,7 @@ std::optional<WorkerRequest> MpiLink::poll_request() {
 }
 void MpiLink::send_point(int, std::uint64_t) {}
 void MpiLink::send_stop(int) {}
-void MpiLink::request(const std::optional<PointReport>&) {}
+void MpiLink::request(std::uint32_t, const std::optional<PointReport>&) {}
 std::optional<std::uint64_t> MpiLink::receive_point() {
   return std::nullopt;
 }

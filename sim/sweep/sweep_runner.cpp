@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -78,7 +79,18 @@ void run_points(const SweepPlan& plan, const std::vector<std::size_t>& to_run,
                 std::vector<PointOutcome>& outcomes, MpiLink* mpi) {
   std::deque<std::size_t> pending(to_run.begin(), to_run.end());
   std::list<Running> running;  // a list: running children are never moved
-  int workers = mpi ? mpi->size() - 1 : 0;
+  // Per worker rank: its slots (-1 until it first asks) and the stops it was sent; a worker is
+  // done when every slot got its stop.
+  const int ranks = mpi ? mpi->size() : 1;
+  std::vector<long> worker_slots(static_cast<std::size_t>(ranks), -1),
+      stops(static_cast<std::size_t>(ranks), 0);
+  auto live_workers = [&] {
+    int live = 0;
+    for (int r = 1; r < ranks; ++r)
+      live += worker_slots[static_cast<std::size_t>(r)] < 0 ||
+              stops[static_cast<std::size_t>(r)] < worker_slots[static_cast<std::size_t>(r)];
+    return live;
+  };
   std::size_t done = 0, failed = 0;
   Progress progress(options.progress, to_run.size());
   progress.update(0, 0);
@@ -87,7 +99,7 @@ void run_points(const SweepPlan& plan, const std::vector<std::size_t>& to_run,
     outcomes[index] = std::move(outcome);
     progress.update(++done, failed);
   };
-  while (!pending.empty() || !running.empty() || workers > 0) {
+  while (!pending.empty() || !running.empty() || live_workers() > 0) {
     bool busy = false;
     while (running.size() < options.jobs && !pending.empty()) {
       running.emplace_back(Running{pending.front(), start_point(plan, options, pending.front())});
@@ -105,14 +117,16 @@ void run_points(const SweepPlan& plan, const std::vector<std::size_t>& to_run,
         ++it;
       }
     }
-    while (mpi && workers > 0) {
+    while (mpi && live_workers() > 0) {
       std::optional<WorkerRequest> request = mpi->poll_request();
       if (!request) break;
       busy = true;
+      const auto rank = static_cast<std::size_t>(request->rank);
+      worker_slots[rank] = request->slots;
       if (request->report) record(request->report->index, std::move(request->report->outcome));
       if (pending.empty()) {
         mpi->send_stop(request->rank);
-        --workers;
+        ++stops[rank];
       } else {
         mpi->send_point(request->rank, pending.front());
         pending.pop_front();
@@ -124,15 +138,36 @@ void run_points(const SweepPlan& plan, const std::vector<std::size_t>& to_run,
 
 void serve_points(const SweepPlan& plan, const SweepRunOptions& options, const FinishPoint& finish,
                   MpiLink& mpi) {
-  std::optional<PointReport> report;
-  while (true) {
-    mpi.request(report);
-    std::optional<std::uint64_t> index = mpi.receive_point();
-    if (!index) return;
-    const SweepPoint& point = plan.points[*index];
-    ChildProcess process = start_point(plan, options, *index);
-    const ProcessResult& result = process.wait();
-    report = PointReport{*index, finish(point, result, options.dir + "/" + run_file_of(point))};
+  // One request per free slot; each reply is a point for that slot or its stop.
+  const std::uint32_t slots = std::max(1u, options.jobs);
+  std::list<Running> running;
+  std::uint32_t stopped = 0;
+  std::uint32_t asked = 0;
+  for (std::uint32_t i = 0; i < slots; ++i, ++asked) mpi.request(slots, std::nullopt);
+  while (stopped < slots) {
+    while (asked > 0) {
+      std::optional<std::uint64_t> index = mpi.receive_point();
+      --asked;
+      if (index)
+        running.emplace_back(Running{*index, start_point(plan, options, *index)});
+      else
+        ++stopped;
+    }
+    if (running.empty()) continue;
+    bool freed = false;
+    for (auto it = running.begin(); it != running.end();) {
+      if (it->process.poll()) {
+        const SweepPoint& point = plan.points[it->index];
+        mpi.request(slots, PointReport{it->index, finish(point, it->process.result(),
+                                                         options.dir + "/" + run_file_of(point))});
+        ++asked;
+        it = running.erase(it);
+        freed = true;
+      } else {
+        ++it;
+      }
+    }
+    if (!freed) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 }
 

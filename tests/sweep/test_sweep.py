@@ -109,10 +109,11 @@ def test_replicate_aggregates(local_sweep):
 
 
 @pytest.mark.skipif(shutil.which("mpirun") is None, reason="Open MPI (mpirun) is not installed")
-@pytest.mark.parametrize("ranks", [1, 3])
-def test_mpi_matches_local(local_sweep, tmp_path, ranks):
+@pytest.mark.parametrize("ranks,jobs", [(1, 1), (3, 1), (2, 3)])
+def test_mpi_matches_local(local_sweep, tmp_path, ranks, jobs):
+    """Every rank runs `--jobs` points at once; the table is the local one whatever the split."""
     out, _ = local_sweep
-    sweep(tmp_path / "mpi", mpi_ranks=ranks)
+    sweep(tmp_path / "mpi", "--jobs", str(jobs), mpi_ranks=ranks)
     same_tables(table(out), table(tmp_path / "mpi"))
 
 
