@@ -161,7 +161,9 @@ ActiveJob PowerMeter::start_job(JobStart start) {
   const int phase = static_cast<int>(start.request.phase);
   for (const HostShare& share : start.allocation) {
     set_busy(share.host, state_[share.host].busy + share.cores);
-    site_power_[hosts_[share.host].site].phase_it_w[phase] += share_it_power_w(share);
+    SitePower& site = site_power_[hosts_[share.host].site];
+    site.phase_it_w[phase] += share_it_power_w(share);
+    ++site.phase_shares[phase];
   }
   return ActiveJob{std::move(start), now_s_};
 }
@@ -188,7 +190,9 @@ void PowerMeter::end_job(const ActiveJob& job, JobStatus status) {
     record.it_energy_j += it_w * duration_s;
     record.energy_j += it_w * site.pue->integral(job.start_s, now_s_);
     record.co2_g += it_w * site.carbon->integral(job.start_s, now_s_) / units::kJoulePerKwh;
-    site_power_[hosts_[share.host].site].phase_it_w[phase] -= it_w;
+    SitePower& site_power = site_power_[hosts_[share.host].site];
+    site_power.phase_it_w[phase] =
+        --site_power.phase_shares[phase] == 0 ? 0.0 : site_power.phase_it_w[phase] - it_w;
     set_busy(share.host, state_[share.host].busy - share.cores);
   }
   record.cost = record.energy_j / units::kJoulePerKwh * price_per_kwh_;

@@ -55,6 +55,9 @@ class PowerMeter {
   struct SitePower {  // IT watts currently drawn at one site
     double total_it_w = 0;
     std::array<double, kPhaseCount> phase_it_w{};
+    // Job shares running per phase: when the last one ends, its watts are exactly zero again
+    // (a sum of += and -= of different powers would leave rounding crumbs behind).
+    std::array<std::uint64_t, kPhaseCount> phase_shares{};
     bool drew_power = false;
   };
 

@@ -187,6 +187,10 @@ int run_sweep_command(const SweepCli& cli, int* argc, char*** argv) {
   std::uint32_t replicates = 1;
   std::optional<unsigned> jobs = cli.jobs;
   SweepPlan plan;
+  // Every rank makes the plan; rank 0 prepares the directory. All ranks then agree on going on:
+  // each calls agree_status exactly once on every path, so none can wait for another.
+  std::exception_ptr failure;
+  int status = 0;
   try {
     plan = make_plan(cli, replicates, jobs);
     if (leader) {
@@ -194,13 +198,27 @@ int run_sweep_command(const SweepCli& cli, int* argc, char*** argv) {
       check_definition(cli.dir, plan.definition_text, cli.resume);
     }
   } catch (const InputError&) {
-    // Rank 0 says why, once; the others learn that the sweep stops (no rank may hang).
-    if (mpi && leader) mpi->broadcast_status(2);
-    if (!leader) return 2;
-    throw;
+    failure = std::current_exception();
+    status = 2;
+  } catch (const std::exception&) {
+    failure = std::current_exception();
+    status = 1;
   }
-  // The directory exists before any rank writes to it, and every rank knows it does.
-  if (mpi && mpi->broadcast_status(0) != 0) return 2;
+  if (!mpi) {
+    if (failure) std::rethrow_exception(failure);
+  } else {
+    const int any_status = mpi->agree_status(status);
+    const int leader_status = mpi->agree_status(leader ? status : 0);
+    if (failure && leader) std::rethrow_exception(failure);  // said once, by rank 0
+    if (failure && leader_status == 0) {  // only this rank failed (a node that lacks a file)
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        std::cerr << "rank " << mpi->rank() << ": " << e.what() << "\n";
+      }
+    }
+    if (any_status != 0) return any_status;
+  }
 
   SweepRunOptions options;
   options.dir = cli.dir;

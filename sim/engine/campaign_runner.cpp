@@ -120,7 +120,8 @@ void CampaignRunner::run() {
       // Wait for the next job's execs: SimGrid's CPU model says exactly when it ends. Jobs due
       // at the same instant whose execs are done complete too before anything is dispatched,
       // as in the analytic engine, so both place the next jobs alike.
-      now_s = std::max(now_s, wait_for_next_completion());
+      // The clock may land a rounding step past a horizon the job was due at: the run ends there.
+      now_s = std::min(horizon_s, std::max(now_s, wait_for_next_completion()));
       meter_.advance_to(now_s);
       do {
         const std::uint32_t slot = completions_.top().slot;
@@ -138,6 +139,8 @@ void CampaignRunner::run() {
         complete(slot, JobStatus::completed);
       }
     }
+    // GPUs freed at the horizon start nothing: the run ends there.
+    if (now_s >= horizon_s) break;
     start_ready_jobs(now_s);
   }
   // Jobs still running at the horizon are cut there; their records say so.

@@ -104,7 +104,7 @@ void SeriesSource::uncovered(double unix_s) const {
       before ? "the run needs " + timestamp(unix_s) + " but the data starts at " +
                    timestamp(data_.time_unix_s.front())
              : "the run goes on past " + timestamp(end_unix_s_) + ", where the data ends";
-  throw InputError(SourceLocation{data_.source, data_.line[edge], 0}, key_,
+  throw InputError(SourceLocation{data_.source, data_.line[edge], 1}, key_,
                    what + " (" + remedy + ")");
 }
 

@@ -126,9 +126,10 @@ void MpiLink::barrier() {
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
-int MpiLink::broadcast_status(int status) {
-  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  return status;
+int MpiLink::agree_status(int status) {
+  int agreed = 0;
+  MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  return agreed;
 }
 
 }  // namespace mlcycle

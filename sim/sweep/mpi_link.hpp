@@ -44,8 +44,9 @@ class MpiLink {
   void request(std::uint32_t slots, const std::optional<PointReport>& report);
   std::optional<std::uint64_t> receive_point();  // nullopt: no more points
   void barrier();
-  // Every rank returns rank 0's `status` (the others' argument is ignored).
-  int broadcast_status(int status);
+  // Every rank calls this once with its own status; all get the largest, so that no rank goes on
+  // (or waits for the others) when one of them cannot.
+  int agree_status(int status);
 
  private:
   int rank_ = 0;

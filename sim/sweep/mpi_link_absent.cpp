@@ -25,7 +25,7 @@ std::optional<std::uint64_t> MpiLink::receive_point() {
   return std::nullopt;
 }
 void MpiLink::barrier() {}
-int MpiLink::broadcast_status(int status) {
+int MpiLink::agree_status(int status) {
   return status;
 }
 

@@ -245,7 +245,7 @@ CASES = [
     Case("grid-trace-does-not-cover-run", scenario="grid-short-trace.toml",
          # rows 00:00 and 01:00 (lines 2-3): the data ends at 02:00, the 3 h trial needs 03:00;
          # the error is at the last row's line and names the data's end
-         stderr=r"{bad}/grid-short-trace\.csv:3: grid\.us-average-2018: the run goes on past "
+         stderr=r"{bad}/grid-short-trace\.csv:3:1: grid\.us-average-2018: the run goes on past "
                 r"2020-01-01T02:00:00Z, where the data ends "
                 r"\(set hold = \"edges\" or wrap = \"year\"\)"),
     Case("mix-unknown-source", scenario="mix-unknown-source.toml",

@@ -285,7 +285,7 @@ length = { distribution = "fixed", hours = 1080 }
   } catch (const InputError& e) {
     message = e.what();
   }
-  CHECK_THAT(message, Catch::StartsWith(file + ":961: grid.r: the run goes on past "
+  CHECK_THAT(message, Catch::StartsWith(file + ":961:1: grid.r: the run goes on past "
                                                "2020-02-10T00:00:00Z, where the data ends"));
   CHECK_THAT(message, Catch::Contains("hold = \"edges\""));
   fs::remove_all(fs::path(file).parent_path());

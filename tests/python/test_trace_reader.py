@@ -98,3 +98,76 @@ def test_gb_mix_grid_group(tmp_path):
     assert trace.summary_attrs["marginal_available"] == 1
     exp = trace.summary.loc["experimentation"]
     assert exp["co2_marginal_g"] == pytest.approx(exp["energy_j"] / 3.6e6 * 490, rel=1e-12)
+
+
+def run_with(tmp_path, scenario, *extra):
+    out = tmp_path / "t.h5"
+    subprocess.run([MLCYCLE, "run", os.path.join(ROOT, scenario), "-o", str(out), "--quiet",
+                    *extra], check=True)
+    return load_run(str(out))
+
+
+def test_exec_horizon_on_a_job_end(tmp_path):
+    """A horizon within rounding of a job's end: SimGrid's clock may land a step past it; the
+    exec engine must end the run at the horizon like the analytic one (it used to fail)."""
+    common = ["--set", "simulation.horizon=3960.0000000000005", "--set", "campaign.0.trials=3",
+              "--set", "campaign.0.gpus_per_trial=8", "--set", "campaign.0.length.hours=1.1"]
+    analytic = run_with(tmp_path, "scenarios/single-trial.toml", *common)
+    exec_ = run_with(tmp_path, "scenarios/single-trial.toml", *common,
+                     "--set", "simulation.engine=exec")
+    assert exec_.attrs["end_s"] == pytest.approx(analytic.attrs["end_s"], rel=1e-15)
+    assert exec_.summary["energy_j"].to_numpy() == pytest.approx(
+        analytic.summary["energy_j"].to_numpy(), rel=1e-9)
+
+
+def test_gpus_freed_at_the_horizon_start_nothing(tmp_path):
+    """Three 8-GPU trials of 3 h on one 8-GPU node, horizon 3 h: the first completes at the
+    horizon and the other two never start (no zero-length 'unfinished' job)."""
+    run = run_with(tmp_path, "scenarios/single-trial.toml", "--set", "simulation.horizon=10800",
+                   "--set", "campaign.0.trials=3", "--set", "campaign.0.gpus_per_trial=8")
+    assert len(run.jobs) == 1 and run.jobs["status"].iloc[0] == "completed"
+    assert run.summary_attrs["jobs_pending"] == 2
+    assert run.summary_attrs["jobs_unfinished"] == 0
+
+
+def test_phase_energy_is_exactly_zero_when_no_job_of_it_runs(tmp_path):
+    """Shares of 3, 1 and 2 GPUs come and go on the same site: once the last job of a phase has
+    ended, that phase draws exactly 0 W (no rounding crumbs from += and -= of unequal powers)."""
+    scenario = tmp_path / "mixed.toml"
+    scenario.write_text(f"""[simulation]
+start = 2020-01-01T00:00:00Z
+seed = 3
+platform = "{os.path.join(ROOT, 'platforms', 'lisa-titanx-64.xml')}"
+[grid.us-average-2018]
+intensity_g_per_kwh = 300
+[[campaign]]
+name = "threes"
+phase = "experimentation"
+trials = 40
+gpus_per_trial = 3
+length = {{ distribution = "lognormal", median_h = 2.3, sigma = 0.9 }}
+[[campaign]]
+name = "ones"
+phase = "training"
+trials = 200
+length = {{ distribution = "uniform", min_h = 0.3, max_h = 7.7 }}
+[[campaign]]
+name = "twos"
+phase = "inference"
+trials = 90
+gpus_per_trial = 2
+length = {{ distribution = "lognormal", median_h = 1.7, sigma = 1.1 }}
+""")
+    out = tmp_path / "mixed.h5"
+    subprocess.run([MLCYCLE, "run", str(scenario), "-o", str(out), "--quiet"], check=True)
+    run = load_run(str(out))
+    checked = 0
+    for phase in ("experimentation", "training", "inference"):
+        last_end = run.jobs[run.jobs["phase"] == phase]["end_s"].max()
+        after = run.trace[run.trace["time_s"] >= last_end]
+        checked += len(after) > 0
+        assert (after[f"{phase}_energy_j"] == 0.0).all(), phase
+        assert (after[f"{phase}_co2_g"] == 0.0).all(), phase
+    assert checked >= 2  # at least two phases end well before the run does
+    for name, error in conservation_errors(run).items():
+        assert error < 1e-9, f"{name}: {error}"

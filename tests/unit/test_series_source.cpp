@@ -141,7 +141,7 @@ TEST_CASE("a run that starts before the data is an error naming the file, line a
   // The data starts at 00:00 on line 2; the run starts an hour earlier.
   const IntensitySeries s = series({0, 3600, 7200}, {100, 200, 300});
   CHECK(error_of([&] { timeline(s, CoverageSpec{}, k2020 - 3600)->ensure(0); }) ==
-        "mem.csv:2: grid.t: the run needs 2019-12-31T23:00:00Z but the data starts at "
+        "mem.csv:2:1: grid.t: the run needs 2019-12-31T23:00:00Z but the data starts at "
         "2020-01-01T00:00:00Z (set hold = \"edges\" or wrap = \"year\")");
 }
 
@@ -154,7 +154,7 @@ TEST_CASE("a run past the data's end is an error naming the file, last line and 
   CHECK(tl->integral(0, 10000) == Approx(100 * 3600.0 + 200 * 3600.0 + 300 * 2800.0));
   const std::string message = error_of([&] { tl->value_at(3.5 * kHour); });
   CHECK(message ==
-        "mem.csv:4: grid.t: the run goes on past 2020-01-01T03:00:00Z, where the data ends "
+        "mem.csv:4:1: grid.t: the run goes on past 2020-01-01T03:00:00Z, where the data ends "
         "(set hold = \"edges\" or wrap = \"year\")");
 }
 
@@ -342,7 +342,7 @@ TEST_CASE("wrap = year with data that does not cover its year, no hold: an error
   data.line.erase(data.line.end() - 24, data.line.end());  // lines 2 .. 8761
   const std::int64_t start = make_utc(2018, 1, 1, 0, 0, 0).unix_s;
   CHECK(error_of([&] { timeline(data, wrap(), start)->ensure(0); }) ==
-        "mem.csv:2: grid.t: the run needs 2020-01-01T00:00:00Z but the data starts at "
+        "mem.csv:2:1: grid.t: the run needs 2020-01-01T00:00:00Z but the data starts at "
         "2020-01-02T00:00:00Z (the data does not cover its whole year: set hold = \"edges\")");
   // Missing the last day instead: the error names the end and the last line (8761 - 24 + 0).
   IntensitySeries short_end = hourly_year(2020);
@@ -350,7 +350,7 @@ TEST_CASE("wrap = year with data that does not cover its year, no hold: an error
   short_end.g_per_kwh.resize(8784 - 24);
   short_end.line.resize(8784 - 24);  // last row on line 8761, 2020-12-30T23:00
   CHECK(error_of([&] { timeline(short_end, wrap(), start)->ensure(0); }) ==
-        "mem.csv:8761: grid.t: the run goes on past 2020-12-31T00:00:00Z, where the data ends "
+        "mem.csv:8761:1: grid.t: the run goes on past 2020-12-31T00:00:00Z, where the data ends "
         "(the data does not cover its whole year: set hold = \"edges\")");
   // With hold = edges as well, the missing day takes the nearest edge: no error.
   CoverageSpec both = wrap();
