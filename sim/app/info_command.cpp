@@ -26,25 +26,6 @@ InputError usage_error(const std::string& key, const std::string& message) {
 
 // --- a trace file -------------------------------------------------------------------------------
 
-SummaryTable summary_table(const TraceInfo& info) {
-  const TraceSummary& s = info.summary;
-  SummaryTable t;
-  t.series = s.series;
-  t.total = s.total;
-  t.start = info.start;
-  t.currency = s.currency;
-  t.peak_power_w = s.peak_power_w;
-  t.makespan_s = s.makespan_s;
-  t.mean_utilization = s.mean_utilization;
-  t.jobs_pending = s.jobs_pending;
-  t.jobs_unfinished = s.jobs_unfinished;
-  t.total_gpus = s.total_gpus;
-  t.marginal_available = s.marginal_available;
-  t.crossover_s = s.crossover_s;
-  t.plugin_max_rel_diff = s.simgrid_plugin_max_rel_diff;
-  return t;
-}
-
 std::string or_unknown(const std::string& text) {
   return text.empty() ? "unknown" : text;
 }
@@ -57,7 +38,8 @@ void print_trace(std::ostream& out, const TraceInfo& info) {
       << (info.scenario_path.empty() ? std::string("not recorded in this file")
                                      : info.scenario_path)
       << " (seed " << info.seed << ", " << or_unknown(info.engine) << " engine)\n";
-  print_summary_table(out, summary_table(info));
+  print_summary_table(out, info.summary, info.start, info.currency,
+                      info.simgrid_plugin_max_rel_diff);
 }
 
 // --- a sweep ------------------------------------------------------------------------------------

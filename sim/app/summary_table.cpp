@@ -34,29 +34,11 @@ std::string row(const char* name, const SeriesTotals& raw, bool with_jobs) {
 
 }  // namespace
 
-SummaryTable summary_table(const Scenario& scenario, const RunOutcome& outcome) {
-  const RunSummary& s = outcome.summary;
-  SummaryTable t;
-  t.series = s.series;
-  t.total = s.total;
-  t.start = scenario.simulation.start;
-  t.currency = scenario.accounting.currency;
-  t.peak_power_w = s.peak_power_w;
-  t.makespan_s = s.makespan_s;
-  t.mean_utilization = s.mean_utilization;
-  t.jobs_pending = s.jobs_pending;
-  t.jobs_unfinished = s.jobs_unfinished;
-  t.total_gpus = s.total_gpus;
-  t.marginal_available = s.marginal_available;
-  t.crossover_s = s.crossover_s;
-  t.plugin_max_rel_diff = outcome.plugin_max_rel_diff;
-  return t;
-}
-
-void print_summary_table(std::ostream& out, const SummaryTable& s) {
+void print_summary_table(std::ostream& out, const RunSummary& s, UtcTime start,
+                         const std::string& currency, double plugin_max_rel_diff) {
   char line[256];
-  out << "  simulated span   " << format_duration(s.makespan_s) << "  (" << format_iso8601(s.start)
-      << " .. " << format_iso8601(s.start, s.makespan_s) << ")\n";
+  out << "  simulated span   " << format_duration(s.makespan_s) << "  (" << format_iso8601(start)
+      << " .. " << format_iso8601(start, s.makespan_s) << ")\n";
   std::snprintf(line, sizeof line,
                 "  jobs             %llu completed, %llu unfinished at the horizon, %llu never "
                 "started\n",
@@ -65,7 +47,7 @@ void print_summary_table(std::ostream& out, const SummaryTable& s) {
                 static_cast<unsigned long long>(s.jobs_pending));
   out << line;
   std::snprintf(line, sizeof line, "  %-16s %8s %13s %13s %13s %12s %12s %11s\n", "phase", "jobs",
-                "GPU-hours", "IT kWh", "facility kWh", "CO2e kg", "CO2e lbs", s.currency.c_str());
+                "GPU-hours", "IT kWh", "facility kWh", "CO2e kg", "CO2e lbs", currency.c_str());
   out << line;
   for (int i = 0; i < kPhaseCount; ++i)
     out << row(std::string(kSeriesNames[i]).c_str(), s.series[i], true);
@@ -81,7 +63,7 @@ void print_summary_table(std::ostream& out, const SummaryTable& s) {
     out << "  crossover        "
         << (std::isnan(s.crossover_s)
                 ? std::string("never within the run (inference CO2e stays below training's)")
-                : format_iso8601(s.start, s.crossover_s) +
+                : format_iso8601(start, s.crossover_s) +
                       ": cumulative inference CO2e exceeds experimentation + training")
         << "\n";
   }
@@ -94,10 +76,10 @@ void print_summary_table(std::ostream& out, const SummaryTable& s) {
                   s.series[kIdleSeries].co2_marginal_g / 1000, s.total.co2_g / 1000);
     out << line;
   }
-  if (s.plugin_max_rel_diff >= 0) {
+  if (plugin_max_rel_diff >= 0) {
     std::snprintf(line, sizeof line,
                   "  energy check     SimGrid host energy plugin vs meter: max rel. diff %.2e\n",
-                  s.plugin_max_rel_diff);
+                  plugin_max_rel_diff);
     out << line;
   }
 }
@@ -107,7 +89,8 @@ void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome
   out << "mlcycle " << MLCYCLE_VERSION << " on SimGrid " << outcome.simgrid_version << ": "
       << scenario.source_path << " (seed " << scenario.simulation.seed << ", "
       << (scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic") << " engine)\n";
-  print_summary_table(out, summary_table(scenario, outcome));
+  print_summary_table(out, outcome.summary, scenario.simulation.start, scenario.accounting.currency,
+                      outcome.plugin_max_rel_diff);
   out << "  trace            " << trace_path << "\n";
 }
 

@@ -91,7 +91,7 @@ struct SummaryRow {
 };
 
 // /summary/by_series into summary.series and summary.total, rows matched by name.
-void read_by_series(hid_t group, const std::string& path, TraceSummary& summary) {
+void read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   const std::string what = "/summary/by_series";
   if (H5Lexists(group, "by_series", H5P_DEFAULT) <= 0)
     throw file_error(path, "no " + what + " (not a complete trace)");
@@ -164,7 +164,8 @@ void read_by_series(hid_t group, const std::string& path, TraceSummary& summary)
                                  std::string(i < kSeriesCount ? kSeriesNames[i] : "total") + "'");
 }
 
-void read_summary(hid_t file, const std::string& path, TraceSummary& s) {
+void read_summary(hid_t file, const std::string& path, TraceInfo& info) {
+  RunSummary& s = info.summary;
   if (H5Lexists(file, "summary", H5P_DEFAULT) <= 0)
     throw file_error(path, "no /summary group (not a complete trace)");
   h5::Handle group(H5Gopen2(file, "summary", H5P_DEFAULT), H5Gclose);
@@ -175,7 +176,7 @@ void read_summary(hid_t file, const std::string& path, TraceSummary& s) {
     if (!value) throw file_error(path, std::string("/summary has no attribute '") + name + "'");
     return *value;
   };
-  s.currency = required(h5::read_string_attribute(g, "currency"), "currency");
+  info.currency = required(h5::read_string_attribute(g, "currency"), "currency");
   s.peak_power_w = required(h5::read_double_attribute(g, "peak_power_w"), "peak_power_w");
   s.makespan_s = required(h5::read_double_attribute(g, "makespan_s"), "makespan_s");
   s.mean_utilization =
@@ -183,7 +184,7 @@ void read_summary(hid_t file, const std::string& path, TraceSummary& s) {
   s.total_gpus = required(h5::read_uint64_attribute(g, "total_gpus"), "total_gpus");
   s.jobs_pending = required(h5::read_uint64_attribute(g, "jobs_pending"), "jobs_pending");
   s.jobs_unfinished = required(h5::read_uint64_attribute(g, "jobs_unfinished"), "jobs_unfinished");
-  s.simgrid_plugin_max_rel_diff =
+  info.simgrid_plugin_max_rel_diff =
       h5::read_double_attribute(g, "simgrid_plugin_max_rel_diff").value_or(-1);
   s.marginal_available = h5::read_int64_attribute(g, "marginal_available").value_or(0) == 1;
   s.crossover_s = h5::read_double_attribute(g, "crossover_s").value_or(kNaN);
@@ -224,7 +225,7 @@ TraceInfo read_trace_info(const std::string& path) {
     throw file_error(path, "start_utc '" + *start + "' is not a time YYYY-MM-DDTHH:MM:SSZ");
   info.start_utc = *start;
   info.start = *parsed;
-  read_summary(root, path, info.summary);
+  read_summary(root, path, info);
   return info;
 }
 

@@ -2,7 +2,6 @@
 // Reading a trace file's root attributes and /summary back (docs/hdf5-schema.md) for
 // `mlcycle info`. Plain types only: no HDF5 header leaks to the callers. Every problem with the
 // file is an InputError whose text is one line `PATH: what is wrong`.
-#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -14,22 +13,6 @@ namespace mlcycle {
 
 inline constexpr const char* kTraceFormat = "mlcycle-trace";
 inline constexpr const char* kSweepFormat = "mlcycle-sweep";
-
-// The /summary group: the by_series rows and the group's attributes.
-struct TraceSummary {
-  std::array<SeriesTotals, kSeriesCount> series{};  // experimentation, training, inference, idle
-  SeriesTotals total;
-  std::string currency;
-  double peak_power_w = 0;
-  double makespan_s = 0;
-  double mean_utilization = 0;
-  std::uint64_t total_gpus = 0;
-  std::uint64_t jobs_pending = 0;
-  std::uint64_t jobs_unfinished = 0;
-  double simgrid_plugin_max_rel_diff = -1;  // -1: analytic run (or absent)
-  bool marginal_available = false;
-  double crossover_s = std::numeric_limits<double>::quiet_NaN();
-};
 
 // A complete trace file: its root attributes and /summary.
 struct TraceInfo {
@@ -46,7 +29,11 @@ struct TraceInfo {
   UtcTime start;          // start_utc parsed
   double end_s = 0;
   double wall_time_s = std::numeric_limits<double>::quiet_NaN();
-  TraceSummary summary;
+  // /summary: its by_series rows and attributes, in the simulator's own summary type (hosts,
+  // trace totals and jobs' details are not in /summary and stay empty).
+  RunSummary summary;
+  std::string currency;
+  double simgrid_plugin_max_rel_diff = -1;  // -1: analytic run (or absent)
 };
 
 // The root attribute `format` of an mlcycle HDF5 file: "mlcycle-trace" or "mlcycle-sweep".
