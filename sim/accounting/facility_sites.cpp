@@ -55,4 +55,15 @@ std::uint32_t FacilitySites::site(std::uint32_t region, double pue) {
   return site(region, name, std::make_shared<ConstantSignal>(pue));
 }
 
+std::uint32_t FacilitySites::direct_site(const std::string& name, double g_per_kwh) {
+  FacilitySite s;
+  s.region = kNoRegion;
+  s.pue_name = name;
+  s.pue = std::make_shared<ConstantSignal>(1.0);
+  s.carbon = std::make_shared<ConstantSignal>(g_per_kwh);
+  s.marginal_carbon = s.carbon;
+  sites_.push_back(std::move(s));
+  return static_cast<std::uint32_t>(sites_.size() - 1);
+}
+
 }  // namespace mlcycle

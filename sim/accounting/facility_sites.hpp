@@ -12,9 +12,12 @@
 
 namespace mlcycle {
 
+// A site drawing no grid power of a region (a fleet burning fuel): no region bins.
+inline constexpr std::uint32_t kNoRegion = 0xFFFFFFFFu;
+
 struct FacilitySite {
-  std::uint32_t region = 0;
-  std::string pue_name;  // the profile's name, or the constant as text
+  std::uint32_t region = 0;  // kNoRegion: a direct-emission site
+  std::string pue_name;      // the profile's name, or the constant as text
   std::shared_ptr<const StepSignal> pue;
   std::shared_ptr<const StepSignal> carbon;           // PUE x intensity, g/kWh
   std::shared_ptr<const StepSignal> marginal_carbon;  // PUE x marginal intensity, or nullptr
@@ -29,6 +32,8 @@ class FacilitySites {
                      std::shared_ptr<const StepSignal> pue);
   // A site with a constant PUE.
   std::uint32_t site(std::uint32_t region, double pue);
+  // A site with PUE 1 whose emissions do not come from a grid: a constant g per kWh drawn.
+  std::uint32_t direct_site(const std::string& name, double g_per_kwh);
 
   std::size_t size() const { return sites_.size(); }
   const FacilitySite& operator[](std::size_t i) const { return sites_[i]; }

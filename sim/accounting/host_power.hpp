@@ -8,6 +8,8 @@
 // carries AllCores / c and an idle GPU of a busy node Epsilon / c; the overhead splits per GPU.
 // A job on k GPUs of a node therefore draws k * (AllCores + overhead) / c, constant for its
 // whole run, and the rest of the node's power is idle.
+// Power states: a node switched off draws `wattage_off` (SimGrid's off power), a booting node
+// `boot_power_w` for `boot_time_s` (platform properties), a failed (down) node `wattage_off`.
 #include <cstdint>
 #include <string>
 
@@ -22,6 +24,9 @@ struct HostPowerModel {
   double all_cores_w = 0;     // SimGrid AllCores
   double overhead_w = 0;      // node_overhead_w
   std::uint32_t site = 0;     // index into the facility sites (grid region x PUE signal)
+  double off_w = 0;           // SimGrid wattage_off
+  double boot_w = 0;          // boot_power_w (default: AllCores + overhead)
+  double boot_s = 0;          // boot_time_s
 
   // What SimGrid's host energy plugin integrates for this host with `busy` cores loaded.
   double simgrid_power_w(std::uint32_t busy) const {
@@ -31,6 +36,8 @@ struct HostPowerModel {
   }
   double it_power_w(std::uint32_t busy) const { return simgrid_power_w(busy) + overhead_w; }
   double busy_gpu_it_power_w() const { return (all_cores_w + overhead_w) / cores; }
+  // A powered GPU with nothing on it, as part of a busy node: Epsilon / c + overhead / c.
+  double idle_gpu_it_power_w() const { return (epsilon_w + overhead_w) / cores; }
 };
 
 }  // namespace mlcycle

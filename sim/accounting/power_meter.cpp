@@ -18,10 +18,14 @@ PowerMeter::PowerMeter(std::vector<HostPowerModel> hosts, const FacilitySites& s
       price_per_kwh_(price_per_kwh),
       step_s_(trace_step_s),
       recorder_(recorder) {
+  std::uint32_t clusters = 0;
   for (const HostPowerModel& h : hosts_) {
     site_power_.at(h.site).total_it_w += h.it_power_w(0);
     summary_.total_gpus += h.cores;
+    clusters = std::max(clusters, h.cluster + 1);
   }
+  cluster_busy_.assign(clusters, 0);
+  cluster_queue_.assign(clusters, 0);
   new_bin();
 }
 
@@ -31,6 +35,8 @@ void PowerMeter::new_bin() {
   bin_.time_s = static_cast<double>(bin_index_) * step_s_;
   bin_.region_energy_j.assign(regions, 0.0);
   bin_.region_co2_g.assign(regions, 0.0);
+  bin_.cluster_busy_gpus.assign(cluster_busy_.size(), 0.0);
+  bin_.cluster_queue_jobs.assign(cluster_queue_.size(), 0.0);
 }
 
 // Highest facility power held over a positive interval: IT power is constant on [t0, t1), but
@@ -79,6 +85,10 @@ void PowerMeter::track_crossover(double t0_s, double t1_s, double lead_g) {
 void PowerMeter::integrate(double t0_s, double t1_s) {
   const double dt = t1_s - t0_s;
   if (dt <= 0) return;
+  for (std::size_t c = 0; c < cluster_busy_.size(); ++c) {
+    bin_.cluster_busy_gpus[c] += static_cast<double>(cluster_busy_[c]) * dt;
+    bin_.cluster_queue_jobs[c] += static_cast<double>(cluster_queue_[c]) * dt;
+  }
   track_peak(t0_s, t1_s);
   const double lead_before_g = inference_lead_g_;
   bool inference = false;
@@ -108,8 +118,10 @@ void PowerMeter::integrate(double t0_s, double t1_s) {
     bin_.co2_g[kIdleSeries] += idle_it_w * g_per_w;
     marginal_g_[kIdleSeries] += idle_it_w * marginal_g_per_w;
     idle_it_energy_j_ += idle_it_w * dt;
-    bin_.region_energy_j[site.region] += p.total_it_w * pue_s;
-    bin_.region_co2_g[site.region] += p.total_it_w * g_per_w;
+    if (site.region != kNoRegion) {
+      bin_.region_energy_j[site.region] += p.total_it_w * pue_s;
+      bin_.region_co2_g[site.region] += p.total_it_w * g_per_w;
+    }
   }
   if (inference && std::isnan(summary_.crossover_s)) track_crossover(t0_s, t1_s, lead_before_g);
 }
@@ -125,6 +137,12 @@ void PowerMeter::close_bin(double end_s) {
     bin_.region_intensity_g_per_kwh.push_back(
         bin_.duration_s > 0 ? grid.signal(r).integral(bin_.time_s, end_s) / bin_.duration_s
                             : grid.signal(r).value_at(bin_.time_s));
+  for (std::size_t c = 0; c < cluster_busy_.size(); ++c) {
+    bin_.cluster_busy_gpus[c] = bin_.duration_s > 0 ? bin_.cluster_busy_gpus[c] / bin_.duration_s
+                                                    : static_cast<double>(cluster_busy_[c]);
+    bin_.cluster_queue_jobs[c] = bin_.duration_s > 0 ? bin_.cluster_queue_jobs[c] / bin_.duration_s
+                                                     : static_cast<double>(cluster_queue_[c]);
+  }
   recorder_.record_bin(bin_);
   ++bin_index_;
   new_bin();
@@ -142,71 +160,8 @@ void PowerMeter::advance_to(double time_s) {
   now_s_ = time_s;
 }
 
-void PowerMeter::set_busy(std::uint32_t host, std::uint32_t busy) {
-  const HostPowerModel& h = hosts_[host];
-  HostState& st = state_[host];
-  // Integrate the past with the old state, then switch.
-  const double dt = now_s_ - st.last_s;
-  if (dt > 0) {
-    st.it_energy_j += h.it_power_w(st.busy) * dt;
-    st.energy_j += h.it_power_w(st.busy) * sites_[h.site].pue->integral(st.last_s, now_s_);
-    st.simgrid_model_j += h.simgrid_power_w(st.busy) * dt;
-  }
-  st.last_s = now_s_;
-  site_power_[h.site].total_it_w += h.it_power_w(busy) - h.it_power_w(st.busy);
-  st.busy = busy;
-}
-
-ActiveJob PowerMeter::start_job(JobStart start) {
-  const int phase = static_cast<int>(start.request.phase);
-  for (const HostShare& share : start.allocation) {
-    set_busy(share.host, state_[share.host].busy + share.cores);
-    SitePower& site = site_power_[hosts_[share.host].site];
-    site.phase_it_w[phase] += share_it_power_w(share);
-    ++site.phase_shares[phase];
-  }
-  return ActiveJob{std::move(start), now_s_};
-}
-
-void PowerMeter::end_job(const ActiveJob& job, JobStatus status) {
-  const JobRequest& request = job.start.request;
-  const int phase = static_cast<int>(request.phase);
-  JobRecord record;
-  record.job_id = request.job_id;
-  record.campaign = request.campaign;
-  record.phase = request.phase;
-  record.status = status;
-  record.host = job.start.allocation.front().host;
-  record.nodes = static_cast<std::uint32_t>(job.start.allocation.size());
-  record.gpus = request.gpus;
-  record.submit_s = request.submit_s;
-  record.start_s = job.start_s;
-  record.end_s = now_s_;
-  const double duration_s = now_s_ - job.start_s;
-  record.gpu_hours = request.gpus * duration_s / units::kSecondsPerHour;
-  for (const HostShare& share : job.start.allocation) {
-    const FacilitySite& site = sites_[hosts_[share.host].site];
-    const double it_w = share_it_power_w(share);
-    record.it_energy_j += it_w * duration_s;
-    record.energy_j += it_w * site.pue->integral(job.start_s, now_s_);
-    record.co2_g += it_w * site.carbon->integral(job.start_s, now_s_) / units::kJoulePerKwh;
-    SitePower& site_power = site_power_[hosts_[share.host].site];
-    site_power.phase_it_w[phase] =
-        --site_power.phase_shares[phase] == 0 ? 0.0 : site_power.phase_it_w[phase] - it_w;
-    set_busy(share.host, state_[share.host].busy - share.cores);
-  }
-  record.cost = record.energy_j / units::kJoulePerKwh * price_per_kwh_;
-  busy_gpu_s_ += request.gpus * duration_s;
-
-  SeriesTotals& totals = summary_.series[phase];
-  ++totals.jobs;
-  totals.gpu_hours += record.gpu_hours;
-  totals.it_energy_j += record.it_energy_j;
-  totals.energy_j += record.energy_j;
-  totals.co2_g += record.co2_g;
-  totals.cost += record.cost;
-  if (status == JobStatus::unfinished) ++summary_.jobs_unfinished;
-  recorder_.record_job(record);
+void PowerMeter::set_queue_length(std::uint32_t cluster, std::uint64_t jobs) {
+  cluster_queue_.at(cluster) = jobs;
 }
 
 RunSummary PowerMeter::finish(double end_s, std::uint64_t jobs_pending) {
@@ -215,6 +170,14 @@ RunSummary PowerMeter::finish(double end_s, std::uint64_t jobs_pending) {
   summary_.makespan_s = end_s;
   summary_.jobs_pending = jobs_pending;
 
+  for (Load& load : loads_) {  // fleets: energy outside the hosts, in their phase's totals
+    accumulate_load(load);
+    SeriesTotals& series = summary_.series[static_cast<int>(load.phase)];
+    series.it_energy_j += load.totals.it_energy_j;
+    series.energy_j += load.totals.energy_j;
+    series.co2_g += load.totals.co2_g;
+    series.cost += load.totals.energy_j / units::kJoulePerKwh * price_per_kwh_;
+  }
   SeriesTotals& idle = summary_.series[kIdleSeries];
   idle.it_energy_j = idle_it_energy_j_;
   idle.energy_j = summary_.trace_energy_j[kIdleSeries];
@@ -240,7 +203,7 @@ RunSummary PowerMeter::finish(double end_s, std::uint64_t jobs_pending) {
     summary_.mean_utilization = busy_gpu_s_ / (static_cast<double>(summary_.total_gpus) * end_s);
 
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
-    set_busy(i, state_[i].busy);  // integrates the host up to now
+    set_host_state(i, state_[i].state);  // integrates the host up to now
     summary_.hosts.push_back(HostTotals{hosts_[i].name, hosts_[i].cluster, hosts_[i].cores,
                                         state_[i].it_energy_j, state_[i].energy_j,
                                         state_[i].simgrid_model_j});

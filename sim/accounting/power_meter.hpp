@@ -1,12 +1,13 @@
 #pragma once
 // Exact energy, CO2e and cost accounting for piecewise-constant power.
-// IT power changes only when a job starts or ends. Between two such events the meter integrates
-// each site's IT power against the exact integrals of its PUE(t) and PUE(t) x intensity(t)
-// signals, closing trace bins at their edges; signals that step inside an interval need no
-// event of their own. Jobs draw constant IT power (see host_power.hpp), so a job's facility
-// energy is its IT power x the PUE integral over its run and its CO2e the IT power x the
-// carbon integral; the trace series, the job totals and the hosts' energies are the same
-// integrals grouped three ways, and agree to rounding.
+// IT power changes only at events: a job starts or ends, a serving job's power changes, a node
+// switches off, boots or fails, a fleet's charging steps. Between two events the meter
+// integrates each site's IT power against the exact integrals of its PUE(t) and
+// PUE(t) x intensity(t) signals, closing trace bins at their edges; signals that step inside
+// an interval need no event of their own. A job's facility energy is the sum over its
+// constant-power pieces of IT power x the PUE integral, its CO2e the IT power x the carbon
+// integral; the trace series, the job totals, the loads and the hosts' energies are the same
+// integrals grouped differently, and agree to rounding.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -21,7 +22,16 @@ namespace mlcycle {
 struct ActiveJob {
   JobStart start;
   double start_s = 0;
+  // Jobs draw their GPUs' busy power unless set_job_power() gives them their own (serving).
+  bool own_power = false;
+  double it_power_w = 0;  // the job's IT power now (all shares)
+  double since_s = 0;     // start of the piece not yet added below
+  double it_energy_j = 0;
+  double energy_j = 0;
+  double co2_g = 0;
 };
+
+enum class HostPowerState : std::uint8_t { on, off, booting, down };
 
 class PowerMeter {
  public:
@@ -34,20 +44,44 @@ class PowerMeter {
 
   // Integrates from now to `time_s` (>= now) and emits every trace bin that closes on the way.
   void advance_to(double time_s);
-  ActiveJob start_job(JobStart start);
-  void end_job(const ActiveJob& job, JobStatus status);
+  // `own_power`: the job's power is set by set_job_power (serving replicas), SimGrid runs no
+  // exec for it; it starts at its GPUs' busy power.
+  ActiveJob start_job(JobStart start, bool own_power = false);
+  void set_job_power(ActiveJob& job, double it_power_w);
+  // Closes the job's accounting; the caller completes and records the returned record.
+  JobRecord end_job(ActiveJob& job, JobStatus status);
+  // CO2e and facility energy a running or ended job drew in [t0_s, t1_s] at its power now.
+  double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;
+
+  void set_host_state(std::uint32_t host, HostPowerState state);
+  HostPowerState host_state(std::uint32_t host) const { return state_[host].state; }
+
+  // A load drawn at a site outside the platform's hosts (a fleet's charging), phase-attributed.
+  std::uint32_t add_load(std::uint32_t site, Phase phase);
+  void set_load_power(std::uint32_t load, double it_power_w);
+  struct LoadTotals {
+    double it_energy_j = 0, energy_j = 0, co2_g = 0;
+  };
+  LoadTotals load_totals(std::uint32_t load);  // integrated up to now
+
+  void set_queue_length(std::uint32_t cluster, std::uint64_t jobs);
+
   // Closes the last bin at `end_s` and returns the totals.
   RunSummary finish(double end_s, std::uint64_t jobs_pending);
 
-  // IT power a share of GPUs draws (constant while the job runs).
+  // IT power a share of GPUs draws in an ordinary job (constant while the job runs).
   double share_it_power_w(const HostShare& share) const {
     return share.cores * hosts_[share.host].busy_gpu_it_power_w();
   }
 
  private:
   struct HostState {
-    std::uint32_t busy = 0;
+    HostPowerState state = HostPowerState::on;
+    std::uint32_t busy = 0;     // GPUs held by jobs
+    std::uint32_t sg_busy = 0;  // of which SimGrid sees loaded (ordinary jobs)
+    double extra_w = 0;         // own-power jobs: their power minus the busy power of their GPUs
     double last_s = 0;
+    double state_since_s = 0;
     double it_energy_j = 0;
     double energy_j = 0;  // facility
     double simgrid_model_j = 0;
@@ -60,11 +94,25 @@ class PowerMeter {
     std::array<std::uint64_t, kPhaseCount> phase_shares{};
     bool drew_power = false;
   };
+  struct Load {
+    std::uint32_t site = 0;
+    Phase phase = Phase::inference;
+    double it_power_w = 0;
+    double since_s = 0;
+    LoadTotals totals;
+  };
 
+  double host_it_power_w(const HostState& st, const HostPowerModel& h) const;
+  double host_simgrid_power_w(const HostState& st, const HostPowerModel& h) const;
   void integrate(double t0_s, double t1_s);
   void track_peak(double t0_s, double t1_s);
   void track_crossover(double t0_s, double t1_s, double lead_g);
-  void set_busy(std::uint32_t host, std::uint32_t busy);
+  // Integrates the host up to now, then applies `change` and updates its site's power.
+  template <class Change>
+  void change_host(std::uint32_t host, Change change);
+  void add_phase_power(std::uint32_t site, Phase phase, double delta_w, int shares);
+  void accumulate_job(ActiveJob& job);
+  void accumulate_load(Load& load);
   void close_bin(double end_s);
   void new_bin();
 
@@ -72,6 +120,7 @@ class PowerMeter {
   std::vector<HostState> state_;
   const FacilitySites& sites_;
   std::vector<SitePower> site_power_;
+  std::vector<Load> loads_;
   double price_per_kwh_;
   double step_s_;
   RunRecorder& recorder_;
@@ -84,6 +133,8 @@ class PowerMeter {
   double inference_lead_g_ = 0;  // cumulative inference CO2e - (experimentation + training)
   double idle_it_energy_j_ = 0;
   double busy_gpu_s_ = 0;
+  std::vector<std::uint64_t> cluster_busy_;   // GPUs held per cluster
+  std::vector<std::uint64_t> cluster_queue_;  // jobs waiting per cluster
 };
 
 }  // namespace mlcycle

@@ -16,6 +16,16 @@ struct JobRecord {
   std::uint32_t campaign = 0;
   Phase phase = Phase::experimentation;
   JobStatus status = JobStatus::completed;
+  StopReason stop_reason = StopReason::completed;
+  std::uint32_t stage = kNoStage;  // index of the [[stage]]; kNoStage: none
+  std::uint32_t stage_run = 0;
+  std::uint32_t attempt = 0;
+  std::int32_t rung = -1;  // searches: the rung this job trained to
+  std::uint64_t trial = 0;
+  double score = std::numeric_limits<double>::quiet_NaN();  // searches: observed at budget_to
+  double wait_s = 0;                                        // start - submit (includes node boot)
+  double wasted_gpu_hours = 0;  // work a crash lost (redone by the retry, or never)
+  double wasted_co2_g = 0;
   std::uint32_t host = 0;   // first (or only) host of the gang
   std::uint32_t nodes = 1;  // hosts the gang spans
   std::uint32_t gpus = 1;
@@ -37,6 +47,8 @@ struct TraceBin {
   std::vector<double> region_energy_j;  // facility energy drawn in each grid region
   std::vector<double> region_co2_g;
   std::vector<double> region_intensity_g_per_kwh;  // time-mean of each region's intensity
+  std::vector<double> cluster_busy_gpus;           // time-mean GPUs held by jobs, per cluster
+  std::vector<double> cluster_queue_jobs;          // time-mean jobs waiting, per cluster
 };
 
 struct SeriesTotals {
@@ -58,6 +70,53 @@ struct HostTotals {
   double simgrid_model_j = 0;  // the part SimGrid's energy plugin integrates (no overhead)
 };
 
+// Per [[campaign]], over all its runs (stages may run it several times).
+struct CampaignResult {
+  std::string name;
+  Phase phase = Phase::experimentation;
+  std::string stage;
+  std::uint32_t runs = 0;
+  std::uint64_t trials_started = 0;  // trials (configurations for searches) that ran at all
+  std::uint64_t jobs = 0;            // attempts, rungs included
+  std::uint64_t completed = 0;       // trials that reached their end (full budget for searches)
+  std::uint64_t stopped_early = 0;   // searches: configurations not promoted to the full budget
+  std::uint64_t failed = 0;          // trials that crashed with no retry left (or walltime)
+  std::uint64_t crashes = 0;         // attempts ended by a crash or a node failure
+  std::uint64_t unfinished = 0;      // running or queued when the run ended
+  double gpu_hours = 0;
+  double wasted_gpu_hours = 0;
+  double energy_j = 0;  // facility
+  double co2_g = 0;
+  double wasted_co2_g = 0;
+  double full_budget_gpu_hours = 0;  // counterfactual: every trial run to its full budget
+  double saved_gpu_hours = 0;        // full_budget_gpu_hours - gpu_hours (searches)
+  double best_score = std::numeric_limits<double>::quiet_NaN();
+  double mean_wait_s = 0;
+  double first_submit_s = std::numeric_limits<double>::quiet_NaN();
+  double last_end_s = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Per [[deployment]].
+struct DeploymentResult {
+  std::string name;
+  std::string kind;                                           // serving | fleet
+  double start_s = std::numeric_limits<double>::quiet_NaN();  // NaN: never started
+  double end_s = std::numeric_limits<double>::quiet_NaN();
+  double it_energy_j = 0;  // serving: IT energy; fleet: grid-side (ev) or on-board (ice)
+  double energy_j = 0;     // facility (x PUE) for serving; as it_energy_j for fleets
+  double co2_g = 0;
+  // serving
+  double requests = 0, served = 0, dropped = 0, late = 0;
+  double replica_hours = 0;
+  std::uint32_t max_replicas = 0;
+  double wh_per_request = std::numeric_limits<double>::quiet_NaN();
+  double co2_g_per_request = std::numeric_limits<double>::quiet_NaN();
+  // fleet
+  double vehicles_end = 0, vehicle_days = 0, driving_hours = 0;
+  double onboard_energy_j = 0, fuel_l = 0;
+  std::uint32_t updates = 0;
+};
+
 struct RunSummary {
   std::array<SeriesTotals, kSeriesCount> series{};  // phases, then idle
   SeriesTotals total;
@@ -74,6 +133,11 @@ struct RunSummary {
   // (NaN: never within the run).
   double crossover_s = std::numeric_limits<double>::quiet_NaN();
   std::vector<HostTotals> hosts;
+  std::vector<CampaignResult> campaigns;
+  std::vector<DeploymentResult> deployments;
+  std::uint64_t node_boots = 0;
+  double node_off_hours = 0;   // node-hours switched off (power states)
+  double node_down_hours = 0;  // node-hours down after failures
 };
 
 // Where the simulation sends its records as it runs.

@@ -32,6 +32,54 @@ std::string row(const char* name, const SeriesTotals& raw, bool with_jobs) {
   return line;
 }
 
+void print_campaign_rows(std::ostream& out, const std::vector<CampaignResult>& campaigns) {
+  // Only when there is more to say than the phase table: several campaigns or lifecycle events.
+  bool detail = campaigns.size() > 1;
+  for (const CampaignResult& c : campaigns)
+    detail = detail || c.crashes > 0 || c.stopped_early > 0 || c.runs > 1 || c.failed > 0;
+  if (!detail) return;
+  char line[320];
+  std::snprintf(line, sizeof line, "  %-22s %8s %9s %8s %7s %7s %12s %10s %12s %10s %7s\n",
+                "campaign", "trials", "completed", "stopped", "failed", "crashes", "GPU-hours",
+                "wasted", "saved", "CO2e kg", "best");
+  out << line;
+  for (const CampaignResult& c : campaigns) {
+    std::snprintf(
+        line, sizeof line,
+        "  %-22.22s %8llu %9llu %8llu %7llu %7llu %12.1f %10.1f %12.1f %10.1f %7.4f\n",
+        c.name.c_str(), static_cast<unsigned long long>(c.trials_started),
+        static_cast<unsigned long long>(c.completed),
+        static_cast<unsigned long long>(c.stopped_early), static_cast<unsigned long long>(c.failed),
+        static_cast<unsigned long long>(c.crashes), shown(c.gpu_hours), shown(c.wasted_gpu_hours),
+        shown(c.saved_gpu_hours), shown(c.co2_g) / 1000, c.best_score);
+    out << line;
+  }
+}
+
+void print_deployment_rows(std::ostream& out, const std::vector<DeploymentResult>& deployments) {
+  char line[320];
+  for (const DeploymentResult& d : deployments) {
+    if (std::isnan(d.start_s)) {
+      out << "  deployment       " << d.name << ": never started within the run\n";
+      continue;
+    }
+    if (d.kind == "serving")
+      std::snprintf(line, sizeof line,
+                    "  deployment       %s (serving): %.4g requests served, %.3g dropped, %.3g "
+                    "late; %.4g Wh and %.4g g CO2e per request; up to %u replicas; %.1f t CO2e\n",
+                    d.name.c_str(), d.served, d.dropped, d.late, d.wh_per_request,
+                    d.co2_g_per_request, d.max_replicas, d.co2_g / 1e6);
+    else
+      std::snprintf(line, sizeof line,
+                    "  deployment       %s (fleet): %.0f vehicles at the end, %.3g vehicle-days, "
+                    "%.2f h driven per vehicle-day, %.1f MWh on board, %.1f t CO2e\n",
+                    d.name.c_str(), d.vehicles_end, d.vehicle_days,
+                    d.vehicle_days > 0 ? d.driving_hours / d.vehicle_days : 0.0,
+                    d.onboard_energy_j / 3.6e9, d.co2_g / 1e6);
+    out << line;
+  }
+}
+
 }  // namespace
 
 void print_summary_table(std::ostream& out, const RunSummary& s, UtcTime start,
@@ -59,7 +107,17 @@ void print_summary_table(std::ostream& out, const RunSummary& s, UtcTime start,
   std::snprintf(line, sizeof line, "  GPU utilization  %.1f %% of %llu GPUs over the span\n",
                 100.0 * s.mean_utilization, static_cast<unsigned long long>(s.total_gpus));
   out << line;
-  if (s.series[static_cast<int>(Phase::inference)].jobs > 0) {
+  double phase_co2_g = 0;
+  for (int k = 0; k < kPhaseCount; ++k) phase_co2_g += s.series[k].co2_g;
+  if (phase_co2_g > 0) {
+    std::snprintf(line, sizeof line,
+                  "  CO2e shares      experimentation %.1f %%, training %.1f %%, inference %.1f %% "
+                  "(idle excluded)\n",
+                  100 * s.series[0].co2_g / phase_co2_g, 100 * s.series[1].co2_g / phase_co2_g,
+                  100 * s.series[2].co2_g / phase_co2_g);
+    out << line;
+  }
+  if (s.series[static_cast<int>(Phase::inference)].energy_j > 0) {
     out << "  crossover        "
         << (std::isnan(s.crossover_s)
                 ? std::string("never within the run (inference CO2e stays below training's)")
@@ -76,6 +134,15 @@ void print_summary_table(std::ostream& out, const RunSummary& s, UtcTime start,
                   s.series[kIdleSeries].co2_marginal_g / 1000, s.total.co2_g / 1000);
     out << line;
   }
+  if (s.node_boots > 0 || s.node_off_hours > 0 || s.node_down_hours > 0) {
+    std::snprintf(line, sizeof line,
+                  "  nodes            %llu boots, %.1f node-hours off, %.1f node-hours down\n",
+                  static_cast<unsigned long long>(s.node_boots), s.node_off_hours,
+                  s.node_down_hours);
+    out << line;
+  }
+  print_campaign_rows(out, s.campaigns);
+  print_deployment_rows(out, s.deployments);
   if (plugin_max_rel_diff >= 0) {
     std::snprintf(line, sizeof line,
                   "  energy check     SimGrid host energy plugin vs meter: max rel. diff %.2e\n",

@@ -133,6 +133,10 @@ HostPowerModel describe_host(const std::string& file, const sg4::Host& host,
     model.all_cores_w = w.all_cores_w;
   }
   model.overhead_w = number_property(file, host, "node_overhead_w", 0.0, 0.0);
+  model.off_w = number_property(file, host, "wattage_off", 0.0, 0.0);
+  model.boot_w =
+      number_property(file, host, "boot_power_w", model.all_cores_w + model.overhead_w, 0.0);
+  model.boot_s = number_property(file, host, "boot_time_s", 0.0, 0.0);
   model.site = host_site(file, host, scenario, sites, profiles);
   return model;
 }
@@ -143,40 +147,63 @@ std::string list_names(const std::vector<std::string>& names) {
   return text;
 }
 
-void resolve_campaign_clusters(LoadedPlatform& platform, const Scenario& scenario) {
+// The cluster a campaign or deployment names (the only one when it names none), checked to
+// have known power and at least `gpus` GPUs.
+std::uint32_t resolve_cluster(const LoadedPlatform& platform, const std::string& name,
+                              const SourceLocation& where, const std::string& key,
+                              std::uint64_t gpus, const SourceLocation& gpus_where,
+                              const std::string& gpus_key) {
+  std::uint32_t cluster = 0;
+  if (name.empty()) {
+    if (platform.cluster_names.size() != 1)
+      throw InputError(where, key,
+                       "the platform has several clusters (" + list_names(platform.cluster_names) +
+                           "): name one");
+  } else {
+    auto it = std::find(platform.cluster_names.begin(), platform.cluster_names.end(), name);
+    if (it == platform.cluster_names.end())
+      throw InputError(where, key,
+                       "unknown cluster '" + name +
+                           "' (the platform has: " + list_names(platform.cluster_names) + ")");
+    cluster = static_cast<std::uint32_t>(it - platform.cluster_names.begin());
+  }
+  const ClusterGpus& cluster_gpus = platform.clusters[cluster];
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < cluster_gpus.hosts.size(); ++i) {
+    total += cluster_gpus.cores[i];
+    const sg4::Host* host = platform.sg_hosts[cluster_gpus.hosts[i]];
+    if (host->get_property(kNoWattageMark))
+      throw InputError(where, key,
+                       "host " + host->get_name() +
+                           " of the cluster has no wattage_per_state: its energy is unknown");
+  }
+  if (gpus > total)
+    throw InputError(gpus_where, gpus_key,
+                     std::to_string(gpus) + " GPUs asked, but cluster '" +
+                         platform.cluster_names[cluster] + "' has only " + std::to_string(total));
+  return cluster;
+}
+
+void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
   for (std::size_t index = 0; index < scenario.campaigns.size(); ++index) {
-    const CampaignSpec& campaign = scenario.campaigns[index];
+    const CampaignSpec& c = scenario.campaigns[index];
     const std::string key = "campaign[" + std::to_string(index) + "]";
-    std::uint32_t cluster = 0;
-    if (campaign.cluster.empty()) {
-      if (platform.cluster_names.size() != 1)
-        throw InputError(campaign.cluster_where, key + ".cluster",
-                         "the platform has several clusters (" +
-                             list_names(platform.cluster_names) + "): name one");
-    } else {
-      auto it =
-          std::find(platform.cluster_names.begin(), platform.cluster_names.end(), campaign.cluster);
-      if (it == platform.cluster_names.end())
-        throw InputError(campaign.cluster_where, key + ".cluster",
-                         "unknown cluster '" + campaign.cluster +
-                             "' (the platform has: " + list_names(platform.cluster_names) + ")");
-      cluster = static_cast<std::uint32_t>(it - platform.cluster_names.begin());
+    platform.campaign_clusters.push_back(resolve_cluster(platform, c.cluster, c.cluster_where,
+                                                         key + ".cluster", c.gpus_per_trial,
+                                                         c.gpus_where, key + ".gpus_per_trial"));
+  }
+  for (std::size_t index = 0; index < scenario.deployments.size(); ++index) {
+    const DeploymentSpec& d = scenario.deployments[index];
+    if (d.kind != DeploymentKind::serving) {
+      platform.deployment_clusters.push_back(0);
+      continue;
     }
-    const ClusterGpus& gpus = platform.clusters[cluster];
-    std::uint64_t total = 0;
-    for (std::size_t i = 0; i < gpus.hosts.size(); ++i) {
-      total += gpus.cores[i];
-      const sg4::Host* host = platform.sg_hosts[gpus.hosts[i]];
-      if (host->get_property(kNoWattageMark))
-        throw InputError(campaign.cluster_where, key + ".cluster",
-                         "host " + host->get_name() +
-                             " of the cluster has no wattage_per_state: its energy is unknown");
-    }
-    if (campaign.gpus_per_trial > total)
-      throw InputError(campaign.gpus_where, key + ".gpus_per_trial",
-                       std::to_string(campaign.gpus_per_trial) + " GPUs asked, but cluster '" +
-                           platform.cluster_names[cluster] + "' has only " + std::to_string(total));
-    platform.campaign_clusters.push_back(cluster);
+    const std::string key = "deployment[" + std::to_string(index) + "]";
+    const std::uint64_t gpus =
+        std::uint64_t{d.serving.autoscaler.max_replicas} * d.serving.replica.gpus;
+    platform.deployment_clusters.push_back(resolve_cluster(platform, d.cluster, d.cluster_where,
+                                                           key + ".cluster", gpus, d.where,
+                                                           key + ".autoscaler.max_replicas"));
   }
 }
 
@@ -218,7 +245,7 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
     platform.clusters[model.cluster].cores.push_back(model.cores);
     platform.hosts.push_back(std::move(model));
   }
-  resolve_campaign_clusters(platform, scenario);
+  resolve_clusters(platform, scenario);
   return platform;
 }
 

@@ -20,7 +20,7 @@
 #include "accounting/host_power.hpp"
 #include "grid/grid_registry.hpp"
 #include "scenario/scenario.hpp"
-#include "workload/fifo_dispatcher.hpp"
+#include "workload/job_scheduler.hpp"
 
 namespace mlcycle {
 
@@ -29,7 +29,8 @@ struct LoadedPlatform {
   std::vector<simgrid::s4u::Host*> sg_hosts;  // same order as `hosts`
   std::vector<std::string> cluster_names;
   std::vector<ClusterGpus> clusters;
-  std::vector<std::uint32_t> campaign_clusters;  // cluster index of each campaign
+  std::vector<std::uint32_t> campaign_clusters;    // cluster index of each campaign
+  std::vector<std::uint32_t> deployment_clusters;  // serving: the cluster holding its replicas
 };
 
 // Must run before Engine::load_platform is called by anyone else and, in exec mode, before the

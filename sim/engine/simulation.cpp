@@ -10,7 +10,8 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "accounting/pue_profiles.hpp"
-#include "engine/campaign_runner.hpp"
+#include "engine/deployment_driver.hpp"
+#include "engine/lifecycle_runner.hpp"
 #include "engine/platform_loader.hpp"
 #include "grid/grid_registry.hpp"
 
@@ -82,6 +83,7 @@ PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& opti
   GridRegistry grid(scenario);
   FacilitySites sites(grid);
   LoadedPlatform platform = load_platform(*engine, scenario, sites, make_pue_signals(scenario));
+  make_fleet_sites(scenario, sites, grid);
   PlatformCheck check;
   check.cluster_names = platform.cluster_names;
   check.hosts = platform.hosts.size();
@@ -108,12 +110,12 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
   RunOutcome outcome;
   outcome.simgrid_version = simgrid_library_version();
   outcome.cluster_names = platform.cluster_names;
+  std::vector<std::uint32_t> fleet_sites = make_fleet_sites(scenario, sites, grid);
   PowerMeter meter(platform.hosts, sites, scenario.accounting.price_per_kwh,
                    scenario.output.trace_step_s, recorder);
-  FifoDispatcher dispatcher(scenario.campaigns, platform.campaign_clusters, platform.clusters,
-                            scenario.simulation.seed);
-  sg4::Actor::create("scheduler", platform.sg_hosts.front(),
-                     CampaignRunner(scenario, platform, meter, dispatcher, outcome));
+  // The runner owns the run's state; the actor only borrows it (it outlives engine->run()).
+  LifecycleRunner runner(scenario, platform, meter, recorder, outcome, std::move(fleet_sites));
+  sg4::Actor::create("scheduler", platform.sg_hosts.front(), [&runner] { runner(); });
   engine->run();
   if (outcome.failure) std::rethrow_exception(outcome.failure);
   outcome.grid = describe_grid_use(grid, outcome.summary.makespan_s);

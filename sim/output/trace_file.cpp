@@ -1,9 +1,11 @@
 #include "output/trace_file.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include "core/input_error.hpp"
 #include "core/units.hpp"
@@ -30,9 +32,14 @@ struct TraceFile::Impl {
   h5::AppendableDataset jobs;
   h5::AppendableDataset time_s, duration_s, energy_j, co2_g, power_w, intensity;
   h5::AppendableDataset region_energy_j, region_co2_g, region_intensity;
+  h5::AppendableDataset co2_cumulative, energy_cumulative;
+  // Per-cluster series: their width is known at the first bin (the platform loads after us).
+  std::optional<h5::AppendableDataset> cluster_busy, cluster_queue;
   std::vector<JobRow> job_rows;
   std::vector<double> bin_time, bin_duration, bin_energy, bin_co2, bin_power, bin_intensity;
   std::vector<double> bin_region_energy, bin_region_co2, bin_region_intensity;
+  std::vector<double> bin_co2_cumulative, bin_energy_cumulative, bin_busy, bin_queue;
+  std::array<double, kSeriesCount> co2_sum_g{}, energy_sum_j{};
   BackgroundWriter writer{kMaxPendingBuffers};  // last member: stopped before the datasets close
 
   Impl(h5::Handle f, hsize_t regions)
@@ -49,7 +56,11 @@ struct TraceFile::Impl {
                         kBinBufferRows),
         region_co2_g(trace_group.id(), "region_co2_g", H5T_NATIVE_DOUBLE, regions, kBinBufferRows),
         region_intensity(trace_group.id(), "region_intensity_g_per_kwh", H5T_NATIVE_DOUBLE, regions,
-                         kBinBufferRows) {
+                         kBinBufferRows),
+        co2_cumulative(trace_group.id(), "co2_cumulative_g", H5T_NATIVE_DOUBLE, kSeriesCount,
+                       kBinBufferRows),
+        energy_cumulative(trace_group.id(), "energy_cumulative_j", H5T_NATIVE_DOUBLE, kSeriesCount,
+                          kBinBufferRows) {
     job_rows.reserve(kJobBufferRows);
   }
 
@@ -75,8 +86,15 @@ struct TraceFile::Impl {
     writer.submit(append(region_energy_j, bin_region_energy, rows));
     writer.submit(append(region_co2_g, bin_region_co2, rows));
     writer.submit(append(region_intensity, bin_region_intensity, rows));
+    writer.submit(append(co2_cumulative, bin_co2_cumulative, rows));
+    writer.submit(append(energy_cumulative, bin_energy_cumulative, rows));
+    if (cluster_busy) {
+      writer.submit(append(*cluster_busy, bin_busy, rows));
+      writer.submit(append(*cluster_queue, bin_queue, rows));
+    }
     for (auto* v : {&bin_time, &bin_duration, &bin_energy, &bin_co2, &bin_power, &bin_intensity,
-                    &bin_region_energy, &bin_region_co2, &bin_region_intensity})
+                    &bin_region_energy, &bin_region_co2, &bin_region_intensity, &bin_co2_cumulative,
+                    &bin_energy_cumulative, &bin_busy, &bin_queue})
       *v = {};
   }
 };
@@ -118,7 +136,21 @@ void TraceFile::record_bin(const TraceBin& bin) {
     m.bin_co2.push_back(bin.co2_g[s]);
     energy_j += bin.energy_j[s];
     co2_g += bin.co2_g[s];
+    m.energy_sum_j[s] += bin.energy_j[s];
+    m.co2_sum_g[s] += bin.co2_g[s];
+    m.bin_energy_cumulative.push_back(m.energy_sum_j[s]);
+    m.bin_co2_cumulative.push_back(m.co2_sum_g[s]);
   }
+  if (!m.cluster_busy) {
+    const hsize_t clusters = bin.cluster_busy_gpus.size();
+    m.cluster_busy.emplace(m.trace_group.id(), "cluster_busy_gpus", H5T_NATIVE_DOUBLE, clusters,
+                           kBinBufferRows);
+    m.cluster_queue.emplace(m.trace_group.id(), "cluster_queue_jobs", H5T_NATIVE_DOUBLE, clusters,
+                            kBinBufferRows);
+  }
+  m.bin_busy.insert(m.bin_busy.end(), bin.cluster_busy_gpus.begin(), bin.cluster_busy_gpus.end());
+  m.bin_queue.insert(m.bin_queue.end(), bin.cluster_queue_jobs.begin(),
+                     bin.cluster_queue_jobs.end());
   // Mean power is energy over time (never a sampled reading); intensity is energy-weighted.
   m.bin_power.push_back(bin.duration_s > 0 ? energy_j / bin.duration_s : 0.0);
   m.bin_intensity.push_back(energy_j > 0 ? co2_g / energy_j * units::kJoulePerKwh
@@ -151,9 +183,11 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
       root, "engine",
       std::string(scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic"));
 
-  std::vector<std::string> campaigns;
-  for (const CampaignSpec& c : scenario.campaigns) campaigns.push_back(c.name);
-  h5::write_strings(root, "campaigns", campaigns);
+  write_campaign_table(root, scenario, outcome.summary);
+  write_deployment_table(root, outcome.summary);
+  std::vector<std::string> stages;
+  for (const StageSpec& st : scenario.stages) stages.push_back(st.name);
+  h5::write_strings(root, "stages", stages);
   h5::write_strings(root, "clusters", outcome.cluster_names);
   write_host_table(root, m.types, outcome);
 

@@ -1,6 +1,7 @@
 #include "output/trace_types.hpp"
 
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -55,12 +56,28 @@ JobRow to_job_row(const JobRecord& job) {
                 job.it_energy_j,
                 job.energy_j,
                 job.co2_g,
-                job.cost};
+                job.cost,
+                job.stage,
+                job.stage_run,
+                job.attempt,
+                job.rung,
+                job.trial,
+                job.score,
+                job.wait_s,
+                static_cast<std::uint8_t>(job.stop_reason),
+                job.wasted_gpu_hours,
+                job.wasted_co2_g};
 }
 
 TraceTypes::TraceTypes()
     : phase_enum(make_enum({{"experimentation", 0}, {"training", 1}, {"inference", 2}})),
       status_enum(make_enum({{"completed", 0}, {"unfinished", 1}})),
+      stop_reason_enum(make_enum({{kStopReasonNames[0], 0},
+                                  {kStopReasonNames[1], 1},
+                                  {kStopReasonNames[2], 2},
+                                  {kStopReasonNames[3], 3},
+                                  {kStopReasonNames[4], 4},
+                                  {kStopReasonNames[5], 5}})),
       job_row(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(JobRow)), "creating a compound"), H5Tclose) {
   const hid_t t = job_row.id();
   insert(t, "job_id", offsetof(JobRow, job_id), H5T_NATIVE_UINT64);
@@ -78,6 +95,16 @@ TraceTypes::TraceTypes()
   insert(t, "energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE);
   insert(t, "co2_g", offsetof(JobRow, co2_g), H5T_NATIVE_DOUBLE);
   insert(t, "cost", offsetof(JobRow, cost), H5T_NATIVE_DOUBLE);
+  insert(t, "stage", offsetof(JobRow, stage), H5T_NATIVE_UINT32);
+  insert(t, "stage_run", offsetof(JobRow, stage_run), H5T_NATIVE_UINT32);
+  insert(t, "attempt", offsetof(JobRow, attempt), H5T_NATIVE_UINT32);
+  insert(t, "rung", offsetof(JobRow, rung), H5T_NATIVE_INT32);
+  insert(t, "trial", offsetof(JobRow, trial), H5T_NATIVE_UINT64);
+  insert(t, "score", offsetof(JobRow, score), H5T_NATIVE_DOUBLE);
+  insert(t, "wait_s", offsetof(JobRow, wait_s), H5T_NATIVE_DOUBLE);
+  insert(t, "stop_reason", offsetof(JobRow, stop_reason), stop_reason_enum.id());
+  insert(t, "wasted_gpu_hours", offsetof(JobRow, wasted_gpu_hours), H5T_NATIVE_DOUBLE);
+  insert(t, "wasted_co2_g", offsetof(JobRow, wasted_co2_g), H5T_NATIVE_DOUBLE);
 }
 
 void write_host_table(hid_t root, const TraceTypes&, const RunOutcome& outcome) {
@@ -180,6 +207,24 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   h5::write_attribute(g, "co2_marginal_g", s.total.co2_marginal_g);
   h5::write_attribute(g, "crossover_s", s.crossover_s);
   h5::write_attribute(g, "marginal_available", std::int64_t{s.marginal_available ? 1 : 0});
+  h5::write_attribute(g, "node_boots", static_cast<std::uint64_t>(s.node_boots));
+  h5::write_attribute(g, "node_off_hours", s.node_off_hours);
+  h5::write_attribute(g, "node_down_hours", s.node_down_hours);
+  // Phase shares of the lifecycle's energy and CO2e (idle excluded; NaN with nothing drawn).
+  double phase_energy_j = 0, phase_co2_g = 0;
+  for (int k = 0; k < kPhaseCount; ++k) {
+    phase_energy_j += s.series[k].energy_j;
+    phase_co2_g += s.series[k].co2_g;
+  }
+  for (int k = 0; k < kPhaseCount; ++k) {
+    const std::string name(kSeriesNames[k]);
+    h5::write_attribute(g, name + "_energy_share",
+                        phase_energy_j > 0 ? s.series[k].energy_j / phase_energy_j
+                                           : std::numeric_limits<double>::quiet_NaN());
+    h5::write_attribute(g, name + "_co2_share",
+                        phase_co2_g > 0 ? s.series[k].co2_g / phase_co2_g
+                                        : std::numeric_limits<double>::quiet_NaN());
+  }
 }
 
 }  // namespace mlcycle

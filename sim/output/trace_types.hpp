@@ -26,6 +26,16 @@ struct JobRow {
   double energy_j;
   double co2_g;
   double cost;
+  std::uint32_t stage;  // index of the [[stage]]; 2^32 - 1: none
+  std::uint32_t stage_run;
+  std::uint32_t attempt;
+  std::int32_t rung;
+  std::uint64_t trial;
+  double score;
+  double wait_s;
+  std::uint8_t stop_reason;
+  double wasted_gpu_hours;
+  double wasted_co2_g;
 };
 
 JobRow to_job_row(const JobRecord& job);
@@ -34,12 +44,17 @@ struct TraceTypes {
   TraceTypes();
   h5::Handle phase_enum;
   h5::Handle status_enum;
+  h5::Handle stop_reason_enum;
   h5::Handle job_row;
 };
 
 void write_host_table(hid_t root, const TraceTypes& types, const RunOutcome& outcome);
 // /grid/<region>: the intensity each region had over the run, and its generation mix.
 void write_grid_group(hid_t root, const RunOutcome& outcome);
+
+// /campaigns and /deployments: one row each, the results of the lifecycle and inference issues.
+void write_campaign_table(hid_t root, const Scenario& scenario, const RunSummary& summary);
+void write_deployment_table(hid_t root, const RunSummary& summary);
 
 void write_summary_group(hid_t root, const TraceTypes& types, const Scenario& scenario,
                          const RunOutcome& outcome);

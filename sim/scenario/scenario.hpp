@@ -9,7 +9,11 @@
 
 #include "core/input_error.hpp"
 #include "core/utc_time.hpp"
+#include "scenario/arrival_spec.hpp"
+#include "scenario/deployment_spec.hpp"
+#include "scenario/failure_spec.hpp"
 #include "scenario/phase.hpp"
+#include "scenario/search_spec.hpp"
 
 namespace mlcycle {
 
@@ -119,11 +123,44 @@ struct CampaignSpec {
   std::optional<double> total_gpu_hours;  // when set, lengths are scaled to sum to this
   std::uint32_t max_concurrent = 0;       // 0: no limit beyond the cluster's GPUs
   double submit_s = 0;                    // all trials are queued at this offset
+  std::string stage;                      // the [[stage]] that runs it (empty: starts at submit_s)
+  std::optional<SearchSpec> search;       // SH, ASHA or hyperband; none: independent trials
+  std::optional<ArrivalSpec> arrival;     // none: every trial is queued at once
+  std::uint32_t trials_per_arrival = 1;   // trials released by one arrival
+  FailureSpec failures;
+  std::int64_t priority = 0;  // higher goes first between campaigns on one cluster
+  // Requested run time per job, for backfilling: a fixed walltime (jobs running longer are
+  // killed at it) or a factor on the job's true run time.
+  std::optional<double> walltime_s;
+  double walltime_factor = 1;
+  // Data-parallel jobs across nodes: compute time of one step and the gradient all-reduced
+  // after it (0: no all-reduce modelled).
+  double step_s = 0;
+  double gradient_mb = 0;
   // Where the campaign and its platform-dependent keys are written, for errors found only once
   // the platform is loaded.
   SourceLocation where;
   SourceLocation cluster_where;
   SourceLocation gpus_where;
+};
+
+// A stage of the project: its campaigns start when the stages it follows have finished (or at
+// `start_s`), and again every `every_s` for `repeat` runs (periodic retraining).
+struct StageSpec {
+  std::string name;
+  std::vector<std::string> after;
+  std::optional<double> start_s;
+  double every_s = 0;
+  std::uint32_t repeat = 1;
+  SourceLocation where;
+  SourceLocation after_where;
+};
+
+enum class SchedulerPolicy { fifo, easy_backfill };
+
+struct SchedulerSpec {
+  SchedulerPolicy policy = SchedulerPolicy::fifo;
+  std::optional<double> idle_off_s;  // switch a node off after this long idle; none: never
 };
 
 struct OutputSpec {
@@ -138,6 +175,9 @@ struct Scenario {
   std::vector<PueProfileSpec> pue_profiles;
   AccountingSpec accounting;
   std::vector<CampaignSpec> campaigns;
+  std::vector<StageSpec> stages;
+  std::vector<DeploymentSpec> deployments;
+  SchedulerSpec scheduler;
   OutputSpec output;
 };
 

@@ -9,17 +9,16 @@
 #include <sstream>
 
 #include "core/units.hpp"
+#include "scenario/campaign_reader.hpp"
+#include "scenario/deployment_reader.hpp"
 #include "scenario/grid_spec_reader.hpp"
 #include "scenario/overrides.hpp"
+#include "scenario/stage_reader.hpp"
 #include "scenario/toml_reader.hpp"
-#include "scenario/trial_length_reader.hpp"
 
 namespace mlcycle {
 
 namespace {
-
-// Larger gangs than any machine has; also keeps the count inside 32 bits.
-constexpr std::uint64_t kMaxGpusPerTrial = 1'000'000;
 
 UtcTime read_start(TomlTableReader& sim) {
   const toml::node* n = sim.node("start");
@@ -104,65 +103,6 @@ OutputSpec read_output(TomlTableReader& root) {
   return spec;
 }
 
-CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std::string& file,
-                           std::set<std::string>& names) {
-  const std::string key = "campaign[" + std::to_string(index) + "]";
-  if (!node.is_table()) throw InputError(toml_location(node, file), key, "expected a table");
-  TomlTableReader c(*node.as_table(), key, file);
-  CampaignSpec spec;
-  spec.where = toml_location(node, file);
-  spec.name = c.string("name").value_or("campaign-" + std::to_string(index));
-  if (spec.name.empty()) throw c.error_at("name", "must not be empty");
-  if (!names.insert(spec.name).second)
-    throw c.error_at("name", "'" + spec.name + "' is used by an earlier campaign");
-  if (auto phase = c.string("phase")) {
-    auto parsed = parse_phase(*phase);
-    if (!parsed)
-      throw c.error_at("phase",
-                       "'" + *phase + "' is not one of: experimentation, training, inference");
-    spec.phase = *parsed;
-  }
-  spec.cluster = c.string("cluster").value_or("");
-  spec.cluster_where = c.location_of_key("cluster");
-  spec.gpus_where = c.location_of_key("gpus_per_trial");
-  const std::uint64_t gpus = c.positive_integer("gpus_per_trial", 1);
-  if (gpus > kMaxGpusPerTrial)
-    throw c.error_at("gpus_per_trial", "at most " + std::to_string(kMaxGpusPerTrial));
-  spec.gpus_per_trial = static_cast<std::uint32_t>(gpus);
-  if (auto limit = c.integer("max_concurrent")) {
-    if (*limit <= 0 || *limit > UINT32_MAX)
-      throw c.error_at("max_concurrent",
-                       "must be a positive integer below 2^32 (omit for no limit)");
-    spec.max_concurrent = static_cast<std::uint32_t>(*limit);
-  }
-  if (auto submit = c.duration_s("submit_at")) {
-    if (*submit < 0) throw c.error_at("submit_at", "must not be negative");
-    spec.submit_s = *submit;
-  }
-  if (auto total = c.number("total_gpu_hours")) {
-    if (*total <= 0) throw c.error_at("total_gpu_hours", "must be greater than zero");
-    spec.total_gpu_hours = *total;
-  }
-  const bool has_length = c.has("length");
-  if (has_length) {
-    const toml::table* length = c.table("length");
-    TomlTableReader l(*length, key + ".length", file);
-    spec.length = read_trial_length(l);
-  } else if (!spec.total_gpu_hours) {
-    throw c.error_here("give the trial length as 'length = {...}' or a 'total_gpu_hours' to split");
-  }
-  if (auto trials = c.integer("trials")) {
-    if (*trials <= 0) throw c.error_at("trials", "must be a positive integer");
-    spec.trials = static_cast<std::uint64_t>(*trials);
-  } else if (has_length && spec.length.distribution == LengthDistribution::list) {
-    spec.trials = spec.length.list.size();
-  } else {
-    throw c.error_here("missing key 'trials'");
-  }
-  c.reject_unknown_keys();
-  return spec;
-}
-
 Scenario build_scenario(toml::table& root_table, const std::string& path,
                         const std::vector<std::string>& overrides) {
   for (const std::string& assignment : overrides) apply_override(root_table, assignment);
@@ -186,6 +126,10 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
   std::set<std::string> names;
   for (std::size_t i = 0; i < campaigns->size(); ++i)
     scenario.campaigns.push_back(read_campaign(*campaigns->get(i), i, path, names));
+  scenario.stages = read_stages(root, scenario.simulation.start);
+  scenario.deployments = read_deployments(root, scenario.simulation.start, base_dir);
+  scenario.scheduler = read_scheduler(root);
+  check_stage_references(scenario);
   root.reject_unknown_keys();
   return scenario;
 }

@@ -60,3 +60,38 @@ TEST_CASE("gangs larger than a node take whole free nodes first") {
   CHECK(pool.free_gpus() == 32);
   CHECK_THROWS(pool.release(*small));  // releasing twice is a bug, not silently accepted
 }
+
+TEST_CASE("switched-off nodes are used last and reported for booting", "[pool]") {
+  GpuPool pool({0, 1, 2}, {2, 2, 2});
+  pool.power_off(0);
+  pool.power_off(2);
+  CHECK(pool.free_gpus() == 6);  // off nodes still count: taking them boots them
+  // A 2-GPU job goes to the powered node 1, not to the lower-indexed off node 0.
+  auto a = pool.allocate(2);
+  REQUIRE(a);
+  CHECK((*a)[0].host == 1);
+  CHECK(pool.woken().empty());
+  // The next one must boot node 0 (lowest off index).
+  auto b = pool.allocate(1);
+  REQUIRE(b);
+  CHECK((*b)[0].host == 0);
+  REQUIRE(pool.woken().size() == 1);
+  CHECK(pool.woken()[0] == 0);
+  CHECK_FALSE(pool.is_off(0));
+}
+
+TEST_CASE("a down node's GPUs leave the pool until it is up again", "[pool]") {
+  GpuPool pool({0, 1}, {2, 2});
+  auto a = pool.allocate(2);
+  REQUIRE(a);
+  CHECK((*a)[0].host == 0);
+  pool.node_down(0);
+  CHECK(pool.free_gpus() == 2);
+  pool.release(*a);  // the job on it is released as usual
+  CHECK(pool.free_gpus() == 2);
+  CHECK_FALSE(pool.allocate(3));
+  pool.node_up(0);
+  CHECK(pool.free_gpus() == 4);
+  CHECK(pool.allocate(4));
+  CHECK(pool.allocated_gpus() == 4);
+}

@@ -1,0 +1,98 @@
+#include "scenario/deployment_reader.hpp"
+
+#include <set>
+
+#include "scenario/fleet_reader.hpp"
+#include "scenario/serving_reader.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+double read_offset_s(TomlTableReader& d, const UtcTime& start) {
+  const toml::node* n = d.node("start_at");
+  if (!n) return 0;
+  double offset_s = 0;
+  if (n->is_date_time()) {
+    const toml::date_time v = n->as_date_time()->get();
+    if (!v.offset) throw d.error_at("start_at", "needs a UTC offset (write ...Z)");
+    UtcTime at =
+        make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute, v.time.second);
+    at.unix_s -= static_cast<std::int64_t>(v.offset->minutes) * 60;
+    offset_s = static_cast<double>(at.unix_s - start.unix_s);
+  } else {
+    offset_s = *d.duration_s("start_at");
+  }
+  if (offset_s < 0) throw d.error_at("start_at", "is before the scenario start");
+  return offset_s;
+}
+
+void read_update(TomlTableReader& d, DeploymentSpec& spec, const std::string& key) {
+  if (auto from = d.string("updates_from")) spec.stage_updates = *from;
+  const toml::table* update = d.table("update");
+  if (!update) return;
+  if (spec.stage_updates.empty())
+    throw d.error_at("update", "needs 'updates_from', the stage whose runs push updates");
+  TomlTableReader u(*update, key + ".update", d.file());
+  spec.update_active_w = u.non_negative_number("active_w", 0);
+  spec.update_idle_w = u.non_negative_number("idle_w", -1);
+  u.reject_unknown_keys();
+}
+
+DeploymentSpec read_deployment(const toml::node& node, std::size_t index, const UtcTime& start,
+                               const std::filesystem::path& base_dir, const std::string& file,
+                               std::set<std::string>& names) {
+  const std::string key = "deployment[" + std::to_string(index) + "]";
+  if (!node.is_table()) throw InputError(toml_location(node, file), key, "expected a table");
+  TomlTableReader d(*node.as_table(), key, file);
+  DeploymentSpec spec;
+  spec.where = toml_location(node, file);
+  spec.name = d.string("name").value_or("deployment-" + std::to_string(index));
+  if (spec.name.empty()) throw d.error_at("name", "must not be empty");
+  if (!names.insert(spec.name).second)
+    throw d.error_at("name", "'" + spec.name + "' is used by an earlier deployment");
+  const std::string kind = d.string("kind").value_or("");
+  if (kind == "serving")
+    spec.kind = DeploymentKind::serving;
+  else if (kind == "fleet")
+    spec.kind = DeploymentKind::fleet;
+  else if (kind.empty())
+    throw d.error_here("missing key 'kind' (serving or fleet)");
+  else
+    throw d.error_at("kind", "'" + kind + "' is not one of: serving, fleet");
+  spec.after = d.string("after").value_or("");
+  if (d.has("start_at") && !spec.after.empty())
+    throw d.error_at("start_at", "give 'after' (a stage) or 'start_at', not both");
+  spec.start_s = read_offset_s(d, start);
+  auto duration = d.duration_s("duration");
+  if (!duration) throw d.error_here("missing key 'duration' (how long the deployment runs)");
+  if (*duration <= 0) throw d.error_at("duration", "must be greater than zero");
+  spec.duration_s = *duration;
+  spec.cluster_where = d.location_of_key("cluster");
+  spec.region_where = d.location_of_key("region");
+  if (spec.kind == DeploymentKind::serving) {
+    spec.cluster = d.string("cluster").value_or("");
+    read_serving(d, spec.serving, base_dir);
+  } else {
+    spec.region = d.string("region").value_or("");
+    read_update(d, spec, key);
+    read_fleet(d, spec.fleet);
+  }
+  d.reject_unknown_keys();
+  return spec;
+}
+
+}  // namespace
+
+std::vector<DeploymentSpec> read_deployments(TomlTableReader& root, const UtcTime& start,
+                                             const std::filesystem::path& base_dir) {
+  std::vector<DeploymentSpec> deployments;
+  const toml::array* list = root.array("deployment");
+  if (!list) return deployments;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list->size(); ++i)
+    deployments.push_back(read_deployment(*list->get(i), i, start, base_dir, root.file(), names));
+  return deployments;
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,209 @@
+#include "workload/campaign_source.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "core/units.hpp"
+#include "workload/seed_stream.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+// Stream purposes, distinct from the trial-length streams (0x1'0000'0000 + campaign index).
+std::uint64_t run_purpose(const CampaignRunInfo& info, std::uint64_t kind) {
+  return (kind << 56) ^ (static_cast<std::uint64_t>(info.campaign) << 32) ^
+         (static_cast<std::uint64_t>(info.stage_run) << 8);
+}
+
+// A campaign run's own seed: the first run of a campaign keeps the scenario seed, so a
+// scenario without stages draws exactly what it drew before stages existed.
+std::uint64_t run_seed(std::uint64_t scenario_seed, const CampaignRunInfo& info) {
+  return info.stage_run == 0 ? scenario_seed : mix_seed(scenario_seed ^ mix_seed(info.stage_run));
+}
+
+}  // namespace
+
+CampaignSource::CampaignSource(const CampaignSpec& spec, CampaignRunInfo info,
+                               UtcTime scenario_start, std::uint64_t scenario_seed)
+    : spec_(spec),
+      info_(info),
+      failures_(spec.failures, make_stream(scenario_seed, run_purpose(info, 0xF1))) {
+  const std::uint64_t seed = run_seed(scenario_seed, info);
+  if (spec_.search) {
+    search_ = make_search(*spec_.search, mix_seed(seed ^ run_purpose(info, 0x5E)));
+  } else {
+    trials_.emplace(spec_, info_.campaign, seed);
+  }
+  const double first_s = info_.release_s + spec_.submit_s;
+  if (spec_.arrival && !search_) {
+    arrivals_.emplace(*spec_.arrival, scenario_start, first_s,
+                      make_stream(seed, run_purpose(info, 0xA7)));
+    next_arrival_s_ = arrivals_->next_s();
+  } else {
+    next_arrival_s_ = first_s;
+  }
+}
+
+void CampaignSource::release_arrivals(double now_s) {
+  if (!trials_ || info_.release_s + spec_.submit_s > now_s) return;
+  const std::uint64_t total = spec_.trials;
+  while (released_ < total && next_arrival_s_ <= now_s) {
+    released_ =
+        arrivals_ ? std::min<std::uint64_t>(total, released_ + spec_.trials_per_arrival) : total;
+    next_arrival_s_ = arrivals_ && released_ < total ? arrivals_->next_s()
+                                                     : std::numeric_limits<double>::infinity();
+  }
+}
+
+double CampaignSource::budget_hours(double budget) const {
+  const SearchSpec& s = *spec_.search;
+  return s.unit == BudgetUnit::gpu_hours ? budget / spec_.gpus_per_trial
+                                         : budget * s.hours_per_epoch;
+}
+
+JobRequest CampaignSource::make_trial_job() {
+  JobRequest job = trials_->next();
+  job.trial = next_trial_++;
+  job.work_s = job.duration_s;
+  job.submit_s = std::max(info_.release_s + spec_.submit_s, job.submit_s);
+  return job;
+}
+
+JobRequest CampaignSource::make_search_job(const SearchTrial& trial) {
+  JobRequest job;
+  job.campaign = info_.campaign;
+  job.phase = spec_.phase;
+  job.gpus = spec_.gpus_per_trial;
+  job.trial = trial.config;
+  job.config = trial.config;
+  job.rung = static_cast<std::int32_t>(trial.rung);
+  job.bracket = trial.bracket;
+  job.budget_from = trial.budget_from;
+  job.budget_to = trial.budget_to;
+  job.work_s = budget_hours(trial.budget_to - trial.budget_from) * units::kSecondsPerHour;
+  return job;
+}
+
+const JobRequest* CampaignSource::peek(double now_s) {
+  // A search's next trial may change when a result arrives (a promotion becomes possible):
+  // ask it again rather than keep a stale answer.
+  if (peeked_ && peeked_from_search_) peeked_.reset();
+  if (peeked_) return &*peeked_;
+  peeked_from_search_ = false;
+  if (info_.release_s + spec_.submit_s > now_s) return nullptr;
+  release_arrivals(now_s);
+  if (spec_.max_concurrent != 0 && running_ >= spec_.max_concurrent) return nullptr;
+  if (!retries_.empty()) {
+    peeked_ = retries_.front();
+    retries_.pop_front();
+  } else if (search_) {
+    std::optional<SearchTrial> trial = search_->peek();
+    if (!trial) return nullptr;
+    peeked_ = make_search_job(*trial);
+    peeked_from_search_ = true;
+    peeked_->submit_s = now_s;  // a search submits a trial when a worker asks for one
+  } else {
+    if (next_trial_ >= released_) return nullptr;
+    peeked_ = make_trial_job();
+    if (arrivals_) peeked_->submit_s = now_s;
+  }
+  JobRequest& job = *peeked_;
+  job.source = info_.source;
+  job.stage = info_.stage;
+  job.stage_run = info_.stage_run;
+  job.priority = spec_.priority;
+  const double run_s = run_time_s(job.work_s, 1);
+  job.requested_s = spec_.walltime_s ? *spec_.walltime_s : run_s * spec_.walltime_factor;
+  return &job;
+}
+
+JobRequest CampaignSource::take() {
+  if (!peeked_) throw std::logic_error("CampaignSource::take without a peeked job");
+  JobRequest job = std::move(*peeked_);
+  peeked_.reset();
+  if (peeked_from_search_) {
+    const SearchTrial trial = search_->take();
+    if (trial.config != job.config || static_cast<std::int32_t>(trial.rung) != job.rung)
+      throw std::logic_error("CampaignSource: the search changed its mind between peek and take");
+  }
+  peeked_from_search_ = false;
+  ++running_;
+  return job;
+}
+
+double CampaignSource::run_time_s(double work_s, double stretch) const {
+  return failures_.run_time_s(work_s * stretch);
+}
+
+AttemptPlan CampaignSource::plan_attempt(const JobRequest& job, double stretch) {
+  AttemptPlan plan = failures_.plan(job.work_s * stretch, job.gpus);
+  plan.work_saved_s /= stretch;
+  plan.work_done_s /= stretch;
+  return plan;
+}
+
+AttemptPlan CampaignSource::cut_attempt(const JobRequest& job, double stretch,
+                                        double after_s) const {
+  AttemptPlan plan = failures_.cut(job.work_s * stretch, after_s);
+  plan.work_saved_s /= stretch;
+  plan.work_done_s /= stretch;
+  return plan;
+}
+
+bool CampaignSource::on_end(const JobRequest& job, StopReason reason, double work_saved_s) {
+  --running_;
+  const bool crash = reason == StopReason::crashed || reason == StopReason::node_failure;
+  if (crash && job.attempt + 1 < failures_.max_attempts()) {
+    JobRequest retry = job;
+    retry.attempt = job.attempt + 1;
+    retry.work_s = std::max(0.0, job.work_s - work_saved_s);
+    retries_.push_back(retry);
+    return true;
+  }
+  if (search_ && reason != StopReason::horizon) {
+    SearchTrial trial{job.config, static_cast<std::uint32_t>(job.rung), job.bracket,
+                      job.budget_from, job.budget_to};
+    search_->report(trial, reason == StopReason::completed);
+  }
+  return false;
+}
+
+double CampaignSource::next_release_after(double now_s) const {
+  const double first_s = info_.release_s + spec_.submit_s;
+  if (first_s > now_s && !finished()) return first_s;
+  if (trials_ && released_ < spec_.trials && next_arrival_s_ > now_s) return next_arrival_s_;
+  return std::numeric_limits<double>::infinity();
+}
+
+bool CampaignSource::finished() const {
+  if (running_ > 0 || !retries_.empty() || (peeked_ && !peeked_from_search_)) return false;
+  return search_ ? search_->finished() : next_trial_ >= spec_.trials;
+}
+
+std::uint64_t CampaignSource::waiting(double now_s) const {
+  if (info_.release_s + spec_.submit_s > now_s) return 0;
+  std::uint64_t n = retries_.size() + (peeked_ ? 1 : 0);
+  if (trials_) n += released_ - next_trial_;
+  return n;
+}
+
+std::uint64_t CampaignSource::never_started() const {
+  std::uint64_t n = retries_.size() + (peeked_ && !peeked_from_search_ ? 1 : 0);
+  if (trials_) n += spec_.trials - next_trial_;
+  return n;
+}
+
+double CampaignSource::score_of(const JobRequest& job) const {
+  if (!search_ || job.rung < 0) return std::numeric_limits<double>::quiet_NaN();
+  return search_->score_of(SearchTrial{job.config, static_cast<std::uint32_t>(job.rung),
+                                       job.bracket, job.budget_from, job.budget_to});
+}
+
+double CampaignSource::full_trial_gpu_hours() const {
+  if (!search_) return std::numeric_limits<double>::quiet_NaN();
+  return budget_hours(spec_.search->max_budget) * spec_.gpus_per_trial;
+}
+
+}  // namespace mlcycle

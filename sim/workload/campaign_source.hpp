@@ -1,0 +1,86 @@
+#pragma once
+// One run of a [[campaign]]: its trials (independent, or handed out by a search as workers ask),
+// released by its arrival process, retried after crashes, limited by max_concurrent. The
+// scheduler pulls jobs: peek() shows the job this campaign would start now, take() commits it.
+// Materialising one job at a time keeps a million-trial campaign O(1) in memory and lets a
+// search decide (promote or sample) only when a gang is actually free, as ASHA's workers do.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "core/utc_time.hpp"
+#include "scenario/scenario.hpp"
+#include "workload/arrival_process.hpp"
+#include "workload/failure_model.hpp"
+#include "workload/job.hpp"
+#include "workload/search_algorithm.hpp"
+#include "workload/trial_campaign.hpp"
+
+namespace mlcycle {
+
+struct CampaignRunInfo {
+  std::uint32_t campaign = 0;  // index of the [[campaign]]
+  std::uint32_t source = 0;    // index of this run among all campaign runs
+  std::uint32_t stage = kNoStage;
+  std::uint32_t stage_run = 0;
+  double release_s = 0;  // when its trials may first be submitted
+};
+
+class CampaignSource {
+ public:
+  CampaignSource(const CampaignSpec& spec, CampaignRunInfo info, UtcTime scenario_start,
+                 std::uint64_t scenario_seed);
+
+  const CampaignSpec& spec() const { return spec_; }
+  const CampaignRunInfo& info() const { return info_; }
+
+  // The job this campaign would start at `now_s` (nullptr: none eligible now).
+  const JobRequest* peek(double now_s);
+  JobRequest take();  // commits the job peek() returned
+
+  // Plans the attempt of a started job whose run time per unit of work is `stretch` (1, or
+  // (step + all-reduce) / step for data-parallel jobs): draws its crash, if any.
+  AttemptPlan plan_attempt(const JobRequest& job, double stretch);
+  AttemptPlan cut_attempt(const JobRequest& job, double stretch, double after_s) const;
+  double run_time_s(double work_s, double stretch) const;
+
+  // A started job ended. `work_saved_s`: work its retry does not redo (crash / node failure).
+  // Returns whether a retry was queued.
+  bool on_end(const JobRequest& job, StopReason reason, double work_saved_s);
+
+  double next_release_after(double now_s) const;
+  // Releases the trials whose arrival is due by `now_s` (peek() does it too).
+  void release_arrivals(double now_s);
+  bool finished() const;
+  std::uint32_t running() const { return running_; }
+  std::uint64_t waiting(double now_s) const;  // released (arrived) but not started
+  std::uint64_t never_started() const;        // not started when the run ended
+  bool is_search() const { return search_ != nullptr; }
+  const SearchAlgorithm* search() const { return search_.get(); }
+  double score_of(const JobRequest& job) const;
+  // GPU-hours of one trial run to the full budget (searches) or its drawn length (independent
+  // trials are their own counterfactual).
+  double full_trial_gpu_hours() const;
+
+ private:
+  JobRequest make_trial_job();
+  JobRequest make_search_job(const SearchTrial& trial);
+  double budget_hours(double budget) const;
+
+  const CampaignSpec& spec_;
+  CampaignRunInfo info_;
+  std::optional<TrialCampaign> trials_;
+  std::unique_ptr<SearchAlgorithm> search_;
+  std::optional<ArrivalProcess> arrivals_;
+  FailureModel failures_;
+  std::deque<JobRequest> retries_;
+  std::optional<JobRequest> peeked_;
+  bool peeked_from_search_ = false;
+  std::uint64_t released_ = 0;  // independent trials released by arrivals so far
+  double next_arrival_s_ = 0;
+  std::uint64_t next_trial_ = 0;
+  std::uint32_t running_ = 0;
+};
+
+}  // namespace mlcycle

@@ -1,0 +1,55 @@
+#include "workload/job_scheduler.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mlcycle {
+
+JobScheduler::JobScheduler(const std::vector<ClusterGpus>& clusters, SchedulerPolicy policy)
+    : policy_(make_policy(policy)) {
+  for (std::uint32_t c = 0; c < clusters.size(); ++c)
+    queues_.emplace_back(c, GpuPool(clusters[c].hosts, clusters[c].cores));
+}
+
+std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster) {
+  const auto index = static_cast<std::uint32_t>(sources_.size());
+  if (source->info().source != index)
+    throw std::logic_error("JobScheduler: campaign run opened with the wrong index");
+  queues_.at(cluster).add(source.get());
+  sources_.push_back(std::move(source));
+  source_cluster_.push_back(cluster);
+  return index;
+}
+
+std::vector<JobStart> JobScheduler::dispatch(double now_s) {
+  std::vector<JobStart> started;
+  for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, started);
+  return started;
+}
+
+void JobScheduler::finish(const JobStart& job) {
+  queues_[job.cluster].finish(job);
+}
+
+double JobScheduler::next_release_after(double now_s) const {
+  double next = std::numeric_limits<double>::infinity();
+  for (const auto& source : sources_) next = std::min(next, source->next_release_after(now_s));
+  return next;
+}
+
+std::uint64_t JobScheduler::waiting(std::uint32_t cluster, double now_s) {
+  std::uint64_t n = 0;
+  for (CampaignSource* source : queues_[cluster].order()) {
+    source->release_arrivals(now_s);
+    n += source->waiting(now_s);
+  }
+  return n;
+}
+
+std::uint64_t JobScheduler::never_started() const {
+  std::uint64_t n = 0;
+  for (const auto& source : sources_) n += source->never_started();
+  return n;
+}
+
+}  // namespace mlcycle

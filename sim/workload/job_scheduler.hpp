@@ -1,0 +1,52 @@
+#pragma once
+// The jobs of every campaign run, queued per cluster and started by the scenario's policy.
+// Campaign runs are opened as their stages start; each cluster has one queue and one GPU pool.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "workload/campaign_source.hpp"
+#include "workload/scheduling_policy.hpp"
+
+namespace mlcycle {
+
+struct ClusterGpus {
+  std::vector<std::uint32_t> hosts;
+  std::vector<std::uint32_t> cores;
+};
+
+class JobScheduler {
+ public:
+  JobScheduler(const std::vector<ClusterGpus>& clusters, SchedulerPolicy policy);
+
+  // Opens a campaign run on `cluster`; returns its index (CampaignRunInfo::source must equal it).
+  std::uint32_t open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster);
+  std::uint32_t next_source_index() const { return static_cast<std::uint32_t>(sources_.size()); }
+
+  // Every job that can start at `now_s`, in start order, with its GPUs taken.
+  std::vector<JobStart> dispatch(double now_s);
+  void finish(const JobStart& job);
+
+  CampaignSource& source(std::uint32_t index) { return *sources_[index]; }
+  const CampaignSource& source(std::uint32_t index) const { return *sources_[index]; }
+  std::size_t sources() const { return sources_.size(); }
+  std::size_t clusters() const { return queues_.size(); }
+  GpuPool& pool(std::uint32_t cluster) { return queues_[cluster].pool(); }
+  const GpuPool& pool(std::uint32_t cluster) const { return queues_[cluster].pool(); }
+  std::uint32_t cluster_of_source(std::uint32_t index) const { return source_cluster_[index]; }
+
+  // The next time a campaign run releases jobs without any job ending (infinity: none).
+  double next_release_after(double now_s) const;
+  std::uint64_t waiting(std::uint32_t cluster, double now_s);
+  std::uint64_t never_started() const;
+
+ private:
+  std::vector<ClusterQueue> queues_;
+  std::unique_ptr<SchedulingPolicy> policy_;
+  std::vector<std::unique_ptr<CampaignSource>> sources_;
+  std::vector<std::uint32_t> source_cluster_;
+  std::uint64_t next_job_id_ = 0;
+};
+
+}  // namespace mlcycle

@@ -1,0 +1,42 @@
+#pragma once
+// One replica of a served model (it holds `gpus` GPUs and runs batches of `batch_size`).
+//   batch latency        L(b) = latency_base_ms + b * latency_per_item_ms
+//   capacity             mu = b / L(b)                      requests per second per replica
+//   power at utilization P(u) = idle_w + u * (busy_w - idle_w),  u in [0, 1]
+//   response time        R(u) = L(b) / (1 - u)   for u < 1; infinite for u >= 1
+// R is the simplest queueing form (M/M/1-like growth of the wait with load, the service time
+// being one full batch); it needs no sampling, so a step's lateness is exact arithmetic.
+// idle_w is drawn whenever the model sits in GPU memory, loading included; watts are those of
+// the whole replica.
+#include "scenario/serving_spec.hpp"
+
+namespace mlcycle {
+
+// A replica's watts where the scenario gives none: the integrator takes them from the
+// platform's GPU hosts (for all `gpus` of the replica, not per GPU).
+struct ReplicaPowerDefaults {
+  double idle_w;
+  double busy_w;
+};
+
+class ReplicaModel {
+ public:
+  // InputError (at the replica table) when the watts in force have busy_w < idle_w;
+  // std::invalid_argument for a spec the reader would have refused (zero throughput).
+  ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults defaults);
+
+  double batch_latency_s() const { return batch_latency_s_; }
+  double capacity_per_s() const { return capacity_per_s_; }
+  double idle_w() const { return idle_w_; }
+  double busy_w() const { return busy_w_; }
+  double power_w(double utilization) const { return idle_w_ + utilization * (busy_w_ - idle_w_); }
+  double response_time_s(double utilization) const;
+
+ private:
+  double batch_latency_s_;
+  double capacity_per_s_;
+  double idle_w_;
+  double busy_w_;
+};
+
+}  // namespace mlcycle

@@ -1,0 +1,113 @@
+#include "workload/scheduling_policy.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mlcycle {
+
+namespace {
+
+double release_time_s(const CampaignSource* s) {
+  return s->info().release_s + s->spec().submit_s;
+}
+
+}  // namespace
+
+void ClusterQueue::add(CampaignSource* source) {
+  auto before = [](const CampaignSource* a, const CampaignSource* b) {
+    if (a->spec().priority != b->spec().priority) return a->spec().priority > b->spec().priority;
+    if (release_time_s(a) != release_time_s(b)) return release_time_s(a) < release_time_s(b);
+    return a->info().source < b->info().source;
+  };
+  order_.insert(std::upper_bound(order_.begin(), order_.end(), source, before), source);
+}
+
+JobStart ClusterQueue::start(CampaignSource& source, Allocation allocation, double now_s,
+                             std::uint64_t job_id) {
+  JobStart start{source.take(), std::move(allocation), cluster_};
+  start.request.job_id = job_id;
+  running_[job_id] = requested_ends_.emplace(now_s + start.request.requested_s, start.request.gpus);
+  return start;
+}
+
+void ClusterQueue::finish(const JobStart& job) {
+  pool_.release(job.allocation);
+  auto it = running_.find(job.request.job_id);
+  if (it == running_.end()) throw std::logic_error("ClusterQueue: finishing an unknown job");
+  requested_ends_.erase(it->second);
+  running_.erase(it);
+}
+
+void FifoPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
+                          std::vector<JobStart>& started) {
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (CampaignSource* source : queue.order()) {
+      const JobRequest* job = source->peek(now_s);
+      if (!job) continue;
+      std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);
+      if (!allocation) return;  // strict FIFO: the head waits, and so does everyone behind it
+      started.push_back(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
+      progress = true;
+      break;  // queue order again from the top: a start may make an earlier campaign eligible
+    }
+  }
+}
+
+void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
+                                  std::vector<JobStart>& started) {
+  // Phase 1: FIFO until the head does not fit.
+  CampaignSource* head = nullptr;
+  for (bool progress = true; progress;) {
+    progress = false;
+    head = nullptr;
+    for (CampaignSource* source : queue.order()) {
+      const JobRequest* job = source->peek(now_s);
+      if (!job) continue;
+      std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);
+      if (!allocation) {
+        head = source;
+        break;
+      }
+      started.push_back(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
+      progress = true;
+      break;
+    }
+  }
+  if (!head) return;
+  // Phase 2: the head's reservation. GPUs free at the shadow time beyond its need are `extra`.
+  const std::uint64_t needed = head->peek(now_s)->gpus;
+  std::uint64_t free_gpus = queue.pool().free_gpus();
+  double shadow_s = now_s;
+  for (const auto& [end_s, gpus] : queue.requested_ends()) {
+    if (free_gpus >= needed) break;
+    free_gpus += gpus;
+    shadow_s = std::max(now_s, end_s);
+  }
+  if (free_gpus < needed) shadow_s = std::numeric_limits<double>::infinity();
+  std::uint64_t extra = free_gpus >= needed ? free_gpus - needed : 0;
+  // Phase 3: backfill from the campaign runs behind the head, each in its own order.
+  bool behind = false;
+  for (CampaignSource* source : queue.order()) {
+    if (source == head) {
+      behind = true;
+      continue;
+    }
+    if (!behind) continue;
+    while (const JobRequest* job = source->peek(now_s)) {
+      const bool ends_in_time = now_s + job->requested_s <= shadow_s;
+      if (!ends_in_time && job->gpus > extra) break;
+      std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);
+      if (!allocation) break;
+      if (!ends_in_time) extra -= job->gpus;
+      started.push_back(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
+    }
+  }
+}
+
+std::unique_ptr<SchedulingPolicy> make_policy(SchedulerPolicy policy) {
+  if (policy == SchedulerPolicy::easy_backfill) return std::make_unique<EasyBackfillPolicy>();
+  return std::make_unique<FifoPolicy>();
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,73 @@
+#pragma once
+// Scheduling policies decide which queued jobs of one cluster start now. They see the
+// cluster's queue (campaign runs in priority order, each offering its next job), its GPU pool
+// and the requested end times of its running jobs, and start jobs through the queue. New
+// policies (carbon-aware ones) implement the same interface.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "workload/campaign_source.hpp"
+#include "workload/gpu_pool.hpp"
+
+namespace mlcycle {
+
+// One cluster's queue as the policies see it.
+class ClusterQueue {
+ public:
+  ClusterQueue(std::uint32_t cluster, GpuPool pool) : cluster_(cluster), pool_(std::move(pool)) {}
+
+  std::uint32_t cluster() const { return cluster_; }
+  GpuPool& pool() { return pool_; }
+  const GpuPool& pool() const { return pool_; }
+  // Campaign runs in queue order: priority (high first), release time, creation order.
+  const std::vector<CampaignSource*>& order() const { return order_; }
+  void add(CampaignSource* source);
+  // Running jobs by requested end time: (requested end, GPUs).
+  const std::multimap<double, std::uint32_t>& requested_ends() const { return requested_ends_; }
+
+  // Takes `source`'s peeked job onto `allocation` at `now_s`.
+  JobStart start(CampaignSource& source, Allocation allocation, double now_s, std::uint64_t job_id);
+  void finish(const JobStart& job);
+
+ private:
+  std::uint32_t cluster_;
+  GpuPool pool_;
+  std::vector<CampaignSource*> order_;
+  std::multimap<double, std::uint32_t> requested_ends_;
+  std::map<std::uint64_t, std::multimap<double, std::uint32_t>::iterator> running_;
+};
+
+class SchedulingPolicy {
+ public:
+  virtual ~SchedulingPolicy() = default;
+  // Starts what the policy allows at `now_s`; `next_job_id` numbers the started jobs.
+  virtual void dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
+                        std::vector<JobStart>& started) = 0;
+};
+
+// First come, first served: the first job in queue order that is eligible starts when its gang
+// fits; when it does not fit, the cluster waits (no job overtakes it).
+class FifoPolicy : public SchedulingPolicy {
+ public:
+  void dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
+                std::vector<JobStart>& started) override;
+};
+
+// EASY backfilling (Lifka 1995; Mu'alem & Feitelson 2001): as FIFO, but when the head does not
+// fit it gets a reservation at the shadow time, the earliest time enough GPUs are free given
+// the running jobs' *requested* end times; a later job may start now if it fits and either
+// ends (by its request) before the shadow time or uses only the GPUs the head will not need.
+// Candidates are the next jobs of the other campaign runs in the queue (trials of one campaign
+// stay in order).
+class EasyBackfillPolicy : public SchedulingPolicy {
+ public:
+  void dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
+                std::vector<JobStart>& started) override;
+};
+
+std::unique_ptr<SchedulingPolicy> make_policy(SchedulerPolicy policy);
+
+}  // namespace mlcycle

@@ -1,0 +1,78 @@
+#include "workload/serving_load.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mlcycle {
+
+namespace {
+
+// The number of steps start + k * step (k = 0, 1, ...) that begin before end.
+std::uint64_t step_count(double start_s, double end_s, double step_s) {
+  if (!(end_s > start_s)) return 0;
+  auto n = static_cast<std::uint64_t>(std::ceil((end_s - start_s) / step_s));
+  while (n > 1 && start_s + static_cast<double>(n - 1) * step_s >= end_s) --n;
+  while (start_s + static_cast<double>(n) * step_s < end_s) ++n;
+  return n;
+}
+
+}  // namespace
+
+ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
+                         UtcTime scenario_start, double start_s, double end_s, std::uint64_t seed)
+    : replica_(spec.replica, defaults),
+      demand_(spec.demand, scenario_start, start_s, end_s),
+      noise_(spec.demand.noise_sd, seed),
+      autoscaler_(spec.autoscaler, replica_.capacity_per_s(), spec.step_s),
+      step_s_(spec.step_s),
+      start_s_(start_s),
+      end_s_(end_s),
+      steps_(step_count(start_s, end_s, spec.step_s)),
+      // The reader keeps max_replicas * gpus <= 1,000,000.
+      reserved_gpus_(spec.autoscaler.max_replicas * spec.replica.gpus),
+      late_above_s_(spec.latency_target_ms ? *spec.latency_target_ms / 1000.0
+                                           : std::numeric_limits<double>::infinity()) {}
+
+std::optional<ServingStep> ServingLoad::next() {
+  if (k_ >= steps_) return std::nullopt;
+  const std::uint64_t k = k_++;
+  const double from_s = start_s_ + static_cast<double>(k) * step_s_;
+  const double to_s = k + 1 == steps_ ? end_s_ : start_s_ + static_cast<double>(k + 1) * step_s_;
+  const double duration_s = to_s - from_s;
+
+  ServingStep step{};
+  step.time_s = from_s;
+  step.duration_s = duration_s;
+  step.offered = demand_.requests(from_s, to_s) * noise_.factor(k);
+  const double rate_per_s = step.offered / duration_s;
+  if (k == 0)
+    autoscaler_.start(rate_per_s);
+  else
+    autoscaler_.begin_step(k);
+  step.replicas_active = autoscaler_.active();
+  step.replicas_loading = autoscaler_.loading();
+
+  const double capacity = step.replicas_active * replica_.capacity_per_s() * duration_s;
+  step.served = std::min(step.offered, capacity);
+  step.dropped = step.offered - step.served;
+  step.utilization = capacity > 0 ? step.served / capacity : 0.0;
+  const bool late = step.served > 0 && replica_.response_time_s(step.utilization) > late_above_s_;
+  step.late = late ? step.served : 0.0;
+  step.power_w = step.replicas_active * replica_.power_w(step.utilization) +
+                 step.replicas_loading * replica_.idle_w();
+
+  const std::uint32_t held = step.replicas_active + step.replicas_loading;
+  stats_.offered += step.offered;
+  stats_.served += step.served;
+  stats_.dropped += step.dropped;
+  stats_.late += step.late;
+  stats_.replica_seconds += held * duration_s;
+  stats_.max_replicas_used = std::max(stats_.max_replicas_used, held);
+  stats_.energy_it_j += step.power_w * duration_s;
+
+  autoscaler_.end_step(k, rate_per_s);
+  return step;
+}
+
+}  // namespace mlcycle

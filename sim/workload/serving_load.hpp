@@ -1,0 +1,78 @@
+#pragma once
+// A datacenter inference service over [start_s, end_s), in steps of `step_s` (the last one may
+// be shorter). Everything is constant inside a step, so each step is exact arithmetic, with no
+// per-request work. For step k of length D with n active and m loading replicas:
+//   offered  = (integral of lambda over the step) * noise_k        (workload/demand_profile.hpp)
+//   capacity = n * mu * D                                          (workload/replica_model.hpp)
+//   served   = min(offered, capacity),   dropped = offered - served
+//   u        = served / capacity         (0 when n = 0)
+//   late     = served if R(u) = L(b) / (1 - u) exceeds latency_target_ms (u >= 1: R infinite),
+//              else 0; never without a target
+//   power_w  = n * P(u) + m * idle_w     IT power of the replicas' GPU hosts (no PUE)
+// and the autoscaler (workload/autoscaler.hpp) then sizes the next steps from offered / D.
+// replica_seconds counts held replicas (active and loading) and max_replicas_used their peak:
+// both hold GPUs. energy_it_j = sum of power_w * D.
+#include <cstdint>
+#include <optional>
+
+#include "core/utc_time.hpp"
+#include "scenario/serving_spec.hpp"
+#include "workload/autoscaler.hpp"
+#include "workload/demand_profile.hpp"
+#include "workload/replica_model.hpp"
+
+namespace mlcycle {
+
+struct ServingStep {
+  double time_s;      // step start, seconds since the scenario start
+  double duration_s;  // the step's length
+  std::uint32_t replicas_active;
+  std::uint32_t replicas_loading;
+  double power_w;
+  double offered;  // requests
+  double served;
+  double dropped;
+  double late;
+  double utilization;
+};
+
+struct ServingStats {
+  double offered = 0, served = 0, dropped = 0, late = 0;
+  double replica_seconds = 0;
+  std::uint32_t max_replicas_used = 0;
+  double energy_it_j = 0;  // sum of power_w * duration_s
+};
+
+class ServingLoad {
+ public:
+  // Times are seconds since `scenario_start`. `seed` drives the demand noise only: give each
+  // deployment its own (e.g. mix_seed(scenario seed) ^ mix_seed(deployment index)).
+  // Throws InputError when a demand file does not cover [start_s, end_s) or when the replica's
+  // watts in force have busy_w < idle_w.
+  ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults, UtcTime scenario_start,
+              double start_s, double end_s, std::uint64_t seed);
+
+  std::optional<ServingStep> next();  // in time order; nullopt after the last step
+  ServingStats stats() const { return stats_; }
+  // max_replicas * gpus: what the deployment reserves on its cluster for its whole duration.
+  std::uint32_t reserved_gpus() const { return reserved_gpus_; }
+
+  double capacity_per_replica_per_s() const { return replica_.capacity_per_s(); }
+  std::uint64_t steps() const { return steps_; }
+
+ private:
+  ReplicaModel replica_;
+  DemandProfile demand_;
+  StepNoise noise_;
+  Autoscaler autoscaler_;
+  double step_s_;
+  double start_s_;
+  double end_s_;
+  std::uint64_t steps_;
+  std::uint32_t reserved_gpus_;
+  std::uint64_t k_ = 0;
+  double late_above_s_;  // latency target in seconds; infinite without one
+  ServingStats stats_;
+};
+
+}  // namespace mlcycle
