@@ -1,7 +1,7 @@
 #pragma once
-// Reading a trace file's root attributes and /summary back (docs/hdf5-schema.md) for
-// `mlcycle info`. Plain types only: no HDF5 header leaks to the callers. Every problem with the
-// file is an InputError whose text is one line `PATH: what is wrong`.
+// Reading a trace file's root attributes, /summary, /campaigns and /deployments back
+// (docs/hdf5-schema.md) for `mlcycle info`. Plain types only: no HDF5 header leaks to the callers.
+// Every problem with the file is an InputError whose text is one line `PATH: what is wrong`.
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -29,8 +29,8 @@ struct TraceInfo {
   UtcTime start;          // start_utc parsed
   double end_s = 0;
   double wall_time_s = std::numeric_limits<double>::quiet_NaN();
-  // /summary: its by_series rows and attributes, in the simulator's own summary type (hosts,
-  // trace totals and jobs' details are not in /summary and stay empty).
+  // /summary (by_series rows and attributes), /campaigns and /deployments, in the simulator's
+  // own summary type: what `mlcycle run` printed. Hosts and trace totals stay empty.
   RunSummary summary;
   std::string currency;
   double simgrid_plugin_max_rel_diff = -1;  // -1: analytic run (or absent)
@@ -41,8 +41,10 @@ struct TraceInfo {
 std::string mlcycle_file_format(const std::string& path);
 
 // Reads a trace file. Throws InputError when it is not an mlcycle trace, its format_version is
-// not kTraceFormatVersion, it lacks `complete` (an unfinished run), or /summary lacks what the
-// summary table shows.
+// not kTraceFormatVersion, it lacks `complete` (an unfinished run), or /summary, /campaigns or
+// /deployments lack what the summary table shows. Version-1 files older than the lifecycle
+// tables (/campaigns a list of names, no /deployments, no node_* attributes) read with no
+// campaign or deployment rows and no node line.
 TraceInfo read_trace_info(const std::string& path);
 
 }  // namespace mlcycle

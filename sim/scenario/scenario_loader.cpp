@@ -121,13 +121,14 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
   scenario.accounting = read_accounting(root, scenario.pue_profiles);
   scenario.output = read_output(root);
   const toml::array* campaigns = root.array("campaign");
-  if (!campaigns || campaigns->empty())
-    throw root.error_here("missing [[campaign]]: a scenario needs at least one campaign");
   std::set<std::string> names;
-  for (std::size_t i = 0; i < campaigns->size(); ++i)
+  for (std::size_t i = 0; campaigns && i < campaigns->size(); ++i)
     scenario.campaigns.push_back(read_campaign(*campaigns->get(i), i, path, names));
   scenario.stages = read_stages(root, scenario.simulation.start);
   scenario.deployments = read_deployments(root, scenario.simulation.start, base_dir);
+  if (scenario.campaigns.empty() && scenario.deployments.empty())
+    throw root.error_here(
+        "missing [[campaign]] or [[deployment]]: a scenario needs at least one of them");
   scenario.scheduler = read_scheduler(root);
   check_stage_references(scenario);
   root.reject_unknown_keys();

@@ -268,6 +268,122 @@ CASES = [
          # line 3 of the PUE trace (value column `pue`) is 0.95; keyed by the profile
          stderr=r"{bad}/pue-trace-below-one\.csv:3(:2)?: pue\.measured: pue 0\.95\d* is below "
                 r"1\.0: a PUE is at least 1(\.0)?"),
+
+    # --- lifecycles: stages, searches, arrivals, failures, scheduling -------------------------
+    # Every fixture starts with the same 8 lines ([simulation] on p100-node.xml, one 8-GPU
+    # node, and [grid.us-average-2018]); the interesting tables start on line 9. Checks that
+    # need all stages (references, cycles) run after the whole file was read; they report
+    # stages, campaigns and deployments by name (`stage.b.after`).
+    Case("stage-cycle", scenario="stage-cycle.toml",
+         # a after b (line 11), b after a (line 15): the walk from a finds a -> b -> a and
+         # reports it at b's `after`
+         stderr=r"{f}:15:1: stage\.b\.after: dependency cycle: a -> b -> a"),
+    Case("stage-self-cycle", scenario="stage-self-cycle.toml",
+         stderr=r"{f}:11:1: stage\.a\.after: dependency cycle: a -> a"),
+    Case("stage-after-unknown", scenario="stage-after-unknown.toml",
+         stderr=r"{f}:11:1: stage\.train\.after: 'explore' is not a \[\[stage\]\] name"),
+    Case("campaign-unknown-stage", scenario="campaign-unknown-stage.toml",
+         # `stage = "tarin"` is line 15; the check keeps only the [[campaign]] header (line 12)
+         stderr=r"{f}:(12|15):1: campaign(\.c|\[0\])\.stage: 'tarin' is not a \[\[stage\]\] name"),
+    Case("stage-repeat-without-every", scenario="stage-repeat-without-every.toml",
+         stderr=r"{f}:11:1: stage\[0\]\.repeat: needs 'every' \(the period between runs\)"),
+    Case("stage-every-without-repeat", scenario="stage-every-without-repeat.toml",
+         stderr=r"{f}:11:1: stage\[0\]\.every: needs 'repeat' \(how many runs\)"),
+    Case("stage-start-before-scenario", scenario="stage-start-before-scenario.toml",
+         stderr=r"{f}:11:1: stage\[0\]\.start_at: is before the scenario start"),
+    Case("scheduler-unknown-policy", scenario="scheduler-unknown-policy.toml",
+         stderr=r"{f}:10:1: scheduler\.policy: 'sjf' is not one of: fifo, easy-backfill"),
+    Case("power-off-negative", scenario="power-off-negative.toml",
+         stderr=r"{f}:11:1: scheduler\.power_off_after: must not be negative"),
+    Case("search-too-many-gpus", scenario="search-too-many-gpus.toml",
+         # 9 GPUs per trial on the 8-GPU node, found once the platform is loaded
+         stderr=r"{f}:11:1: campaign\[0\]\.gpus_per_trial: 9 GPUs asked, but "
+                r"cluster 'p100-node' has only 8"),
+    Case("search-eta-below-two", scenario="search-eta-below-two.toml",
+         # `eta = 1.5` inside the inline table on line 11, column 80
+         stderr=r"{f}:11:80: campaign\[0\]\.search\.eta: must be at least 2"),
+    Case("search-min-above-max-budget", scenario="search-min-above-max-budget.toml",
+         stderr=r"{f}:11:62: campaign\[0\]\.search\.min_budget: must not be greater than "
+                r"campaign\[0\]\.search\.max_budget \(27\)"),
+    Case("search-with-trials", scenario="search-with-trials.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.trials: a search campaign takes its trial .+ "
+                r"'search'.*"),
+    Case("search-unknown-kind", scenario="search-unknown-kind.toml",
+         stderr=r"{f}:11:12: campaign\[0\]\.search\.kind: 'bayesian' is not one of: grid, "
+                r"random, successive_halving, asha, hyperband"),
+    Case("unknown-arrival-pattern", scenario="unknown-arrival-pattern.toml",
+         stderr=r"{f}:13:13: campaign\[0\]\.arrival\.pattern: 'bursty' is not one of: "
+                r"\"all-at-start\", \"rate\", \"researcher\""),
+    Case("checkpoint-interval-zero", scenario="checkpoint-interval-zero.toml",
+         stderr=r"{f}:13:39: campaign\[0\]\.failures\.checkpoint_interval: (checkpoint "
+                r"interval )?must be greater than zero"),
+    Case("crash-probability-above-one", scenario="crash-probability-above-one.toml",
+         stderr=r"{f}:13:14: campaign\[0\]\.failures\.crash_probability: must be within "
+                r"\[0, 1\]"),
+    Case("both-crash-models", scenario="both-crash-models.toml",
+         # reported at the second model, rate_per_gpu_hour (line 13, column 39)
+         stderr=r"{f}:13:39: campaign\[0\]\.failures\.rate_per_gpu_hour: give either "
+                r"crash_probability or rate_per_gpu_hour, not both"),
+    Case("walltime-and-factor", scenario="walltime-and-factor.toml",
+         stderr=r"{f}:14:1: campaign\[0\]\.walltime_factor: give 'walltime' or a factor, "
+                r"not both"),
+    Case("gradient-without-step-time", scenario="gradient-without-step-time.toml",
+         stderr=r"{f}:14:1: campaign\[0\]\.gradient_mb: needs 'step_time'.*"),
+
+    # --- deployments: [[deployment]] common, serving and fleet keys -----------------------------
+    # One campaign on lines 9-12, the [[deployment]] header on line 14 (line 18 when the
+    # deployment follows a [[stage]] and its campaign).
+    Case("deployment-unknown-kind", scenario="deployment-unknown-kind.toml",
+         stderr=r"{f}:16:1: deployment\[0\]\.kind: 'edge' is not one of: serving, fleet"),
+    Case("deployment-after-and-start-at", scenario="deployment-after-and-start-at.toml",
+         # after = "train" on line 21, start_at on line 22: reported at start_at
+         stderr=r"{f}:22:1: deployment\[0\]\.start_at: give 'after' \(a stage\) or 'start_at', "
+                r"not both"),
+    Case("deployment-after-unknown-stage", scenario="deployment-after-unknown-stage.toml",
+         # `after = "trian"` is line 17; the check keeps only the [[deployment]] header (line 14)
+         stderr=r"{f}:(14|17):1: deployment(\.api|\[0\])\.after: 'trian' is not a "
+                r"\[\[stage\]\] name"),
+    Case("serving-too-many-gpus", scenario="serving-too-many-gpus.toml",
+         # 5 replicas x 2 GPUs = 10 GPUs on the 8-GPU node; autoscaler table on line 20,
+         # reported at the [[deployment]] header (line 14)
+         stderr=r"{f}:(14|20):\d+: deployment\[0\]\.autoscaler\.max_replicas: .*10 GPUs.*"
+                r"cluster 'p100-node' has only 8"),
+    Case("serving-zero-batch", scenario="serving-zero-batch.toml",
+         # batch_size = 0 would make a replica's throughput 0 (line 19, column 23)
+         stderr=r"{f}:19:23: deployment\[0\]\.replica\.batch_size: must be a positive integer"),
+    Case("serving-infinite-throughput", scenario="serving-infinite-throughput.toml",
+         stderr=r"{f}:19:11: deployment\[0\]\.replica: latency_base_ms and latency_per_item_ms "
+                r"are both zero: .+"),
+    Case("serving-min-above-max-replicas", scenario="serving-min-above-max-replicas.toml",
+         stderr=r"{f}:19:16: deployment\[0\]\.autoscaler\.min_replicas: min replicas greater "
+                r"than max replicas \(4 > 2\)"),
+    Case("fleet-negative-vehicles", scenario="fleet-negative-vehicles.toml",
+         stderr=r"{f}:18:1: deployment\[0\]\.vehicles: negative fleet size"),
+    Case("fleet-charge-window-too-long", scenario="fleet-charge-window-too-long.toml",
+         stderr=r"{f}:21:29: deployment\[0\]\.ev\.charge_hours: charging window longer than "
+                r"a day"),
+    Case("fleet-table-of-other-source", scenario="fleet-table-of-other-source.toml",
+         stderr=r"{f}:21:1: deployment\[0\]\.ice: given, but source is 'ev'"),
+    Case("fleet-update-without-updates-from", scenario="fleet-update-without-updates-from.toml",
+         stderr=r"{f}:18:1: deployment\[0\]\.update: needs 'updates_from'.*"),
+    Case("fleet-updates-from-unknown-stage", scenario="fleet-updates-from-unknown-stage.toml",
+         # `updates_from` is line 18; the check keeps only the [[deployment]] header (line 14)
+         stderr=r"{f}:(14|18):1: deployment(\.cars|\[0\])\.updates_from: 'retrain' is not a "
+                r"\[\[stage\]\] name"),
+    Case("ice-fleet-region", scenario="ice-fleet-region.toml",
+         # found when the fleets are given their sites, after the platform was loaded
+         stderr=r"{f}:18:1: deployment(\.cars|\[0\])\.region: an ice fleet burns fuel: it draws "
+                r"from no grid region"),
+    Case("ev-fleet-unknown-region", scenario="ev-fleet-unknown-region.toml",
+         # found after the platform was loaded (OUT.h5.tmp exists by then and must be removed)
+         stderr=r"{f}:18:1: deployment(\.cars|\[0\])\.region: 'eu-north' is not a "
+                r"\[grid\.<region>\] of the scenario"),
+
+    # --- platform power-state properties (read after OUT.h5.tmp was created) -----------------
+    Case("negative-boot-time", scenario="negative-boot-time.toml", xml="negative-boot-time.xml",
+         stderr=r"{x}: host p0: boot_time_s: must be at least 0(\.0*)?, got -600"),
+    Case("wattage-off-garbage", scenario="wattage-off-garbage.toml", xml="wattage-off-garbage.xml",
+         stderr=r"{x}: host p0: wattage_off: '5W' is not a number"),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}

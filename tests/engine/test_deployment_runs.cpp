@@ -1,0 +1,134 @@
+// Inference deployments through run_simulation, one SimGrid engine per test process: a
+// serving deployment with fixed replicas and a fleet of identical vehicles on a constant grid
+// against hand oracles, cohort vs per-vehicle fleets, and the exact crossover time.
+#include <catch2/catch.hpp>
+
+#include "engine/simulation.hpp"
+#include "scenario/scenario_loader.hpp"
+
+using namespace mlcycle;
+
+namespace {
+
+struct CollectingRecorder final : RunRecorder {
+  std::vector<JobRecord> jobs;
+  std::vector<TraceBin> bins;
+  void record_job(const JobRecord& job) override { jobs.push_back(job); }
+  void record_bin(const TraceBin& bin) override { bins.push_back(bin); }
+};
+
+RunOutcome run(const std::string& text, CollectingRecorder& recorder) {
+  Scenario scenario = load_scenario_text(text, std::string(MLCYCLE_TEST_DATA) + "/run.toml");
+  return run_simulation(scenario, recorder, EngineOptions{});
+}
+
+constexpr double kWh = 3600.0;
+
+}  // namespace
+
+TEST_CASE("a constant-rate service with fixed replicas draws replicas x power x time",
+          "[deployment]") {
+  // two-hosts.xml: 2 hosts x 2 GPUs, Idle 10, Epsilon 20, AllCores 100, overhead 5, PUE 1.5.
+  // Replica defaults: idle (20 + 5) / 2 = 12.5 W, busy (100 + 5) / 2 = 52.5 W per GPU.
+  // mu = 1 / 0.5 s = 2 requests/s per replica; 2 replicas, 1 request/s: u = 0.25,
+  // P = 12.5 + 0.25 x 40 = 22.5 W per replica, 45 W for the deployment, over 10 h = 450 Wh IT,
+  // 675 Wh facility, 202.5 g at 300 g/kWh; 36,000 requests. Host h0 holds both replicas and
+  // draws exactly their 45 W; h1 idles at 10 + 5 = 15 W (150 Wh).
+  CollectingRecorder recorder;
+  const RunOutcome outcome = run(R"([simulation]
+start = 2020-01-01T00:00:00Z
+platform = "two-hosts.xml"
+[grid.r]
+intensity_g_per_kwh = 300
+[[deployment]]
+name = "api"
+kind = "serving"
+duration = "10h"
+replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }
+autoscaler = { min_replicas = 2, max_replicas = 2 }
+demand = { base_rps = 1 }
+)",
+                                 recorder);
+  const RunSummary& s = outcome.summary;
+  REQUIRE(s.deployments.size() == 1);
+  const DeploymentResult& d = s.deployments[0];
+  CHECK(d.it_energy_j == Approx(450 * kWh).epsilon(1e-12));
+  CHECK(d.energy_j == Approx(675 * kWh).epsilon(1e-12));
+  CHECK(d.co2_g == Approx(202.5).epsilon(1e-12));
+  CHECK(d.served == Approx(36000).epsilon(1e-12));
+  CHECK(d.dropped == 0);
+  CHECK(d.wh_per_request == Approx(675.0 / 36000).epsilon(1e-12));
+  CHECK(s.makespan_s == Approx(36000).epsilon(1e-12));
+  CHECK(s.hosts[0].it_energy_j == Approx(450 * kWh).epsilon(1e-12));
+  CHECK(s.hosts[1].it_energy_j == Approx(150 * kWh).epsilon(1e-12));
+  CHECK(s.series[static_cast<int>(Phase::inference)].energy_j == Approx(675 * kWh).epsilon(1e-12));
+  CHECK(s.series[kIdleSeries].it_energy_j == Approx(150 * kWh).epsilon(1e-9));
+  // Conservation: deployments + jobs + idle = trace = hosts.
+  double bins_j = 0;
+  for (const TraceBin& b : recorder.bins)
+    for (double e : b.energy_j) bins_j += e;
+  CHECK(bins_j == Approx(s.hosts[0].energy_j + s.hosts[1].energy_j).epsilon(1e-12));
+  CHECK(d.energy_j + s.series[kIdleSeries].energy_j == Approx(bins_j).epsilon(1e-12));
+}
+
+TEST_CASE(
+    "identical vehicles on a constant grid: N x P x Q x days x intensity, cohorts = "
+    "per vehicle, exact crossover",
+    "[deployment]") {
+  // Training: one 1-GPU job of 1 h on two-hosts.xml: 52.5 W x 1.5 x 1 h = 78.75 Wh = 23.625 g.
+  // Then two identical fleets (cohorts, and per vehicle) of N = 100 EVs, one 2 h drive a day at
+  // 08:00 local, P = 500 W, standby 0, charger efficiency 1, for 10 days + 5 h (so the 10th
+  // night's window 22:00-06:00 is whole and nothing is driven after it):
+  // grid energy = 100 x 500 W x 2 h x 10 = 1,000 kWh per fleet -> 300 kg at 300 g/kWh.
+  // Each window draws 100 x 1 kWh / 8 h = 12.5 kW per fleet. Inference overtakes training on
+  // the first night: 2 fleets x 12.5 kW x 300 g/kWh = 2.083333 g/s, so 23.625 g are passed
+  // 11.34 s after 22:00 on 2020-01-01.
+  CollectingRecorder recorder;
+  const std::string fleet = R"(
+kind = "fleet"
+after = "develop"
+duration = "245h"
+source = "ev"
+vehicles = 100
+active_w = 500
+idle_w = 0
+driving = { sessions_per_day = 1, weekend_sessions_per_day = 1, session_hours_mean = 2, session_hours_sd = 0, first_start_h = 8, last_start_h = 8, patterns = 3 }
+ev = { charger_efficiency = 1, charge_start_h = 22, charge_hours = 8 }
+)";
+  const RunOutcome outcome = run(R"([simulation]
+start = 2020-01-01T00:00:00Z
+platform = "two-hosts.xml"
+[grid.r]
+intensity_g_per_kwh = 300
+[[stage]]
+name = "develop"
+[[campaign]]
+name = "train"
+stage = "develop"
+phase = "training"
+trials = 1
+length = { distribution = "fixed", hours = 1 }
+[[deployment]]
+name = "cohorts")" + fleet + R"(
+[[deployment]]
+name = "per-vehicle"
+per_vehicle = true)" + fleet,
+                                 recorder);
+  const RunSummary& s = outcome.summary;
+  REQUIRE(s.deployments.size() == 2);
+  for (const DeploymentResult& d : s.deployments) {
+    CHECK(d.energy_j == Approx(1000 * 3.6e6).epsilon(1e-12));
+    CHECK(d.co2_g == Approx(300000).epsilon(1e-12));
+    CHECK(d.driving_hours == Approx(100 * 2 * 10).epsilon(1e-12));
+    CHECK(d.start_s == Approx(3600).epsilon(1e-12));
+  }
+  CHECK(s.deployments[0].co2_g == s.deployments[1].co2_g);
+  CHECK(s.series[1].co2_g == Approx(23.625).epsilon(1e-12));
+  CHECK(s.crossover_s == Approx(22 * 3600 + 23.625 / (2 * 12500 * 300 / 3.6e6)).epsilon(1e-12));
+  // Fleets draw outside the hosts: hosts + fleets = trace.
+  double bins_j = 0, hosts_j = 0;
+  for (const TraceBin& b : recorder.bins)
+    for (double e : b.energy_j) bins_j += e;
+  for (const HostTotals& h : s.hosts) hosts_j += h.energy_j;
+  CHECK(bins_j == Approx(hosts_j + 2 * 1000 * 3.6e6).epsilon(1e-12));
+}
