@@ -1,10 +1,12 @@
-"""Quantities the trace file does not store per bin, derived exactly from /jobs.
+"""GPU occupancy and queue length per bin and cluster, read from the trace or derived from /jobs.
 
-The trace has energy and CO2e per bin but no GPU occupancy or queue. Both follow from the job
-table: a job holds `gpus` GPUs over [start_s, end_s) and waits over [submit_s, start_s). The
-time integral of such step functions is piecewise linear, so integrating at the bin edges gives
-each bin's exact overlap (no sampling). Trials that never started (`/summary` jobs_pending) have no
-/jobs row, so they are missing from the queue.
+Trace files store both per bin (/trace/cluster_busy_gpus, /trace/cluster_queue_jobs, written by
+the simulator's meter: serving reservations are held GPUs too). Files written before those
+datasets existed have neither; there both follow exactly from the job table: a job holds `gpus`
+GPUs over [start_s, end_s) and waits over [submit_s, start_s). The time integral of such step
+functions is piecewise linear, so integrating at the bin edges gives each bin's exact overlap (no
+sampling). Derived this way, trials that never started (`/summary` jobs_pending) have no /jobs
+row and are missing from the queue, and serving deployments (no /jobs row) hold no GPUs.
 """
 from __future__ import annotations
 
@@ -49,10 +51,27 @@ def _per_bin(run, on, off, weight, groups, names) -> pd.DataFrame:
     return pd.DataFrame(mean, index=t.index, columns=seconds.columns)
 
 
-def busy_gpus(run) -> pd.DataFrame:
-    """Time-mean busy GPUs per bin, one column per cluster (derived from /jobs)."""
+def busy_gpus_from_jobs(run) -> pd.DataFrame:
+    """Time-mean busy GPUs per bin, one column per cluster, derived from /jobs."""
     j = run.jobs
     return _per_bin(run, j["start_s"], j["end_s"], j["gpus"], j["cluster"], run.clusters)
+
+
+def queue_length_from_jobs(run) -> pd.DataFrame:
+    """Time-mean jobs waiting (submitted, not started) per bin and cluster, from /jobs."""
+    j = run.jobs
+    return _per_bin(run, j["submit_s"], j["start_s"], np.ones(len(j)), j["cluster"], run.clusters)
+
+
+def from_trace(run) -> bool:
+    """Whether busy_gpus and queue_length come from the trace (else from /jobs)."""
+    return run.cluster_busy is not None and run.cluster_queue is not None
+
+
+def busy_gpus(run) -> pd.DataFrame:
+    """Time-mean GPUs held per bin, one column per cluster: /trace/cluster_busy_gpus, or derived
+    from /jobs in files without it."""
+    return run.cluster_busy if from_trace(run) else busy_gpus_from_jobs(run)
 
 
 def cluster_gpus(run) -> pd.Series:
@@ -60,14 +79,14 @@ def cluster_gpus(run) -> pd.Series:
 
 
 def utilization(run) -> pd.DataFrame:
-    """Busy GPUs / the cluster's GPUs, per bin and cluster (0..1; derived from /jobs)."""
+    """Busy GPUs / the cluster's GPUs, per bin and cluster (0..1)."""
     return busy_gpus(run) / cluster_gpus(run).to_numpy()[None, :]
 
 
 def queue_length(run) -> pd.DataFrame:
-    """Time-mean jobs waiting (submitted, not started) per bin and cluster (from /jobs)."""
-    j = run.jobs
-    return _per_bin(run, j["submit_s"], j["start_s"], np.ones(len(j)), j["cluster"], run.clusters)
+    """Time-mean jobs waiting per bin and cluster: /trace/cluster_queue_jobs, or derived from
+    /jobs in files without it."""
+    return run.cluster_queue if from_trace(run) else queue_length_from_jobs(run)
 
 
 def busy_gpus_by_host(run, edges) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import h5py
 import numpy as np
 import pandas as pd
 
@@ -11,6 +12,12 @@ from .schema import TRACE_FORMAT, attributes, enum_names, open_checked, strings,
 
 SERIES = ["experimentation", "training", "inference", "idle"]
 PHASES = SERIES[:3]
+NO_STAGE = 2**32 - 1  # /jobs.stage of a job outside any [[stage]]
+# Columns of /deployments (an empty table keeps them, so code can select them either way).
+DEPLOYMENT_COLUMNS = [
+    "kind", "start_s", "end_s", "it_energy_j", "energy_j", "co2_g", "requests", "served",
+    "dropped", "late", "replica_hours", "max_replicas", "wh_per_request", "co2_g_per_request",
+    "vehicles_end", "vehicle_days", "driving_hours", "onboard_energy_j", "fuel_l", "updates"]
 
 
 @dataclass
@@ -19,15 +26,24 @@ class Run:
 
     path: str
     attrs: dict  # root attributes
-    jobs: pd.DataFrame  # one row per job; campaign/phase/status/host/cluster as names
-    trace: pd.DataFrame  # per bin: <series>_energy_j, <series>_co2_g, <series>_cum_co2_g, ...
+    jobs: pd.DataFrame  # one row per job; campaign/phase/status/stop_reason/stage/host/cluster
+    # as names
+    trace: pd.DataFrame  # per bin: <series>_energy_j, <series>_co2_g, <series>_cum_co2_g,
+    # <series>_cum_energy_j, ...
     regions: pd.DataFrame  # per bin; columns (region, quantity)
     grid: dict  # region -> steps DataFrame (intensity, <source>_mw); .attrs kind/source/units
     summary: pd.DataFrame  # /summary/by_series indexed by series
     summary_attrs: dict
-    campaigns: pd.DataFrame  # one row per /campaigns entry, aggregates of its jobs
+    campaigns: pd.DataFrame  # /campaigns indexed by name, + it_energy_j and cost of its jobs
     hosts: pd.DataFrame  # one row per host, cluster as a name
     clusters: list = field(default_factory=list)
+    deployments: pd.DataFrame = None  # /deployments indexed by name (no rows when none)
+    stages: list = field(default_factory=list)  # /stages: [[stage]] names in file order
+    # Per bin and cluster (UTC index, one column per cluster): time-mean GPUs held and jobs
+    # waiting, from /trace/cluster_busy_gpus and cluster_queue_jobs; None in files without them
+    # (derived.busy_gpus and derived.queue_length then derive them from /jobs).
+    cluster_busy: pd.DataFrame | None = None
+    cluster_queue: pd.DataFrame | None = None
 
     @property
     def start(self) -> pd.Timestamp:
@@ -38,11 +54,15 @@ class Run:
         return self.start + pd.to_timedelta(np.asarray(seconds, dtype=float), unit="s")
 
 
-def _jobs(f, campaigns, hosts) -> pd.DataFrame:
+def _jobs(f, campaigns, hosts, stages) -> pd.DataFrame:
     jobs = pd.DataFrame(f["jobs"][()])
-    for name in ("phase", "status"):
-        jobs[name] = pd.Categorical.from_codes(jobs[name], enum_names(f["jobs"].dtype, name))
+    for name in ("phase", "status", "stop_reason"):
+        if name in jobs:
+            jobs[name] = pd.Categorical.from_codes(jobs[name], enum_names(f["jobs"].dtype, name))
     jobs["campaign"] = pd.Categorical.from_codes(jobs["campaign"].astype(np.int64), campaigns)
+    if "stage" in jobs:  # a stage name; NaN for jobs outside any stage
+        codes = jobs["stage"].to_numpy(np.int64)
+        jobs["stage"] = pd.Categorical.from_codes(np.where(codes == NO_STAGE, -1, codes), stages)
     index = jobs["host"].to_numpy(dtype=np.int64)
     jobs["host"] = hosts["name"].to_numpy()[index]
     jobs["cluster"] = hosts["cluster"].to_numpy()[index]  # of the gang's first node
@@ -60,10 +80,14 @@ def _trace(f, start) -> pd.DataFrame:
             columns[f"{name}_{kind}"] = values[:, i]
     columns["power_w"] = t["power_w"][()]
     columns["intensity_g_per_kwh"] = t["intensity_g_per_kwh"][()]
-    # Cumulative CO2e at each bin's end (the value a crossover search compares).
-    for name in names:
-        columns[f"{name}_cum_co2_g"] = np.cumsum(columns[f"{name}_co2_g"])
-    columns["total_cum_co2_g"] = sum(columns[f"{n}_cum_co2_g"] for n in names)
+    # Cumulative CO2e and energy at each bin's end (what a crossover search compares): the
+    # writer's running sums when the file has them, else the same sums taken here.
+    for kind, cumulative in (("co2_g", "co2_cumulative_g"), ("energy_j", "energy_cumulative_j")):
+        stored = t[cumulative][()].reshape(len(time_s), len(names)) if cumulative in t else None
+        for i, name in enumerate(names):
+            columns[f"{name}_cum_{kind}"] = (stored[:, i] if stored is not None
+                                             else np.cumsum(columns[f"{name}_{kind}"]))
+        columns[f"total_cum_{kind}"] = sum(columns[f"{n}_cum_{kind}"] for n in names)
     trace = pd.DataFrame(columns)
     trace.index = start + pd.to_timedelta(time_s, unit="s")
     trace.index.name = "time_utc"
@@ -100,19 +124,72 @@ def _grid(f, start) -> dict:
     return grid
 
 
-def _campaigns(names, jobs) -> pd.DataFrame:
+def _table(dataset) -> pd.DataFrame:
+    """A compound table with strings decoded and enums as their member names."""
+    data = pd.DataFrame(dataset[()])
+    for column in data.columns:
+        names = h5py.check_enum_dtype(dataset.dtype[column])
+        if names is not None:
+            data[column] = pd.Categorical.from_codes(data[column], enum_names(dataset.dtype, column))
+        elif data[column].dtype == object:
+            data[column] = [text(v) for v in data[column]]
+    return data
+
+
+def _job_sums(jobs, names) -> pd.DataFrame:
+    """Per campaign: IT energy and cost of its jobs (the /campaigns table has neither)."""
+    grouped = jobs.groupby("campaign", observed=False)
+    return grouped[["it_energy_j", "cost"]].sum().reindex(names)
+
+
+def _campaigns_from_jobs(names, jobs) -> pd.DataFrame:
+    """Files older than the /campaigns table: aggregates of each campaign's jobs."""
     wait = jobs["start_s"] - jobs["submit_s"]
     grouped = jobs.assign(wait_s=wait).groupby("campaign", observed=False)
     table = grouped.agg(jobs=("job_id", "size"), gpu_hours=("gpu_hours", "sum"),
-                        it_energy_j=("it_energy_j", "sum"), energy_j=("energy_j", "sum"),
-                        co2_g=("co2_g", "sum"), cost=("cost", "sum"),
+                        energy_j=("energy_j", "sum"), co2_g=("co2_g", "sum"),
                         mean_wait_s=("wait_s", "mean"))
     # A campaign's jobs share one phase; campaigns without jobs have none here.
     phase = jobs.groupby("campaign", observed=False)["phase"].first()
     table.insert(0, "phase", phase.astype(object))
-    table = table.reindex(names)
+    return table.reindex(names)
+
+
+def _campaign_names(f) -> list[str]:
+    dataset = f["campaigns"]
+    if dataset.dtype.names is None:  # schema v1 before the lifecycle tables: a list of names
+        return strings(dataset)
+    return [text(n) for n in dataset["name"]]
+
+
+def _campaigns(f, names, jobs) -> pd.DataFrame:
+    """/campaigns indexed by name, with the IT energy and cost of each campaign's jobs."""
+    dataset = f["campaigns"]
+    if dataset.dtype.names is None:
+        table = _campaigns_from_jobs(names, jobs)
+    else:
+        table = _table(dataset).set_index("name")
+        table["phase"] = table["phase"].astype(object)
+    table = table.join(_job_sums(jobs, names))
     table.index = pd.Index(names, name="campaign")
     return table
+
+
+def _deployments(f) -> pd.DataFrame:
+    if "deployments" not in f:
+        table = pd.DataFrame(columns=["name", *DEPLOYMENT_COLUMNS])
+    else:
+        table = _table(f["deployments"])
+    table = table.set_index("name")
+    table.index.name = "deployment"
+    return table
+
+
+def _per_cluster(f, name, clusters, index):
+    if name not in f["trace"]:
+        return None
+    values = f["trace"][name][()].reshape(len(index), len(clusters))
+    return pd.DataFrame(values, index=index, columns=list(clusters))
 
 
 def load_run(path) -> Run:
@@ -121,23 +198,28 @@ def load_run(path) -> Run:
     with open_checked(path, TRACE_FORMAT) as f:
         attrs = attributes(f)
         start = pd.Timestamp(attrs["start_utc"])
-        campaigns = strings(f["campaigns"])
+        stages = strings(f["stages"]) if "stages" in f else []
         clusters = strings(f["clusters"])
         hosts = pd.DataFrame(f["hosts"][()])
         hosts["name"] = [text(n) for n in hosts["name"]]
         hosts["cluster"] = np.asarray(clusters, dtype=object)[hosts["cluster"].to_numpy(np.int64)]
         if "hosts_simgrid_plugin_energy_j" in f:
             hosts["simgrid_plugin_energy_j"] = f["hosts_simgrid_plugin_energy_j"][()]
-        jobs = _jobs(f, campaigns, hosts)
+        names = _campaign_names(f)
+        jobs = _jobs(f, names, hosts, stages)
+        campaigns = _campaigns(f, names, jobs)
+        deployments = _deployments(f)
         trace = _trace(f, start)
+        busy = _per_cluster(f, "cluster_busy_gpus", clusters, trace.index)
+        queue = _per_cluster(f, "cluster_queue_jobs", clusters, trace.index)
         regions = _regions(f, trace.index)
         grid = _grid(f, start)
         summary = pd.DataFrame(f["summary/by_series"][()])
         summary["series"] = [text(s) for s in summary["series"]]
         summary = summary.set_index("series")
         summary_attrs = attributes(f["summary"])
-    return Run(path, attrs, jobs, trace, regions, grid, summary, summary_attrs,
-               _campaigns(campaigns, jobs), hosts, clusters)
+    return Run(path, attrs, jobs, trace, regions, grid, summary, summary_attrs, campaigns, hosts,
+               clusters, deployments, stages, busy, queue)
 
 
 def conservation_errors(run: Run) -> dict[str, float]:

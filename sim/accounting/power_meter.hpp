@@ -20,6 +20,14 @@
 namespace mlcycle {
 
 struct ActiveJob {
+  // Own-power jobs integrate per site, not per host share (a serving reservation may span a
+  // hundred nodes and change power every minute); hosts get their part when the job ends.
+  struct SitePiece {
+    std::uint32_t site = 0;
+    std::uint32_t cores = 0;
+    double busy_w = 0;  // its GPUs' busy power, which the hosts' own state counts
+    double it_energy_j = 0, energy_j = 0, co2_g = 0;
+  };
   JobStart start;
   double start_s = 0;
   // Jobs draw their GPUs' busy power unless set_job_power() gives them their own (serving).
@@ -29,6 +37,7 @@ struct ActiveJob {
   double it_energy_j = 0;
   double energy_j = 0;
   double co2_g = 0;
+  std::vector<SitePiece> sites;  // own-power jobs only
 };
 
 enum class HostPowerState : std::uint8_t { on, off, booting, down };
@@ -79,7 +88,6 @@ class PowerMeter {
     HostPowerState state = HostPowerState::on;
     std::uint32_t busy = 0;     // GPUs held by jobs
     std::uint32_t sg_busy = 0;  // of which SimGrid sees loaded (ordinary jobs)
-    double extra_w = 0;         // own-power jobs: their power minus the busy power of their GPUs
     double last_s = 0;
     double state_since_s = 0;
     double it_energy_j = 0;

@@ -1,5 +1,6 @@
 // The meter's events: jobs starting, changing power and ending; hosts changing power state;
 // loads outside the hosts. Each integrates the past with the old power, then switches.
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -11,7 +12,7 @@ namespace mlcycle {
 double PowerMeter::host_it_power_w(const HostState& st, const HostPowerModel& h) const {
   switch (st.state) {
     case HostPowerState::on:
-      return h.it_power_w(st.busy) + st.extra_w;
+      return h.it_power_w(st.busy);
     case HostPowerState::booting:
       return h.boot_w;
     case HostPowerState::off:
@@ -77,7 +78,14 @@ ActiveJob PowerMeter::start_job(JobStart start, bool own_power) {
       st.busy += share.cores;
       if (!own_power) st.sg_busy += share.cores;
     });
-    add_phase_power(hosts_[share.host].site, start.request.phase, w, 1);
+    const std::uint32_t site = hosts_[share.host].site;
+    add_phase_power(site, start.request.phase, w, 1);
+    if (!own_power) continue;
+    auto it = std::find_if(job.sites.begin(), job.sites.end(),
+                           [&](const ActiveJob::SitePiece& p) { return p.site == site; });
+    if (it == job.sites.end()) it = job.sites.insert(job.sites.end(), ActiveJob::SitePiece{site});
+    it->cores += share.cores;
+    it->busy_w += w;
   }
   cluster_busy_.at(start.cluster) += start.request.gpus;
   job.start = std::move(start);
@@ -87,13 +95,30 @@ ActiveJob PowerMeter::start_job(JobStart start, bool own_power) {
 // Adds the job's piece [since, now] at its current power.
 void PowerMeter::accumulate_job(ActiveJob& job) {
   if (now_s_ <= job.since_s) return;
+  const double dt = now_s_ - job.since_s;
   const double gpus = job.start.request.gpus;
-  for (const HostShare& share : job.start.allocation) {
-    const FacilitySite& site = sites_[hosts_[share.host].site];
-    const double w = job.own_power ? job.it_power_w * share.cores / gpus : share_it_power_w(share);
-    job.it_energy_j += w * (now_s_ - job.since_s);
-    job.energy_j += w * site.pue->integral(job.since_s, now_s_);
-    job.co2_g += w * site.carbon->integral(job.since_s, now_s_) / units::kJoulePerKwh;
+  if (job.own_power) {
+    for (ActiveJob::SitePiece& piece : job.sites) {
+      const FacilitySite& site = sites_[piece.site];
+      const double w = job.it_power_w * piece.cores / gpus;
+      const double it_j = w * dt;
+      const double energy_j = w * site.pue->integral(job.since_s, now_s_);
+      const double co2_g = w * site.carbon->integral(job.since_s, now_s_) / units::kJoulePerKwh;
+      piece.it_energy_j += it_j;
+      piece.energy_j += energy_j;
+      piece.co2_g += co2_g;
+      job.it_energy_j += it_j;
+      job.energy_j += energy_j;
+      job.co2_g += co2_g;
+    }
+  } else {
+    for (const HostShare& share : job.start.allocation) {
+      const FacilitySite& site = sites_[hosts_[share.host].site];
+      const double w = share_it_power_w(share);
+      job.it_energy_j += w * dt;
+      job.energy_j += w * site.pue->integral(job.since_s, now_s_);
+      job.co2_g += w * site.carbon->integral(job.since_s, now_s_) / units::kJoulePerKwh;
+    }
   }
   job.since_s = now_s_;
 }
@@ -102,10 +127,10 @@ void PowerMeter::set_job_power(ActiveJob& job, double it_power_w) {
   if (!job.own_power) throw std::logic_error("PowerMeter: job power is its GPUs' busy power");
   accumulate_job(job);
   const double gpus = job.start.request.gpus;
-  for (const HostShare& share : job.start.allocation) {
-    const double delta_w = (it_power_w - job.it_power_w) * share.cores / gpus;
-    change_host(share.host, [&](HostState& st) { st.extra_w += delta_w; });
-    add_phase_power(hosts_[share.host].site, job.start.request.phase, delta_w, 0);
+  for (const ActiveJob::SitePiece& piece : job.sites) {
+    const double delta_w = (it_power_w - job.it_power_w) * piece.cores / gpus;
+    site_power_[piece.site].total_it_w += delta_w;
+    add_phase_power(piece.site, job.start.request.phase, delta_w, 0);
   }
   job.it_power_w = it_power_w;
 }
@@ -147,15 +172,28 @@ JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status) {
   record.energy_j = job.energy_j;
   record.co2_g = job.co2_g;
   const double gpus = request.gpus;
+  // An own-power job leaves its site: its power above its GPUs' busy power goes first.
+  for (const ActiveJob::SitePiece& piece : job.sites)
+    site_power_[piece.site].total_it_w -= job.it_power_w * piece.cores / gpus - piece.busy_w;
   for (const HostShare& share : job.start.allocation) {
-    const double w = job.own_power ? job.it_power_w * share.cores / gpus : share_it_power_w(share);
-    add_phase_power(hosts_[share.host].site, request.phase, -w, -1);
+    const std::uint32_t site = hosts_[share.host].site;
+    const double busy_w = share_it_power_w(share);
+    const double w = job.own_power ? job.it_power_w * share.cores / gpus : busy_w;
+    add_phase_power(site, request.phase, -w, -1);
     change_host(share.host, [&](HostState& st) {
       st.busy -= share.cores;
       if (!job.own_power) st.sg_busy -= share.cores;
-      if (job.own_power) st.extra_w -= w - share_it_power_w(share);
-      if (st.busy == 0) st.extra_w = 0;  // no rounding crumbs once the node is free
     });
+    if (!job.own_power) continue;
+    // The host integrated these GPUs at busy power: replace that by its share of the job.
+    const auto& piece =
+        *std::find_if(job.sites.begin(), job.sites.end(),
+                      [&](const ActiveJob::SitePiece& p) { return p.site == site; });
+    const double share_of_site = static_cast<double>(share.cores) / piece.cores;
+    HostState& st = state_[share.host];
+    st.it_energy_j += piece.it_energy_j * share_of_site - busy_w * duration_s;
+    st.energy_j +=
+        piece.energy_j * share_of_site - busy_w * sites_[site].pue->integral(job.start_s, now_s_);
   }
   cluster_busy_.at(job.start.cluster) -= request.gpus;
   record.cost = record.energy_j / units::kJoulePerKwh * price_per_kwh_;

@@ -146,7 +146,7 @@ void LifecycleRunner::launch_job(std::uint32_t index, double now_s, double stret
   }
   slot.active = meter_.start_job(slot.start);
   campaign_wait_s_[request.campaign] += now_s - request.submit_s;
-  if (request.attempt == 0) ++campaigns_[request.campaign].trials_started;
+  if (request.attempt == 0 && !source.is_search()) ++campaigns_[request.campaign].trials_started;
   push(now_s + run_s, EventKind::job_end, request.job_id, index, slot.generation);
 }
 
@@ -386,6 +386,8 @@ void LifecycleRunner::finish_run(double now_s) {
     tally.unfinished += source.never_started();
     if (const SearchAlgorithm* search = source.search()) {
       const SearchResults r = search->results();
+      // A search's trials are its configurations (its rungs are jobs of the same trial).
+      tally.trials_started += r.configs_started;
       tally.completed += r.configs_completed;
       tally.stopped_early += r.configs_stopped_early;
       tally.full_budget_gpu_hours +=

@@ -16,6 +16,8 @@ cases=(
   "100,000 trials, 512 GPUs, exec engine|$src/tests/perf/trials-100k-512gpu.toml|--set simulation.engine=exec"
   "1,000,000 trials, 4,096 GPUs|$src/tests/perf/trials-1m-4096gpu.toml|"
   "1,000,000 trials, solar-heavy synthetic grid|$src/tests/perf/trials-1m-4096gpu-solar.toml|"
+  "ASHA 100,000 configs, 1,024 GPUs, crashes|$src/tests/perf/asha-100k-1024gpu.toml|"
+  "100k-EV fleet 3 y + 10k req/s service 2 y|$src/tests/perf/inference-fleet-serving.toml|"
 )
 # The real 15-min trace lives outside the repository: benchmark it when it is there.
 if [ -f "$src/../shared/data/grid/de_2020_carbon_intensity.csv" ]; then

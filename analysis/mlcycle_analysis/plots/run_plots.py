@@ -1,4 +1,4 @@
-"""Plots of one run: emissions, cumulative CO2e, derived utilization, job timeline."""
+"""Plots of one run: emissions, cumulative CO2e, utilization and queue, job timeline."""
 from __future__ import annotations
 
 import math
@@ -80,7 +80,8 @@ def cumulative_by_phase(run, path) -> str:
 
 
 def utilization(run, path) -> str:
-    """GPU utilization per cluster and queue length per bin, both derived from /jobs."""
+    """GPU utilization per cluster and queue length per bin: from the trace when the file has
+    them, else derived from /jobs."""
     run = as_run(run)
     edges = bin_edges(run)
     used, queue = derived.utilization(run), derived.queue_length(run)
@@ -100,10 +101,13 @@ def utilization(run, path) -> str:
              ha="right", va="bottom", fontsize=9, bbox=dict(boxstyle="round", fc="white", ec="0.7"))
     bottom.set_ylabel("jobs waiting (mean)")
     bottom.set_ylim(bottom=0)
-    pending = run.summary_attrs.get("jobs_pending", 0)
-    note = "derived from /jobs: exact overlap of [start, end) and [submit, start) with each bin"
-    if pending:
-        note += f"; {pending} never-started trials not counted"
+    if derived.from_trace(run):
+        note = "from /trace/cluster_busy_gpus and /trace/cluster_queue_jobs (bin means)"
+    else:
+        note = "derived from /jobs: exact overlap of [start, end) and [submit, start) with each bin"
+        pending = run.summary_attrs.get("jobs_pending", 0)
+        if pending:
+            note += f"; {pending} never-started trials not counted"
     bottom.set_title(note, fontsize=8, loc="left")
     time_axis(bottom)
     top.xaxis.label.set_visible(False)
