@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import os
 
-from . import plots
+from . import derived, plots
 from ._html import Cell, esc, num, number, page, png_figure, section, table, write
 from .run import SERIES, load_run
 from .sweep import load_sweep
@@ -91,6 +91,14 @@ def _key_numbers(run) -> str:
         ("marginal CO2e", marginal, "marginal"),
         ("jobs", jobs, "jobs"),
     ]
+    shares = [a.get(f"{p}_co2_share") for p in SERIES[:3]]
+    if all(v is not None and math.isfinite(v) for v in shares):
+        rows.append(("CO2e shares (idle excluded)",
+                     ", ".join(f"{p} {v:.1%}" for p, v in zip(SERIES, shares)), "co2-shares"))
+    nodes = [a.get(k, 0) or 0 for k in ("node_boots", "node_off_hours", "node_down_hours")]
+    if any(v > 0 for v in nodes):
+        rows.append(("nodes", f"{int(nodes[0]):,} boots, {number(nodes[1], 1)} node-hours off, "
+                              f"{number(nodes[2], 1)} node-hours down", "nodes"))
     body = table(["quantity", "value"], [(q, Cell(v, key=k)) for q, v, k in rows])
     return section("key-numbers", "Key numbers", body)
 
@@ -105,27 +113,111 @@ def _equivalents(run) -> str:
 
 
 def _plots(run) -> str:
+    source = "from the trace" if derived.from_trace(run) else "derived from /jobs"
     figures = [
         (plots.emissions_over_time, "CO2e per bin by series, with the bins' grid intensity"),
         (plots.cumulative_by_phase, "Cumulative CO2e by series; inference crossover when any"),
-        (plots.utilization, "GPU utilization per cluster and queue length (derived from /jobs)"),
+        (plots.utilization, f"GPU utilization per cluster and queue length ({source})"),
         (plots.job_timeline, "Jobs per host, coloured by campaign"),
     ]
     return section("plots", "Plots", *(png_figure(p, caption, run) for p, caption in figures))
 
 
+# Campaign tables: (header, /campaigns column, decimals, display factor).
+CAMPAIGN_COLUMNS = [("trials", "trials_started", 0, 1), ("jobs", "jobs", 0, 1),
+                    ("GPU-hours", "gpu_hours", 1, 1), ("facility kWh", "energy_j", 2, 1 / 3.6e6),
+                    ("kg CO2e", "co2_g", 2, 1e-3), ("cost", "cost", 2, 1),
+                    ("mean wait (h)", "mean_wait_s", 2, 1 / 3600)]
+SEARCH_COLUMNS = [("configurations", "trials_started", 0, 1), ("completed", "completed", 0, 1),
+                  ("stopped early", "stopped_early", 0, 1), ("GPU-hours", "gpu_hours", 1, 1),
+                  ("full-budget GPU-hours", "full_budget_gpu_hours", 1, 1),
+                  ("saved GPU-hours", "saved_gpu_hours", 1, 1), ("best score", "best_score", 4, 1)]
+FAILURE_COLUMNS = [("jobs", "jobs", 0, 1), ("crashes", "crashes", 0, 1),
+                   ("failed", "failed", 0, 1), ("unfinished", "unfinished", 0, 1),
+                   ("wasted GPU-hours", "wasted_gpu_hours", 1, 1),
+                   ("wasted kg CO2e", "wasted_co2_g", 2, 1e-3)]
+
+
+def _campaign_table(c, columns, texts, table_id, currency) -> str:
+    rows = []
+    for name, r in c.iterrows():
+        cells = [name] + [r[k] if isinstance(r[k], str) and r[k] else "—" for k in texts]
+        cells += [num(r[k], digits, factor, campaign=name, field=k)
+                  for _, k, digits, factor in columns]
+        rows.append(cells)
+    headers = ["campaign", *texts, *(f"cost ({currency})" if k == "cost" else h
+                                     for h, k, *_ in columns)]
+    return table(headers, rows, table_id=table_id)
+
+
 def _campaigns(run, top=10) -> str:
     c = run.campaigns.sort_values("co2_g", ascending=False).head(top)
     currency = run.summary_attrs.get("currency", "")
-    rows = [(name, r["phase"] if isinstance(r["phase"], str) else "—",
-             num(r["jobs"], 0), num(r["gpu_hours"], 1), num(r["energy_j"], 2, 1 / 3.6e6),
-             num(r["co2_g"], 2, 1e-3, campaign=name), num(r["cost"], 2),
-             num(r["mean_wait_s"], 2, 1 / 3600)) for name, r in c.iterrows()]
-    headers = ["campaign", "phase", "jobs", "GPU-hours", "facility kWh", "kg CO2e",
-               f"cost ({currency})", "mean wait (h)"]
-    note = (f'<p class="note">{len(c)} of {len(run.campaigns)} campaigns, by CO2e. '
-            "Wait = start − submit.</p>")
-    return section("campaigns", "Campaigns", table(headers, rows), note)
+    lifecycle = "search" in c  # older files: phase and job aggregates only
+    texts = ["phase"] + [k for k in ("stage", "search") if lifecycle and (c[k] != "").any()]
+    columns = [col for col in CAMPAIGN_COLUMNS if col[1] in c]
+    parts = [_campaign_table(c, columns, texts, "campaigns-table", currency),
+             f'<p class="note">{len(c)} of {len(run.campaigns)} campaigns, by CO2e, from '
+             "/campaigns (cost: the sum over the campaign's /jobs rows). Trials: configurations "
+             "for searches; wait = start − submit, over the jobs.</p>"]
+    searches = c[c["search"] != "independent"] if lifecycle else c.iloc[:0]
+    if len(searches):
+        parts += ["<h3>Searches</h3>",
+                  _campaign_table(searches, SEARCH_COLUMNS, ["search"], "searches-table",
+                                  currency),
+                  '<p class="note">Saved GPU-hours = full budget (every configuration trained '
+                  "to the maximum budget) − GPU-hours spent.</p>"]
+    failing = c[(c[["crashes", "failed", "unfinished", "wasted_gpu_hours"]] > 0).any(axis=1)] \
+        if lifecycle else c.iloc[:0]
+    if len(failing):
+        parts += ["<h3>Crashes and failures</h3>",
+                  _campaign_table(failing, FAILURE_COLUMNS, [], "failures-table", currency),
+                  '<p class="note">Crashes: attempts ended by a crash or a node failure; failed: '
+                  "trials with no retry left (or over their walltime); wasted: the work a crash "
+                  "lost since the last checkpoint.</p>"]
+    return section("campaigns", "Campaigns", *parts)
+
+
+def _when(run, seconds) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "—"
+    return f"{run.utc([seconds])[0]:%Y-%m-%d %H:%M}"
+
+
+def _deployments(run) -> str:
+    d = run.deployments
+    if len(d) == 0:
+        return ""
+    parts = []
+    serving, fleets = d[d["kind"] == "serving"], d[d["kind"] == "fleet"]
+    common = ["deployment", "start (UTC)", "end (UTC)", "facility kWh", "kg CO2e"]
+
+    def first(name, r):
+        return [name, _when(run, r["start_s"]), _when(run, r["end_s"]),
+                num(r["energy_j"], 2, 1 / 3.6e6, deployment=name, field="energy_j"),
+                num(r["co2_g"], 2, 1e-3, deployment=name, field="co2_g")]
+
+    if len(serving):
+        fields = [("requests", 0, 1), ("served", 0, 1), ("dropped", 0, 1), ("late", 0, 1),
+                  ("replica_hours", 1, 1), ("max_replicas", 0, 1), ("wh_per_request", 4, 1),
+                  ("co2_g_per_request", 4, 1)]
+        rows = [first(n, r) + [num(r[k], digits, factor, deployment=n, field=k)
+                               for k, digits, factor in fields] for n, r in serving.iterrows()]
+        headers = common + ["requests", "served", "dropped", "late", "replica-hours",
+                            "max replicas", "Wh / request", "g CO2e / request"]
+        parts += ["<h3>Serving</h3>", table(headers, rows, table_id="serving-table")]
+    if len(fleets):
+        fields = [("vehicles_end", 0, 1), ("vehicle_days", 1, 1), ("driving_hours", 1, 1),
+                  ("onboard_energy_j", 2, 1 / 3.6e6), ("fuel_l", 1, 1), ("updates", 0, 1)]
+        rows = [first(n, r) + [num(r[k], digits, factor, deployment=n, field=k)
+                               for k, digits, factor in fields] for n, r in fleets.iterrows()]
+        headers = common + ["vehicles at the end", "vehicle-days", "driving hours",
+                            "on-board kWh", "fuel (L)", "model updates"]
+        parts += ["<h3>Fleets</h3>", table(headers, rows, table_id="fleet-table")]
+    note = ('<p class="note">From /deployments. Serving: facility energy of the replicas (IT × '
+            "PUE); fleets: grid-side charging energy (ev) or on-board energy from fuel (ice). "
+            "Both are in the inference series.</p>")
+    return section("deployments", "Deployments", *parts, note)
 
 
 def write_report(run_path, html_path) -> str:
@@ -136,8 +228,8 @@ def write_report(run_path, html_path) -> str:
             f"{esc(a.get('mlcycle_version', '?'))} on SimGrid {esc(a.get('simgrid_version', '?'))}"
             f" · {esc(a.get('engine', '?'))} engine · seed {esc(a.get('seed', '?'))} · "
             f"start {esc(a.get('start_utc', '?'))}</p>")
-    body = "\n".join([meta, _summary(run), _key_numbers(run), _equivalents(run), _plots(run),
-                      _campaigns(run)])
+    body = "\n".join(part for part in (meta, _summary(run), _key_numbers(run), _equivalents(run),
+                                        _plots(run), _campaigns(run), _deployments(run)) if part)
     return write(html_path, page(f"mlcycle report: {scenario_name(run)}", body))
 
 

@@ -223,25 +223,40 @@ def load_run(path) -> Run:
 
 
 def conservation_errors(run: Run) -> dict[str, float]:
-    """Relative differences between the ways a run file adds up energy and CO2e."""
+    """Relative differences between the ways a run file adds up energy and CO2e.
+
+    /jobs holds the campaigns' jobs; serving and fleet deployments are in /deployments (their
+    energy is in the inference series); idle is the platform's energy no job or deployment drew.
+    /hosts covers the platform, fleets draw at sites of their own.
+    """
     trace = run.trace
     trace_energy = sum(trace[f"{n}_energy_j"].sum() for n in SERIES)
     trace_co2 = sum(trace[f"{n}_co2_g"].sum() for n in SERIES)
-    jobs_energy = run.jobs["energy_j"].sum() + run.summary.loc["idle", "energy_j"]
+    deployments = run.deployments
+    fleets = deployments[deployments["kind"] == "fleet"]
+    parts_energy = (run.jobs["energy_j"].sum() + deployments["energy_j"].sum() +
+                    run.summary.loc["idle", "energy_j"])
     total = run.summary.loc["total"]
     region_energy = run.regions.xs("energy_j", level="quantity", axis=1).to_numpy().sum()
     bin_energy = sum(trace[f"{n}_energy_j"] for n in SERIES)
+    last = trace.iloc[-1] if len(trace) else None
 
     def rel(a: float, b: float) -> float:
         scale = max(abs(a), abs(b))
         return 0.0 if scale == 0 else abs(a - b) / scale
 
-    return {
-        "jobs+idle vs trace energy": rel(jobs_energy, trace_energy),
-        "trace vs hosts energy": rel(trace_energy, run.hosts["energy_j"].sum()),
+    errors = {
+        "jobs+deployments+idle vs trace energy": rel(float(parts_energy), trace_energy),
+        "trace vs hosts+fleets energy": rel(trace_energy, run.hosts["energy_j"].sum() +
+                                            fleets["energy_j"].sum()),
         "summary vs trace energy": rel(float(total["energy_j"]), trace_energy),
         "summary vs trace co2": rel(float(total["co2_g"]), trace_co2),
         "regions vs series energy": rel(float(region_energy), trace_energy),
         "bin power x duration vs bin energy": float(np.max(np.abs(
             trace["power_w"] * trace["duration_s"] - bin_energy)) / max(trace_energy, 1.0)),
     }
+    if last is not None:
+        errors["cumulative vs summed energy"] = rel(float(last["total_cum_energy_j"]),
+                                                    trace_energy)
+        errors["cumulative vs summed co2"] = rel(float(last["total_cum_co2_g"]), trace_co2)
+    return errors

@@ -37,6 +37,25 @@ void PowerMeter::new_bin() {
   bin_.region_co2_g.assign(regions, 0.0);
   bin_.cluster_busy_gpus.assign(cluster_busy_.size(), 0.0);
   bin_.cluster_queue_jobs.assign(cluster_queue_.size(), 0.0);
+  bin_.source_energy_j.assign(tags_, 0.0);
+  bin_.source_co2_g.assign(tags_, 0.0);
+  bin_.deployment_replicas.assign(replicas_.size(), 0.0);
+}
+
+void PowerMeter::set_sources(std::size_t campaigns, std::size_t deployments) {
+  if (now_s_ > 0) throw std::logic_error("PowerMeter: sources are set before the run");
+  campaigns_ = campaigns;
+  tags_ = campaigns + deployments;
+  for (SitePower& p : site_power_) {
+    p.tag_it_w.assign(tags_, 0.0);
+    p.tag_shares.assign(tags_, 0);
+  }
+  replicas_.assign(deployments, 0.0);
+  new_bin();
+}
+
+void PowerMeter::set_deployment_replicas(std::uint32_t deployment, double replicas) {
+  replicas_.at(deployment) = replicas;
 }
 
 // Highest facility power held over a positive interval: IT power is constant on [t0, t1), but
@@ -89,6 +108,8 @@ void PowerMeter::integrate(double t0_s, double t1_s) {
     bin_.cluster_busy_gpus[c] += static_cast<double>(cluster_busy_[c]) * dt;
     bin_.cluster_queue_jobs[c] += static_cast<double>(cluster_queue_[c]) * dt;
   }
+  for (std::size_t d = 0; d < replicas_.size(); ++d)
+    bin_.deployment_replicas[d] += replicas_[d] * dt;
   track_peak(t0_s, t1_s);
   const double lead_before_g = inference_lead_g_;
   bool inference = false;
@@ -118,6 +139,11 @@ void PowerMeter::integrate(double t0_s, double t1_s) {
     bin_.co2_g[kIdleSeries] += idle_it_w * g_per_w;
     marginal_g_[kIdleSeries] += idle_it_w * marginal_g_per_w;
     idle_it_energy_j_ += idle_it_w * dt;
+    for (std::size_t t = 0; t < tags_; ++t) {
+      if (p.tag_it_w[t] == 0) continue;
+      bin_.source_energy_j[t] += p.tag_it_w[t] * pue_s;
+      bin_.source_co2_g[t] += p.tag_it_w[t] * g_per_w;
+    }
     if (site.region != kNoRegion) {
       bin_.region_energy_j[site.region] += p.total_it_w * pue_s;
       bin_.region_co2_g[site.region] += p.total_it_w * g_per_w;
@@ -143,6 +169,9 @@ void PowerMeter::close_bin(double end_s) {
     bin_.cluster_queue_jobs[c] = bin_.duration_s > 0 ? bin_.cluster_queue_jobs[c] / bin_.duration_s
                                                      : static_cast<double>(cluster_queue_[c]);
   }
+  for (std::size_t d = 0; d < replicas_.size(); ++d)
+    bin_.deployment_replicas[d] =
+        bin_.duration_s > 0 ? bin_.deployment_replicas[d] / bin_.duration_s : replicas_[d];
   recorder_.record_bin(bin_);
   ++bin_index_;
   new_bin();

@@ -66,7 +66,7 @@ class PowerMeter {
   HostPowerState host_state(std::uint32_t host) const { return state_[host].state; }
 
   // A load drawn at a site outside the platform's hosts (a fleet's charging), phase-attributed.
-  std::uint32_t add_load(std::uint32_t site, Phase phase);
+  std::uint32_t add_load(std::uint32_t site, Phase phase, std::uint32_t tag);
   void set_load_power(std::uint32_t load, double it_power_w);
   struct LoadTotals {
     double it_energy_j = 0, energy_j = 0, co2_g = 0;
@@ -74,6 +74,10 @@ class PowerMeter {
   LoadTotals load_totals(std::uint32_t load);  // integrated up to now
 
   void set_queue_length(std::uint32_t cluster, std::uint64_t jobs);
+  // Per-source trace series: jobs are tagged by their campaign index, deployments by
+  // `campaigns + deployment index`. Call before anything starts (0 and 0: no such series).
+  void set_sources(std::size_t campaigns, std::size_t deployments);
+  void set_deployment_replicas(std::uint32_t deployment, double replicas);
 
   // Closes the last bin at `end_s` and returns the totals.
   RunSummary finish(double end_s, std::uint64_t jobs_pending);
@@ -100,11 +104,14 @@ class PowerMeter {
     // Job shares running per phase: when the last one ends, its watts are exactly zero again
     // (a sum of += and -= of different powers would leave rounding crumbs behind).
     std::array<std::uint64_t, kPhaseCount> phase_shares{};
+    std::vector<double> tag_it_w;  // per source (campaign or deployment), same rule
+    std::vector<std::uint64_t> tag_shares;
     bool drew_power = false;
   };
   struct Load {
     std::uint32_t site = 0;
     Phase phase = Phase::inference;
+    std::uint32_t tag = 0;
     double it_power_w = 0;
     double since_s = 0;
     LoadTotals totals;
@@ -118,7 +125,8 @@ class PowerMeter {
   // Integrates the host up to now, then applies `change` and updates its site's power.
   template <class Change>
   void change_host(std::uint32_t host, Change change);
-  void add_phase_power(std::uint32_t site, Phase phase, double delta_w, int shares);
+  void add_phase_power(std::uint32_t site, Phase phase, std::uint32_t tag, double delta_w,
+                       int shares);
   void accumulate_job(ActiveJob& job);
   void accumulate_load(Load& load);
   void close_bin(double end_s);
@@ -143,6 +151,9 @@ class PowerMeter {
   double busy_gpu_s_ = 0;
   std::vector<std::uint64_t> cluster_busy_;   // GPUs held per cluster
   std::vector<std::uint64_t> cluster_queue_;  // jobs waiting per cluster
+  std::size_t tags_ = 0;
+  std::size_t campaigns_ = 0;
+  std::vector<double> replicas_;  // per deployment
 };
 
 }  // namespace mlcycle

@@ -58,12 +58,17 @@ void PowerMeter::set_host_state(std::uint32_t host, HostPowerState state) {
   });
 }
 
-void PowerMeter::add_phase_power(std::uint32_t site, Phase phase, double delta_w, int shares) {
+void PowerMeter::add_phase_power(std::uint32_t site, Phase phase, std::uint32_t tag, double delta_w,
+                                 int shares) {
   SitePower& p = site_power_[site];
   const int k = static_cast<int>(phase);
   p.phase_shares[k] =
       static_cast<std::uint64_t>(static_cast<std::int64_t>(p.phase_shares[k]) + shares);
   p.phase_it_w[k] = p.phase_shares[k] == 0 ? 0.0 : p.phase_it_w[k] + delta_w;
+  if (tag >= tags_) return;
+  p.tag_shares[tag] =
+      static_cast<std::uint64_t>(static_cast<std::int64_t>(p.tag_shares[tag]) + shares);
+  p.tag_it_w[tag] = p.tag_shares[tag] == 0 ? 0.0 : p.tag_it_w[tag] + delta_w;
 }
 
 ActiveJob PowerMeter::start_job(JobStart start, bool own_power) {
@@ -79,7 +84,7 @@ ActiveJob PowerMeter::start_job(JobStart start, bool own_power) {
       if (!own_power) st.sg_busy += share.cores;
     });
     const std::uint32_t site = hosts_[share.host].site;
-    add_phase_power(site, start.request.phase, w, 1);
+    add_phase_power(site, start.request.phase, start.request.campaign, w, 1);
     if (!own_power) continue;
     auto it = std::find_if(job.sites.begin(), job.sites.end(),
                            [&](const ActiveJob::SitePiece& p) { return p.site == site; });
@@ -130,7 +135,7 @@ void PowerMeter::set_job_power(ActiveJob& job, double it_power_w) {
   for (const ActiveJob::SitePiece& piece : job.sites) {
     const double delta_w = (it_power_w - job.it_power_w) * piece.cores / gpus;
     site_power_[piece.site].total_it_w += delta_w;
-    add_phase_power(piece.site, job.start.request.phase, delta_w, 0);
+    add_phase_power(piece.site, job.start.request.phase, job.start.request.campaign, delta_w, 0);
   }
   job.it_power_w = it_power_w;
 }
@@ -179,7 +184,7 @@ JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status) {
     const std::uint32_t site = hosts_[share.host].site;
     const double busy_w = share_it_power_w(share);
     const double w = job.own_power ? job.it_power_w * share.cores / gpus : busy_w;
-    add_phase_power(site, request.phase, -w, -1);
+    add_phase_power(site, request.phase, request.campaign, -w, -1);
     change_host(share.host, [&](HostState& st) {
       st.busy -= share.cores;
       if (!job.own_power) st.sg_busy -= share.cores;
@@ -210,10 +215,11 @@ JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status) {
   return record;
 }
 
-std::uint32_t PowerMeter::add_load(std::uint32_t site, Phase phase) {
+std::uint32_t PowerMeter::add_load(std::uint32_t site, Phase phase, std::uint32_t tag) {
   Load load;
   load.site = site;
   load.phase = phase;
+  load.tag = tag;
   load.since_s = now_s_;
   loads_.push_back(load);
   return static_cast<std::uint32_t>(loads_.size() - 1);
@@ -235,7 +241,7 @@ void PowerMeter::set_load_power(std::uint32_t index, double it_power_w) {
   accumulate_load(load);
   const int shares = (it_power_w != 0 ? 1 : 0) - (load.it_power_w != 0 ? 1 : 0);
   site_power_[load.site].total_it_w += it_power_w - load.it_power_w;
-  add_phase_power(load.site, load.phase, it_power_w - load.it_power_w, shares);
+  add_phase_power(load.site, load.phase, load.tag, it_power_w - load.it_power_w, shares);
   if (it_power_w == 0 &&
       site_power_[load.site].phase_shares == std::array<std::uint64_t, kPhaseCount>{})
     site_power_[load.site].total_it_w = 0;  // a fleet site with nothing drawing is exactly 0

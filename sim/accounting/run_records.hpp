@@ -49,6 +49,10 @@ struct TraceBin {
   std::vector<double> region_intensity_g_per_kwh;  // time-mean of each region's intensity
   std::vector<double> cluster_busy_gpus;           // time-mean GPUs held by jobs, per cluster
   std::vector<double> cluster_queue_jobs;          // time-mean jobs waiting, per cluster
+  // Per source: the campaigns, then the deployments (empty when the meter has no sources).
+  std::vector<double> source_energy_j;
+  std::vector<double> source_co2_g;
+  std::vector<double> deployment_replicas;  // time-mean replicas held (serving; 0 for fleets)
 };
 
 struct SeriesTotals {

@@ -63,6 +63,7 @@ struct DeploymentDriver::Running {
   double active_w = 0, idle_w = 0;  // fleet powers in force
   double parked_replica_w = 0;      // serving: a reserved replica slot without a replica
   std::uint32_t max_replicas = 0;
+  std::uint32_t next_replicas = 0;  // held in the next step
 };
 
 // The next serving step: its replicas' power plus the parked slots of the reservation.
@@ -74,6 +75,7 @@ void DeploymentDriver::take_serving_step(Running& run) {
   }
   const std::uint32_t held = step->replicas_active + step->replicas_loading;
   run.next_s = step->time_s;
+  run.next_replicas = held;
   run.next_power_w =
       step->power_w + (run.max_replicas - std::min(run.max_replicas, held)) * run.parked_replica_w;
 }
@@ -174,6 +176,8 @@ void DeploymentDriver::start(std::size_t i, double now_s) {
     for (std::uint32_t host : pool.woken()) meter_.set_host_state(host, HostPowerState::on);
     JobStart start;
     start.request.phase = Phase::inference;
+    // The meter tags sources past the campaigns as deployments (its per-source series).
+    start.request.campaign = static_cast<std::uint32_t>(scenario_.campaigns.size() + i);
     start.request.gpus = reserved;
     start.request.submit_s = run.start_s;
     start.allocation = std::move(*allocation);
@@ -182,7 +186,8 @@ void DeploymentDriver::start(std::size_t i, double now_s) {
     take_serving_step(run);
   } else {
     run.fleet.emplace(d.fleet, scenario_.simulation.start, now_s, run.end_s, seed);
-    run.load = meter_.add_load(fleet_sites_[i], Phase::inference);
+    run.load = meter_.add_load(fleet_sites_[i], Phase::inference,
+                               static_cast<std::uint32_t>(scenario_.campaigns.size() + i));
     if (auto step = run.fleet->next()) {
       run.next_s = step->time_s;
       run.next_power_w = step->power_w;
@@ -197,6 +202,7 @@ void DeploymentDriver::step(std::size_t i, double now_s) {
   while (run.next_s <= now_s) {
     if (run.serving) {
       meter_.set_job_power(*run.job, run.next_power_w);
+      meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), run.next_replicas);
       take_serving_step(run);
     } else {
       meter_.set_load_power(run.load, run.next_power_w);
@@ -212,6 +218,7 @@ void DeploymentDriver::stop(std::size_t i, double now_s) {
   DeploymentResult& result = results_[i];
   result.end_s = now_s;
   if (run.serving) {
+    meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), 0);
     const JobRecord record = meter_.end_job(*run.job, JobStatus::completed);
     scheduler_.pool(run.cluster).release(run.job->start.allocation);
     const ServingStats stats = run.serving->stats();

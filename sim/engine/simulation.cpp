@@ -113,6 +113,7 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
   std::vector<std::uint32_t> fleet_sites = make_fleet_sites(scenario, sites, grid);
   PowerMeter meter(platform.hosts, sites, scenario.accounting.price_per_kwh,
                    scenario.output.trace_step_s, recorder);
+  meter.set_sources(scenario.campaigns.size(), scenario.deployments.size());
   // The runner owns the run's state; the actor only borrows it (it outlives engine->run()).
   LifecycleRunner runner(scenario, platform, meter, recorder, outcome, std::move(fleet_sites));
   sg4::Actor::create("scheduler", platform.sg_hosts.front(), [&runner] { runner(); });

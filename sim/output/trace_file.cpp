@@ -35,10 +35,16 @@ struct TraceFile::Impl {
   h5::AppendableDataset co2_cumulative, energy_cumulative;
   // Per-cluster series: their width is known at the first bin (the platform loads after us).
   std::optional<h5::AppendableDataset> cluster_busy, cluster_queue;
+  // Per campaign and per deployment: widths from the first bin too.
+  std::optional<h5::AppendableDataset> campaign_energy, campaign_co2, deployment_energy,
+      deployment_co2, deployment_replicas;
+  std::size_t campaigns = 0;
   std::vector<JobRow> job_rows;
   std::vector<double> bin_time, bin_duration, bin_energy, bin_co2, bin_power, bin_intensity;
   std::vector<double> bin_region_energy, bin_region_co2, bin_region_intensity;
   std::vector<double> bin_co2_cumulative, bin_energy_cumulative, bin_busy, bin_queue;
+  std::vector<double> bin_campaign_energy, bin_campaign_co2, bin_deployment_energy,
+      bin_deployment_co2, bin_replicas;
   std::array<double, kSeriesCount> co2_sum_g{}, energy_sum_j{};
   BackgroundWriter writer{kMaxPendingBuffers};  // last member: stopped before the datasets close
 
@@ -147,7 +153,26 @@ void TraceFile::record_bin(const TraceBin& bin) {
                            kBinBufferRows);
     m.cluster_queue.emplace(m.trace_group.id(), "cluster_queue_jobs", H5T_NATIVE_DOUBLE, clusters,
                             kBinBufferRows);
+    const hsize_t deployments = bin.deployment_replicas.size();
+    m.campaigns = bin.source_energy_j.size() - deployments;
+    const hid_t g = m.trace_group.id();
+    m.campaign_energy.emplace(g, "campaign_energy_j", H5T_NATIVE_DOUBLE, m.campaigns,
+                              kBinBufferRows);
+    m.campaign_co2.emplace(g, "campaign_co2_g", H5T_NATIVE_DOUBLE, m.campaigns, kBinBufferRows);
+    m.deployment_energy.emplace(g, "deployment_energy_j", H5T_NATIVE_DOUBLE, deployments,
+                                kBinBufferRows);
+    m.deployment_co2.emplace(g, "deployment_co2_g", H5T_NATIVE_DOUBLE, deployments, kBinBufferRows);
+    m.deployment_replicas.emplace(g, "deployment_replicas", H5T_NATIVE_DOUBLE, deployments,
+                                  kBinBufferRows);
   }
+  const auto split = bin.source_energy_j.begin() + static_cast<std::ptrdiff_t>(m.campaigns);
+  m.bin_campaign_energy.insert(m.bin_campaign_energy.end(), bin.source_energy_j.begin(), split);
+  m.bin_deployment_energy.insert(m.bin_deployment_energy.end(), split, bin.source_energy_j.end());
+  const auto split_co2 = bin.source_co2_g.begin() + static_cast<std::ptrdiff_t>(m.campaigns);
+  m.bin_campaign_co2.insert(m.bin_campaign_co2.end(), bin.source_co2_g.begin(), split_co2);
+  m.bin_deployment_co2.insert(m.bin_deployment_co2.end(), split_co2, bin.source_co2_g.end());
+  m.bin_replicas.insert(m.bin_replicas.end(), bin.deployment_replicas.begin(),
+                        bin.deployment_replicas.end());
   m.bin_busy.insert(m.bin_busy.end(), bin.cluster_busy_gpus.begin(), bin.cluster_busy_gpus.end());
   m.bin_queue.insert(m.bin_queue.end(), bin.cluster_queue_jobs.begin(),
                      bin.cluster_queue_jobs.end());

@@ -3,6 +3,8 @@
 // against hand oracles, cohort vs per-vehicle fleets, and the exact crossover time.
 #include <catch2/catch.hpp>
 
+#include <array>
+
 #include "engine/simulation.hpp"
 #include "scenario/scenario_loader.hpp"
 
@@ -69,6 +71,14 @@ demand = { base_rps = 1 }
     for (double e : b.energy_j) bins_j += e;
   CHECK(bins_j == Approx(s.hosts[0].energy_j + s.hosts[1].energy_j).epsilon(1e-12));
   CHECK(d.energy_j + s.series[kIdleSeries].energy_j == Approx(bins_j).epsilon(1e-12));
+  // The per-source trace series: no campaign, one deployment holding 2 replicas throughout.
+  double source_j = 0;
+  for (const TraceBin& b : recorder.bins) {
+    REQUIRE(b.source_energy_j.size() == 1);
+    source_j += b.source_energy_j[0];
+    CHECK(b.deployment_replicas.at(0) == Approx(2).epsilon(1e-12));
+  }
+  CHECK(source_j == Approx(d.energy_j).epsilon(1e-12));
 }
 
 TEST_CASE(
@@ -131,4 +141,11 @@ per_vehicle = true)" + fleet,
     for (double e : b.energy_j) bins_j += e;
   for (const HostTotals& h : s.hosts) hosts_j += h.energy_j;
   CHECK(bins_j == Approx(hosts_j + 2 * 1000 * 3.6e6).epsilon(1e-12));
+  // Per-source series: the training campaign, then the two fleets.
+  std::array<double, 3> source_g{};
+  for (const TraceBin& b : recorder.bins)
+    for (std::size_t i = 0; i < 3; ++i) source_g[i] += b.source_co2_g.at(i);
+  CHECK(source_g[0] == Approx(23.625).epsilon(1e-12));
+  CHECK(source_g[1] == Approx(300000).epsilon(1e-12));
+  CHECK(source_g[2] == Approx(300000).epsilon(1e-12));
 }

@@ -100,7 +100,7 @@ def test_run_values_equal_the_file(two_sites):
         for column in ("job_id", "gpus", "nodes", "submit_s", "start_s", "end_s", "energy_j",
                        "co2_g", "cost", "gpu_hours"):
             assert equal(run.jobs[column], raw[column]), column
-        campaigns = f["campaigns"].asstr()[()]
+        campaigns = f["campaigns"]["name"].astype(str)
         assert list(run.jobs["campaign"]) == [campaigns[i] for i in raw["campaign"]]
         codes = h5py.check_enum_dtype(f["jobs"].dtype["phase"])
         names = {v: k for k, v in codes.items()}
@@ -117,7 +117,15 @@ def test_run_values_equal_the_file(two_sites):
         for k, name in enumerate(SERIES):
             assert equal(run.trace[f"{name}_energy_j"], t["energy_j"][:, k]), name
             assert equal(run.trace[f"{name}_co2_g"], t["co2_g"][:, k]), name
+            assert equal(run.trace[f"{name}_cum_co2_g"], t["co2_cumulative_g"][:, k]), name
+            assert equal(run.trace[f"{name}_cum_energy_j"], t["energy_cumulative_j"][:, k]), name
+            # The writer's running sums are the bins' sums, in the same order.
             assert equal(run.trace[f"{name}_cum_co2_g"], np.cumsum(t["co2_g"][:, k])), name
+        assert equal(run.trace["total_cum_energy_j"], t["energy_cumulative_j"][()].sum(axis=1))
+        for i, cluster in enumerate(f["clusters"].asstr()[()]):
+            assert equal(run.cluster_busy[cluster], t["cluster_busy_gpus"][:, i]), cluster
+            assert equal(run.cluster_queue[cluster], t["cluster_queue_jobs"][:, i]), cluster
+        assert (run.cluster_busy.index == run.trace.index).all()
         for column in ("time_s", "duration_s", "power_w", "intensity_g_per_kwh"):
             assert equal(run.trace[column], t[column]), column
         start = pd.Timestamp(f.attrs["start_utc"])
@@ -142,16 +150,18 @@ def test_run_values_equal_the_file(two_sites):
         assert run.attrs["format"] == "mlcycle-trace" and run.attrs["seed"] == f.attrs["seed"]
         assert run.attrs["scenario_toml"] == f.attrs["scenario_toml"]
 
-    # One row per /campaigns entry; aggregates are sums over its jobs.
+    # One row per /campaigns entry: its values, and sums over its jobs that agree with them.
     assert list(run.campaigns.index) == ["search-a", "search-b", "final"]
+    assert run.stages == [] and len(run.deployments) == 0
     for name in run.campaigns.index:
         mask = np.array([campaigns[i] == name for i in raw["campaign"]])
         row = run.campaigns.loc[name]
-        assert row["jobs"] == mask.sum()
-        for column in ("gpu_hours", "energy_j", "co2_g", "cost"):
+        assert row["jobs"] == mask.sum() == row["trials_started"] == row["completed"]
+        for column in ("gpu_hours", "energy_j", "co2_g", "cost", "it_energy_j"):
             assert row[column] == pytest.approx(raw[column][mask].sum(), rel=1e-12)
         wait = (raw["start_s"] - raw["submit_s"])[mask].mean()
         assert row["mean_wait_s"] == pytest.approx(wait, rel=1e-12)
+        assert (row["search"], row["stage"], row["crashes"]) == ("independent", "", 0)
     assert run.campaigns.loc["final", "phase"] == "training"
 
 
@@ -201,10 +211,13 @@ def test_sweep_values_equal_the_file(sweep_dir):
 def test_derived_utilization_single_trial(single_trial):
     """2 of the node's 8 GPUs busy for the whole 3 h: 0.25 in each 1-h bin, nobody waiting."""
     run = load_run(single_trial)
+    assert derived.from_trace(run)
     used = derived.utilization(run)
     assert list(used.columns) == ["p100-node"] and len(used) == 3
     assert used["p100-node"].tolist() == pytest.approx([0.25, 0.25, 0.25], abs=1e-15)
     assert derived.queue_length(run)["p100-node"].tolist() == [0.0, 0.0, 0.0]
+    assert derived.busy_gpus_from_jobs(run)["p100-node"].tolist() == [2.0, 2.0, 2.0]
+    assert derived.queue_length_from_jobs(run)["p100-node"].tolist() == [0.0, 0.0, 0.0]
 
 
 def test_derived_matches_a_direct_overlap(two_sites):
@@ -222,11 +235,17 @@ def test_derived_matches_a_direct_overlap(two_sites):
                 * j["gpus"].to_numpy()[mine, None]).sum(axis=0) / t["duration_s"].to_numpy()
         waiting = overlap(j["submit_s"].to_numpy()[mine],
                           j["start_s"].to_numpy()[mine]).sum(axis=0) / t["duration_s"].to_numpy()
+        from_jobs = derived.busy_gpus_from_jobs(run)[cluster].to_numpy()
+        queue_from_jobs = derived.queue_length_from_jobs(run)[cluster].to_numpy()
+        assert from_jobs == pytest.approx(busy, abs=1e-9)
+        assert queue_from_jobs == pytest.approx(waiting, abs=1e-9)
+        # The simulator's own bin means (/trace/cluster_*) agree with the job table.
         assert derived.busy_gpus(run)[cluster].to_numpy() == pytest.approx(busy, abs=1e-9)
         assert derived.queue_length(run)[cluster].to_numpy() == pytest.approx(waiting, abs=1e-9)
-    busy_s = (derived.busy_gpus(run).sum(axis=1) * t["duration_s"]).sum()
-    mean = busy_s / (run.summary_attrs["total_gpus"] * run.summary_attrs["makespan_s"])
-    assert mean == pytest.approx(run.summary_attrs["mean_utilization"], rel=1e-12)
+    for busy_gpus in (derived.busy_gpus(run), derived.busy_gpus_from_jobs(run)):
+        busy_s = (busy_gpus.sum(axis=1) * t["duration_s"]).sum()
+        mean = busy_s / (run.summary_attrs["total_gpus"] * run.summary_attrs["makespan_s"])
+        assert mean == pytest.approx(run.summary_attrs["mean_utilization"], rel=1e-12)
     # At time 0, 300 one-GPU trials are queued and 24 start: 276 wait in the first instant.
     assert derived.queue_length(run).iloc[0].sum() <= 276
 
@@ -273,6 +292,7 @@ class Page(HTMLParser):
         super().__init__()
         self.sections, self.cells, self.images, self.external = [], [], [], []
         self._cell = None
+        self.table = None
         self.title = ""
         self._in_h1 = False
         self.feed(text)
@@ -281,8 +301,10 @@ class Page(HTMLParser):
         attrs = dict(attrs)
         if tag == "section":
             self.sections.append(attrs.get("id"))
+        elif tag == "table":
+            self.table = attrs.get("id")
         elif tag == "td":
-            self._cell = {**attrs, "text": "", "section": self.sections[-1]}
+            self._cell = {**attrs, "text": "", "section": self.sections[-1], "table": self.table}
         elif tag == "img":
             self.images.append(attrs["src"])
         elif tag == "h1":
@@ -340,10 +362,13 @@ def test_run_report(two_sites, crossover_run, tmp_path):
     for name, lbs in EQUIVALENTS:
         assert float(equivalents[name]["data-value"]) == pytest.approx(total_co2 / LB / lbs,
                                                                        rel=1e-15)
-    campaigns = [c["data-campaign"] for c in page.cells if "data-campaign" in c]
+    campaigns = [c["data-campaign"] for c in page.cells
+                 if c.get("data-field") == "co2_g" and c["table"] == "campaigns-table"]
     co2 = load_run(two_sites).jobs.groupby("campaign")["co2_g"].sum()
     assert campaigns == list(co2.sort_values(ascending=False).index)  # largest first
     assert campaigns[0] == "search-b"  # the high-carbon site's search
+    # No search, crash or deployment in two-sites: no such tables.
+    assert {c["table"] for c in page.cells if c["section"] == "campaigns"} == {"campaigns-table"}
     key = {c["data-key"]: c["text"] for c in page.cells
            if c["section"] == "key-numbers" and "data-key" in c}
     assert key["crossover"].startswith("none") and "83.5% of 24 GPUs" in key["utilization"]
