@@ -97,10 +97,16 @@ struct TraceFile::Impl {
     if (cluster_busy) {
       writer.submit(append(*cluster_busy, bin_busy, rows));
       writer.submit(append(*cluster_queue, bin_queue, rows));
+      writer.submit(append(*campaign_energy, bin_campaign_energy, rows));
+      writer.submit(append(*campaign_co2, bin_campaign_co2, rows));
+      writer.submit(append(*deployment_energy, bin_deployment_energy, rows));
+      writer.submit(append(*deployment_co2, bin_deployment_co2, rows));
+      writer.submit(append(*deployment_replicas, bin_replicas, rows));
     }
     for (auto* v : {&bin_time, &bin_duration, &bin_energy, &bin_co2, &bin_power, &bin_intensity,
                     &bin_region_energy, &bin_region_co2, &bin_region_intensity, &bin_co2_cumulative,
-                    &bin_energy_cumulative, &bin_busy, &bin_queue})
+                    &bin_energy_cumulative, &bin_busy, &bin_queue, &bin_campaign_energy,
+                    &bin_campaign_co2, &bin_deployment_energy, &bin_deployment_co2, &bin_replicas})
       *v = {};
   }
 };
