@@ -97,8 +97,12 @@ struct TraceFile::Impl {
     if (cluster_busy) {
       writer.submit(append(*cluster_busy, bin_busy, rows));
       writer.submit(append(*cluster_queue, bin_queue, rows));
+    }
+    if (campaign_energy) {
       writer.submit(append(*campaign_energy, bin_campaign_energy, rows));
       writer.submit(append(*campaign_co2, bin_campaign_co2, rows));
+    }
+    if (deployment_energy) {
       writer.submit(append(*deployment_energy, bin_deployment_energy, rows));
       writer.submit(append(*deployment_co2, bin_deployment_co2, rows));
       writer.submit(append(*deployment_replicas, bin_replicas, rows));
@@ -162,14 +166,21 @@ void TraceFile::record_bin(const TraceBin& bin) {
     const hsize_t deployments = bin.deployment_replicas.size();
     m.campaigns = bin.source_energy_j.size() - deployments;
     const hid_t g = m.trace_group.id();
-    m.campaign_energy.emplace(g, "campaign_energy_j", H5T_NATIVE_DOUBLE, m.campaigns,
-                              kBinBufferRows);
-    m.campaign_co2.emplace(g, "campaign_co2_g", H5T_NATIVE_DOUBLE, m.campaigns, kBinBufferRows);
-    m.deployment_energy.emplace(g, "deployment_energy_j", H5T_NATIVE_DOUBLE, deployments,
+    // Width-0 datasets cannot be appended to: a run without campaigns (or deployments) has
+    // no such series.
+    if (m.campaigns > 0) {
+      m.campaign_energy.emplace(g, "campaign_energy_j", H5T_NATIVE_DOUBLE, m.campaigns,
                                 kBinBufferRows);
-    m.deployment_co2.emplace(g, "deployment_co2_g", H5T_NATIVE_DOUBLE, deployments, kBinBufferRows);
-    m.deployment_replicas.emplace(g, "deployment_replicas", H5T_NATIVE_DOUBLE, deployments,
+      m.campaign_co2.emplace(g, "campaign_co2_g", H5T_NATIVE_DOUBLE, m.campaigns, kBinBufferRows);
+    }
+    if (deployments > 0) {
+      m.deployment_energy.emplace(g, "deployment_energy_j", H5T_NATIVE_DOUBLE, deployments,
                                   kBinBufferRows);
+      m.deployment_co2.emplace(g, "deployment_co2_g", H5T_NATIVE_DOUBLE, deployments,
+                               kBinBufferRows);
+      m.deployment_replicas.emplace(g, "deployment_replicas", H5T_NATIVE_DOUBLE, deployments,
+                                    kBinBufferRows);
+    }
   }
   const auto split = bin.source_energy_j.begin() + static_cast<std::ptrdiff_t>(m.campaigns);
   m.bin_campaign_energy.insert(m.bin_campaign_energy.end(), bin.source_energy_j.begin(), split);
