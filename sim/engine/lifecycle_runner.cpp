@@ -69,7 +69,6 @@ void LifecycleRunner::open_stage_runs(double now_s) {
 void LifecycleRunner::dispatch(double now_s) {
   deployments_.advance(now_s);
   for (JobStart& start : scheduler_.dispatch(now_s)) {
-    const GpuPool& pool = scheduler_.pool(start.cluster);
     std::uint32_t slot;
     if (free_slots_.empty()) {
       slot = static_cast<std::uint32_t>(slots_.size());
@@ -81,7 +80,7 @@ void LifecycleRunner::dispatch(double now_s) {
     Slot s;
     s.generation = ++generation_;
     double boot_end_s = now_s;
-    for (std::uint32_t host : pool.woken()) {
+    for (std::uint32_t host : start.woken) {
       meter_.set_host_state(host, HostPowerState::booting);
       boot_end_s = std::max(boot_end_s, now_s + platform_.hosts[host].boot_s);
       push(now_s + platform_.hosts[host].boot_s, EventKind::boot_done, sequence_++, host, 0);

@@ -61,6 +61,7 @@ struct JobStart {
   JobRequest request;
   Allocation allocation;
   std::uint32_t cluster = 0;
+  std::vector<std::uint32_t> woken;  // hosts of the allocation that were off: they boot first
 };
 
 }  // namespace mlcycle

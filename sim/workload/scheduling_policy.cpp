@@ -24,7 +24,7 @@ void ClusterQueue::add(CampaignSource* source) {
 
 JobStart ClusterQueue::start(CampaignSource& source, Allocation allocation, double now_s,
                              std::uint64_t job_id) {
-  JobStart start{source.take(), std::move(allocation), cluster_};
+  JobStart start{source.take(), std::move(allocation), cluster_, pool_.woken()};
   start.request.job_id = job_id;
   running_[job_id] = requested_ends_.emplace(now_s + start.request.requested_s, start.request.gpus);
   return start;

@@ -219,3 +219,30 @@ length = { distribution = "fixed", hours = 1 }
   CHECK((second_s - 3600) == Approx(2 * (first_s - 3600)).epsilon(1e-6));
   check_conservation(outcome, small);
 }
+
+TEST_CASE("two jobs started at once each boot their own switched-off node", "[lifecycle]") {
+  // Both nodes are off from 1 h; at 5 h two 1-h trials arrive together: each boots a node
+  // (10 min at 150 W), then runs 1 h at 100 W. Per node: idle 0-1 h 20 Wh, off 1-5 h 20 Wh,
+  // boot 25 Wh, busy 100 Wh: 165 Wh; both jobs wait 600 s.
+  CollectingRecorder recorder;
+  const RunOutcome outcome = run(R"([simulation]
+start = 2020-01-01T00:00:00Z
+platform = "power-states.xml"
+[grid.r]
+intensity_g_per_kwh = 100
+[scheduler]
+power_off_after = "1h"
+[[campaign]]
+name = "pair"
+trials = 2
+submit_at = "5h"
+length = { distribution = "fixed", hours = 1 }
+)",
+                                 recorder);
+  const RunSummary& s = outcome.summary;
+  CHECK(s.node_boots == 2);
+  REQUIRE(recorder.jobs.size() == 2);
+  for (const JobRecord& job : recorder.jobs) CHECK(job.wait_s == Approx(600).epsilon(1e-12));
+  for (const HostTotals& host : s.hosts) CHECK(host.it_energy_j == Approx(165 * kWh).epsilon(1e-9));
+  check_conservation(outcome, recorder);
+}
