@@ -52,6 +52,7 @@ void CampaignSource::release_arrivals(double now_s) {
   while (released_ < total && next_arrival_s_ <= now_s) {
     released_ =
         arrivals_ ? std::min<std::uint64_t>(total, released_ + spec_.trials_per_arrival) : total;
+    if (arrivals_) batches_.emplace_back(released_, next_arrival_s_);
     next_arrival_s_ = arrivals_ && released_ < total ? arrivals_->next_s()
                                                      : std::numeric_limits<double>::infinity();
   }
@@ -107,7 +108,11 @@ const JobRequest* CampaignSource::peek(double now_s) {
   } else {
     if (next_trial_ >= released_) return nullptr;
     peeked_ = make_trial_job();
-    if (arrivals_) peeked_->submit_s = now_s;
+    if (arrivals_) {
+      // A trial was submitted when its arrival released it, however long it waited since.
+      while (batches_.front().first <= peeked_->trial) batches_.pop_front();
+      peeked_->submit_s = batches_.front().second;
+    }
   }
   JobRequest& job = *peeked_;
   job.source = info_.source;

@@ -78,6 +78,8 @@ class CampaignSource {
   std::optional<JobRequest> peeked_;
   bool peeked_from_search_ = false;
   std::uint64_t released_ = 0;  // independent trials released by arrivals so far
+  // Arrivals not fully started: (trials released up to and including it, arrival time).
+  std::deque<std::pair<std::uint64_t, double>> batches_;
   double next_arrival_s_ = 0;
   std::uint64_t next_trial_ = 0;
   std::uint32_t running_ = 0;

@@ -38,44 +38,50 @@ void ClusterQueue::finish(const JobStart& job) {
   running_.erase(it);
 }
 
+namespace {
+
+// The campaign runs with a job eligible now, in queue order: priority (high first), then the
+// submit time of that job, then the queue's own order (creation) - first come, first served
+// across campaigns.
+std::vector<CampaignSource*> candidates(ClusterQueue& queue, double now_s) {
+  std::vector<std::pair<const JobRequest*, CampaignSource*>> ready;
+  for (CampaignSource* source : queue.order())
+    if (const JobRequest* job = source->peek(now_s)) ready.emplace_back(job, source);
+  std::stable_sort(ready.begin(), ready.end(), [](const auto& a, const auto& b) {
+    if (a.first->priority != b.first->priority) return a.first->priority > b.first->priority;
+    return a.first->submit_s < b.first->submit_s;
+  });
+  std::vector<CampaignSource*> out;
+  for (const auto& r : ready) out.push_back(r.second);
+  return out;
+}
+
+// Starts the head of the queue while it fits; returns the head that does not (or nullptr).
+CampaignSource* start_heads(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
+                            std::vector<JobStart>& started) {
+  while (true) {
+    const std::vector<CampaignSource*> order = candidates(queue, now_s);
+    if (order.empty()) return nullptr;
+    CampaignSource* head = order.front();
+    std::optional<Allocation> allocation = queue.pool().allocate(head->peek(now_s)->gpus);
+    if (!allocation) return head;
+    started.push_back(queue.start(*head, std::move(*allocation), now_s, next_job_id++));
+  }
+}
+
+}  // namespace
+
 void FifoPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
                           std::vector<JobStart>& started) {
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (CampaignSource* source : queue.order()) {
-      const JobRequest* job = source->peek(now_s);
-      if (!job) continue;
-      std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);
-      if (!allocation) return;  // strict FIFO: the head waits, and so does everyone behind it
-      started.push_back(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
-      progress = true;
-      break;  // queue order again from the top: a start may make an earlier campaign eligible
-    }
-  }
+  // Strict FIFO: a head that does not fit waits, and so does everyone behind it.
+  start_heads(queue, now_s, next_job_id, started);
 }
 
 void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
                                   std::vector<JobStart>& started) {
-  // Phase 1: FIFO until the head does not fit.
-  CampaignSource* head = nullptr;
-  for (bool progress = true; progress;) {
-    progress = false;
-    head = nullptr;
-    for (CampaignSource* source : queue.order()) {
-      const JobRequest* job = source->peek(now_s);
-      if (!job) continue;
-      std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);
-      if (!allocation) {
-        head = source;
-        break;
-      }
-      started.push_back(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
-      progress = true;
-      break;
-    }
-  }
+  CampaignSource* head = start_heads(queue, now_s, next_job_id, started);
   if (!head) return;
-  // Phase 2: the head's reservation. GPUs free at the shadow time beyond its need are `extra`.
+  // The head's reservation. GPUs free at the shadow time beyond its need are `extra`.
   const std::uint64_t needed = head->peek(now_s)->gpus;
   std::uint64_t free_gpus = queue.pool().free_gpus();
   double shadow_s = now_s;
@@ -86,14 +92,9 @@ void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64
   }
   if (free_gpus < needed) shadow_s = std::numeric_limits<double>::infinity();
   std::uint64_t extra = free_gpus >= needed ? free_gpus - needed : 0;
-  // Phase 3: backfill from the campaign runs behind the head, each in its own order.
-  bool behind = false;
-  for (CampaignSource* source : queue.order()) {
-    if (source == head) {
-      behind = true;
-      continue;
-    }
-    if (!behind) continue;
+  // Backfill from the other campaign runs, in queue order, each in its own order.
+  for (CampaignSource* source : candidates(queue, now_s)) {
+    if (source == head) continue;
     while (const JobRequest* job = source->peek(now_s)) {
       const bool ends_in_time = now_s + job->requested_s <= shadow_s;
       if (!ends_in_time && job->gpus > extra) break;

@@ -48,8 +48,9 @@ class SchedulingPolicy {
                         std::vector<JobStart>& started) = 0;
 };
 
-// First come, first served: the first job in queue order that is eligible starts when its gang
-// fits; when it does not fit, the cluster waits (no job overtakes it).
+// First come, first served: the eligible job with the highest priority, then the earliest
+// submit time, starts when its gang fits; when it does not fit, the cluster waits (no job
+// overtakes it). Within one campaign run, jobs keep their order.
 class FifoPolicy : public SchedulingPolicy {
  public:
   void dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
