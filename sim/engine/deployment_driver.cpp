@@ -135,7 +135,7 @@ void DeploymentDriver::on_stage_run_finished(const StageRunEvent& event, bool st
       run.start_s = event.time_s;
     if (d.kind == DeploymentKind::fleet && d.stage_updates == stage &&
         run.state == Running::State::running) {
-      if (d.update_active_w > 0) run.active_w = d.update_active_w;
+      if (d.update_active_w >= 0) run.active_w = d.update_active_w;
       if (d.update_idle_w >= 0) run.idle_w = d.update_idle_w;
       // Pushed over the air: vehicles take it from the fleet's next power change on.
       run.fleet->apply_update(

@@ -238,11 +238,6 @@ void LifecycleRunner::on_node_event(const NodeEvent& event, double now_s) {
     arm_power_off(host, now_s);
     return;
   }
-  if (host == 0)
-    throw InputError(SourceLocation{scenario_.simulation.platform_path, 0, 0}, "platform",
-                     "host " + platform_.hosts[0].name +
-                         " failed: the first host runs the scheduler and must not have a "
-                         "state profile");
   pool.node_down(host);
   for (std::uint32_t i = 0; i < slots_.size(); ++i) {
     if (!slots_[i]) continue;
@@ -278,10 +273,11 @@ double LifecycleRunner::next_event_s() const {
 void LifecycleRunner::handle_due(double now_s) {
   for (const NodeEvent& event : watch_.take_node_events()) on_node_event(event, now_s);
   for (const ProbeResult& result : watch_.take_probe_results()) {
-    --probes_pending_;
+    // A probe whose job a node failure dropped meanwhile finds no slot: nothing to launch.
     for (std::uint32_t i = 0; i < slots_.size(); ++i)
       if (slots_[i] && slots_[i]->state == JobState::probing &&
           slots_[i]->start.request.job_id == result.job_id) {
+        --probes_pending_;
         const double step_s = scenario_.campaigns[slots_[i]->start.request.campaign].step_s;
         launch_job(i, now_s, (step_s + result.allreduce_s) / step_s);
       }

@@ -6,6 +6,7 @@
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
+#include "engine/state_profiles.hpp"
 #include "engine/wattage_property.hpp"
 
 namespace mlcycle {
@@ -152,7 +153,7 @@ std::string list_names(const std::vector<std::string>& names) {
 std::uint32_t resolve_cluster(const LoadedPlatform& platform, const std::string& name,
                               const SourceLocation& where, const std::string& key,
                               std::uint64_t gpus, const SourceLocation& gpus_where,
-                              const std::string& gpus_key) {
+                              const std::string& gpus_key, const std::string& asked = "") {
   std::uint32_t cluster = 0;
   if (name.empty()) {
     if (platform.cluster_names.size() != 1)
@@ -179,8 +180,9 @@ std::uint32_t resolve_cluster(const LoadedPlatform& platform, const std::string&
   }
   if (gpus > total)
     throw InputError(gpus_where, gpus_key,
-                     std::to_string(gpus) + " GPUs asked, but cluster '" +
-                         platform.cluster_names[cluster] + "' has only " + std::to_string(total));
+                     (asked.empty() ? std::to_string(gpus) + " GPUs asked" : asked) +
+                         ", but cluster '" + platform.cluster_names[cluster] + "' has only " +
+                         std::to_string(total));
   return cluster;
 }
 
@@ -201,9 +203,12 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
     const std::string key = "deployment[" + std::to_string(index) + "]";
     const std::uint64_t gpus =
         std::uint64_t{d.serving.autoscaler.max_replicas} * d.serving.replica.gpus;
-    platform.deployment_clusters.push_back(resolve_cluster(platform, d.cluster, d.cluster_where,
-                                                           key + ".cluster", gpus, d.where,
-                                                           key + ".autoscaler.max_replicas"));
+    const std::string asked = "max_replicas " + std::to_string(d.serving.autoscaler.max_replicas) +
+                              " x replica.gpus " + std::to_string(d.serving.replica.gpus) + " = " +
+                              std::to_string(gpus) + " GPUs held";
+    platform.deployment_clusters.push_back(
+        resolve_cluster(platform, d.cluster, d.cluster_where, key + ".cluster", gpus,
+                        d.max_replicas_where, key + ".autoscaler.max_replicas", asked));
   }
 }
 
@@ -216,6 +221,7 @@ void install_power_property_check() {
 LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
                              const PueProfiles& pue_profiles) {
   const std::string& file = scenario.simulation.platform_path;
+  const PlatformProfiles profiles = check_platform_profiles(file);
   try {
     engine.load_platform(file);
   } catch (const simgrid::ParseError& e) {
@@ -246,6 +252,17 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
     platform.hosts.push_back(std::move(model));
   }
   resolve_clusters(platform, scenario);
+  // The scheduler actor dies with its host: it lives on the first host that never fails.
+  platform.scheduler_host = static_cast<std::uint32_t>(platform.sg_hosts.size());
+  for (std::uint32_t i = 0; i < platform.sg_hosts.size(); ++i)
+    if (!profiles.failing_hosts.count(platform.sg_hosts[i]->get_name())) {
+      platform.scheduler_host = i;
+      break;
+    }
+  if (platform.scheduler_host == platform.sg_hosts.size())
+    throw InputError(SourceLocation{file, 0, 0}, "platform",
+                     "every host has a state_file: mlcycle's scheduler needs one host that never "
+                     "fails");
   return platform;
 }
 

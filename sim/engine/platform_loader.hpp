@@ -31,6 +31,7 @@ struct LoadedPlatform {
   std::vector<ClusterGpus> clusters;
   std::vector<std::uint32_t> campaign_clusters;    // cluster index of each campaign
   std::vector<std::uint32_t> deployment_clusters;  // serving: the cluster holding its replicas
+  std::uint32_t scheduler_host = 0;  // where the scheduler actor runs: a host that never fails
 };
 
 // Must run before Engine::load_platform is called by anyone else and, in exec mode, before the

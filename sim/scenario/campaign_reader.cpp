@@ -40,7 +40,9 @@ void read_search_campaign(TomlTableReader& c, CampaignSpec& spec, const std::str
                           const std::string& file) {
   for (const char* other : {"length", "trials", "total_gpu_hours"})
     if (c.has(other))
-      throw c.error_at(other, "a search campaign takes its trial lengths from 'search' budgets");
+      throw c.error_at(other,
+                       "a search campaign's trials are its configurations and their budgets: "
+                       "give them in 'search'");
   TomlTableReader s(*c.table("search"), key + ".search", file);
   spec.search = read_search(s, key + ".search");
 }
@@ -105,10 +107,17 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
     throw c.error_at("gpus_per_trial", "at most " + std::to_string(kMaxGpusPerTrial));
   spec.gpus_per_trial = static_cast<std::uint32_t>(gpus);
   spec.stage = c.string("stage").value_or("");
+  spec.stage_where = c.location_of_key("stage");
   if (c.has("search"))
     read_search_campaign(c, spec, key, file);
   else
     read_trials(c, spec, key, file);
+  if (c.has("arrival") && spec.search)
+    throw c.error_at("arrival",
+                     "a search submits trials as workers free up: arrivals apply to independent "
+                     "trials");
+  if (c.has("trials_per_arrival") && !c.has("arrival"))
+    throw c.error_at("trials_per_arrival", "needs 'arrival' (all trials arrive at once without)");
   if (c.has("arrival")) {
     TomlTableReader a(*c.table("arrival"), key + ".arrival", file);
     spec.arrival = read_arrival(a);

@@ -34,7 +34,7 @@ void read_update(TomlTableReader& d, DeploymentSpec& spec, const std::string& ke
   if (spec.stage_updates.empty())
     throw d.error_at("update", "needs 'updates_from', the stage whose runs push updates");
   TomlTableReader u(*update, key + ".update", d.file());
-  spec.update_active_w = u.non_negative_number("active_w", 0);
+  spec.update_active_w = u.non_negative_number("active_w", -1);
   spec.update_idle_w = u.non_negative_number("idle_w", -1);
   u.reject_unknown_keys();
 }
@@ -69,10 +69,17 @@ DeploymentSpec read_deployment(const toml::node& node, std::size_t index, const 
   if (*duration <= 0) throw d.error_at("duration", "must be greater than zero");
   spec.duration_s = *duration;
   spec.cluster_where = d.location_of_key("cluster");
+  spec.after_where = d.location_of_key("after");
+  spec.updates_where = d.location_of_key("updates_from");
   spec.region_where = d.location_of_key("region");
   if (spec.kind == DeploymentKind::serving) {
     spec.cluster = d.string("cluster").value_or("");
     read_serving(d, spec.serving, base_dir);
+    spec.max_replicas_where = spec.where;
+    if (const toml::table* autoscaler = d.table("autoscaler")) {
+      TomlTableReader a(*autoscaler, key + ".autoscaler", file);
+      spec.max_replicas_where = a.location_of_key("max_replicas");
+    }
   } else {
     spec.region = d.string("region").value_or("");
     read_update(d, spec, key);

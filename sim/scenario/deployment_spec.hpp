@@ -18,13 +18,16 @@ struct DeploymentSpec {
   // Starts when the stage `after` finishes, else at `start_s` (seconds since the scenario start).
   std::string after;
   double start_s = 0;
-  double duration_s = 0;       // how long it runs once started
-  std::string stage_updates;   // fleet: every finished run of this stage pushes a model update
-  double update_active_w = 0;  // fleet: on-board powers after an update (0: unchanged)
-  double update_idle_w = -1;   // negative: unchanged
-  std::string cluster;         // serving: the cluster whose GPUs hold the replicas
-  std::string region;          // fleet: the grid region vehicles charge from (ev)
+  double duration_s = 0;        // how long it runs once started
+  std::string stage_updates;    // fleet: every finished run of this stage pushes a model update
+  double update_active_w = -1;  // fleet: on-board powers after an update (negative: unchanged)
+  double update_idle_w = -1;    // negative: unchanged
+  std::string cluster;          // serving: the cluster whose GPUs hold the replicas
+  std::string region;           // fleet: the grid region vehicles charge from (ev)
   SourceLocation cluster_where;
+  SourceLocation after_where;
+  SourceLocation updates_where;
+  SourceLocation max_replicas_where;
   SourceLocation region_where;
   ServingSpec serving;  // kind = serving
   FleetSpec fleet;      // kind = fleet

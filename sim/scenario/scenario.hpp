@@ -142,6 +142,7 @@ struct CampaignSpec {
   SourceLocation where;
   SourceLocation cluster_where;
   SourceLocation gpus_where;
+  SourceLocation stage_where;
 };
 
 // A stage of the project: its campaigns start when the stages it follows have finished (or at

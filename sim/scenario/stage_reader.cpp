@@ -105,21 +105,27 @@ void check_stage_references(const Scenario& scenario) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < scenario.stages.size(); ++i) index[scenario.stages[i].name] = i;
   auto known = [&](const std::string& name) { return index.count(name) > 0; };
-  for (const StageSpec& s : scenario.stages)
-    for (const std::string& dep : s.after)
+  auto key = [](const char* table, std::size_t i, const char* field) {
+    return std::string(table) + "[" + std::to_string(i) + "]." + field;
+  };
+  for (std::size_t i = 0; i < scenario.stages.size(); ++i)
+    for (const std::string& dep : scenario.stages[i].after)
       if (!known(dep))
-        throw InputError(s.after_where, "stage." + s.name + ".after",
+        throw InputError(scenario.stages[i].after_where, key("stage", i, "after"),
                          "'" + dep + "' is not a [[stage]] name");
-  for (const CampaignSpec& c : scenario.campaigns)
+  for (std::size_t i = 0; i < scenario.campaigns.size(); ++i) {
+    const CampaignSpec& c = scenario.campaigns[i];
     if (!c.stage.empty() && !known(c.stage))
-      throw InputError(c.where, "campaign." + c.name + ".stage",
+      throw InputError(c.stage_where, key("campaign", i, "stage"),
                        "'" + c.stage + "' is not a [[stage]] name");
-  for (const DeploymentSpec& d : scenario.deployments) {
+  }
+  for (std::size_t i = 0; i < scenario.deployments.size(); ++i) {
+    const DeploymentSpec& d = scenario.deployments[i];
     if (!d.after.empty() && !known(d.after))
-      throw InputError(d.where, "deployment." + d.name + ".after",
+      throw InputError(d.after_where, key("deployment", i, "after"),
                        "'" + d.after + "' is not a [[stage]] name");
     if (!d.stage_updates.empty() && !known(d.stage_updates))
-      throw InputError(d.where, "deployment." + d.name + ".updates_from",
+      throw InputError(d.updates_where, key("deployment", i, "updates_from"),
                        "'" + d.stage_updates + "' is not a [[stage]] name");
   }
   // Depth-first search for a cycle; report it as a path.
@@ -135,8 +141,7 @@ void check_stage_references(const Scenario& scenario) {
         auto from = std::find(path.begin(), path.end(), j);
         for (auto it = from; it != path.end(); ++it) cycle += scenario.stages[*it].name + " -> ";
         cycle += scenario.stages[j].name;
-        throw InputError(scenario.stages[i].after_where,
-                         "stage." + scenario.stages[i].name + ".after",
+        throw InputError(scenario.stages[i].after_where, key("stage", i, "after"),
                          "dependency cycle: " + cycle);
       }
       if (state[j] == 0) self(self, j);

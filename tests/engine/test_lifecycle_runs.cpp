@@ -246,3 +246,21 @@ length = { distribution = "fixed", hours = 1 }
   for (const HostTotals& host : s.hosts) CHECK(host.it_energy_j == Approx(165 * kWh).epsilon(1e-9));
   check_conservation(outcome, recorder);
 }
+
+TEST_CASE("the scheduler lives on a host that never fails, even when the first one does",
+          "[lifecycle]") {
+  // failing-first-node.xml: g0 (the platform's first host) fails at 1 h and is back at 3 h. The
+  // scheduler runs on g1; the job on g0 crashes to its 40-min checkpoint and its retry (80 min)
+  // runs on g1 once g1's own 2-h job has ended.
+  CollectingRecorder recorder;
+  std::string text = failing_node("analytic");
+  text.replace(text.find("failing-node.xml"), 16, "failing-first-node.xml");
+  const RunOutcome outcome = run(text, recorder);
+  REQUIRE(recorder.jobs.size() == 3);
+  CHECK(recorder.jobs[0].stop_reason == StopReason::node_failure);
+  CHECK(recorder.jobs[0].host == 0);
+  CHECK(recorder.jobs[2].host == 1);
+  CHECK(recorder.jobs[2].start_s == Approx(7200).epsilon(1e-12));
+  CHECK(outcome.summary.node_down_hours == Approx(2).epsilon(1e-9));
+  check_conservation(outcome, recorder);
+}
