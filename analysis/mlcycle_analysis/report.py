@@ -151,6 +151,8 @@ def _campaign_table(c, columns, texts, table_id, currency) -> str:
 
 
 def _campaigns(run, top=10) -> str:
+    if len(run.campaigns) == 0:  # a scenario of deployments only
+        return ""
     c = run.campaigns.sort_values("co2_g", ascending=False).head(top)
     currency = run.summary_attrs.get("currency", "")
     lifecycle = "search" in c  # older files: phase and job aggregates only

@@ -15,7 +15,7 @@ PHASES = SERIES[:3]
 NO_STAGE = 2**32 - 1  # /jobs.stage of a job outside any [[stage]]
 # Columns of /deployments (an empty table keeps them, so code can select them either way).
 DEPLOYMENT_COLUMNS = [
-    "kind", "start_s", "end_s", "it_energy_j", "energy_j", "co2_g", "requests", "served",
+    "kind", "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g", "requests", "served",
     "dropped", "late", "replica_hours", "max_replicas", "wh_per_request", "co2_g_per_request",
     "vehicles_end", "vehicle_days", "driving_hours", "onboard_energy_j", "fuel_l", "updates"]
 
@@ -26,10 +26,12 @@ class Run:
 
     path: str
     attrs: dict  # root attributes
-    jobs: pd.DataFrame  # one row per job; campaign/phase/status/stop_reason/stage/host/cluster
-    # as names
-    trace: pd.DataFrame  # per bin: <series>_energy_j, <series>_co2_g, <series>_cum_co2_g,
-    # <series>_cum_energy_j, ...
+    # One row per job: campaign, phase, status, stop_reason, stage (NaN: none), host and cluster
+    # as names, the other /jobs fields as stored.
+    jobs: pd.DataFrame
+    # Per bin: <series>_energy_j, <series>_co2_g, <series>_cum_co2_g, <series>_cum_energy_j,
+    # total_cum_co2_g, total_cum_energy_j, power_w, intensity_g_per_kwh, time_s, duration_s.
+    trace: pd.DataFrame
     regions: pd.DataFrame  # per bin; columns (region, quantity)
     grid: dict  # region -> steps DataFrame (intensity, <source>_mw); .attrs kind/source/units
     summary: pd.DataFrame  # /summary/by_series indexed by series
@@ -44,6 +46,11 @@ class Run:
     # (derived.busy_gpus and derived.queue_length then derive them from /jobs).
     cluster_busy: pd.DataFrame | None = None
     cluster_queue: pd.DataFrame | None = None
+    # Per bin (UTC index), columns (campaign, energy_j | co2_g) from /trace/campaign_*, and
+    # (deployment, energy_j | co2_g | replicas) from /trace/deployment_*; no columns when the run
+    # has no campaigns (deployments) or the file predates these datasets.
+    campaign_trace: pd.DataFrame | None = None
+    deployment_trace: pd.DataFrame | None = None
 
     @property
     def start(self) -> pd.Timestamp:
@@ -128,9 +135,9 @@ def _table(dataset) -> pd.DataFrame:
     """A compound table with strings decoded and enums as their member names."""
     data = pd.DataFrame(dataset[()])
     for column in data.columns:
-        names = h5py.check_enum_dtype(dataset.dtype[column])
-        if names is not None:
-            data[column] = pd.Categorical.from_codes(data[column], enum_names(dataset.dtype, column))
+        if h5py.check_enum_dtype(dataset.dtype[column]) is not None:
+            labels = enum_names(dataset.dtype, column)
+            data[column] = pd.Categorical.from_codes(data[column], labels)
         elif data[column].dtype == object:
             data[column] = [text(v) for v in data[column]]
     return data
@@ -192,6 +199,16 @@ def _per_cluster(f, name, clusters, index):
     return pd.DataFrame(values, index=index, columns=list(clusters))
 
 
+def _per_source(f, names, datasets, index) -> pd.DataFrame:
+    """Per-bin series of each campaign or deployment: columns (name, quantity), in file order."""
+    present = [(q, f["trace"][d][()].reshape(len(index), len(names)))
+               for q, d in datasets if d in f["trace"] and names]
+    data = {(name, q): values[:, i] for i, name in enumerate(names) for q, values in present}
+    frame = pd.DataFrame(data, index=index)
+    frame.columns = pd.MultiIndex.from_tuples(list(data), names=["name", "quantity"])
+    return frame
+
+
 def load_run(path) -> Run:
     """Read a run file; SchemaError unless it is an mlcycle-trace version 1."""
     path = os.fspath(path)
@@ -212,6 +229,12 @@ def load_run(path) -> Run:
         trace = _trace(f, start)
         busy = _per_cluster(f, "cluster_busy_gpus", clusters, trace.index)
         queue = _per_cluster(f, "cluster_queue_jobs", clusters, trace.index)
+        campaign_trace = _per_source(f, names, [("energy_j", "campaign_energy_j"),
+                                                ("co2_g", "campaign_co2_g")], trace.index)
+        deployment_trace = _per_source(f, list(deployments.index),
+                                       [("energy_j", "deployment_energy_j"),
+                                        ("co2_g", "deployment_co2_g"),
+                                        ("replicas", "deployment_replicas")], trace.index)
         regions = _regions(f, trace.index)
         grid = _grid(f, start)
         summary = pd.DataFrame(f["summary/by_series"][()])
@@ -219,7 +242,7 @@ def load_run(path) -> Run:
         summary = summary.set_index("series")
         summary_attrs = attributes(f["summary"])
     return Run(path, attrs, jobs, trace, regions, grid, summary, summary_attrs, campaigns, hosts,
-               clusters, deployments, stages, busy, queue)
+               clusters, deployments, stages, busy, queue, campaign_trace, deployment_trace)
 
 
 def conservation_errors(run: Run) -> dict[str, float]:
@@ -255,6 +278,12 @@ def conservation_errors(run: Run) -> dict[str, float]:
         "bin power x duration vs bin energy": float(np.max(np.abs(
             trace["power_w"] * trace["duration_s"] - bin_energy)) / max(trace_energy, 1.0)),
     }
+    for label, series, table in (("campaign", run.campaign_trace, run.campaigns),
+                                 ("deployment", run.deployment_trace, run.deployments)):
+        if len(series.columns):
+            sums = series.xs("energy_j", level="quantity", axis=1).sum()
+            errors[f"{label} series vs table energy"] = max(
+                rel(float(sums[name]), float(table.loc[name, "energy_j"])) for name in sums.index)
     if last is not None:
         errors["cumulative vs summed energy"] = rel(float(last["total_cum_energy_j"]),
                                                     trace_energy)

@@ -58,7 +58,9 @@ class PowerMeter {
   ActiveJob start_job(JobStart start, bool own_power = false);
   void set_job_power(ActiveJob& job, double it_power_w);
   // Closes the job's accounting; the caller completes and records the returned record.
-  JobRecord end_job(ActiveJob& job, JobStatus status);
+  // A deployment's reservation (`counts_as_job` false) adds its energy and GPU-hours to its
+  // phase, but not a job.
+  JobRecord end_job(ActiveJob& job, JobStatus status, bool counts_as_job = true);
   // CO2e and facility energy a running or ended job drew in [t0_s, t1_s] at its power now.
   double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;
 

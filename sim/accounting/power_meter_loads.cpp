@@ -151,7 +151,7 @@ double PowerMeter::job_co2_g(const ActiveJob& job, double t0_s, double t1_s) con
   return co2_g / units::kJoulePerKwh;
 }
 
-JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status) {
+JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status, bool counts_as_job) {
   accumulate_job(job);
   const JobRequest& request = job.start.request;
   JobRecord record;
@@ -205,7 +205,7 @@ JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status) {
   busy_gpu_s_ += request.gpus * duration_s;
 
   SeriesTotals& totals = summary_.series[static_cast<int>(request.phase)];
-  ++totals.jobs;
+  if (counts_as_job) ++totals.jobs;
   totals.gpu_hours += record.gpu_hours;
   totals.it_energy_j += record.it_energy_j;
   totals.energy_j += record.energy_j;

@@ -106,6 +106,7 @@ struct DeploymentResult {
   std::string kind;                                           // serving | fleet
   double start_s = std::numeric_limits<double>::quiet_NaN();  // NaN: never started
   double end_s = std::numeric_limits<double>::quiet_NaN();
+  double gpu_hours = 0;    // serving: the reserved GPUs x its duration (in its phase's GPU-hours)
   double it_energy_j = 0;  // serving: IT energy; fleet: grid-side (ev) or on-board (ice)
   double energy_j = 0;     // facility (x PUE) for serving; as it_energy_j for fleets
   double co2_g = 0;

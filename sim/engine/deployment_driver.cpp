@@ -38,7 +38,10 @@ std::vector<std::uint32_t> make_fleet_sites(const Scenario& scenario, FacilitySi
     const DeploymentSpec& d = scenario.deployments[i];
     if (d.kind != DeploymentKind::fleet) continue;
     if (d.fleet.source == FleetSource::ev) {
-      out[i] = sites.site(find_region(grid, d), 1.0);  // vehicles charge outside a datacenter
+      // Vehicles charge outside any datacenter (PUE 1), on a site of their own: a site's power
+      // is the sum of its hosts and loads, and the fleet's must not mix with the hosts'.
+      out[i] = sites.site(find_region(grid, d), "fleet:" + d.name,
+                          std::make_shared<ConstantSignal>(1.0));
     } else {
       if (!d.region.empty())
         throw InputError(d.region_where, "deployment." + d.name + ".region",
@@ -219,9 +222,10 @@ void DeploymentDriver::stop(std::size_t i, double now_s) {
   result.end_s = now_s;
   if (run.serving) {
     meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), 0);
-    const JobRecord record = meter_.end_job(*run.job, JobStatus::completed);
+    const JobRecord record = meter_.end_job(*run.job, JobStatus::completed, false);
     scheduler_.pool(run.cluster).release(run.job->start.allocation);
     const ServingStats stats = run.serving->stats();
+    result.gpu_hours = record.gpu_hours;
     result.it_energy_j = record.it_energy_j;
     result.energy_j = record.energy_j;
     result.co2_g = record.co2_g;

@@ -186,7 +186,7 @@ void LifecycleRunner::end_job(std::uint32_t index, StopReason reason, double now
     record.wasted_gpu_hours = request.gpus * lost_s / units::kSecondsPerHour;
     record.wasted_co2_g = meter_.job_co2_g(*slot.active, now_s - lost_s, now_s);
   }
-  source.on_end(request, reason, crash ? plan.work_saved_s : 0);
+  source.on_end(request, reason, crash ? plan.work_saved_s : 0, now_s);
   record.score = reason == StopReason::completed ? source.score_of(request)
                                                  : std::numeric_limits<double>::quiet_NaN();
   CampaignResult& tally = campaigns_[request.campaign];
@@ -215,7 +215,7 @@ void LifecycleRunner::drop_unstarted(std::uint32_t index) {
   Slot& slot = *slots_[index];
   if (slot.state == JobState::probing) --probes_pending_;
   scheduler_.source(slot.start.request.source)
-      .on_end(slot.start.request, StopReason::node_failure, 0);
+      .on_end(slot.start.request, StopReason::node_failure, 0, meter_.now_s());
   scheduler_.finish(slot.start);
   slots_[index].reset();
   free_slots_.push_back(index);

@@ -305,6 +305,7 @@ void read_deployments(hid_t root, const std::string& path, RunSummary& summary) 
   count_column(table, out, "updates", &D::updates);
   for (auto [field, member] : {std::pair{"start_s", &D::start_s},
                                {"end_s", &D::end_s},
+                               {"gpu_hours", &D::gpu_hours},
                                {"it_energy_j", &D::it_energy_j},
                                {"energy_j", &D::energy_j},
                                {"co2_g", &D::co2_g},

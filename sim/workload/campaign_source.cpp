@@ -157,13 +157,15 @@ AttemptPlan CampaignSource::cut_attempt(const JobRequest& job, double stretch,
   return plan;
 }
 
-bool CampaignSource::on_end(const JobRequest& job, StopReason reason, double work_saved_s) {
+bool CampaignSource::on_end(const JobRequest& job, StopReason reason, double work_saved_s,
+                            double now_s) {
   --running_;
   const bool crash = reason == StopReason::crashed || reason == StopReason::node_failure;
   if (crash && job.attempt + 1 < failures_.max_attempts()) {
     JobRequest retry = job;
     retry.attempt = job.attempt + 1;
     retry.work_s = std::max(0.0, job.work_s - work_saved_s);
+    retry.submit_s = now_s;
     retries_.push_back(retry);
     return true;
   }

@@ -47,7 +47,8 @@ class CampaignSource {
 
   // A started job ended. `work_saved_s`: work its retry does not redo (crash / node failure).
   // Returns whether a retry was queued.
-  bool on_end(const JobRequest& job, StopReason reason, double work_saved_s);
+  // A retry is submitted again at `now_s`.
+  bool on_end(const JobRequest& job, StopReason reason, double work_saved_s, double now_s);
 
   double next_release_after(double now_s) const;
   // Releases the trials whose arrival is due by `now_s` (peek() does it too).

@@ -8,7 +8,8 @@ namespace mlcycle {
 JobScheduler::JobScheduler(const std::vector<ClusterGpus>& clusters, SchedulerPolicy policy)
     : policy_(make_policy(policy)) {
   for (std::uint32_t c = 0; c < clusters.size(); ++c)
-    queues_.emplace_back(c, GpuPool(clusters[c].hosts, clusters[c].cores));
+    queues_.emplace_back(c, GpuPool(clusters[c].hosts, clusters[c].cores),
+                         policy == SchedulerPolicy::easy_backfill);
 }
 
 std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster) {

@@ -26,12 +26,15 @@ JobStart ClusterQueue::start(CampaignSource& source, Allocation allocation, doub
                              std::uint64_t job_id) {
   JobStart start{source.take(), std::move(allocation), cluster_, pool_.woken()};
   start.request.job_id = job_id;
-  running_[job_id] = requested_ends_.emplace(now_s + start.request.requested_s, start.request.gpus);
+  if (track_requests_)
+    running_[job_id] =
+        requested_ends_.emplace(now_s + start.request.requested_s, start.request.gpus);
   return start;
 }
 
 void ClusterQueue::finish(const JobStart& job) {
   pool_.release(job.allocation);
+  if (!track_requests_) return;
   auto it = running_.find(job.request.job_id);
   if (it == running_.end()) throw std::logic_error("ClusterQueue: finishing an unknown job");
   requested_ends_.erase(it->second);
@@ -40,27 +43,11 @@ void ClusterQueue::finish(const JobStart& job) {
 
 namespace {
 
-// The campaign runs with a job eligible now, in queue order: priority (high first), then the
-// submit time of that job, then the queue's own order (creation) - first come, first served
-// across campaigns.
-std::vector<CampaignSource*> candidates(ClusterQueue& queue, double now_s) {
-  std::vector<std::pair<const JobRequest*, CampaignSource*>> ready;
-  for (CampaignSource* source : queue.order())
-    if (const JobRequest* job = source->peek(now_s)) ready.emplace_back(job, source);
-  std::stable_sort(ready.begin(), ready.end(), [](const auto& a, const auto& b) {
-    if (a.first->priority != b.first->priority) return a.first->priority > b.first->priority;
-    return a.first->submit_s < b.first->submit_s;
-  });
-  std::vector<CampaignSource*> out;
-  for (const auto& r : ready) out.push_back(r.second);
-  return out;
-}
-
 // Starts the head of the queue while it fits; returns the head that does not (or nullptr).
 CampaignSource* start_heads(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
                             std::vector<JobStart>& started) {
   while (true) {
-    const std::vector<CampaignSource*> order = candidates(queue, now_s);
+    const std::vector<CampaignSource*>& order = queue.candidates(now_s);
     if (order.empty()) return nullptr;
     CampaignSource* head = order.front();
     std::optional<Allocation> allocation = queue.pool().allocate(head->peek(now_s)->gpus);
@@ -70,6 +57,20 @@ CampaignSource* start_heads(ClusterQueue& queue, double now_s, std::uint64_t& ne
 }
 
 }  // namespace
+
+const std::vector<CampaignSource*>& ClusterQueue::candidates(double now_s) {
+  ready_.clear();
+  for (CampaignSource* source : order_)
+    if (const JobRequest* job = source->peek(now_s)) ready_.emplace_back(job, source);
+  if (ready_.size() > 1)
+    std::stable_sort(ready_.begin(), ready_.end(), [](const auto& a, const auto& b) {
+      if (a.first->priority != b.first->priority) return a.first->priority > b.first->priority;
+      return a.first->submit_s < b.first->submit_s;
+    });
+  candidates_.clear();
+  for (const auto& r : ready_) candidates_.push_back(r.second);
+  return candidates_;
+}
 
 void FifoPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
                           std::vector<JobStart>& started) {
@@ -93,7 +94,8 @@ void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64
   if (free_gpus < needed) shadow_s = std::numeric_limits<double>::infinity();
   std::uint64_t extra = free_gpus >= needed ? free_gpus - needed : 0;
   // Backfill from the other campaign runs, in queue order, each in its own order.
-  for (CampaignSource* source : candidates(queue, now_s)) {
+  const std::vector<CampaignSource*> others = queue.candidates(now_s);
+  for (CampaignSource* source : others) {
     if (source == head) continue;
     while (const JobRequest* job = source->peek(now_s)) {
       const bool ends_in_time = now_s + job->requested_s <= shadow_s;

@@ -17,7 +17,9 @@ namespace mlcycle {
 // One cluster's queue as the policies see it.
 class ClusterQueue {
  public:
-  ClusterQueue(std::uint32_t cluster, GpuPool pool) : cluster_(cluster), pool_(std::move(pool)) {}
+  // `track_requests`: keep the running jobs' requested end times (backfilling needs them).
+  ClusterQueue(std::uint32_t cluster, GpuPool pool, bool track_requests)
+      : cluster_(cluster), pool_(std::move(pool)), track_requests_(track_requests) {}
 
   std::uint32_t cluster() const { return cluster_; }
   GpuPool& pool() { return pool_; }
@@ -32,12 +34,19 @@ class ClusterQueue {
   JobStart start(CampaignSource& source, Allocation allocation, double now_s, std::uint64_t job_id);
   void finish(const JobStart& job);
 
+  // The campaign runs with a job eligible now, by priority (high first), then that job's submit
+  // time, then queue order: first come, first served across campaigns. Valid until the next call.
+  const std::vector<CampaignSource*>& candidates(double now_s);
+
  private:
   std::uint32_t cluster_;
   GpuPool pool_;
   std::vector<CampaignSource*> order_;
   std::multimap<double, std::uint32_t> requested_ends_;
   std::map<std::uint64_t, std::multimap<double, std::uint32_t>::iterator> running_;
+  bool track_requests_;
+  std::vector<std::pair<const JobRequest*, CampaignSource*>> ready_;  // scratch
+  std::vector<CampaignSource*> candidates_;
 };
 
 class SchedulingPolicy {

@@ -2,10 +2,14 @@
 """The trace of scenarios/two-sites.toml read back by other tools (CTest: `cli: hdf5 readers`):
 
   (a) `h5dump -H` reads it and shows the groups and datasets of schema v1;
-  (b) h5py: root attributes, the exact /jobs fields, the /trace datasets and their shapes,
+  (b) h5py: root attributes, the exact /jobs fields (lifecycle fields and enums included), the
+      /campaigns and /deployments tables, the /trace datasets and their shapes,
       /summary/by_series and its attributes;
   (c) pandas: the tables load as DataFrames, and energy and CO2e are conserved to 1e-9
-      (relative) however they are grouped: per job, per trace bin, per series, per host.
+      (relative) however they are grouped: per job, per campaign, per trace bin, per series,
+      per host; the cumulative series are the running sums of the bins.
+
+Runs with searches, stages, crashes and deployments: test_lifecycle_outputs.py.
 
 Two runs are read: two-sites.toml as it is (301 jobs, 144 bins), and the same with 9000 trials in
 search-a and a 15 min trace step (9101 jobs, 7467 bins), so that /jobs and /trace are written in
@@ -33,15 +37,35 @@ REL = 1e-9
 ABS_J = 1e-6  # joules: what "zero" means for a series with no jobs (inference)
 
 JOB_FIELDS = ["job_id", "campaign", "phase", "status", "host", "nodes", "gpus", "submit_s",
-              "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g", "cost"]
+              "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g", "cost",
+              "stage", "stage_run", "attempt", "rung", "trial", "score", "wait_s", "stop_reason",
+              "wasted_gpu_hours", "wasted_co2_g"]
+STOP_REASONS = {"completed": 0, "crashed": 1, "node_failure": 2, "failed": 3, "walltime": 4,
+                "horizon": 5}
+NO_STAGE = 2**32 - 1
+CAMPAIGN_FIELDS = ["name", "phase", "stage", "search", "runs", "trials_started", "jobs",
+                   "completed", "stopped_early", "failed", "crashes", "unfinished", "gpu_hours",
+                   "wasted_gpu_hours", "energy_j", "co2_g", "wasted_co2_g",
+                   "full_budget_gpu_hours", "saved_gpu_hours", "best_score", "mean_wait_s",
+                   "first_submit_s", "last_end_s"]
+DEPLOYMENT_FIELDS = ["name", "kind", "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g",
+                     "requests", "served", "dropped", "late", "replica_hours", "max_replicas",
+                     "wh_per_request", "co2_g_per_request", "vehicles_end", "vehicle_days",
+                     "driving_hours", "onboard_energy_j", "fuel_l", "updates"]
+# two-sites has campaigns and no deployment: no /trace/deployment_* series.
 TRACE_DATASETS = {"time_s", "duration_s", "series", "energy_j", "co2_g", "power_w",
                   "intensity_g_per_kwh", "regions", "region_energy_j", "region_co2_g",
-                  "region_intensity_g_per_kwh"}
+                  "region_intensity_g_per_kwh", "cluster_busy_gpus", "cluster_queue_jobs",
+                  "co2_cumulative_g", "energy_cumulative_j", "campaign_energy_j",
+                  "campaign_co2_g"}
 SERIES = ["experimentation", "training", "inference", "idle"]
 SUMMARY_ATTRS = {"energy_j", "it_energy_j", "co2_g", "cost", "currency", "gpu_hours",
                  "peak_power_w", "makespan_s", "mean_utilization", "total_gpus", "jobs_pending",
                  "jobs_unfinished", "simgrid_plugin_max_rel_diff", "co2_marginal_g",
-                 "marginal_available"}
+                 "marginal_available", "node_boots", "node_off_hours", "node_down_hours",
+                 "experimentation_energy_share", "training_energy_share",
+                 "inference_energy_share", "experimentation_co2_share", "training_co2_share",
+                 "inference_co2_share"}
 # scenarios/two-sites.toml and platforms/mixed-two-sites.xml
 SITE_OF_HOST = {"a-0": "site-a", "a-1": "site-a", "b-0": "site-b"}
 PUE = {"site-a": 1.2, "site-b": 1.6}
@@ -63,7 +87,9 @@ def check_h5dump(path):
     for needle in ('GROUP "/"', 'GROUP "trace"', 'GROUP "summary"', 'DATASET "jobs"',
                    'DATASET "hosts"', 'DATASET "by_series"', 'DATASET "energy_j"',
                    'DATASET "power_w"', 'ATTRIBUTE "format"', 'ATTRIBUTE "scenario_toml"',
-                   'H5T_COMPOUND', 'H5T_ENUM'):
+                   'DATASET "campaigns"', 'DATASET "deployments"', 'DATASET "stages"',
+                   'DATASET "cluster_busy_gpus"', 'DATASET "co2_cumulative_g"',
+                   'ATTRIBUTE "node_boots"', 'H5T_COMPOUND', 'H5T_ENUM'):
         expect(needle in header, f"h5dump -H output lacks {needle}")
     bins = re.search(r'DATASET "energy_j" \{.*?DATASPACE\s+SIMPLE \{ \( (\d+), 4 \)', header, re.S)
     expect(bins is not None, "h5dump shows no [bins x 4] /trace/energy_j")
@@ -95,8 +121,22 @@ def check_layout(f, h5py, np, n_jobs, step_s):
     expect([c["name"] for c in scenario["campaign"]] == ["search-a", "search-b", "final"],
            "scenario_toml campaigns")
     expect(scenario["simulation"]["seed"] == 3, "scenario_toml simulation.seed")
-    expect([text(s) for s in f["campaigns"][()]] == ["search-a", "search-b", "final"],
-           "/campaigns")
+    campaigns = f["campaigns"]
+    expect(list(campaigns.dtype.names or []) == CAMPAIGN_FIELDS,
+           f"/campaigns fields are {campaigns.dtype.names}, expected {CAMPAIGN_FIELDS}")
+    expect([text(s) for s in campaigns["name"]] == ["search-a", "search-b", "final"],
+           "/campaigns names")
+    expect(h5py.check_enum_dtype(campaigns.dtype["phase"]) ==
+           {"experimentation": 0, "training": 1, "inference": 2}, "/campaigns phase enum")
+    expect(list(campaigns["phase"]) == [0, 0, 1], "/campaigns phases")
+    expect([text(s) for s in campaigns["search"]] == ["independent"] * 3, "/campaigns search")
+    expect([text(s) for s in campaigns["stage"]] == [""] * 3, "/campaigns stage (none)")
+    expect(list(campaigns["trials_started"]) == [n_jobs - 101, 100, 1],
+           "/campaigns trials_started (search-b 100 trials, final 1, search-a the rest)")
+    expect(list(f["deployments"].dtype.names or []) == DEPLOYMENT_FIELDS,
+           f"/deployments fields are {f['deployments'].dtype.names}")
+    expect(f["deployments"].shape == (0,) and f["stages"].shape == (0,),
+           "two-sites has no deployment and no stage")
     expect([text(s) for s in f["clusters"][()]] == ["site-a", "site-b"], "/clusters")
 
     jobs = f["jobs"]
@@ -108,6 +148,13 @@ def check_layout(f, h5py, np, n_jobs, step_s):
            {"experimentation": 0, "training": 1, "inference": 2}, "/jobs phase enum")
     expect(h5py.check_enum_dtype(jobs.dtype["status"]) == {"completed": 0, "unfinished": 1},
            "/jobs status enum")
+    expect(h5py.check_enum_dtype(jobs.dtype["stop_reason"]) == STOP_REASONS,
+           "/jobs stop_reason enum")
+    for field, dtype in (("stage", np.uint32), ("stage_run", np.uint32), ("attempt", np.uint32),
+                         ("rung", np.int32), ("trial", np.uint64), ("score", np.float64),
+                         ("wait_s", np.float64), ("wasted_gpu_hours", np.float64),
+                         ("wasted_co2_g", np.float64)):
+        expect(jobs.dtype[field] == dtype, f"/jobs {field} dtype {jobs.dtype[field]}")
 
     trace = f["trace"]
     expect(set(trace) == TRACE_DATASETS, f"/trace holds {sorted(trace)}")
@@ -116,9 +163,13 @@ def check_layout(f, h5py, np, n_jobs, step_s):
     for name in ("time_s", "duration_s", "power_w", "intensity_g_per_kwh"):
         expect(trace[name].shape == (bins,), f"/trace/{name} shape {trace[name].shape}")
         expect(trace[name].dtype == np.float64, f"/trace/{name} dtype {trace[name].dtype}")
-    for name in ("energy_j", "co2_g"):
+    for name in ("energy_j", "co2_g", "energy_cumulative_j", "co2_cumulative_g"):
         expect(trace[name].shape == (bins, 4), f"/trace/{name} shape {trace[name].shape}, "
                                               f"expected ({bins}, 4)")
+    for name, width in (("cluster_busy_gpus", 2), ("cluster_queue_jobs", 2),
+                        ("campaign_energy_j", 3), ("campaign_co2_g", 3)):
+        expect(trace[name].shape == (bins, width), f"/trace/{name} shape {trace[name].shape}, "
+                                                   f"expected ({bins}, {width})")
     expect([text(s) for s in trace["series"][()]] == SERIES, "/trace/series")
     expect_close(trace.attrs["step_s"], step_s, "/trace step_s attribute")
 
@@ -198,6 +249,39 @@ def check_conservation(f, np, pd, n_experimentation):
            f"expected {n_experimentation} experimentation jobs and 1 training job")
     expect(by.loc["experimentation", "energy_j"] > 0 and by.loc["training", "energy_j"] > 0,
            "experimentation and training must have drawn energy")
+
+    # The fields a lifecycle adds: two-sites has no stage, search, crash or retry.
+    expect((jobs["stage"] == NO_STAGE).all() and (jobs["attempt"] == 0).all() and
+           (jobs["rung"] == -1).all() and jobs["score"].isna().all(),
+           "two-sites jobs: no stage (2^32 - 1), attempt 0, rung -1, score NaN")
+    expect((jobs["stop_reason"] == 0).all() and (jobs["wasted_gpu_hours"] == 0).all() and
+           (jobs["wasted_co2_g"] == 0).all(), "two-sites jobs complete and waste nothing")
+    expect(np.array_equal(jobs["wait_s"], jobs["start_s"] - jobs["submit_s"]),
+           "/jobs wait_s == start_s - submit_s")
+    campaigns = pd.DataFrame(f["campaigns"][()])
+    campaigns["name"] = campaigns["name"].map(text)
+    for c, row in campaigns.iterrows():
+        mine = jobs[jobs["campaign"] == c]
+        expect(row["jobs"] == len(mine) == row["completed"], f"/campaigns {row['name']} jobs")
+        for column in ("gpu_hours", "energy_j", "co2_g"):
+            expect_close(row[column], mine[column].sum(), f"/campaigns {row['name']} {column}")
+        expect_close(row["mean_wait_s"], mine["wait_s"].mean(), f"{row['name']} mean_wait_s")
+        for column, trace_name in (("energy_j", "campaign_energy_j"), ("co2_g", "campaign_co2_g")):
+            expect_close(f["trace"][trace_name][:, c].sum(), row[column],
+                         f"/trace/{trace_name} column {c} vs /campaigns {column}")
+
+    # Cumulative series: running sums of the bins; the last row is the column sums.
+    for name, per_bin in (("energy_cumulative_j", energy), ("co2_cumulative_g", co2)):
+        cumulative = f["trace"][name][()]
+        expect(np.allclose(cumulative, np.cumsum(per_bin, axis=0), rtol=REL, atol=0),
+               f"/trace/{name} is not the running sum of the bins")
+        for k in range(4):
+            expect_close(cumulative[-1, k], per_bin[:, k].sum(), f"/trace/{name} last row")
+
+    # Busy GPUs per cluster: the run's mean utilization.
+    busy = f["trace/cluster_busy_gpus"][()]
+    expect_close((busy.sum(axis=1) * duration_s).sum() / (24 * end_s),
+                 summary["mean_utilization"], "cluster_busy_gpus vs mean_utilization")
 
     # Idle: its trace series is its by_series row.
     for column, trace_data in (("energy_j", energy), ("co2_g", co2)):

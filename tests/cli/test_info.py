@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """End-to-end tests of `mlcycle info`: the summary table of a trace file (identical to the one
-`mlcycle run` printed), the listing of a sweep directory (--sort, --desc, --columns), and the
-one-line errors for files that are not complete mlcycle files of a supported version.
+`mlcycle run` printed, lifecycle campaign rows, deployment and nodes lines included), the
+listing of a sweep directory (--sort, --desc, --columns), and the one-line errors for files that
+are not complete mlcycle files of a supported version.
 
     test_info.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
     test_info.py --mlcycle PATH --all         every test
@@ -24,6 +25,68 @@ from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, TestRegistry, e
 SINGLE = SCENARIOS_DIR / "single-trial.toml"
 TWO_SITES = SCENARIOS_DIR / "two-sites.toml"
 WIND = SCENARIOS_DIR / "grids" / "lisa-wind.toml"  # a marginal signal: the marginal CO2e line
+LISA_LIFECYCLE = SCENARIOS_DIR / "lisa-lifecycle.toml"  # stages, crashes, campaign rows
+ASHA_VS_RANDOM = SCENARIOS_DIR / "asha-vs-random.toml"  # searches: stopped, saved, best score
+# Two 1-GPU nodes that power off when idle (nodes line), a search, a training run that crashes,
+# then a day of serving, and a fleet: one deployment line each; a third deployment would start
+# after the horizon.
+DEPLOYMENTS_TOML = """[simulation]
+start = 2021-05-03T00:00:00Z
+seed = 5
+horizon = "3d"
+platform = "{platform}"
+[grid.r]
+intensity_g_per_kwh = 300
+[grid.f]
+intensity_g_per_kwh = 200
+[scheduler]
+power_off_after = "30min"
+[[stage]]
+name = "explore"
+[[stage]]
+name = "train"
+after = "explore"
+[[campaign]]
+name = "search"
+stage = "explore"
+phase = "experimentation"
+search = {{ kind = "asha", configurations = 9, min_budget = 1, max_budget = 9, eta = 3, \
+unit = "epochs", hours_per_epoch = 0.25 }}
+[[campaign]]
+name = "final"
+stage = "train"
+phase = "training"
+trials = 1
+length = {{ distribution = "fixed", hours = 6 }}
+failures = {{ rate_per_gpu_hour = 0.5, checkpoint_interval = "1h", checkpoint_write = "1min", \
+max_retries = 20 }}
+[[deployment]]
+name = "api"
+kind = "serving"
+after = "train"
+duration = "1d"
+cluster = "ps"
+demand = {{ base_rps = 2 }}
+replica = {{ gpus = 1, batch_size = 4 }}
+autoscaler = {{ min_replicas = 1, max_replicas = 1 }}
+[[deployment]]
+name = "cars"
+kind = "fleet"
+duration = "2d"
+region = "f"
+vehicles = 20
+active_w = 300
+source = "ev"
+[[deployment]]
+name = "later"
+kind = "serving"
+start_at = "30d"
+duration = "1d"
+cluster = "ps"
+demand = {{ base_rps = 1 }}
+replica = {{ gpus = 1, batch_size = 4 }}
+autoscaler = {{ min_replicas = 1, max_replicas = 1 }}
+"""
 
 tests = TestRegistry()
 
@@ -106,6 +169,53 @@ def test_info_two_sites(args):
         expect_same_table(args, tmp, TWO_SITES, "two-inference.h5",
                           ["--set", "campaign.final.phase=inference"],
                           needles=["  crossover        "])
+
+
+@tests("info lifecycle scenarios")
+def test_info_lifecycle(args):
+    """Campaign rows (stages, crashes, wasted work; searches' stopped, saved and best score),
+    deployment lines and the nodes line, printed from /campaigns, /deployments and /summary."""
+    with temp_dir("info") as tmp:
+        expect_same_table(args, tmp, LISA_LIFECYCLE, "lisa.h5",
+                          needles=["  campaign     ", "  grid-searches  ", "  retrain  "])
+        expect_same_table(args, tmp, ASHA_VS_RANDOM, "asha.h5",
+                          needles=["  random-search  ", "  asha  "])
+        scenario = Path(tmp) / "deployments.toml"
+        scenario.write_text(DEPLOYMENTS_TOML.format(
+            platform=SOURCE_DIR / "tests" / "data" / "power-states.xml"))
+        expect_same_table(args, tmp, scenario, "deployments.h5",
+                          needles=["  nodes            ", "  deployment       api (serving): ",
+                                   "  deployment       cars (fleet): ",
+                                   "  deployment       later: never started within the run",
+                                   "  search  ", "  final  "])
+
+
+@tests("info file before the lifecycle tables")
+def test_info_before_lifecycle_tables(args):
+    """Schema v1 files written before /campaigns became a table (a string list of names), with
+    no /deployments and no node_* attributes: the table without campaign rows or nodes line."""
+    h5py, np = import_hdf5_stack()
+    with temp_dir("info") as tmp:
+        out, run = run_to(args, tmp, TWO_SITES, "two.h5")
+        with h5py.File(out, "r+") as f:
+            names = [n.decode() for n in f["campaigns"]["name"]]
+            del f["campaigns"]
+            f.create_dataset("campaigns", data=names, dtype=h5py.string_dtype())
+            del f["deployments"]
+            for name in ("node_boots", "node_off_hours", "node_down_hours"):
+                del f["summary"].attrs[name]
+        shown = info(args, out, cwd=tmp).stdout.splitlines()[2:]
+        table = run.stdout.splitlines()[1:-1]
+        start = next(i for i, line in enumerate(table) if line.startswith("  campaign  "))
+        expected = table[:start] + table[start + 4:]  # the header and search-a, search-b, final
+        expect(shown == expected, "info of an older file:\n" +
+               diff(expected, shown, ("expected", "mlcycle info")))
+        # A /campaigns table that lacks a field is an error naming it.
+        with h5py.File(out, "r+") as f:
+            del f["campaigns"]
+            row_type = np.dtype([("name", h5py.string_dtype()), ("co2_g", "f8")])
+            f.create_dataset("campaigns", data=np.array([("x", 1.0)], dtype=row_type))
+        expect_error(args, out.name, f"{out.name}: /campaigns has no field 'stage'", cwd=tmp)
 
 
 @tests("info exec engine and marginal lines")

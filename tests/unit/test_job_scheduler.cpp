@@ -42,7 +42,7 @@ TEST_CASE("fifo: a campaign at its concurrency limit is skipped, not blocking", 
   CHECK(started[0].request.job_id == 0);
   CHECK(started[2].request.job_id == 2);
   CHECK(scheduler.dispatch(0).empty());
-  scheduler.source(0).on_end(started[0].request, StopReason::completed, 0);
+  scheduler.source(0).on_end(started[0].request, StopReason::completed, 0, 3600);
   scheduler.finish(started[0]);
   std::vector<JobStart> next = scheduler.dispatch(3600);
   REQUIRE(next.size() == 1);
@@ -115,15 +115,18 @@ TEST_CASE("a crashed job is retried first with the work its checkpoints saved", 
   std::vector<JobStart> started = scheduler.dispatch(0);
   REQUIRE(started.size() == 2);
   // Trial 0 crashes after saving 3 h of its 10 h: the retry has 7 h left and goes first.
-  CHECK(scheduler.source(0).on_end(started[0].request, StopReason::crashed, 3 * 3600.0));
+  CHECK(
+      scheduler.source(0).on_end(started[0].request, StopReason::crashed, 3 * 3600.0, 4 * 3600.0));
+  // The retry is submitted again when the crash ends the attempt.
   scheduler.finish(started[0]);
   std::vector<JobStart> retry = scheduler.dispatch(5 * 3600.0);
   REQUIRE(retry.size() == 1);
   CHECK(retry[0].request.trial == 0);
   CHECK(retry[0].request.attempt == 1);
   CHECK(retry[0].request.work_s == 7 * 3600.0);
+  CHECK(retry[0].request.submit_s == 4 * 3600.0);
   // Its second crash has no retry left.
-  CHECK_FALSE(scheduler.source(0).on_end(retry[0].request, StopReason::failed, 0));
+  CHECK_FALSE(scheduler.source(0).on_end(retry[0].request, StopReason::failed, 0, 6 * 3600.0));
 }
 
 TEST_CASE("arrivals release trials in batches", "[scheduler]") {
