@@ -194,5 +194,139 @@ def test_asha_saves(args):
            "/campaigns search kinds should be 'random' and 'asha'")
 
 
+EASY_VS_FIFO = SCENARIOS_DIR / "easy-vs-fifo.toml"
+BLOOM_LIKE = SCENARIOS_DIR / "bloom-like.toml"
+LLM_SERVING = SCENARIOS_DIR / "llm-serving.toml"
+PLATFORMS_DIR = SCENARIOS_DIR.parent / "platforms"
+
+
+def read_table(path, name):
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(path, "r") as f:
+        return f[name][()], dict(f["summary"].attrs)
+
+
+@tests("lifecycle: crashes, checkpoints, arrivals and power-off are deterministic")
+def test_lisa_lifecycle_determinism(args):
+    extra = ["--quiet", "--set", 'scheduler.power_off_after="1h"']
+    with temp_dir("lifecycle-lisa") as tmp:
+        a, _ = run_to(args, tmp, LISA_LIFECYCLE, "a.h5", extra)
+        b, _ = run_to(args, tmp, LISA_LIFECYCLE, "b.h5", extra)
+        ta, tb = read_datasets(a), read_datasets(b)
+        _, summary = read_table(a, "campaigns")
+    diff = differences(ta, tb)
+    expect(not diff, "two lisa-lifecycle runs differ in: " + ", ".join(diff))
+    grid = campaign_row(ta["campaigns"], "grid-searches")
+    expect(grid["crashes"] > 0, "the grid searches should crash sometimes (5 % per attempt)")
+    expect(grid["completed"] == 4789, f"all 4789 trials complete, got {grid['completed']}")
+    expect(campaign_row(ta["campaigns"], "retrain")["runs"] == 12, "12 monthly retrainings")
+    expect(summary["node_boots"] > 0 and summary["node_off_hours"] > 0,
+           "power_off_after = 1h switches nodes off and boots them again")
+
+
+@tests("lifecycle: EASY backfilling waits less and finishes earlier than FIFO")
+def test_easy_beats_fifo(args):
+    waits, ends = {}, {}
+    with temp_dir("lifecycle-easy") as tmp:
+        for policy in ("easy-backfill", "fifo"):
+            out, _ = run_to(args, tmp, EASY_VS_FIFO, f"{policy}.h5",
+                            ["--quiet", "--set", f'scheduler.policy="{policy}"'])
+            campaigns, summary = read_table(out, "campaigns")
+            waits[policy] = {text(r["name"]): float(r["mean_wait_s"]) for r in campaigns}
+            ends[policy] = float(summary["makespan_s"])
+    for name, fifo_wait in waits["fifo"].items():
+        expect(waits["easy-backfill"][name] < fifo_wait,
+               f"{name}: EASY mean wait {waits['easy-backfill'][name]:.0f} s is not below "
+               f"FIFO's {fifo_wait:.0f} s")
+    expect(ends["easy-backfill"] < ends["fifo"], "EASY should finish the same work earlier")
+
+
+def serving_and_fleet(tmp, noise_sd):
+    """A scenario with a noisy service and a growing fleet on the two-host test platform."""
+    path = Path(tmp) / f"deployments-{noise_sd}.toml"
+    path.write_text(f"""[simulation]
+start = 2020-01-06T00:00:00Z
+seed = 3
+platform = "{SCENARIOS_DIR.parent / 'tests' / 'data' / 'two-hosts.xml'}"
+[grid.r]
+intensity_g_per_kwh = 300
+[[deployment]]
+name = "api"
+kind = "serving"
+duration = "20d"
+replica = {{ gpus = 1, batch_size = 4, latency_base_ms = 100, latency_per_item_ms = 50 }}
+autoscaler = {{ min_replicas = 1, max_replicas = 4 }}
+demand = {{ base_rps = 20, noise_sd = {noise_sd}, monthly_growth = 0.5 }}
+[[deployment]]
+name = "cars"
+kind = "fleet"
+duration = "40d"
+source = "ev"
+vehicles = 50
+vehicles_per_month = 20
+active_w = 300
+idle_w = 5
+""")
+    return path
+
+
+@tests("inference: serving and fleet runs are deterministic, the seed moves the noise")
+def test_deployments_determinism(args):
+    with temp_dir("inference-determinism") as tmp:
+        scenario = serving_and_fleet(tmp, 0.2)
+        a, _ = run_to(args, tmp, scenario, "a.h5", ["--quiet"])
+        b, _ = run_to(args, tmp, scenario, "b.h5", ["--quiet"])
+        c, _ = run_to(args, tmp, scenario, "c.h5", ["--quiet", "--set", "simulation.seed=4"])
+        da, sa = read_table(a, "deployments")
+        db, _ = read_table(b, "deployments")
+        dc, _ = read_table(c, "deployments")
+        h5py, np = import_hdf5_stack()
+        with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+            for name in fa["trace"]:
+                expect(np.array_equal(fa["trace"][name][()], fb["trace"][name][()],
+                                      equal_nan=fa["trace"][name].dtype.kind == "f"),
+                       f"/trace/{name} differs between two runs with the same seed")
+    for field in da.dtype.names:
+        if da.dtype[field].kind == "f":
+            expect(np.array_equal(da[field], db[field], equal_nan=True),
+                   f"/deployments {field} differs between two runs with the same seed")
+    expect(da["served"][0] != dc["served"][0], "another seed should change the served requests")
+    # 50 cars + 20 on Feb 1st (local midnight): 26 days x 50 + 14 days x 70 = 2,280
+    # vehicle-days, summed over the fleet's steps (so equal to rounding only).
+    for deployments in (da, dc):
+        expect_close(deployments["vehicle_days"][1], 2280, "the fleet's vehicle-days",
+                     rel=1e-12)
+    expect(sa["inference_co2_share"] == 1.0, "only inference draws in this scenario")
+
+
+@tests("inference: bloom-like serves the paper's 230,768 requests at 4.88 Wh each (IT)")
+def test_bloom_like(args):
+    with temp_dir("inference-bloom") as tmp:
+        out, result = run_to(args, tmp, BLOOM_LIKE, "bloom.h5")
+        deployments, _ = read_table(out, "deployments")
+    d = deployments[0]
+    # 18 d x (1,560 W + 0.65287 x 1,600 W) = 1,125.2 kWh IT; / 230,768 requests = 4.876 Wh.
+    expect_close(d["served"], 230768, "served requests", rel=1e-8)
+    expect_close(d["it_energy_j"] / 3.6e6, 1125.1996, "IT energy (kWh)", rel=1e-6)
+    expect_close(d["it_energy_j"] / 3600 / d["served"], 4.8759, "IT Wh per request", rel=1e-4)
+    expect("bloom-api (serving)" in result.stdout, "the summary prints the deployment", result)
+
+
+@tests("inference: llm-serving overtakes development within the run")
+def test_llm_serving_crossover(args):
+    with temp_dir("inference-llm") as tmp:
+        out, result = run_to(args, tmp, LLM_SERVING, "llm.h5")
+        deployments, summary = read_table(out, "deployments")
+    start_s = float(deployments["start_s"][0])
+    crossover_s = float(summary["crossover_s"])
+    expect(start_s < crossover_s < float(summary["makespan_s"]),
+           f"crossover {crossover_s} should fall between the serving start {start_s} and the end")
+    shares = sum(float(summary[f"{p}_co2_share"]) for p in
+                 ("experimentation", "training", "inference"))
+    expect_close(shares, 1.0, "CO2e shares sum to 1", rel=1e-12)
+    expect(float(summary["inference_co2_share"]) > 0.5, "inference dominates over two years")
+    expect("crossover        2024-" in result.stdout, "the summary prints the crossover", result)
+
+
 if __name__ == "__main__":
     sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))
