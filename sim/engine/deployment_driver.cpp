@@ -66,8 +66,24 @@ struct DeploymentDriver::Running {
   double active_w = 0, idle_w = 0;  // fleet powers in force
   double parked_replica_w = 0;      // serving: a reserved replica slot without a replica
   std::uint32_t max_replicas = 0;
-  std::uint32_t next_replicas = 0;  // held in the next step
+  std::uint32_t next_replicas = 0;     // held in the next step
+  std::optional<ServingStep> pending;  // serving: the next step, fetched ahead
+  std::optional<ServingStep> current;  // serving: the step in force
+  ServingStats applied;                // serving: the steps in force so far, whole
 };
+
+namespace {
+void add_step(ServingStats& stats, const ServingStep& step, double fraction) {
+  stats.offered += fraction * step.offered;
+  stats.served += fraction * step.served;
+  stats.dropped += fraction * step.dropped;
+  stats.late += fraction * step.late;
+  stats.replica_seconds +=
+      fraction * step.duration_s * (step.replicas_active + step.replicas_loading);
+  stats.max_replicas_used =
+      std::max(stats.max_replicas_used, step.replicas_active + step.replicas_loading);
+}
+}  // namespace
 
 // The next serving step: its replicas' power plus the parked slots of the reservation.
 void DeploymentDriver::take_serving_step(Running& run) {
@@ -77,6 +93,7 @@ void DeploymentDriver::take_serving_step(Running& run) {
     return;
   }
   const std::uint32_t held = step->replicas_active + step->replicas_loading;
+  run.pending = step;
   run.next_s = step->time_s;
   run.next_replicas = held;
   run.next_power_w =
@@ -206,6 +223,8 @@ void DeploymentDriver::step(std::size_t i, double now_s) {
     if (run.serving) {
       meter_.set_job_power(*run.job, run.next_power_w);
       meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), run.next_replicas);
+      run.current = run.pending;
+      add_step(run.applied, *run.current, 1.0);
       take_serving_step(run);
     } else {
       meter_.set_load_power(run.load, run.next_power_w);
@@ -224,7 +243,14 @@ void DeploymentDriver::stop(std::size_t i, double now_s) {
     meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), 0);
     const JobRecord record = meter_.end_job(*run.job, JobStatus::completed, false);
     scheduler_.pool(run.cluster).release(run.job->start.allocation);
-    const ServingStats stats = run.serving->stats();
+    if (on_release_) on_release_(run.job->start.allocation, now_s);
+    // The requests of the steps in force; a step the run's end cuts counts pro rata.
+    ServingStats stats = run.applied;
+    if (run.current && run.current->duration_s > 0) {
+      const double unserved =
+          1 - std::clamp((now_s - run.current->time_s) / run.current->duration_s, 0.0, 1.0);
+      if (unserved > 0) add_step(stats, *run.current, -unserved);
+    }
     result.gpu_hours = record.gpu_hours;
     result.it_energy_j = record.it_energy_j;
     result.energy_j = record.energy_j;

@@ -5,6 +5,7 @@
 // serving model step by step; a fleet draws its charging power (ev) or its on-board power at
 // the fuel's emission factor (ice) at a site of its own, outside the platform's hosts.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -40,6 +41,10 @@ class DeploymentDriver {
   // A stage run finished: starts deployments waiting for it, pushes fleet updates.
   void on_stage_run_finished(const StageRunEvent& event, bool stage_done);
   bool busy() const;  // something is waiting to start or running
+  // Called with a serving reservation's GPUs when it ends (the runner arms power-offs).
+  void on_release(std::function<void(const Allocation&, double)> callback) {
+    on_release_ = std::move(callback);
+  }
   // Ends whatever runs at `now_s` (the run's end) and returns the results.
   std::vector<DeploymentResult> finish(double now_s);
 
@@ -58,6 +63,7 @@ class DeploymentDriver {
   std::vector<std::uint32_t> fleet_sites_;
   std::vector<std::unique_ptr<Running>> running_;
   std::vector<DeploymentResult> results_;
+  std::function<void(const Allocation&, double)> on_release_;
 };
 
 }  // namespace mlcycle

@@ -3,6 +3,7 @@
 #include <simgrid/plugins/energy.h>
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
@@ -41,6 +42,9 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
     campaigns_[c].stage = spec.stage;
   }
   watch_.install();
+  deployments_.on_release([this](const Allocation& allocation, double now_s) {
+    for (const HostShare& share : allocation) arm_power_off(share.host, now_s);
+  });
 }
 
 void LifecycleRunner::push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
@@ -159,10 +163,23 @@ void LifecycleRunner::wait_for_execs(Slot& slot) {
   }
 }
 
-void LifecycleRunner::release(std::uint32_t index, double now_s) {
+void LifecycleRunner::release(std::uint32_t index, double now_s, bool cut) {
   Slot& slot = *slots_[index];
   scheduler_.finish(slot.start);
   for (const HostShare& share : slot.start.allocation) arm_power_off(share.host, now_s);
+  if (cut && !slot.execs.empty()) {
+    // A job cut short (its node failed) leaves executions running on its other nodes: stop
+    // them now. In 3.32 cancel() does not update the plugin's integral: update it first.
+    sg_host_energy_update_all();
+    for (const sg4::ExecPtr& exec : slot.execs) {
+      try {
+        exec->cancel();
+      } catch (const simgrid::Exception&) {
+        // Already failed with its host.
+      }
+    }
+    slot.execs.clear();
+  }
   for (sg4::ExecPtr& exec : slot.execs) cut_execs_.push_back(std::move(exec));
   slots_[index].reset();
   free_slots_.push_back(index);
@@ -205,18 +222,21 @@ void LifecycleRunner::end_job(std::uint32_t index, StopReason reason, double now
   if (std::isnan(tally.last_end_s) || record.end_s > tally.last_end_s)
     tally.last_end_s = record.end_s;
   recorder_.record_job(record);
-  release(index, now_s);
+  release(
+      index, now_s,
+      reason == StopReason::node_failure || (reason == StopReason::failed && !slot.plan.crashes));
   if (reason != StopReason::horizon && source.finished() && request.stage != kNoStage)
     stages_.campaign_finished(request.stage, request.stage_run, now_s);
 }
 
-// A job that never started computing (booting, probing) when its node failed or the run ended.
-void LifecycleRunner::drop_unstarted(std::uint32_t index) {
+// A job that never started computing (booting, probing) when its node failed: it goes back to
+// the head of its campaign at the same attempt (nothing was computed, no retry is used).
+void LifecycleRunner::drop_unstarted(std::uint32_t index, double now_s) {
   Slot& slot = *slots_[index];
   if (slot.state == JobState::probing) --probes_pending_;
-  scheduler_.source(slot.start.request.source)
-      .on_end(slot.start.request, StopReason::node_failure, 0, meter_.now_s());
+  scheduler_.source(slot.start.request.source).requeue(slot.start.request);
   scheduler_.finish(slot.start);
+  for (const HostShare& share : slot.start.allocation) arm_power_off(share.host, now_s);
   slots_[index].reset();
   free_slots_.push_back(index);
 }
@@ -245,12 +265,22 @@ void LifecycleRunner::on_node_event(const NodeEvent& event, double now_s) {
     if (std::none_of(allocation.begin(), allocation.end(),
                      [&](const HostShare& s) { return s.host == host; }))
       continue;
-    if (slots_[i]->state == JobState::running)
+    if (slots_[i]->state == JobState::running) {
+      // A job due to end at this very instant completes (its end event follows).
+      if (slots_[i]->launch_s + slots_[i]->start.request.duration_s <= now_s) continue;
       end_job(i, StopReason::node_failure, now_s);
-    else
-      drop_unstarted(i);
+    } else
+      drop_unstarted(i, now_s);
   }
   meter_.set_host_state(host, HostPowerState::down);
+}
+
+double LifecycleRunner::next_node_up_s(double now_s) const {
+  double next = kNever;
+  for (std::uint32_t host = 0; host < platform_.hosts.size(); ++host)
+    if (meter_.host_state(host) == HostPowerState::down)
+      next = std::min(next, platform_.profiles.next_up_s(platform_.hosts[host].name, now_s));
+  return next;
 }
 
 bool LifecycleRunner::work_left(double now_s) const {
@@ -339,15 +369,23 @@ void LifecycleRunner::run() {
   handle_due(now_s);
   while (true) {
     // Without a horizon the run ends with the work: a node's pending power-off does not extend it.
-    const double next_s = std::min(
-        horizon_s != kNever || work_left(meter_.now_s()) ? next_event_s() : kNever, horizon_s);
+    const bool work = work_left(meter_.now_s());
+    double next_s = std::min(horizon_s != kNever || work ? next_event_s() : kNever, horizon_s);
+    // Work may wait for a failed node: wake when its state profile brings it back.
+    if (work) next_s = std::min(next_s, next_node_up_s(meter_.now_s()));
     if (next_s == kNever && probes_pending_ == 0) break;  // nothing left to happen
-    const bool woken = watch_.wait_until(next_s);
+    static const bool hack_sleep = std::getenv("MLCYCLE_HACK2") != nullptr;
+    bool woken;
+    if (hack_sleep && probes_pending_ == 0) {
+      sg4::this_actor::sleep_until(next_s);
+      woken = false;
+    } else
+      woken = watch_.wait_until(next_s);
     // A timed wake uses the heap's value, not the clock's rounding of now + (next - now).
     now_s = woken ? std::max(now_s, sg4::Engine::get_clock()) : next_s;
     if (now_s > horizon_s) now_s = horizon_s;
     meter_.advance_to(now_s);
-    if (now_s >= horizon_s && !woken) {
+    if (now_s >= horizon_s) {
       // Jobs due exactly at the horizon complete; nothing new starts.
       while (!events_.empty() && events_.top().time_s <= now_s &&
              events_.top().kind == EventKind::job_end) {
@@ -372,7 +410,7 @@ void LifecycleRunner::finish_run(double now_s) {
     if (slots_[i]->state == JobState::running)
       end_job(i, StopReason::horizon, now_s);
     else
-      drop_unstarted(i);
+      drop_unstarted(i, now_s);
   }
   std::vector<DeploymentResult> deployments = deployments_.finish(now_s);
   for (std::uint32_t s = 0; s < scheduler_.sources(); ++s) {

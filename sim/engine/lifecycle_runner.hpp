@@ -65,8 +65,9 @@ class LifecycleRunner {
   void begin_job(std::uint32_t slot, double now_s);
   void launch_job(std::uint32_t slot, double now_s, double stretch);
   void end_job(std::uint32_t slot, StopReason reason, double now_s);
-  void drop_unstarted(std::uint32_t slot);
-  void release(std::uint32_t slot, double now_s);
+  void drop_unstarted(std::uint32_t slot, double now_s);
+  void release(std::uint32_t slot, double now_s, bool cut = false);
+  double next_node_up_s(double now_s) const;
   void on_node_event(const NodeEvent& event, double now_s);
   void arm_power_off(std::uint32_t host, double now_s);
   void push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,

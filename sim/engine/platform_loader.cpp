@@ -206,9 +206,17 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
     const std::string asked = "max_replicas " + std::to_string(d.serving.autoscaler.max_replicas) +
                               " x replica.gpus " + std::to_string(d.serving.replica.gpus) + " = " +
                               std::to_string(gpus) + " GPUs held";
-    platform.deployment_clusters.push_back(
+    const std::uint32_t cluster =
         resolve_cluster(platform, d.cluster, d.cluster_where, key + ".cluster", gpus,
-                        d.max_replicas_where, key + ".autoscaler.max_replicas", asked));
+                        d.max_replicas_where, key + ".autoscaler.max_replicas", asked);
+    // Replicas lost with a failing node (and re-placed) are not modelled: refuse the case.
+    for (std::uint32_t host : platform.clusters[cluster].hosts)
+      if (platform.profiles.failing_hosts.count(platform.sg_hosts[host]->get_name()))
+        throw InputError(d.cluster_where, key + ".cluster",
+                         "host " + platform.sg_hosts[host]->get_name() +
+                             " of the cluster has a state_file: serving on nodes that fail is "
+                             "not modelled");
+    platform.deployment_clusters.push_back(cluster);
   }
 }
 
@@ -221,7 +229,7 @@ void install_power_property_check() {
 LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
                              const PueProfiles& pue_profiles) {
   const std::string& file = scenario.simulation.platform_path;
-  const PlatformProfiles profiles = check_platform_profiles(file);
+  PlatformProfiles profiles = check_platform_profiles(file);
   try {
     engine.load_platform(file);
   } catch (const simgrid::ParseError& e) {
@@ -251,11 +259,12 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
     platform.clusters[model.cluster].cores.push_back(model.cores);
     platform.hosts.push_back(std::move(model));
   }
+  platform.profiles = std::move(profiles);
   resolve_clusters(platform, scenario);
   // The scheduler actor dies with its host: it lives on the first host that never fails.
   platform.scheduler_host = static_cast<std::uint32_t>(platform.sg_hosts.size());
   for (std::uint32_t i = 0; i < platform.sg_hosts.size(); ++i)
-    if (!profiles.failing_hosts.count(platform.sg_hosts[i]->get_name())) {
+    if (!platform.profiles.failing_hosts.count(platform.sg_hosts[i]->get_name())) {
       platform.scheduler_host = i;
       break;
     }

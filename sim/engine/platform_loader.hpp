@@ -18,6 +18,7 @@
 
 #include "accounting/facility_sites.hpp"
 #include "accounting/host_power.hpp"
+#include "engine/state_profiles.hpp"
 #include "grid/grid_registry.hpp"
 #include "scenario/scenario.hpp"
 #include "workload/job_scheduler.hpp"
@@ -32,6 +33,7 @@ struct LoadedPlatform {
   std::vector<std::uint32_t> campaign_clusters;    // cluster index of each campaign
   std::vector<std::uint32_t> deployment_clusters;  // serving: the cluster holding its replicas
   std::uint32_t scheduler_host = 0;  // where the scheduler actor runs: a host that never fails
+  PlatformProfiles profiles;         // the hosts' state profiles (node failures)
 };
 
 // Must run before Engine::load_platform is called by anyone else and, in exec mode, before the

@@ -1,8 +1,10 @@
 #include "engine/state_profiles.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -22,8 +24,9 @@ std::optional<double> parse_number(const std::string& text) {
 
 // SimGrid's profile format: "DATE VALUE" lines with increasing dates, an optional
 // "LOOPAFTER PERIOD" line, blank lines and '#' comments.
-void check_profile_file(const std::filesystem::path& path, const SourceLocation& where,
-                        const std::string& key) {
+StateProfile check_profile_file(const std::filesystem::path& path, const SourceLocation& where,
+                                const std::string& key) {
+  StateProfile profile;
   std::ifstream in(path);
   if (!in) throw InputError(where, key, "cannot open the profile file " + path.string());
   std::string line;
@@ -40,6 +43,7 @@ void check_profile_file(const std::filesystem::path& path, const SourceLocation&
       auto period = parse_number(second);
       if (!period || *period < 0 || !extra.empty())
         throw InputError(at, key, "expected '" + first + " <seconds>'");
+      profile.loop_after_s = *period;
       continue;
     }
     auto date = parse_number(first);
@@ -50,7 +54,9 @@ void check_profile_file(const std::filesystem::path& path, const SourceLocation&
     if (*date < last_date)
       throw InputError(at, key, "times must increase (" + first + " comes after a later time)");
     last_date = *date;
+    profile.events.emplace_back(*date, *value);
   }
+  return profile;
 }
 
 std::size_t line_of(const std::string& text, std::size_t offset) {
@@ -61,6 +67,23 @@ std::size_t line_of(const std::string& text, std::size_t offset) {
 }
 
 }  // namespace
+
+double PlatformProfiles::next_up_s(const std::string& host, double now_s) const {
+  constexpr double kNever = std::numeric_limits<double>::infinity();
+  auto it = states.find(host);
+  if (it == states.end() || it->second.events.empty()) return kNever;
+  const StateProfile& p = it->second;
+  // With LOOPAFTER the profile repeats every (last event + period): look at this cycle and
+  // the next one.
+  const double cycle_s = p.loop_after_s >= 0 ? p.events.back().first + p.loop_after_s : 0;
+  const double first_cycle = cycle_s > 0 ? std::floor(now_s / cycle_s) : 0;
+  for (int k = 0; k < (cycle_s > 0 ? 2 : 1); ++k)
+    for (const auto& [t, value] : p.events) {
+      const double at = t + (first_cycle + k) * cycle_s;
+      if (at > now_s && value > 0) return at;
+    }
+  return kNever;
+}
 
 PlatformProfiles check_platform_profiles(const std::string& platform_path) {
   PlatformProfiles result;
@@ -90,8 +113,12 @@ PlatformProfiles check_platform_profiles(const std::string& platform_path) {
       std::filesystem::path path(file);
       // SimGrid looks next to the platform file, then in the working directory.
       if (path.is_relative() && std::filesystem::exists(dir / path)) path = dir / path;
-      check_profile_file(path, where, (*it)[1].str() + " " + id + ": " + key);
-      if (key == "state_file" && (*it)[1] == "host") result.failing_hosts.insert(id);
+      StateProfile profile =
+          check_profile_file(path, where, (*it)[1].str() + " " + id + ": " + key);
+      if (key == "state_file" && (*it)[1] == "host") {
+        result.failing_hosts.insert(id);
+        result.states[id] = std::move(profile);
+      }
     }
   }
   return result;

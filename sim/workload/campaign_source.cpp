@@ -177,6 +177,11 @@ bool CampaignSource::on_end(const JobRequest& job, StopReason reason, double wor
   return false;
 }
 
+void CampaignSource::requeue(const JobRequest& job) {
+  --running_;
+  retries_.push_front(job);
+}
+
 double CampaignSource::next_release_after(double now_s) const {
   const double first_s = info_.release_s + spec_.submit_s;
   if (first_s > now_s && !finished()) return first_s;

@@ -50,6 +50,9 @@ class CampaignSource {
   // A retry is submitted again at `now_s`.
   bool on_end(const JobRequest& job, StopReason reason, double work_saved_s, double now_s);
 
+  // A started job that never computed (its node failed while booting): back at the head, same
+  // attempt.
+  void requeue(const JobRequest& job);
   double next_release_after(double now_s) const;
   // Releases the trials whose arrival is due by `now_s` (peek() does it too).
   void release_arrivals(double now_s);

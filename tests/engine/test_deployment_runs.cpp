@@ -149,3 +149,29 @@ per_vehicle = true)" + fleet,
   CHECK(source_g[1] == Approx(300000).epsilon(1e-12));
   CHECK(source_g[2] == Approx(300000).epsilon(1e-12));
 }
+
+TEST_CASE("a service cut by the horizon counts the requests of the time it ran", "[deployment]") {
+  // 1 request/s on 2 fixed replicas, 1-min steps, horizon 90 s inside the second step: 90
+  // requests served (not the 120 of two whole steps), 2 replicas x 90 s = 0.05 replica-hours.
+  CollectingRecorder recorder;
+  const RunOutcome outcome = run(R"([simulation]
+start = 2020-01-01T00:00:00Z
+platform = "two-hosts.xml"
+horizon = 90
+[grid.r]
+intensity_g_per_kwh = 300
+[[deployment]]
+name = "api"
+kind = "serving"
+duration = "10h"
+replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }
+autoscaler = { min_replicas = 2, max_replicas = 2 }
+demand = { base_rps = 1 }
+)",
+                                 recorder);
+  REQUIRE(outcome.summary.deployments.size() == 1);
+  const DeploymentResult& d = outcome.summary.deployments[0];
+  CHECK(d.served == Approx(90).epsilon(1e-12));
+  CHECK(d.replica_hours == Approx(0.05).epsilon(1e-12));
+  CHECK(d.it_energy_j == Approx(45 * 90.0).epsilon(1e-12));  // 45 W for 90 s
+}

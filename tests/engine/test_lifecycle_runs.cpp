@@ -264,3 +264,62 @@ TEST_CASE("the scheduler lives on a host that never fails, even when the first o
   CHECK(outcome.summary.node_down_hours == Approx(2).epsilon(1e-9));
   check_conservation(outcome, recorder);
 }
+
+TEST_CASE("work waiting for a failed node runs when its state profile brings it back",
+          "[lifecycle]") {
+  // A 2-GPU job submitted at 1.5 h needs both hosts; g1 is down from 1 h to 3 h, so the job
+  // runs 3 h-4 h. g0: idle 0-3 h (10 W) 30 Wh + busy 100 Wh; g1: idle 0-1 h 10 Wh, down 1-3 h
+  // (5 W) 10 Wh, busy 100 Wh: 250 Wh in all.
+  CollectingRecorder recorder;
+  const RunOutcome outcome = run(R"([simulation]
+start = 2020-01-01T00:00:00Z
+platform = "failing-node.xml"
+[grid.r]
+intensity_g_per_kwh = 300
+[[campaign]]
+name = "two"
+trials = 1
+gpus_per_trial = 2
+submit_at = "90min"
+length = { distribution = "fixed", hours = 1 }
+)",
+                                 recorder);
+  REQUIRE(recorder.jobs.size() == 1);
+  CHECK(recorder.jobs[0].start_s == Approx(3 * 3600).epsilon(1e-12));
+  CHECK(outcome.summary.total.it_energy_j == Approx(250 * kWh).epsilon(1e-12));
+  CHECK(outcome.summary.jobs_pending == 0);
+  check_conservation(outcome, recorder);
+}
+
+TEST_CASE("exec engine: a gang cut by a node failure stops its other executions at once",
+          "[lifecycle]") {
+  // A 2-GPU job on g0 + g1 from 0 h; g1 fails at 1 h, the job fails for good (no retry); a
+  // 1-GPU job runs on g0 1 h-2 h. SimGrid must not keep the failed gang's execution on g0:
+  // g0 = 100 Wh + 100 Wh, g1 = 100 Wh + 1 h down at 5 W; the plugin agrees with the meter.
+  CollectingRecorder recorder;
+  const RunOutcome outcome = run(R"([simulation]
+start = 2020-01-01T00:00:00Z
+platform = "failing-node.xml"
+engine = "exec"
+[grid.r]
+intensity_g_per_kwh = 300
+[[campaign]]
+name = "pair"
+trials = 1
+gpus_per_trial = 2
+length = { distribution = "fixed", hours = 2 }
+failures = { max_retries = 0 }
+[[campaign]]
+name = "single"
+trials = 1
+submit_at = "1h"
+length = { distribution = "fixed", hours = 1 }
+)",
+                                 recorder);
+  const RunSummary& s = outcome.summary;
+  CHECK(s.hosts[0].it_energy_j == Approx(200 * kWh).epsilon(1e-12));
+  CHECK(s.hosts[1].it_energy_j == Approx(105 * kWh).epsilon(1e-12));
+  CHECK(s.campaigns[0].failed == 1);
+  CHECK(outcome.plugin_max_rel_diff < 1e-9);
+  check_conservation(outcome, recorder);
+}
