@@ -27,8 +27,11 @@ int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
   Scenario scenario = load_scenario(cli.scenario_path, cli.overrides);
   if (cli.command == Command::check) {
     PlatformCheck check = check_platform(scenario, cli.engine);
-    std::cout << cli.scenario_path << ": ok (" << scenario.campaigns.size() << " campaign(s), "
-              << check.hosts << " host(s)";
+    std::cout << cli.scenario_path << ": ok (" << scenario.campaigns.size() << " campaign(s), ";
+    if (!scenario.stages.empty()) std::cout << scenario.stages.size() << " stage(s), ";
+    if (!scenario.deployments.empty())
+      std::cout << scenario.deployments.size() << " deployment(s), ";
+    std::cout << check.hosts << " host(s)";
     for (std::size_t i = 0; i < check.cluster_names.size(); ++i)
       std::cout << (i ? ", " : "; ") << check.cluster_names[i] << ": " << check.cluster_gpus[i]
                 << " GPUs";

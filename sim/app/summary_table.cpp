@@ -118,8 +118,10 @@ void print_summary_table(std::ostream& out, const RunSummary& s, UtcTime start,
     out << line;
   }
   if (s.series[static_cast<int>(Phase::inference)].energy_j > 0) {
+    const bool development = s.series[0].co2_g + s.series[1].co2_g > 0;
     out << "  crossover        "
-        << (std::isnan(s.crossover_s)
+        << (!development ? std::string("none: the run has no experimentation or training")
+            : std::isnan(s.crossover_s)
                 ? std::string("never within the run (inference CO2e stays below training's)")
                 : format_iso8601(start, s.crossover_s) +
                       ": cumulative inference CO2e exceeds experimentation + training")

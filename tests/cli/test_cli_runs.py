@@ -153,7 +153,8 @@ def test_check_every_scenario(args):
             result = run_mlcycle(args.mlcycle_path, ["check", scenario], cwd=tmp)
             expect_success(result, f"check {scenario}")
             expect(result.stderr == "", f"check {scenario.name}: stderr not empty", result)
-            pattern = (re.escape(str(scenario)) + r": ok \(\d+ campaign\(s\), \d+ host\(s\); "
+            pattern = (re.escape(str(scenario)) + r": ok \(\d+ campaign\(s\), "
+                       r"(\d+ stage\(s\), )?(\d+ deployment\(s\), )?\d+ host\(s\); "
                        r"[^:]+: \d+ GPUs(, [^:]+: \d+ GPUs)*\)\n")
             expect(re.fullmatch(pattern, result.stdout) is not None,
                    f"check {scenario.name}: unexpected output", result)

@@ -224,7 +224,7 @@ def test_info_optional_lines(args):
         expect_same_table(args, tmp, SINGLE, "exec.h5",
                           ["--set", "simulation.engine=exec",
                            "--set", "campaign.one-trial.phase=inference"],
-                          needles=["  energy check     ", "  crossover        2020-01-01T"])
+                          needles=["  energy check     ", "  crossover        none: the run has no experimentation"])
         expect_same_table(args, tmp, WIND, "wind.h5", needles=["  marginal CO2e    "])
 
 
