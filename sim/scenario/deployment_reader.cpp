@@ -9,24 +9,6 @@ namespace mlcycle {
 
 namespace {
 
-double read_offset_s(TomlTableReader& d, const UtcTime& start) {
-  const toml::node* n = d.node("start_at");
-  if (!n) return 0;
-  double offset_s = 0;
-  if (n->is_date_time()) {
-    const toml::date_time v = n->as_date_time()->get();
-    if (!v.offset) throw d.error_at("start_at", "needs a UTC offset (write ...Z)");
-    UtcTime at =
-        make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute, v.time.second);
-    at.unix_s -= static_cast<std::int64_t>(v.offset->minutes) * 60;
-    offset_s = static_cast<double>(at.unix_s - start.unix_s);
-  } else {
-    offset_s = *d.duration_s("start_at");
-  }
-  if (offset_s < 0) throw d.error_at("start_at", "is before the scenario start");
-  return offset_s;
-}
-
 void read_update(TomlTableReader& d, DeploymentSpec& spec, const std::string& key) {
   if (auto from = d.string("updates_from")) spec.stage_updates = *from;
   const toml::table* update = d.table("update");
@@ -63,7 +45,7 @@ DeploymentSpec read_deployment(const toml::node& node, std::size_t index, const 
   spec.after = d.string("after").value_or("");
   if (d.has("start_at") && !spec.after.empty())
     throw d.error_at("start_at", "give 'after' (a stage) or 'start_at', not both");
-  spec.start_s = read_offset_s(d, start);
+  spec.start_s = d.offset_s("start_at", start).value_or(0);
   auto duration = d.duration_s("duration");
   if (!duration) throw d.error_here("missing key 'duration' (how long the deployment runs)");
   if (*duration <= 0) throw d.error_at("duration", "must be greater than zero");

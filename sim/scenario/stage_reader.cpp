@@ -8,25 +8,6 @@ namespace mlcycle {
 
 namespace {
 
-// Seconds since the scenario start for a `start_at`: a duration offset or a UTC date-time.
-std::optional<double> read_start_at(TomlTableReader& t, const UtcTime& start) {
-  const toml::node* n = t.node("start_at");
-  if (!n) return std::nullopt;
-  double offset_s = 0;
-  if (n->is_date_time()) {
-    const toml::date_time v = n->as_date_time()->get();
-    if (!v.offset) throw t.error_at("start_at", "needs a UTC offset (write ...Z)");
-    UtcTime at =
-        make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute, v.time.second);
-    at.unix_s -= static_cast<std::int64_t>(v.offset->minutes) * 60;
-    offset_s = static_cast<double>(at.unix_s - start.unix_s);
-  } else {
-    offset_s = *t.duration_s("start_at");
-  }
-  if (offset_s < 0) throw t.error_at("start_at", "is before the scenario start");
-  return offset_s;
-}
-
 StageSpec read_stage(const toml::node& node, std::size_t index, const std::string& file,
                      const UtcTime& start, std::set<std::string>& names) {
   const std::string key = "stage[" + std::to_string(index) + "]";
@@ -52,7 +33,7 @@ StageSpec read_stage(const toml::node& node, std::size_t index, const std::strin
       throw t.error_at("after", "expected a stage name or a list of names");
     }
   }
-  spec.start_s = read_start_at(t, start);
+  spec.start_s = t.offset_s("start_at", start);
   if (auto every = t.duration_s("every")) {
     if (*every <= 0) throw t.error_at("every", "must be greater than zero");
     spec.every_s = *every;

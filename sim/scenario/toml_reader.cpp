@@ -149,6 +149,24 @@ std::optional<toml::date_time> TomlTableReader::date_time(std::string_view key) 
   return n->as_date_time()->get();
 }
 
+std::optional<double> TomlTableReader::offset_s(std::string_view key, const UtcTime& start) {
+  const toml::node* n = node(key);
+  if (!n) return std::nullopt;
+  double offset_s = 0;
+  if (n->is_date_time()) {
+    const toml::date_time v = n->as_date_time()->get();
+    if (!v.offset) throw error_at(key, "needs a UTC offset (write ...Z)");
+    UtcTime at =
+        make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute, v.time.second);
+    at.unix_s -= static_cast<std::int64_t>(v.offset->minutes) * 60;
+    offset_s = static_cast<double>(at.unix_s - start.unix_s);
+  } else {
+    offset_s = *duration_s(key);
+  }
+  if (offset_s < 0) throw error_at(key, "is before the scenario start");
+  return offset_s;
+}
+
 double TomlTableReader::positive_number(std::string_view key, double fallback) {
   auto value = number(key);
   if (!value) return fallback;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/input_error.hpp"
+#include "core/utc_time.hpp"
 
 namespace mlcycle {
 
@@ -26,6 +27,9 @@ class TomlTableReader {
   const toml::table* table(std::string_view key);
   const toml::array* array(std::string_view key);
   std::optional<toml::date_time> date_time(std::string_view key);
+  // Seconds since `start` for a key given as a duration offset ("30d") or a UTC date-time;
+  // an error when it lies before `start`.
+  std::optional<double> offset_s(std::string_view key, const UtcTime& start);
 
   // Range-checked forms; `min_exclusive` rejects values <= min.
   double positive_number(std::string_view key, double fallback);

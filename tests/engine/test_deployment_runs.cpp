@@ -5,19 +5,13 @@
 
 #include <array>
 
+#include "collecting_recorder.hpp"
 #include "engine/simulation.hpp"
 #include "scenario/scenario_loader.hpp"
 
 using namespace mlcycle;
 
 namespace {
-
-struct CollectingRecorder final : RunRecorder {
-  std::vector<JobRecord> jobs;
-  std::vector<TraceBin> bins;
-  void record_job(const JobRecord& job) override { jobs.push_back(job); }
-  void record_bin(const TraceBin& bin) override { bins.push_back(bin); }
-};
 
 RunOutcome run(const std::string& text, CollectingRecorder& recorder) {
   Scenario scenario = load_scenario_text(text, std::string(MLCYCLE_TEST_DATA) + "/run.toml");

@@ -3,19 +3,13 @@
 // the exec mode must agree with SimGrid's host energy plugin to 1e-9.
 #include <catch2/catch.hpp>
 
+#include "collecting_recorder.hpp"
 #include "engine/simulation.hpp"
 #include "scenario/scenario_loader.hpp"
 
 using namespace mlcycle;
 
 namespace {
-
-struct CollectingRecorder final : RunRecorder {
-  std::vector<JobRecord> jobs;
-  std::vector<TraceBin> bins;
-  void record_job(const JobRecord& job) override { jobs.push_back(job); }
-  void record_bin(const TraceBin& bin) override { bins.push_back(bin); }
-};
 
 // Three 1-GPU jobs of 2 h, 1 h and 3 h on two 2-GPU hosts (see test_power_meter.cpp for the
 // same schedule worked by hand): best fit puts the first two on h0 and the third on h1.

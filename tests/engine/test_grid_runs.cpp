@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "collecting_recorder.hpp"
 #include "core/input_error.hpp"
 #include "core/utc_time.hpp"
 #include "engine/simulation.hpp"
@@ -26,13 +27,6 @@ constexpr double kJPerKwh = 3.6e6;
 // A busy GPU carries (AllCores + overhead) / cores = (100 + 5) / 2 = 52.5 W of IT power.
 constexpr double kGpuItW = 52.5;
 constexpr double kPue = 1.5;
-
-struct CollectingRecorder final : RunRecorder {
-  std::vector<JobRecord> jobs;
-  std::vector<TraceBin> bins;
-  void record_job(const JobRecord& job) override { jobs.push_back(job); }
-  void record_bin(const TraceBin& bin) override { bins.push_back(bin); }
-};
 
 RunOutcome run(const std::string& text, CollectingRecorder& recorder) {
   Scenario scenario = load_scenario_text(text, std::string(MLCYCLE_TEST_DATA) + "/grid.toml");

@@ -3,6 +3,7 @@
 // platform's network, with hand oracles; exec mode agrees with SimGrid's energy plugin.
 #include <catch2/catch.hpp>
 
+#include "collecting_recorder.hpp"
 #include "core/units.hpp"
 #include "engine/simulation.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -10,13 +11,6 @@
 using namespace mlcycle;
 
 namespace {
-
-struct CollectingRecorder final : RunRecorder {
-  std::vector<JobRecord> jobs;
-  std::vector<TraceBin> bins;
-  void record_job(const JobRecord& job) override { jobs.push_back(job); }
-  void record_bin(const TraceBin& bin) override { bins.push_back(bin); }
-};
 
 RunOutcome run(const std::string& text, CollectingRecorder& recorder, EngineOptions options = {}) {
   Scenario scenario = load_scenario_text(text, std::string(MLCYCLE_TEST_DATA) + "/run.toml");
