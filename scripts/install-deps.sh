@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config make time
   libsimgrid-dev libboost-dev libboost-program-options-dev
-  libhdf5-dev hdf5-tools catch2 libtomlplusplus-dev openmpi-bin libopenmpi-dev
+  libhdf5-dev zlib1g-dev hdf5-tools catch2 libtomlplusplus-dev openmpi-bin libopenmpi-dev
   python3-h5py python3-pandas python3-numpy python3-pytest python3-matplotlib chromium
   clang-format
 )

@@ -3,7 +3,6 @@
 #include <simgrid/plugins/energy.h>
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
@@ -277,6 +276,7 @@ void LifecycleRunner::on_node_event(const NodeEvent& event, double now_s) {
 
 double LifecycleRunner::next_node_up_s(double now_s) const {
   double next = kNever;
+  if (platform_.profiles.failing_hosts.empty()) return next;  // no host is ever down
   for (std::uint32_t host = 0; host < platform_.hosts.size(); ++host)
     if (meter_.host_state(host) == HostPowerState::down)
       next = std::min(next, platform_.profiles.next_up_s(platform_.hosts[host].name, now_s));
@@ -374,13 +374,13 @@ void LifecycleRunner::run() {
     // Work may wait for a failed node: wake when its state profile brings it back.
     if (work) next_s = std::min(next_s, next_node_up_s(meter_.now_s()));
     if (next_s == kNever && probes_pending_ == 0) break;  // nothing left to happen
-    static const bool hack_sleep = std::getenv("MLCYCLE_HACK2") != nullptr;
-    bool woken;
-    if (hack_sleep && probes_pending_ == 0) {
-      sg4::this_actor::sleep_until(next_s);
-      woken = false;
-    } else
+    // With no node that can fail and no probe out, nothing can wake us early: a plain sleep
+    // costs SimGrid far less per wake-up than the condition variable's timed wait.
+    bool woken = false;
+    if (probes_pending_ > 0 || !platform_.profiles.failing_hosts.empty())
       woken = watch_.wait_until(next_s);
+    else
+      sg4::this_actor::sleep_until(next_s);
     // A timed wake uses the heap's value, not the clock's rounding of now + (next - now).
     now_s = woken ? std::max(now_s, sg4::Engine::get_clock()) : next_s;
     if (now_s > horizon_s) now_s = horizon_s;

@@ -51,7 +51,7 @@ struct TraceFile::Impl {
   Impl(h5::Handle f, hsize_t regions)
       : file(std::move(f)),
         trace_group(h5::create_group(file.id(), "trace")),
-        jobs(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows),
+        jobs(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows, true),
         time_s(trace_group.id(), "time_s", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
         duration_s(trace_group.id(), "duration_s", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
         energy_j(trace_group.id(), "energy_j", H5T_NATIVE_DOUBLE, kSeriesCount, kBinBufferRows),

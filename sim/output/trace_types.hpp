@@ -10,6 +10,9 @@
 namespace mlcycle {
 
 // One /jobs row, laid out for HDF5 (phase and status are stored as HDF5 enums over uint8).
+// Packed: the file's compound has this very layout, so rows reach the file without a type
+// conversion, and no padding bytes (whose content is unspecified) are compressed or stored.
+#pragma pack(push, 1)
 struct JobRow {
   std::uint64_t job_id;
   std::uint32_t campaign;
@@ -37,6 +40,8 @@ struct JobRow {
   double wasted_gpu_hours;
   double wasted_co2_g;
 };
+#pragma pack(pop)
+static_assert(sizeof(JobRow) == 147, "JobRow must stay packed");
 
 JobRow to_job_row(const JobRecord& job);
 

@@ -9,9 +9,10 @@ GpuPool::GpuPool(std::vector<std::uint32_t> hosts, std::vector<std::uint32_t> co
     : hosts_(std::move(hosts)),
       cores_(std::move(cores)),
       free_(cores_),
-      state_(hosts_.size(), NodeState::on) {
+      state_(hosts_.size(), NodeState::on),
+      off_(static_cast<std::uint32_t>(hosts_.size())) {
   for (std::uint32_t c : cores_) max_cores_ = std::max(max_cores_, c);
-  by_free_.resize(max_cores_ + 1);
+  by_free_.assign(max_cores_ + 1, IndexSet(static_cast<std::uint32_t>(hosts_.size())));
   std::uint32_t max_host = 0;
   for (std::uint32_t h : hosts_) max_host = std::max(max_host, h);
   global_to_local_.assign(hosts_.empty() ? 0 : max_host + 1, UINT32_MAX);
@@ -53,11 +54,11 @@ std::optional<Allocation> GpuPool::allocate(std::uint32_t gpus) {
   if (gpus <= max_cores_) {
     for (std::uint32_t f = gpus; f <= max_cores_; ++f) {
       if (by_free_[f].empty()) continue;
-      const std::uint32_t local = *by_free_[f].begin();
+      const std::uint32_t local = by_free_[f].first();
       move_node(local, f - gpus);
       return Allocation{HostShare{hosts_[local], gpus}};
     }
-    for (std::uint32_t local : off_)
+    for (std::uint32_t local = off_.first(); local != IndexSet::kNone; local = off_.next(local + 1))
       if (cores_[local] >= gpus) {
         wake(local);
         move_node(local, cores_[local] - gpus);
@@ -80,16 +81,15 @@ std::optional<Allocation> GpuPool::allocate(std::uint32_t gpus) {
     if (state_[local] == NodeState::on && free_[local] == cores_[local] && free_[local] > 0 &&
         free_[local] <= needed)
       take(local, free_[local]);
-  for (auto it = off_.begin(); it != off_.end() && needed > 0;) {
-    const std::uint32_t local = *it++;
+  for (std::uint32_t local = off_.first(); local != IndexSet::kNone && needed > 0;
+       local = off_.next(local + 1))
     if (cores_[local] <= needed) take(local, cores_[local]);
-  }
   for (std::uint32_t f = needed; f <= max_cores_ && needed > 0; ++f)
-    if (f > 0 && !by_free_[f].empty()) take(*by_free_[f].begin(), needed);
-  if (needed > 0 && !off_.empty()) take(*off_.begin(), needed);
+    if (f > 0 && !by_free_[f].empty()) take(by_free_[f].first(), needed);
+  if (needed > 0 && !off_.empty()) take(off_.first(), needed);
   for (std::uint32_t f = max_cores_; f > 0 && needed > 0; --f)
     while (needed > 0 && !by_free_[f].empty()) {
-      const std::uint32_t local = *by_free_[f].begin();
+      const std::uint32_t local = by_free_[f].first();
       take(local, std::min(needed, free_[local]));
     }
   return allocation;

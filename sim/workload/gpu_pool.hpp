@@ -8,9 +8,9 @@
 // O(log nodes); gangs spanning nodes scan the nodes once.
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <vector>
 
+#include "workload/index_set.hpp"
 #include "workload/job.hpp"
 
 namespace mlcycle {
@@ -51,8 +51,8 @@ class GpuPool {
   std::vector<std::uint32_t> free_;   // local index -> free GPUs
   std::vector<NodeState> state_;
   std::vector<std::uint32_t> global_to_local_;
-  std::vector<std::set<std::uint32_t>> by_free_;  // free count -> powered local indices
-  std::set<std::uint32_t> off_;                   // switched-off local indices
+  std::vector<IndexSet> by_free_;  // free count -> powered local indices
+  IndexSet off_;                   // switched-off local indices
   std::vector<std::uint32_t> woken_;
   std::uint64_t total_ = 0;
   std::uint64_t free_total_ = 0;
