@@ -160,6 +160,7 @@ void LifecycleRunner::wait_for_execs(Slot& slot) {
       // The host failed under it: the node event that follows ends the job.
     }
   }
+  slot.execs.clear();  // done: nothing to cancel at the end of the run
 }
 
 void LifecycleRunner::release(std::uint32_t index, double now_s, bool cut) {
