@@ -5,6 +5,7 @@
 #include <optional>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/NetZone.hpp>
+#include <sstream>
 
 #include "engine/state_profiles.hpp"
 #include "engine/wattage_property.hpp"
@@ -79,9 +80,12 @@ double number_property(const std::string& file, const sg4::Host& host, const std
   const double value = std::strtod(raw, &end);
   if (end == raw || *end != '\0' || !std::isfinite(value))
     throw host_error(file, host.get_name(), key, std::string("'") + raw + "' is not a number");
-  if (value < min_value)
+  if (value < min_value) {
+    std::ostringstream bound;  // 0 or 1, not 0.000000
+    bound << min_value;
     throw host_error(file, host.get_name(), key,
-                     "must be at least " + std::to_string(min_value) + ", got " + raw);
+                     "must be at least " + bound.str() + ", got " + raw);
+  }
   return value;
 }
 

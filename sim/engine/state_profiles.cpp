@@ -96,6 +96,7 @@ PlatformProfiles check_platform_profiles(const std::string& platform_path) {
   static const std::regex element(R"(<(host|link)\b[^>]*>)");
   static const std::regex attribute(
       R"re(\b(id|state_file|speed_file|bandwidth_file|latency_file)\s*=\s*["']([^"']*)["'])re");
+  std::map<std::string, std::string> used_by;  // SimGrid defines each profile file once
   for (auto it = std::sregex_iterator(text.begin(), text.end(), element);
        it != std::sregex_iterator(); ++it) {
     const std::string tag = it->str();
@@ -110,6 +111,11 @@ PlatformProfiles check_platform_profiles(const std::string& platform_path) {
         files.emplace_back((*a)[1], (*a)[2]);
     }
     for (const auto& [key, file] : files) {
+      const std::string owner = (*it)[1].str() + " " + id;
+      if (auto [at, fresh] = used_by.emplace(file, owner); !fresh)
+        throw InputError(where, owner + ": " + key,
+                         "'" + file + "' is already the profile of " + at->second +
+                             " (SimGrid reads a profile file once: give each its own copy)");
       std::filesystem::path path(file);
       // SimGrid looks next to the platform file, then in the working directory.
       if (path.is_relative() && std::filesystem::exists(dir / path)) path = dir / path;
