@@ -32,14 +32,7 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
       watch_(platform.sg_hosts),
       deployments_(scenario, platform, meter, scheduler_, stages_, std::move(fleet_sites)),
       host_idle_token_(platform.hosts.size(), 0),
-      campaigns_(scenario.campaigns.size()),
-      campaign_wait_s_(scenario.campaigns.size(), 0) {
-  for (std::size_t c = 0; c < campaigns_.size(); ++c) {
-    const CampaignSpec& spec = scenario.campaigns[c];
-    campaigns_[c].name = spec.name;
-    campaigns_[c].phase = spec.phase;
-    campaigns_[c].stage = spec.stage;
-  }
+      tally_(scenario.campaigns) {
   watch_.install();
   deployments_.on_release([this](const Allocation& allocation, double now_s) {
     for (const HostShare& share : allocation) arm_power_off(share.host, now_s);
@@ -56,7 +49,7 @@ void LifecycleRunner::push(double time_s, EventKind kind, std::uint64_t order, s
 void LifecycleRunner::open_stage_runs(double now_s) {
   auto open = [&](std::uint32_t campaign, std::uint32_t stage, std::uint32_t run, double t) {
     CampaignRunInfo info{campaign, scheduler_.next_source_index(), stage, run, t};
-    ++campaigns_[campaign].runs;
+    tally_.run_opened(campaign);
     scheduler_.open(
         std::make_unique<CampaignSource>(scenario_.campaigns[campaign], info,
                                          scenario_.simulation.start, scenario_.simulation.seed),
@@ -147,8 +140,7 @@ void LifecycleRunner::launch_job(std::uint32_t index, double now_s, double stret
     }
   }
   slot.active = meter_.start_job(slot.start);
-  campaign_wait_s_[request.campaign] += now_s - request.submit_s;
-  if (request.attempt == 0 && !source.is_search()) ++campaigns_[request.campaign].trials_started;
+  tally_.job_started(request, now_s - request.submit_s, source.is_search());
   push(now_s + run_s, EventKind::job_end, request.job_id, index, slot.generation);
 }
 
@@ -206,21 +198,7 @@ void LifecycleRunner::end_job(std::uint32_t index, StopReason reason, double now
   source.on_end(request, reason, crash ? plan.work_saved_s : 0, now_s);
   record.score = reason == StopReason::completed ? source.score_of(request)
                                                  : std::numeric_limits<double>::quiet_NaN();
-  CampaignResult& tally = campaigns_[request.campaign];
-  ++tally.jobs;
-  tally.gpu_hours += record.gpu_hours;
-  tally.wasted_gpu_hours += record.wasted_gpu_hours;
-  tally.energy_j += record.energy_j;
-  tally.co2_g += record.co2_g;
-  tally.wasted_co2_g += record.wasted_co2_g;
-  if (crash) ++tally.crashes;
-  if (reason == StopReason::failed || reason == StopReason::walltime) ++tally.failed;
-  if (reason == StopReason::completed && !source.is_search()) ++tally.completed;
-  if (reason == StopReason::horizon) ++tally.unfinished;
-  if (std::isnan(tally.first_submit_s) || record.submit_s < tally.first_submit_s)
-    tally.first_submit_s = record.submit_s;
-  if (std::isnan(tally.last_end_s) || record.end_s > tally.last_end_s)
-    tally.last_end_s = record.end_s;
+  tally_.job_ended(record, crash, source.is_search());
   recorder_.record_job(record);
   release(
       index, now_s,
@@ -416,32 +394,13 @@ void LifecycleRunner::finish_run(double now_s) {
   std::vector<DeploymentResult> deployments = deployments_.finish(now_s);
   for (std::uint32_t s = 0; s < scheduler_.sources(); ++s) {
     const CampaignSource& source = scheduler_.source(s);
-    CampaignResult& tally = campaigns_[source.info().campaign];
-    tally.unfinished += source.never_started();
-    if (const SearchAlgorithm* search = source.search()) {
-      const SearchResults r = search->results();
-      // A search's trials are its configurations (its rungs are jobs of the same trial).
-      tally.trials_started += r.configs_started;
-      tally.completed += r.configs_completed;
-      tally.stopped_early += r.configs_stopped_early;
-      tally.full_budget_gpu_hours +=
-          static_cast<double>(r.configs_started) * source.full_trial_gpu_hours();
-      if (!std::isnan(r.best_score) &&
-          (std::isnan(tally.best_score) || r.best_score > tally.best_score))
-        tally.best_score = r.best_score;
-    }
-  }
-  for (std::size_t c = 0; c < campaigns_.size(); ++c) {
-    CampaignResult& tally = campaigns_[c];
-    if (scenario_.campaigns[c].search)
-      tally.saved_gpu_hours = tally.full_budget_gpu_hours - tally.gpu_hours;
-    else
-      tally.full_budget_gpu_hours = tally.gpu_hours;
-    const std::uint64_t started = tally.jobs;
-    tally.mean_wait_s = started > 0 ? campaign_wait_s_[c] / static_cast<double>(started) : 0;
+    const SearchAlgorithm* search = source.search();
+    const SearchResults results = search ? search->results() : SearchResults{};
+    tally_.run_finished(source.info().campaign, source.never_started(), search ? &results : nullptr,
+                        source.full_trial_gpu_hours());
   }
   outcome_.summary = meter_.finish(now_s, scheduler_.never_started());
-  outcome_.summary.campaigns = campaigns_;
+  outcome_.summary.campaigns = tally_.results();
   outcome_.summary.deployments = std::move(deployments);
   // Read the plugin before cancelling: in 3.32 cancel() does not update its integral.
   if (exec_mode_) read_plugin_energy();

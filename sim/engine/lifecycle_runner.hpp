@@ -12,6 +12,7 @@
 #include <simgrid/s4u/Exec.hpp>
 #include <vector>
 
+#include "accounting/campaign_tally.hpp"
 #include "accounting/power_meter.hpp"
 #include "engine/deployment_driver.hpp"
 #include "engine/node_watch.hpp"
@@ -94,8 +95,7 @@ class LifecycleRunner {
   std::uint64_t generation_ = 0;
   std::vector<std::uint64_t> host_idle_token_;
   std::uint32_t probes_pending_ = 0;
-  std::vector<CampaignResult> campaigns_;
-  std::vector<double> campaign_wait_s_;
+  CampaignTally tally_;
   std::vector<simgrid::s4u::ExecPtr> cut_execs_;
 };
 
