@@ -27,65 +27,20 @@ TWO_SITES = SCENARIOS_DIR / "two-sites.toml"
 WIND = SCENARIOS_DIR / "grids" / "lisa-wind.toml"  # a marginal signal: the marginal CO2e line
 LISA_LIFECYCLE = SCENARIOS_DIR / "lisa-lifecycle.toml"  # stages, crashes, campaign rows
 ASHA_VS_RANDOM = SCENARIOS_DIR / "asha-vs-random.toml"  # searches: stopped, saved, best score
-# Two 1-GPU nodes that power off when idle (nodes line), a search, a training run that crashes,
-# then a day of serving, and a fleet: one deployment line each; a third deployment would start
-# after the horizon.
-DEPLOYMENTS_TOML = """[simulation]
-start = 2021-05-03T00:00:00Z
-seed = 5
-horizon = "3d"
-platform = "{platform}"
-[grid.r]
-intensity_g_per_kwh = 300
-[grid.f]
-intensity_g_per_kwh = 200
-[scheduler]
-power_off_after = "30min"
-[[stage]]
-name = "explore"
-[[stage]]
-name = "train"
-after = "explore"
-[[campaign]]
-name = "search"
-stage = "explore"
-phase = "experimentation"
-search = {{ kind = "asha", configurations = 9, min_budget = 1, max_budget = 9, eta = 3, \
-unit = "epochs", hours_per_epoch = 0.25 }}
-[[campaign]]
-name = "final"
-stage = "train"
-phase = "training"
-trials = 1
-length = {{ distribution = "fixed", hours = 6 }}
-failures = {{ rate_per_gpu_hour = 0.5, checkpoint_interval = "1h", checkpoint_write = "1min", \
-max_retries = 20 }}
-[[deployment]]
-name = "api"
-kind = "serving"
-after = "train"
-duration = "1d"
-cluster = "ps"
-demand = {{ base_rps = 2 }}
-replica = {{ gpus = 1, batch_size = 4 }}
-autoscaler = {{ min_replicas = 1, max_replicas = 1 }}
-[[deployment]]
-name = "cars"
-kind = "fleet"
-duration = "2d"
-region = "f"
-vehicles = 20
-active_w = 300
-source = "ev"
+# tests/data/lifecycle-mix.toml (nodes that power off, a search, a crashing training run, a day
+# of serving and a fleet: one deployment line each) with a horizon, and a third deployment that
+# would start after it.
+MIX_SCENARIO = SOURCE_DIR / "tests" / "data" / "lifecycle-mix.toml"
+LATER_DEPLOYMENT = """
 [[deployment]]
 name = "later"
 kind = "serving"
 start_at = "30d"
 duration = "1d"
 cluster = "ps"
-demand = {{ base_rps = 1 }}
-replica = {{ gpus = 1, batch_size = 4 }}
-autoscaler = {{ min_replicas = 1, max_replicas = 1 }}
+demand = { base_rps = 1 }
+replica = { gpus = 1, batch_size = 4 }
+autoscaler = { min_replicas = 1, max_replicas = 1 }
 """
 
 tests = TestRegistry()
@@ -181,8 +136,10 @@ def test_info_lifecycle(args):
         expect_same_table(args, tmp, ASHA_VS_RANDOM, "asha.h5",
                           needles=["  random-search  ", "  asha  "])
         scenario = Path(tmp) / "deployments.toml"
-        scenario.write_text(DEPLOYMENTS_TOML.format(
-            platform=SOURCE_DIR / "tests" / "data" / "power-states.xml"))
+        text = MIX_SCENARIO.read_text().replace(
+            'platform = "power-states.xml"',
+            f'horizon = "3d"\nplatform = "{SOURCE_DIR / "tests" / "data" / "power-states.xml"}"')
+        scenario.write_text(text + LATER_DEPLOYMENT)
         expect_same_table(args, tmp, scenario, "deployments.h5",
                           needles=["  nodes            ", "  deployment       api (serving): ",
                                    "  deployment       cars (fleet): ",

@@ -34,58 +34,10 @@ SERIES = ["experimentation", "training", "inference", "idle"]
 NO_STAGE = 2**32 - 1
 REL = 1e-9
 
-# An ASHA search, a training run that crashes and resumes from checkpoints, a day of serving
-# after it, and a fleet of electric vehicles charging from the grid region FLEET_REGION.
-DEPLOYMENTS_TOML = """[simulation]
-start = 2021-05-03T00:00:00Z
-seed = 5
-platform = "{platform}"
-[grid.r]
-intensity_g_per_kwh = 300
-[grid.f]
-intensity_g_per_kwh = 200
-[scheduler]
-power_off_after = "30min"
-[output]
-trace_step = "2h"
-[[stage]]
-name = "explore"
-[[stage]]
-name = "train"
-after = "explore"
-[[campaign]]
-name = "search"
-stage = "explore"
-phase = "experimentation"
-search = {{ kind = "asha", configurations = 9, min_budget = 1, max_budget = 9, eta = 3, \
-unit = "epochs", hours_per_epoch = 0.25 }}
-[[campaign]]
-name = "final"
-stage = "train"
-phase = "training"
-trials = 1
-length = {{ distribution = "fixed", hours = 6 }}
-failures = {{ rate_per_gpu_hour = 0.5, checkpoint_interval = "1h", checkpoint_write = "1min", \
-max_retries = 20 }}
-[[deployment]]
-name = "api"
-kind = "serving"
-after = "train"
-duration = "1d"
-cluster = "ps"
-demand = {{ base_rps = 2 }}
-replica = {{ gpus = 1, batch_size = 4 }}
-autoscaler = {{ min_replicas = 1, max_replicas = 1 }}
-[[deployment]]
-name = "cars"
-kind = "fleet"
-duration = "2d"
-region = "{fleet_region}"
-vehicles = 20
-active_w = 300
-idle_w = 5
-source = "ev"
-"""
+# tests/data/lifecycle-mix.toml: an ASHA search, a training run that crashes and resumes from
+# checkpoints, a day of serving after it, and a fleet of electric vehicles charging from grid
+# region "f" (deployments_scenario can move it to the hosts' region).
+MIX_SCENARIO = SOURCE_DIR / "tests" / "data" / "lifecycle-mix.toml"
 
 tests = TestRegistry()
 
@@ -104,7 +56,9 @@ def run_file(args, tmp, scenario, name):
 
 def deployments_scenario(tmp, fleet_region):
     scenario = Path(tmp) / f"deployments-{fleet_region}.toml"
-    scenario.write_text(DEPLOYMENTS_TOML.format(platform=POWER_STATES, fleet_region=fleet_region))
+    text = MIX_SCENARIO.read_text().replace('platform = "power-states.xml"',
+                                            f'platform = "{POWER_STATES}"')
+    scenario.write_text(text.replace('region = "f"', f'region = "{fleet_region}"'))
     return scenario
 
 

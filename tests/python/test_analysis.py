@@ -468,57 +468,9 @@ def test_report_title_from_the_scenario_path(two_sites, tmp_path):
 # --- lifecycle runs: searches, stages, crashes, deployments ---------------------------------
 
 ASHA_VS_RANDOM = os.path.join(ROOT, "scenarios", "asha-vs-random.toml")
-# Two 1-GPU nodes that power off when idle (tests/data/power-states.xml, grid region "r"): an
-# ASHA search, then a training run that crashes and resumes from checkpoints, then a day of
-# serving; a fleet of electric vehicles charges from a grid of its own ("f") meanwhile.
-LIFECYCLE_TOML = """[simulation]
-start = 2021-05-03T00:00:00Z
-seed = 5
-platform = "{platform}"
-[grid.r]
-intensity_g_per_kwh = 300
-[grid.f]
-intensity_g_per_kwh = 200
-[scheduler]
-power_off_after = "30min"
-[output]
-trace_step = "2h"
-[[stage]]
-name = "explore"
-[[stage]]
-name = "train"
-after = "explore"
-[[campaign]]
-name = "search"
-stage = "explore"
-phase = "experimentation"
-search = {{ kind = "asha", configurations = 9, min_budget = 1, max_budget = 9, eta = 3, unit = "epochs", hours_per_epoch = 0.25 }}
-[[campaign]]
-name = "final"
-stage = "train"
-phase = "training"
-trials = 1
-length = {{ distribution = "fixed", hours = 6 }}
-failures = {{ rate_per_gpu_hour = 0.5, checkpoint_interval = "1h", checkpoint_write = "1min", max_retries = 20 }}
-[[deployment]]
-name = "api"
-kind = "serving"
-after = "train"
-duration = "1d"
-cluster = "ps"
-demand = {{ base_rps = 2 }}
-replica = {{ gpus = 1, batch_size = 4 }}
-autoscaler = {{ min_replicas = 1, max_replicas = 1 }}
-[[deployment]]
-name = "cars"
-kind = "fleet"
-duration = "2d"
-region = "f"
-vehicles = 20
-active_w = 300
-idle_w = 5
-source = "ev"
-"""
+# tests/data/lifecycle-mix.toml: a search, a crashing training run, serving and a fleet on two
+# nodes that power off when idle.
+LIFECYCLE_SCENARIO = os.path.join(ROOT, "tests", "data", "lifecycle-mix.toml")
 
 
 @pytest.fixture(scope="module")
@@ -529,10 +481,7 @@ def asha_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def lifecycle_run(tmp_path_factory):
     directory = tmp_path_factory.mktemp("lifecycle")
-    scenario = directory / "lifecycle.toml"
-    scenario.write_text(LIFECYCLE_TOML.format(
-        platform=os.path.join(ROOT, "tests", "data", "power-states.xml")))
-    return simulate(directory / "lifecycle.h5", scenario)
+    return simulate(directory / "lifecycle.h5", LIFECYCLE_SCENARIO)
 
 
 def enum_labels(dataset, field):
