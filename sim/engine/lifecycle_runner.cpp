@@ -207,61 +207,6 @@ void LifecycleRunner::end_job(std::uint32_t index, StopReason reason, double now
     stages_.campaign_finished(request.stage, request.stage_run, now_s);
 }
 
-// A job that never started computing (booting, probing) when its node failed: it goes back to
-// the head of its campaign at the same attempt (nothing was computed, no retry is used).
-void LifecycleRunner::drop_unstarted(std::uint32_t index, double now_s) {
-  Slot& slot = *slots_[index];
-  if (slot.state == JobState::probing) --probes_pending_;
-  scheduler_.source(slot.start.request.source).requeue(slot.start.request);
-  scheduler_.finish(slot.start);
-  for (const HostShare& share : slot.start.allocation) arm_power_off(share.host, now_s);
-  slots_[index].reset();
-  free_slots_.push_back(index);
-}
-
-void LifecycleRunner::arm_power_off(std::uint32_t host, double now_s) {
-  if (!scenario_.scheduler.idle_off_s) return;
-  const GpuPool& pool = scheduler_.pool(platform_.hosts[host].cluster);
-  if (!pool.fully_free(host) || pool.is_off(host) || pool.is_down(host)) return;
-  push(now_s + *scenario_.scheduler.idle_off_s, EventKind::power_off, sequence_++, host,
-       ++host_idle_token_[host]);
-}
-
-void LifecycleRunner::on_node_event(const NodeEvent& event, double now_s) {
-  const std::uint32_t host = event.host;
-  GpuPool& pool = scheduler_.pool(platform_.hosts[host].cluster);
-  if (event.up) {
-    pool.node_up(host);
-    meter_.set_host_state(host, HostPowerState::on);
-    arm_power_off(host, now_s);
-    return;
-  }
-  pool.node_down(host);
-  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
-    if (!slots_[i]) continue;
-    const Allocation& allocation = slots_[i]->start.allocation;
-    if (std::none_of(allocation.begin(), allocation.end(),
-                     [&](const HostShare& s) { return s.host == host; }))
-      continue;
-    if (slots_[i]->state == JobState::running) {
-      // A job due to end at this very instant completes (its end event follows).
-      if (slots_[i]->launch_s + slots_[i]->start.request.duration_s <= now_s) continue;
-      end_job(i, StopReason::node_failure, now_s);
-    } else
-      drop_unstarted(i, now_s);
-  }
-  meter_.set_host_state(host, HostPowerState::down);
-}
-
-double LifecycleRunner::next_node_up_s(double now_s) const {
-  double next = kNever;
-  if (platform_.profiles.failing_hosts.empty()) return next;  // no host is ever down
-  for (std::uint32_t host = 0; host < platform_.hosts.size(); ++host)
-    if (meter_.host_state(host) == HostPowerState::down)
-      next = std::min(next, platform_.profiles.next_up_s(platform_.hosts[host].name, now_s));
-  return next;
-}
-
 bool LifecycleRunner::work_left(double now_s) const {
   if (probes_pending_ > 0 || deployments_.busy()) return true;
   for (const auto& slot : slots_)
