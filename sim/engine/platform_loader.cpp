@@ -9,6 +9,7 @@
 
 #include "engine/state_profiles.hpp"
 #include "engine/wattage_property.hpp"
+#include "workload/replica_model.hpp"
 
 namespace mlcycle {
 
@@ -220,6 +221,13 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
                          "host " + platform.sg_hosts[host]->get_name() +
                              " of the cluster has a state_file: serving on nodes that fail is "
                              "not modelled");
+    // The replica's watts in force (the platform's where the scenario gives none) must allow a
+    // busy replica to draw at least its idle power: checked here so `check` finds it too.
+    const HostPowerModel& node = platform.hosts[platform.clusters[cluster].hosts.front()];
+    const double gpus_per_replica = d.serving.replica.gpus;
+    ReplicaModel(d.serving.replica,
+                 ReplicaPowerDefaults{gpus_per_replica * node.idle_gpu_it_power_w(),
+                                      gpus_per_replica * node.busy_gpu_it_power_w()});
     platform.deployment_clusters.push_back(cluster);
   }
 }

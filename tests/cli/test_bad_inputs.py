@@ -355,8 +355,12 @@ CASES = [
          stderr=r"{f}:19:16: deployment\[0\]\.autoscaler\.min_replicas: min replicas greater "
                 r"than max replicas \(4 > 2\)"),
     Case("serving-busy-below-idle", scenario="serving-busy-below-idle.toml",
-         # found when the deployment starts: 1 GPU of p100-node idles at (240 + 250) / 8
+         # found once the platform is loaded: 1 GPU of p100-node idles at (240 + 250) / 8
          # = 61.25 W, above busy_w 40; reported at the `replica` key (line 14)
+         stderr=r"{f}:14:1: deployment\[0\]\.replica\.busy_w: busy_w 40 W is less than the "
+                r"platform's idle_w 61\.25 W: give both idle_w and busy_w"),
+    Case("serving-busy-below-idle-check", scenario="serving-busy-below-idle.toml",
+         command=["check", "{f}"],
          stderr=r"{f}:14:1: deployment\[0\]\.replica\.busy_w: busy_w 40 W is less than the "
                 r"platform's idle_w 61\.25 W: give both idle_w and busy_w"),
     Case("demand-file-too-short", scenario="demand-file-too-short.toml",
