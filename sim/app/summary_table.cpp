@@ -107,8 +107,20 @@ void print_summary_table(std::ostream& out, const RunSummary& s, UtcTime start,
   std::snprintf(line, sizeof line, "  GPU utilization  %.1f %% of %llu GPUs over the span\n",
                 100.0 * s.mean_utilization, static_cast<unsigned long long>(s.total_gpus));
   out << line;
-  double phase_co2_g = 0;
-  for (int k = 0; k < kPhaseCount; ++k) phase_co2_g += s.series[k].co2_g;
+  double phase_co2_g = 0, phase_energy_j = 0;
+  for (int k = 0; k < kPhaseCount; ++k) {
+    phase_co2_g += s.series[k].co2_g;
+    phase_energy_j += s.series[k].energy_j;
+  }
+  if (phase_energy_j > 0) {
+    std::snprintf(line, sizeof line,
+                  "  energy shares    experimentation %.1f %%, training %.1f %%, inference %.1f %% "
+                  "(facility, idle excluded)\n",
+                  100 * s.series[0].energy_j / phase_energy_j,
+                  100 * s.series[1].energy_j / phase_energy_j,
+                  100 * s.series[2].energy_j / phase_energy_j);
+    out << line;
+  }
   if (phase_co2_g > 0) {
     std::snprintf(line, sizeof line,
                   "  CO2e shares      experimentation %.1f %%, training %.1f %%, inference %.1f %% "
