@@ -11,6 +11,14 @@ struct CollectingRecorder final : RunRecorder {
   std::vector<TraceBin> bins;
   void record_job(const JobRecord& job) override { jobs.push_back(job); }
   void record_bin(const TraceBin& bin) override { bins.push_back(bin); }
+
+  // Facility energy summed over every trace bin and series.
+  double trace_energy_j() const {
+    double sum_j = 0;
+    for (const TraceBin& bin : bins)
+      for (double e : bin.energy_j) sum_j += e;
+    return sum_j;
+  }
 };
 
 }  // namespace mlcycle

@@ -20,6 +20,22 @@ RunOutcome run(const std::string& text, CollectingRecorder& recorder) {
 
 constexpr double kWh = 3600.0;
 
+// Two fixed replicas of 1 GPU on two-hosts.xml serving 1 request/s (0.5 s per request) for 10 h;
+// `simulation_extra` goes into [simulation].
+std::string fixed_service(const std::string& simulation_extra) {
+  return "[simulation]\nstart = 2020-01-01T00:00:00Z\nplatform = \"two-hosts.xml\"\n" +
+         simulation_extra + R"([grid.r]
+intensity_g_per_kwh = 300
+[[deployment]]
+name = "api"
+kind = "serving"
+duration = "10h"
+replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }
+autoscaler = { min_replicas = 2, max_replicas = 2 }
+demand = { base_rps = 1 }
+)";
+}
+
 }  // namespace
 
 TEST_CASE("a constant-rate service with fixed replicas draws replicas x power x time",
@@ -31,20 +47,7 @@ TEST_CASE("a constant-rate service with fixed replicas draws replicas x power x 
   // 675 Wh facility, 202.5 g at 300 g/kWh; 36,000 requests. Host h0 holds both replicas and
   // draws exactly their 45 W; h1 idles at 10 + 5 = 15 W (150 Wh).
   CollectingRecorder recorder;
-  const RunOutcome outcome = run(R"([simulation]
-start = 2020-01-01T00:00:00Z
-platform = "two-hosts.xml"
-[grid.r]
-intensity_g_per_kwh = 300
-[[deployment]]
-name = "api"
-kind = "serving"
-duration = "10h"
-replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }
-autoscaler = { min_replicas = 2, max_replicas = 2 }
-demand = { base_rps = 1 }
-)",
-                                 recorder);
+  const RunOutcome outcome = run(fixed_service(""), recorder);
   const RunSummary& s = outcome.summary;
   REQUIRE(s.deployments.size() == 1);
   const DeploymentResult& d = s.deployments[0];
@@ -60,9 +63,7 @@ demand = { base_rps = 1 }
   CHECK(s.series[static_cast<int>(Phase::inference)].energy_j == Approx(675 * kWh).epsilon(1e-12));
   CHECK(s.series[kIdleSeries].it_energy_j == Approx(150 * kWh).epsilon(1e-9));
   // Conservation: deployments + jobs + idle = trace = hosts.
-  double bins_j = 0;
-  for (const TraceBin& b : recorder.bins)
-    for (double e : b.energy_j) bins_j += e;
+  const double bins_j = recorder.trace_energy_j();
   CHECK(bins_j == Approx(s.hosts[0].energy_j + s.hosts[1].energy_j).epsilon(1e-12));
   CHECK(d.energy_j + s.series[kIdleSeries].energy_j == Approx(bins_j).epsilon(1e-12));
   // The per-source trace series: no campaign, one deployment holding 2 replicas throughout.
@@ -130,9 +131,8 @@ per_vehicle = true)" + fleet,
   CHECK(s.series[1].co2_g == Approx(23.625).epsilon(1e-12));
   CHECK(s.crossover_s == Approx(22 * 3600 + 23.625 / (2 * 12500 * 300 / 3.6e6)).epsilon(1e-12));
   // Fleets draw outside the hosts: hosts + fleets = trace.
-  double bins_j = 0, hosts_j = 0;
-  for (const TraceBin& b : recorder.bins)
-    for (double e : b.energy_j) bins_j += e;
+  const double bins_j = recorder.trace_energy_j();
+  double hosts_j = 0;
   for (const HostTotals& h : s.hosts) hosts_j += h.energy_j;
   CHECK(bins_j == Approx(hosts_j + 2 * 1000 * 3.6e6).epsilon(1e-12));
   // Per-source series: the training campaign, then the two fleets.
@@ -148,21 +148,7 @@ TEST_CASE("a service cut by the horizon counts the requests of the time it ran",
   // 1 request/s on 2 fixed replicas, 1-min steps, horizon 90 s inside the second step: 90
   // requests served (not the 120 of two whole steps), 2 replicas x 90 s = 0.05 replica-hours.
   CollectingRecorder recorder;
-  const RunOutcome outcome = run(R"([simulation]
-start = 2020-01-01T00:00:00Z
-platform = "two-hosts.xml"
-horizon = 90
-[grid.r]
-intensity_g_per_kwh = 300
-[[deployment]]
-name = "api"
-kind = "serving"
-duration = "10h"
-replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }
-autoscaler = { min_replicas = 2, max_replicas = 2 }
-demand = { base_rps = 1 }
-)",
-                                 recorder);
+  const RunOutcome outcome = run(fixed_service("horizon = 90\n"), recorder);
   REQUIRE(outcome.summary.deployments.size() == 1);
   const DeploymentResult& d = outcome.summary.deployments[0];
   CHECK(d.served == Approx(90).epsilon(1e-12));

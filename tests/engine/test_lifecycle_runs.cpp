@@ -22,10 +22,9 @@ constexpr double kWh = 3600.0;
 // Jobs + idle = trace bins = hosts, facility energy.
 void check_conservation(const RunOutcome& outcome, const CollectingRecorder& recorder) {
   const RunSummary& s = outcome.summary;
-  double jobs_j = 0, bins_j = 0, hosts_j = 0;
+  double jobs_j = 0, hosts_j = 0;
+  const double bins_j = recorder.trace_energy_j();
   for (const JobRecord& j : recorder.jobs) jobs_j += j.energy_j;
-  for (const TraceBin& b : recorder.bins)
-    for (double e : b.energy_j) bins_j += e;
   for (const HostTotals& h : s.hosts) hosts_j += h.energy_j;
   CHECK(jobs_j + s.series[kIdleSeries].energy_j == Approx(hosts_j).epsilon(1e-9));
   CHECK(bins_j == Approx(hosts_j).epsilon(1e-9));
