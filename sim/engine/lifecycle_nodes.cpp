@@ -32,6 +32,22 @@ void LifecycleRunner::arm_power_off(std::uint32_t host, double now_s) {
        ++host_idle_token_[host]);
 }
 
+// Due power-offs are applied after the instant's dispatch, so that `power_off_after = 0` means
+// "off as soon as idle for a positive time": a node that a job takes at the same instant (at
+// t = 0, or the moment another job frees it) stays on and needs no boot.
+void LifecycleRunner::power_off_idle_nodes() {
+  for (const Event& event : due_power_offs_) {
+    const std::uint32_t host = event.target;
+    GpuPool& pool = scheduler_.pool(platform_.hosts[host].cluster);
+    if (event.generation != host_idle_token_[host] || !pool.fully_free(host) || pool.is_off(host) ||
+        pool.is_down(host))
+      continue;
+    pool.power_off(host);
+    meter_.set_host_state(host, HostPowerState::off);
+  }
+  due_power_offs_.clear();
+}
+
 void LifecycleRunner::on_node_event(const NodeEvent& event, double now_s) {
   const std::uint32_t host = event.host;
   GpuPool& pool = scheduler_.pool(platform_.hosts[host].cluster);

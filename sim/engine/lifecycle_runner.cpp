@@ -256,22 +256,17 @@ void LifecycleRunner::handle_due(double now_s) {
         if (slot && slot->generation == event.generation) begin_job(event.target, now_s);
         break;
       }
-      case EventKind::power_off: {
-        const std::uint32_t host = event.target;
-        GpuPool& pool = scheduler_.pool(platform_.hosts[host].cluster);
-        if (event.generation != host_idle_token_[host] || !pool.fully_free(host) ||
-            pool.is_off(host) || pool.is_down(host))
-          break;
-        pool.power_off(host);
-        meter_.set_host_state(host, HostPowerState::off);
+      case EventKind::power_off:
+        due_power_offs_.push_back(event);
         break;
-      }
     }
   }
   open_stage_runs(now_s);
   for (const StageRunEvent& run : stages_.take_finished())
     deployments_.on_stage_run_finished(run, stages_.finished_at(run.stage).has_value());
   dispatch(now_s);
+  // After the dispatch: a node that work takes at this very instant was never idle.
+  power_off_idle_nodes();
 }
 
 void LifecycleRunner::operator()() {

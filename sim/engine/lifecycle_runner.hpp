@@ -71,6 +71,7 @@ class LifecycleRunner {
   double next_node_up_s(double now_s) const;
   void on_node_event(const NodeEvent& event, double now_s);
   void arm_power_off(std::uint32_t host, double now_s);
+  void power_off_idle_nodes();
   void push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
             std::uint64_t generation);
   void wait_for_execs(Slot& slot);
@@ -94,6 +95,7 @@ class LifecycleRunner {
   std::uint64_t sequence_ = 0;
   std::uint64_t generation_ = 0;
   std::vector<std::uint64_t> host_idle_token_;
+  std::vector<Event> due_power_offs_;  // power-offs due now, applied after the dispatch
   std::uint32_t probes_pending_ = 0;
   CampaignTally tally_;
   std::vector<simgrid::s4u::ExecPtr> cut_execs_;

@@ -240,6 +240,64 @@ length = { distribution = "fixed", hours = 1 }
   check_conservation(outcome, recorder);
 }
 
+namespace {
+// power_off_after = 0: one 2-h trial at t = 0 on the two-node platform. p0 takes the job at
+// t = 0 and must not be switched off first (no boot, no wait); p1 is idle from t = 0 and
+// switches off at once. The 1-h trial submitted at 2 h finds p0 freed at that very instant and
+// takes it without a boot (p0 was never idle for a positive time).
+// p0: busy 0-2 h (100 W) = 200 Wh, busy 2-3 h = 100 Wh, then off: the run ends at 3 h.
+// p1: off 0-3 h (5 W) = 15 Wh. Jobs 300 Wh; idle 15 Wh; no boot; off 3 h (p1 only).
+void check_off_at_zero(const RunOutcome& outcome, const CollectingRecorder& recorder) {
+  const RunSummary& s = outcome.summary;
+  CHECK(s.node_boots == 0);
+  REQUIRE(recorder.jobs.size() == 2);
+  for (const JobRecord& job : recorder.jobs) CHECK(job.wait_s == 0);
+  CHECK(recorder.jobs[0].start_s == 0);
+  CHECK(recorder.jobs[1].start_s == Approx(2 * 3600).epsilon(1e-12));
+  CHECK(recorder.jobs[1].host == recorder.jobs[0].host);
+  CHECK(s.makespan_s == Approx(3 * 3600).epsilon(1e-12));
+  CHECK(s.hosts[0].it_energy_j == Approx(300 * kWh).epsilon(1e-9));
+  CHECK(s.hosts[1].it_energy_j == Approx(15 * kWh).epsilon(1e-9));
+  CHECK(s.node_off_hours == Approx(3).epsilon(1e-9));
+  check_conservation(outcome, recorder);
+}
+
+std::string off_at_zero(const std::string& engine) {
+  return R"([simulation]
+start = 2020-01-01T00:00:00Z
+platform = "power-states.xml"
+engine = ")" +
+         engine + R"("
+[grid.r]
+intensity_g_per_kwh = 100
+[scheduler]
+power_off_after = 0
+[[campaign]]
+name = "first"
+trials = 1
+length = { distribution = "fixed", hours = 2 }
+[[campaign]]
+name = "second"
+trials = 1
+submit_at = "2h"
+length = { distribution = "fixed", hours = 1 }
+)";
+}
+}  // namespace
+
+TEST_CASE("power_off_after = 0 never switches off a node that work takes at the same instant",
+          "[lifecycle]") {
+  CollectingRecorder recorder;
+  check_off_at_zero(run(off_at_zero("analytic"), recorder), recorder);
+}
+
+TEST_CASE("power_off_after = 0 in the exec engine: same oracle, plugin agrees", "[lifecycle]") {
+  CollectingRecorder recorder;
+  const RunOutcome outcome = run(off_at_zero("exec"), recorder);
+  check_off_at_zero(outcome, recorder);
+  CHECK(outcome.plugin_max_rel_diff < 1e-9);
+}
+
 TEST_CASE("the scheduler lives on a host that never fails, even when the first one does",
           "[lifecycle]") {
   // failing-first-node.xml: g0 (the platform's first host) fails at 1 h and is back at 3 h. The
