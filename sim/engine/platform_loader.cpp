@@ -3,10 +3,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <optional>
-#include <simgrid/Exception.hpp>
+#include <simgrid/kernel/ProfileBuilder.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 #include <sstream>
 
+#include "engine/platform_preflight.hpp"
+#include "engine/platform_scan.hpp"
 #include "engine/state_profiles.hpp"
 #include "engine/wattage_property.hpp"
 #include "workload/replica_model.hpp"
@@ -232,6 +234,34 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
   }
 }
 
+// Hands SimGrid the host profiles mlcycle read and checked (it never opens the files itself).
+void attach_profiles(sg4::Engine& engine, const PlatformScan& scan) {
+  using simgrid::kernel::profile::ProfileBuilder;
+  for (std::size_t i = 0; i < scan.profiles.size(); ++i) {
+    const ProfileAttachment& p = scan.profiles[i];
+    const std::string key = p.element + " " + p.id + ": " + p.attribute;
+    // Profile names must be unique in SimGrid (it aborts otherwise): number them.
+    auto* profile = ProfileBuilder::from_string("mlcycle " + std::to_string(i) + " " + key,
+                                                simgrid_profile_text(p.profile), -1);
+    sg4::Host* host = engine.host_by_name_or_null(p.id);
+    if (!host) throw InputError(p.where, key, "SimGrid created no host '" + p.id + "'");
+    if (p.kind == ProfileKind::state)
+      host->set_state_profile(profile);
+    else
+      host->set_speed_profile(profile);
+  }
+}
+
+PlatformProfiles host_state_profiles(const PlatformScan& scan) {
+  PlatformProfiles profiles;
+  for (const ProfileAttachment& p : scan.profiles)
+    if (p.element == "host" && p.kind == ProfileKind::state) {
+      profiles.failing_hosts.insert(p.id);
+      profiles.states[p.id] = p.profile;
+    }
+  return profiles;
+}
+
 }  // namespace
 
 void install_power_property_check() {
@@ -241,14 +271,19 @@ void install_power_property_check() {
 LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
                              const PueProfiles& pue_profiles) {
   const std::string& file = scenario.simulation.platform_path;
-  PlatformProfiles profiles = check_platform_profiles(file);
+  const PlatformScan scan = scan_platform(file);
+  // SimGrid reads the checked text (profile attributes blanked) from memory, first in a child
+  // process: what it would abort on becomes an InputError here.
+  const MemoryFile xml("mlcycle-platform");
+  xml.write_all(scan.simgrid_xml);
+  preflight_platform(engine, xml.path(), file);
   try {
-    engine.load_platform(file);
-  } catch (const simgrid::ParseError& e) {
-    throw InputError(SourceLocation{file, 0, 0}, "platform", e.what());
+    engine.load_platform(xml.path());
   } catch (const std::exception& e) {
-    throw InputError(SourceLocation{file, 0, 0}, "platform", e.what());
+    throw simgrid_load_failure("", e.what(), 0, 0, xml.path(), file);
   }
+  attach_profiles(engine, scan);
+  PlatformProfiles profiles = host_state_profiles(scan);
   if (auto& error = pending_error())
     throw host_error(file, error->host, error->key, error->message);
 

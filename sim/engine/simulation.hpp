@@ -46,6 +46,10 @@ struct PlatformCheck {
   std::vector<GridRegionUse> grid;
   std::vector<std::uint64_t> cluster_gpus;
   std::size_t hosts = 0;
+  // What a run should expect for the platform alone (measured on SimGrid 3.32, see
+  // docs/performance.md): CPU time to load it twice (pre-flight and load) and peak memory.
+  double expected_load_cpu_s = 0;
+  double expected_memory_mb = 0;
 };
 
 // Loads the platform and resolves every campaign against it, runs nothing (`mlcycle check`).

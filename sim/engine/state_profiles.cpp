@@ -1,12 +1,10 @@
 #include "engine/state_profiles.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <cstdio>
 #include <limits>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include "core/input_error.hpp"
@@ -15,58 +13,194 @@ namespace mlcycle {
 
 namespace {
 
-std::optional<double> parse_number(const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0') return std::nullopt;
+struct Word {
+  std::string_view text;
+  int column = 0;  // 1-based
+};
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+std::vector<Word> split_words(std::string_view line) {
+  std::vector<Word> words;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && is_blank(line[i])) ++i;
+    const std::size_t start = i;
+    while (i < line.size() && !is_blank(line[i])) ++i;
+    if (i > start)
+      words.push_back(Word{line.substr(start, i - start), static_cast<int>(start) + 1});
+  }
+  return words;
+}
+
+// A plain decimal number: std::from_chars takes neither hex nor a leading '+' and, unlike
+// SimGrid's std::stod, reports a result out of range instead of throwing through SimGrid.
+std::optional<double> decimal(std::string_view text, std::string& why) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc::result_out_of_range) {
+    why = "is out of the range of a double";
+    return std::nullopt;
+  }
+  if (error != std::errc() || end != text.data() + text.size()) {
+    why = "is not a number";
+    return std::nullopt;
+  }
+  if (!std::isfinite(value)) {
+    why = "is not a finite number";
+    return std::nullopt;
+  }
+  // SimGrid reads our text back with std::stod, which throws on subnormal numbers.
+  if (std::fpclassify(value) == FP_SUBNORMAL) {
+    why = "is too close to 0 (subnormal)";
+    return std::nullopt;
+  }
   return value;
 }
 
-// SimGrid's profile format: "DATE VALUE" lines with increasing dates, an optional
-// "LOOPAFTER PERIOD" line, blank lines and '#' comments.
-StateProfile check_profile_file(const std::filesystem::path& path, const SourceLocation& where,
-                                const std::string& key) {
-  StateProfile profile;
-  std::ifstream in(path);
-  if (!in) throw InputError(where, key, "cannot open the profile file " + path.string());
-  std::string line;
-  int number = 0;
-  double last_date = -1;
-  while (std::getline(in, line)) {
-    ++number;
-    std::istringstream words(line);
-    std::string first, second, extra;
-    if (!(words >> first) || first[0] == '#') continue;
-    const SourceLocation at{path.string(), number, 1};
-    words >> second >> extra;
-    if (first == "LOOPAFTER" || first == "PERIODICITY") {
-      auto period = parse_number(second);
-      if (!period || *period < 0 || !extra.empty())
-        throw InputError(at, key, "expected '" + first + " <seconds>'");
-      profile.loop_after_s = *period;
-      continue;
-    }
-    auto date = parse_number(first);
-    auto value = parse_number(second);
-    if (!date || !value || !extra.empty())
-      throw InputError(at, key, "expected '<time in s> <value>', got '" + line + "'");
-    if (*date < 0) throw InputError(at, key, "a time must not be negative");
-    if (*date < last_date)
-      throw InputError(at, key, "times must increase (" + first + " comes after a later time)");
-    last_date = *date;
-    profile.events.emplace_back(*date, *value);
-  }
-  return profile;
+std::string shortest(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
-std::size_t line_of(const std::string& text, std::size_t offset) {
-  std::size_t line = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i)
-    if (text[i] == '\n') ++line;
-  return line;
+class ProfileParser {
+ public:
+  ProfileParser(const std::string& file, const std::string& key, ProfileKind kind)
+      : file_(file), key_(key), kind_(kind) {}
+
+  StateProfile parse(std::string_view text) {
+    int line_number = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t end = text.find('\n', start);
+      if (end == std::string_view::npos) end = text.size();
+      ++line_number;
+      read_line(text.substr(start, end - start), line_number);
+      start = end + 1;
+    }
+    finish();
+    return std::move(profile_);
+  }
+
+ private:
+  [[noreturn]] void fail(int line, int column, const std::string& message) const {
+    throw InputError(SourceLocation{file_, line, column}, key_, message);
+  }
+
+  double number(const Word& word, int line, const std::string& what) const {
+    std::string why;
+    auto value = decimal(word.text, why);
+    if (!value) fail(line, word.column, what + " '" + std::string(word.text) + "' " + why);
+    return *value;
+  }
+
+  void read_line(std::string_view line, int number_of_line) {
+    const std::vector<Word> words = split_words(line);
+    if (words.empty() || words[0].text[0] == '#' || words[0].text[0] == '%') return;
+    const Word& first = words[0];
+    if (first.text == "LOOPAFTER" || first.text == "PERIODICITY") {
+      const std::string directive(first.text);
+      if (words.size() != 2)
+        fail(number_of_line, first.column, "expected '" + directive + " <seconds>'");
+      if (loop_line_ > 0)
+        fail(number_of_line, first.column,
+             "a second LOOPAFTER or PERIODICITY (the first is on line " +
+                 std::to_string(loop_line_) + ")");
+      const double seconds = number(words[1], number_of_line, directive);
+      if (seconds < 0) fail(number_of_line, words[1].column, directive + " must not be negative");
+      loop_line_ = number_of_line;
+      loop_column_ = words[1].column;
+      periodicity_ = first.text == "PERIODICITY";
+      loop_s_ = seconds;
+      return;
+    }
+    if (first.text == "STOCHASTIC")
+      fail(number_of_line, first.column,
+           "stochastic profiles are not supported: give the events' times and values");
+    if (words.size() != 2)
+      fail(number_of_line, first.column,
+           "expected '<time in s> <value>', got '" + std::string(line) + "'");
+    const double time_s = number(first, number_of_line, "time");
+    const double value = number(words[1], number_of_line, "value");
+    if (time_s < 0) fail(number_of_line, first.column, "a time must not be negative");
+    if (!profile_.events.empty() && time_s < profile_.events.back().first)
+      fail(number_of_line, first.column,
+           "times must increase (" + std::string(first.text) + " comes after a later time)");
+    check_value(value, words[1], number_of_line);
+    profile_.events.emplace_back(time_s, value);
+  }
+
+  void check_value(double value, const Word& word, int line) const {
+    const std::string text(word.text);
+    switch (kind_) {
+      case ProfileKind::state:
+        if (value != 0 && value != 1)
+          fail(line, word.column, "a state is 0 (off) or 1 (on), got " + text);
+        return;
+      case ProfileKind::speed:
+      case ProfileKind::bandwidth:
+        if (!(value > 0 && value <= 1))
+          fail(line, word.column,
+               "a " + std::string(kind_ == ProfileKind::speed ? "speed" : "bandwidth") +
+                   " is a fraction of the peak in (0, 1], got " + text);
+        return;
+      case ProfileKind::latency:
+        if (value < 0) fail(line, word.column, "a latency must not be negative, got " + text);
+        return;
+    }
+  }
+
+  void finish() {
+    if (loop_line_ == 0) return;
+    const double last_s = profile_.events.empty() ? 0 : profile_.events.back().first;
+    // SimGrid: PERIODICITY P repeats after P - last time; it aborts when that is negative.
+    if (periodicity_ && loop_s_ < last_s)
+      fail(loop_line_, loop_column_,
+           "PERIODICITY must be at least the last event's time (" + shortest(last_s) + ")");
+    profile_.loop_after_s = periodicity_ ? loop_s_ - last_s : loop_s_;
+    // A cycle of length 0 would replay the events at the same instant forever (SimGrid hangs).
+    if (!profile_.events.empty() && !(last_s + profile_.loop_after_s > 0))
+      fail(loop_line_, loop_column_, "the profile would repeat in a cycle of 0 s");
+  }
+
+  const std::string& file_;
+  const std::string& key_;
+  ProfileKind kind_;
+  StateProfile profile_;
+  int loop_line_ = 0;
+  int loop_column_ = 0;
+  bool periodicity_ = false;
+  double loop_s_ = 0;
+};
+
+std::string exact(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
 }
 
 }  // namespace
+
+StateProfile parse_profile(std::string_view text, const std::string& file_for_errors,
+                           const std::string& key, ProfileKind kind) {
+  return ProfileParser(file_for_errors, key, kind).parse(text);
+}
+
+StateProfile parse_state_profile(std::string_view text, const std::string& file_for_errors,
+                                 const std::string& key) {
+  return parse_profile(text, file_for_errors, key, ProfileKind::state);
+}
+
+std::string simgrid_profile_text(const StateProfile& profile) {
+  std::string text;
+  for (const auto& [time_s, value] : profile.events)
+    text.append(exact(time_s)).append(" ").append(exact(value)).append("\n");
+  if (profile.loop_after_s >= 0) text.append("LOOPAFTER ").append(exact(profile.loop_after_s));
+  return text;
+}
 
 double PlatformProfiles::next_up_s(const std::string& host, double now_s) const {
   constexpr double kNever = std::numeric_limits<double>::infinity();
@@ -83,51 +217,6 @@ double PlatformProfiles::next_up_s(const std::string& host, double now_s) const 
       if (at > now_s && value > 0) return at;
     }
   return kNever;
-}
-
-PlatformProfiles check_platform_profiles(const std::string& platform_path) {
-  PlatformProfiles result;
-  std::ifstream in(platform_path);
-  if (!in) return result;  // SimGrid reports the missing platform itself
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  const std::filesystem::path dir = std::filesystem::path(platform_path).parent_path();
-  static const std::regex element(R"(<(host|link)\b[^>]*>)");
-  static const std::regex attribute(
-      R"re(\b(id|state_file|speed_file|bandwidth_file|latency_file)\s*=\s*["']([^"']*)["'])re");
-  std::map<std::string, std::string> used_by;  // SimGrid defines each profile file once
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), element);
-       it != std::sregex_iterator(); ++it) {
-    const std::string tag = it->str();
-    const SourceLocation where{platform_path, static_cast<int>(line_of(text, it->position())), 1};
-    std::string id;
-    std::vector<std::pair<std::string, std::string>> files;
-    for (auto a = std::sregex_iterator(tag.begin(), tag.end(), attribute);
-         a != std::sregex_iterator(); ++a) {
-      if ((*a)[1] == "id")
-        id = (*a)[2];
-      else
-        files.emplace_back((*a)[1], (*a)[2]);
-    }
-    for (const auto& [key, file] : files) {
-      const std::string owner = (*it)[1].str() + " " + id;
-      if (auto [at, fresh] = used_by.emplace(file, owner); !fresh)
-        throw InputError(where, owner + ": " + key,
-                         "'" + file + "' is already the profile of " + at->second +
-                             " (SimGrid reads a profile file once: give each its own copy)");
-      std::filesystem::path path(file);
-      // SimGrid looks next to the platform file, then in the working directory.
-      if (path.is_relative() && std::filesystem::exists(dir / path)) path = dir / path;
-      StateProfile profile =
-          check_profile_file(path, where, (*it)[1].str() + " " + id + ": " + key);
-      if (key == "state_file" && (*it)[1] == "host") {
-        result.failing_hosts.insert(id);
-        result.states[id] = std::move(profile);
-      }
-    }
-  }
-  return result;
 }
 
 }  // namespace mlcycle
