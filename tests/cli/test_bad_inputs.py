@@ -61,6 +61,11 @@ def setup_existing_dir(tmp):
     return {}
 
 
+def on_platform(xml):
+    """`run bad/platform-case.toml` on the platform fixture bad/XML."""
+    return ["run", "{f}", "--set", "simulation.platform=" + xml, "-o", "{out}"]
+
+
 def run_single(*options):
     """`run scenarios/single-trial.toml OPTIONS -o OUT`: a good scenario, bad options."""
     return ["run", "{single}", *options, "-o", "{out}"]
@@ -421,7 +426,76 @@ CASES = [
          xml="state-file-malformed.xml",
          # `7200 on`: the value (column 6) is not a number
          stderr=r"{bad}/malformed\.state:2:6: host g1: state_file: value 'on' is not a number"),
-]
+
+    # --- what SimGrid 3.32 aborts on (issue 11): a CRITICAL line and a backtrace, OUT.h5.tmp
+    # left behind, before mlcycle checked it. Each platform fixture X.xml runs with
+    # bad/platform-case.toml (`--set simulation.platform=X.xml`); g0 (lines 7-9) is a good host.
+    # State profiles SimGrid parses but then aborts on, or runs wrongly:
+    Case("state-profile-huge-value", scenario="platform-case.toml", xml="profile-huge-value.xml",
+         command=on_platform("profile-huge-value.xml"),
+         stderr=r"{bad}/huge-value\.state:2:6: host g1: state_file: a state is 0 \(off\) or 1 "
+                r"\(on\), got 1e308"),
+    Case("state-profile-negative-value", scenario="platform-case.toml",
+         xml="profile-negative-value.xml", command=on_platform("profile-negative-value.xml"),
+         stderr=r"{bad}/negative-value\.state:2:6: host g1: state_file: a state is 0 \(off\) or "
+                r"1 \(on\), got -1"),
+    Case("state-profile-nan-time", scenario="platform-case.toml", xml="profile-nan-time.xml",
+         command=on_platform("profile-nan-time.xml"),
+         stderr=r"{bad}/nan-time\.state:1:1: host g1: state_file: time 'nan' is not a finite "
+                r"number"),
+    # Host and route checks made before SimGrid sees the file (line 10, column 31: `core`):
+    Case("host-zero-cores", scenario="platform-case.toml", xml="host-zero-cores.xml",
+         command=on_platform("host-zero-cores.xml"),
+         stderr=r"{x}:10:31: host g1: core: a host has at least 1 core \(one per GPU\), got 0"),
+    Case("host-negative-cores", scenario="platform-case.toml", xml="host-negative-cores.xml",
+         command=on_platform("host-negative-cores.xml"),
+         stderr=r"{x}:10:31: host g1: core: a host has at least 1 core \(one per GPU\), got -4"),
+    # 10^9 GPUs passed `check`, then `run` died of std::bad_alloc in the GPU pool: both refuse
+    Case("host-billion-cores", scenario="platform-case.toml", xml="host-billion-cores.xml",
+         command=on_platform("host-billion-cores.xml"),
+         stderr=r"{x}:10:31: host g1: core: at most 4096 cores \(GPUs\) per host, got 1000000000"),
+    Case("host-billion-cores-check", scenario="platform-case.toml", xml="host-billion-cores.xml",
+         command=["check", "{f}", "--set", "simulation.platform=host-billion-cores.xml"],
+         stderr=r"{x}:10:31: host g1: core: at most 4096 cores \(GPUs\) per host, got 1000000000"),
+    Case("too-many-hosts", scenario="platform-case.toml", xml="too-many-hosts.xml",
+         command=["check", "{f}", "--set", "simulation.platform=too-many-hosts.xml"],
+         # radical 0-4000000: 4,000,001 hosts, at the <cluster> (line 5, column 3)
+         stderr=r"{x}:5:3: cluster huge: the platform would have 4000001 hosts: at most 4000000"),
+    Case("duplicate-route", scenario="platform-case.toml", xml="duplicate-route.xml",
+         command=on_platform("duplicate-route.xml"),
+         stderr=r"{x}:13:5: route g0 -> g1: this route is already defined on line 12 \(routes go "
+                r"both ways unless symmetrical=\"NO\"\)"),
+    Case("link-profile", scenario="platform-case.toml", xml="link-profile.xml",
+         command=on_platform("link-profile.xml"),
+         stderr=r"{x}:11:51: link l0: bandwidth_file: profiles on links are not supported by "
+                r"mlcycle \(a host's state_file and speed_file are\)"),
+    # Broken XML: SimGrid's parse errors, one line at their line; our own reader's, at the byte.
+    Case("unclosed-host", scenario="platform-case.toml", xml="unclosed-host.xml",
+         command=on_platform("unclosed-host.xml"),
+         stderr=r"{x}:9: platform: invalid XML: Unexpected end-tag `</zone>': `</host>' "
+                r"expected\."),
+    Case("malformed-tag", scenario="platform-case.toml", xml="malformed-tag.xml",
+         command=on_platform("malformed-tag.xml"),
+         stderr=r"{x}:10:31: platform: unexpected '<' in tag <host>"),
+    Case("invalid-utf8", scenario="platform-case.toml", xml="invalid-utf8.xml",
+         command=on_platform("invalid-utf8.xml"),
+         # `<host id="g1-caf\xe9"`: the Latin-1 byte is column 21 of line 10
+         stderr=r"{x}:10:21: platform: invalid UTF-8 \(byte 0xE9\)"),
+    Case("platform-too-old", scenario="platform-case.toml", xml="platform-too-old.xml",
+         command=on_platform("platform-too-old.xml"),
+         # SimGrid's answer is an 8-line banner of stars and advice
+         stderr=r"{x}:4: platform: platform version 3\.0 is too old for SimGrid 3\.32 \(it reads "
+                r"4\.0 and 4\.1\): update the file with simgrid_update_xml"),
+    # What no check of mlcycle's catches: the pre-flight child's abort, as one line.
+    Case("unknown-zone-routing", scenario="platform-case.toml", xml="unknown-zone-routing.xml",
+         command=on_platform("unknown-zone-routing.xml"),
+         stderr=r"{x}:5: platform: Not a valid model!"),
+    # SimGrid's `[surf_parse/WARNING] FULLDUPLEX is now deprecated` no longer comes before the
+    # error (here g1's grid region).
+    Case("parse-warning-and-error", scenario="platform-case.toml", xml="parse-warning.xml",
+         command=on_platform("parse-warning.xml"),
+         stderr=r"{x}: host g1: grid_region: 'mars-colony' is not a \[grid\.<region>\] of the "
+                r"scenario"),]
 
 CASES_BY_NAME = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"
