@@ -3,6 +3,7 @@
 // Bad input anywhere is one line on stderr and exit status 2.
 #include <chrono>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 
 #include "app/cli.hpp"
@@ -36,6 +37,10 @@ int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
       std::cout << (i ? ", " : "; ") << check.cluster_names[i] << ": " << check.cluster_gpus[i]
                 << " GPUs";
     std::cout << ")\n";
+    if (check.hosts >= 10000)  // a large platform: say what loading it costs a run
+      std::cout << "  the platform alone: about " << std::fixed << std::setprecision(1)
+                << check.expected_load_cpu_s << " s of CPU to load (twice: pre-flight and run) and "
+                << std::setprecision(0) << check.expected_memory_mb << " MB of memory\n";
     return 0;
   }
   const std::string output =

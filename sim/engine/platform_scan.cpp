@@ -76,8 +76,8 @@ class PlatformScanner {
         tag.name == "peer")
       fail(tag.line, tag.column, "platform",
            "<" + tag.name +
-               "> is not supported by mlcycle (it reads no file but the platform and the "
-               "state_file, speed_file, bandwidth_file and latency_file of hosts and links)");
+               "> is not supported by mlcycle (it reads no file but the platform and its "
+               "hosts' state_file and speed_file)");
     if (tag.name == "host") {
       count_hosts(tag, 1);
       attach_profiles(tag, "host");
