@@ -75,10 +75,12 @@ void PowerMeter::track_peak(double t0_s, double t1_s) {
   }
 }
 
-// Locates the first time the lead of inference over experimentation + training turns positive.
-// IT power is constant on [t0, t1), so the lead is linear between the steps of the sites'
-// carbon signals: walk them and solve. Runs only while inference draws power and the crossover
-// is not found yet; `lead_g` is the lead at t0.
+// Locates the crossover: the first time the lead of inference over experimentation + training
+// turns positive after development has led (lead < 0). A lead that is positive from the first
+// instant overtook nothing: no crossover then (docs/model.md). IT power is constant on
+// [t0, t1), so the lead is linear between the steps of the sites' carbon signals: walk them and
+// solve. Runs only while inference draws power and the crossover is not found yet; `lead_g` is
+// the lead at t0.
 void PowerMeter::track_crossover(double t0_s, double t1_s, double lead_g) {
   constexpr int kInference = static_cast<int>(Phase::inference);
   double t = t0_s;
@@ -92,11 +94,14 @@ void PowerMeter::track_crossover(double t0_s, double t1_s, double lead_g) {
       rate_g_per_s += lead_w * sites_[s].carbon->value_at(t) / units::kJoulePerKwh;
       next = std::min(next, sites_[s].carbon->next_change_after_s(t));
     }
-    if (lead_g <= 0 && rate_g_per_s > 0 && lead_g + rate_g_per_s * (next - t) > 0) {
+    const double lead_next_g = lead_g + rate_g_per_s * (next - t);
+    if (development_led_ && lead_g <= 0 && rate_g_per_s > 0 && lead_next_g > 0) {
       summary_.crossover_s = t - lead_g / rate_g_per_s;
       return;
     }
-    lead_g += rate_g_per_s * (next - t);
+    // Linear in between: development leads at some instant iff it does at an end.
+    if (lead_next_g < 0) development_led_ = true;
+    lead_g = lead_next_g;
     t = next;
   }
 }
@@ -149,6 +154,7 @@ void PowerMeter::integrate(double t0_s, double t1_s) {
       bin_.region_co2_g[site.region] += p.total_it_w * g_per_w;
     }
   }
+  if (!inference && inference_lead_g_ < 0) development_led_ = true;  // the lead only fell
   if (inference && std::isnan(summary_.crossover_s)) track_crossover(t0_s, t1_s, lead_before_g);
 }
 
@@ -227,6 +233,7 @@ RunSummary PowerMeter::finish(double end_s, std::uint64_t jobs_pending) {
     summary_.total.co2_g += s.co2_g;
     summary_.total.cost += s.cost;
     summary_.total.co2_marginal_g += s.co2_marginal_g;
+    summary_.total.deployments += s.deployments;
   }
   if (summary_.total_gpus > 0 && end_s > 0)
     summary_.mean_utilization = busy_gpu_s_ / (static_cast<double>(summary_.total_gpus) * end_s);

@@ -59,7 +59,7 @@ class PowerMeter {
   void set_job_power(ActiveJob& job, double it_power_w);
   // Closes the job's accounting; the caller completes and records the returned record.
   // A deployment's reservation (`counts_as_job` false) adds its energy and GPU-hours to its
-  // phase, but not a job.
+  // phase, and counts as a deployment there, not as a job.
   JobRecord end_job(ActiveJob& job, JobStatus status, bool counts_as_job = true);
   // CO2e and facility energy a running or ended job drew in [t0_s, t1_s] at its power now.
   double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;
@@ -67,7 +67,8 @@ class PowerMeter {
   void set_host_state(std::uint32_t host, HostPowerState state);
   HostPowerState host_state(std::uint32_t host) const { return state_[host].state; }
 
-  // A load drawn at a site outside the platform's hosts (a fleet's charging), phase-attributed.
+  // A load drawn at a site outside the platform's hosts (a fleet's charging), phase-attributed;
+  // it counts as a deployment of its phase.
   std::uint32_t add_load(std::uint32_t site, Phase phase, std::uint32_t tag);
   void set_load_power(std::uint32_t load, double it_power_w);
   struct LoadTotals {
@@ -148,7 +149,8 @@ class PowerMeter {
   TraceBin bin_;
   RunSummary summary_;
   std::array<double, kSeriesCount> marginal_g_{};
-  double inference_lead_g_ = 0;  // cumulative inference CO2e - (experimentation + training)
+  double inference_lead_g_ = 0;   // cumulative inference CO2e - (experimentation + training)
+  bool development_led_ = false;  // the lead has been negative: a crossover is possible
   double idle_it_energy_j_ = 0;
   double busy_gpu_s_ = 0;
   std::vector<std::uint64_t> cluster_busy_;   // GPUs held per cluster

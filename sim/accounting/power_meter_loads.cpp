@@ -205,7 +205,10 @@ JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status, bool counts_as_j
   busy_gpu_s_ += request.gpus * duration_s;
 
   SeriesTotals& totals = summary_.series[static_cast<int>(request.phase)];
-  if (counts_as_job) ++totals.jobs;
+  if (counts_as_job)
+    ++totals.jobs;
+  else
+    ++totals.deployments;
   totals.gpu_hours += record.gpu_hours;
   totals.it_energy_j += record.it_energy_j;
   totals.energy_j += record.energy_j;
@@ -222,6 +225,7 @@ std::uint32_t PowerMeter::add_load(std::uint32_t site, Phase phase, std::uint32_
   load.tag = tag;
   load.since_s = now_s_;
   loads_.push_back(load);
+  ++summary_.series[static_cast<int>(phase)].deployments;
   return static_cast<std::uint32_t>(loads_.size() - 1);
 }
 

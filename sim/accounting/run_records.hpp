@@ -56,13 +56,14 @@ struct TraceBin {
 };
 
 struct SeriesTotals {
-  std::uint64_t jobs = 0;
+  std::uint64_t jobs = 0;  // /jobs rows: a deployment is not a job
   double gpu_hours = 0;
   double it_energy_j = 0;
   double energy_j = 0;
   double co2_g = 0;
   double cost = 0;
-  double co2_marginal_g = 0;  // with marginal intensities (NaN when a region has none)
+  double co2_marginal_g = 0;      // with marginal intensities (NaN when a region has none)
+  std::uint64_t deployments = 0;  // deployments that started in the phase (inference only)
 };
 
 struct HostTotals {
@@ -114,6 +115,14 @@ struct DeploymentResult {
   double requests = 0, served = 0, dropped = 0, late = 0;
   double replica_hours = 0;
   std::uint32_t max_replicas = 0;
+  std::uint32_t reserved_gpus = 0;  // max_replicas x replica.gpus, held for its whole life
+  // GPU-hours the replicas spent serving: served / (requests per second of one replica) x its
+  // GPUs. Against gpu_hours (the reservation): reserved_utilization counts the GPUs replicas
+  // held (loaded or loading), activity_utilization the GPUs at work. NaN for fleets and in
+  // files written before these fields.
+  double busy_gpu_hours = std::numeric_limits<double>::quiet_NaN();
+  double reserved_utilization = std::numeric_limits<double>::quiet_NaN();
+  double activity_utilization = std::numeric_limits<double>::quiet_NaN();
   double wh_per_request = std::numeric_limits<double>::quiet_NaN();
   double co2_g_per_request = std::numeric_limits<double>::quiet_NaN();
   // fleet
@@ -134,8 +143,9 @@ struct RunSummary {
   std::uint64_t jobs_unfinished = 0;  // running at the horizon
   std::uint64_t total_gpus = 0;
   bool marginal_available = false;  // every site that drew power has a marginal signal
-  // First time cumulative inference CO2e exceeds cumulative experimentation + training CO2e
-  // (NaN: never within the run).
+  // First time cumulative inference CO2e, having been below cumulative experimentation +
+  // training CO2e, exceeds it (docs/model.md). NaN when that never happens within the run: no
+  // development, inference never behind (it led from the start), or never caught up.
   double crossover_s = std::numeric_limits<double>::quiet_NaN();
   std::vector<HostTotals> hosts;
   std::vector<CampaignResult> campaigns;

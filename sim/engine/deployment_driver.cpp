@@ -261,6 +261,16 @@ void DeploymentDriver::stop(std::size_t i, double now_s) {
     result.late = stats.late;
     result.replica_hours = stats.replica_seconds / units::kSecondsPerHour;
     result.max_replicas = stats.max_replicas_used;
+    // A replica serving at utilization u for D seconds keeps its GPUs at work for u x D: the
+    // requests it served over its capacity per second.
+    const double replica_gpus = scenario_.deployments[i].serving.replica.gpus;
+    result.reserved_gpus = run.job->start.request.gpus;
+    result.busy_gpu_hours = result.served / run.serving->capacity_per_replica_per_s() *
+                            replica_gpus / units::kSecondsPerHour;
+    if (result.gpu_hours > 0) {
+      result.reserved_utilization = result.replica_hours * replica_gpus / result.gpu_hours;
+      result.activity_utilization = result.busy_gpu_hours / result.gpu_hours;
+    }
   } else {
     meter_.set_load_power(run.load, 0);
     const PowerMeter::LoadTotals totals = meter_.load_totals(run.load);

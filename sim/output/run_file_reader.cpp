@@ -32,6 +32,15 @@ const std::vector<std::string>& headline_names() {
       "cost",
       "gpu_hours",
       "mean_utilization",
+      // Added within sweep schema 1: NaN for run files written before them.
+      "mean_activity_utilization",
+      "inference_gpu_hours_share",
+      "requests_served",
+      "requests_dropped",
+      "requests_late",
+      "wh_per_request",
+      "co2_g_per_request",
+      "vehicle_days",
   };
   return names;
 }
@@ -45,8 +54,20 @@ constexpr std::size_t kEnergyColumn = 0;      // energy_j_<row>
 constexpr std::size_t kCo2Column = 5;         // co2_g_<row>
 constexpr std::size_t kShareColumn = 10;      // inference_share
 constexpr std::size_t kAttributeColumn = 11;  // then the /summary attributes, in this order
-constexpr std::array<const char*, 6> kSummaryAttributes = {
-    "crossover_s", "makespan_s", "peak_power_w", "cost", "gpu_hours", "mean_utilization"};
+constexpr std::array<const char*, 14> kSummaryAttributes = {"crossover_s",
+                                                            "makespan_s",
+                                                            "peak_power_w",
+                                                            "cost",
+                                                            "gpu_hours",
+                                                            "mean_utilization",
+                                                            "mean_activity_utilization",
+                                                            "inference_gpu_hours_share",
+                                                            "requests_served",
+                                                            "requests_dropped",
+                                                            "requests_late",
+                                                            "wh_per_request",
+                                                            "co2_g_per_request",
+                                                            "vehicle_days"};
 
 // The open file when it is a complete run file, else an invalid handle. Errors silenced.
 h5::Handle open_complete(const std::string& path) {

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
@@ -91,10 +92,12 @@ struct SummaryRow {
   double co2_g = kNaN;
   double cost = kNaN;
   double co2_marginal_g = kNaN;
+  std::uint64_t deployments = 0;
 };
 
-// /summary/by_series into summary.series and summary.total, rows matched by name.
-void read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
+// /summary/by_series into summary.series and summary.total, rows matched by name. Returns
+// whether it has the `deployments` field (added within schema 1).
+bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   const std::string what = "/summary/by_series";
   if (H5Lexists(group, "by_series", H5P_DEFAULT) <= 0)
     throw file_error(path, "no " + what + " (not a complete trace)");
@@ -127,11 +130,12 @@ void read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
       {"co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE, true},
       {"cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE, true},
       {"co2_marginal_g", offsetof(SummaryRow, co2_marginal_g), H5T_NATIVE_DOUBLE, false},
+      {"deployments", offsetof(SummaryRow, deployments), H5T_NATIVE_UINT64, false},
   };
   for (const Field& f : fields) {
     if (H5Tget_member_index(file_type.id(), f.name) < 0) {
       if (f.required) throw file_error(path, what + " has no field '" + f.name + "'");
-      continue;  // left NaN
+      continue;  // left NaN (0 deployments)
     }
     if (H5Tinsert(memory.id(), f.name, f.offset, f.type) < 0)
       throw file_error(path, "cannot read " + what);
@@ -151,8 +155,8 @@ void read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
       const std::string_view name = i < kSeriesCount ? kSeriesNames[i] : "total";
       if (name != row.series) continue;
       SeriesTotals& t = i < kSeriesCount ? summary.series[i] : summary.total;
-      t = SeriesTotals{row.jobs,  row.gpu_hours, row.it_energy_j,   row.energy_j,
-                       row.co2_g, row.cost,      row.co2_marginal_g};
+      t = SeriesTotals{row.jobs,  row.gpu_hours, row.it_energy_j,    row.energy_j,
+                       row.co2_g, row.cost,      row.co2_marginal_g, row.deployments};
       found[i] = true;
     }
   }
@@ -165,6 +169,16 @@ void read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
     if (!found[i])
       throw file_error(path, what + " has no row '" +
                                  std::string(i < kSeriesCount ? kSeriesNames[i] : "total") + "'");
+  return H5Tget_member_index(file_type.id(), "deployments") >= 0;
+}
+
+// Files written before by_series counted deployments: those that started, from /deployments.
+void count_deployments(RunSummary& summary) {
+  std::uint64_t started = 0;
+  for (const DeploymentResult& d : summary.deployments)
+    if (!std::isnan(d.start_s)) ++started;
+  summary.series[static_cast<int>(Phase::inference)].deployments = started;
+  summary.total.deployments = started;
 }
 
 void read_summary(hid_t file, const std::string& path, TraceInfo& info) {
@@ -173,7 +187,7 @@ void read_summary(hid_t file, const std::string& path, TraceInfo& info) {
     throw file_error(path, "no /summary group (not a complete trace)");
   h5::Handle group(H5Gopen2(file, "summary", H5P_DEFAULT), H5Gclose);
   if (group.id() < 0) throw file_error(path, "/summary is not a group");
-  read_by_series(group.id(), path, s);
+  const bool counts_deployments = read_by_series(group.id(), path, s);
   const hid_t g = group.id();
   auto required = [&](auto value, const char* name) {
     if (!value) throw file_error(path, std::string("/summary has no attribute '") + name + "'");
@@ -197,6 +211,7 @@ void read_summary(hid_t file, const std::string& path, TraceInfo& info) {
   s.node_down_hours = h5::read_double_attribute(g, "node_down_hours").value_or(0);
   read_campaign_rows(file, path, s);
   read_deployment_rows(file, path, s);
+  if (!counts_deployments) count_deployments(s);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ class FieldTable {
         static_cast<std::size_t>(std::max<hssize_t>(0, H5Sget_simple_extent_npoints(space_.id())));
   }
   std::size_t rows() const { return rows_; }
+  bool has(const char* field) const { return H5Tget_member_index(type_.id(), field) >= 0; }
 
   template <typename T>
   std::vector<T> numbers(const char* field, hid_t memory_type) const {
@@ -173,6 +174,12 @@ void read_deployment_rows(hid_t root, const std::string& path, RunSummary& summa
                                {"onboard_energy_j", &D::onboard_energy_j},
                                {"fuel_l", &D::fuel_l}})
     real_column(table, out, field, member);
+  // Added within schema 1 (serving utilizations): absent from older files, left 0 and NaN.
+  if (table.has("reserved_gpus")) count_column(table, out, "reserved_gpus", &D::reserved_gpus);
+  for (auto [field, member] : {std::pair{"busy_gpu_hours", &D::busy_gpu_hours},
+                               {"reserved_utilization", &D::reserved_utilization},
+                               {"activity_utilization", &D::activity_utilization}})
+    if (table.has(field)) real_column(table, out, field, member);
 }
 
 }  // namespace mlcycle

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "accounting/summary_figures.hpp"
+
 namespace mlcycle {
 
 namespace {
@@ -37,6 +39,7 @@ struct SummaryRow {
   double co2_g;
   double cost;
   double co2_marginal_g;
+  std::uint64_t deployments;
 };
 
 }  // namespace
@@ -157,6 +160,26 @@ void write_grid_group(hid_t root, const RunOutcome& outcome) {
   }
 }
 
+namespace {
+
+// GPU-hour shares, activity utilization and the deployments' totals (summary_figures.hpp).
+void write_capacity_attributes(hid_t g, const RunSummary& s) {
+  const std::array<double, kPhaseCount> shares = gpu_hours_shares(s);
+  for (int k = 0; k < kPhaseCount; ++k)
+    h5::write_attribute(g, std::string(kSeriesNames[k]) + "_gpu_hours_share", shares[k]);
+  h5::write_attribute(g, "idle_gpu_hours", idle_gpu_hours(s));
+  h5::write_attribute(g, "mean_activity_utilization", mean_activity_utilization(s));
+  const DeploymentTotals t = deployment_totals(s);
+  h5::write_attribute(g, "requests_served", t.served);
+  h5::write_attribute(g, "requests_dropped", t.dropped);
+  h5::write_attribute(g, "requests_late", t.late);
+  h5::write_attribute(g, "wh_per_request", t.wh_per_request);
+  h5::write_attribute(g, "co2_g_per_request", t.co2_g_per_request);
+  h5::write_attribute(g, "vehicle_days", t.vehicle_days);
+}
+
+}  // namespace
+
 void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario,
                          const RunOutcome& outcome) {
   const RunSummary& s = outcome.summary;
@@ -172,6 +195,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   insert(type.id(), "co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE);
   insert(type.id(), "cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE);
   insert(type.id(), "co2_marginal_g", offsetof(SummaryRow, co2_marginal_g), H5T_NATIVE_DOUBLE);
+  insert(type.id(), "deployments", offsetof(SummaryRow, deployments), H5T_NATIVE_UINT64);
   std::vector<std::string> names;
   for (std::string_view n : kSeriesNames) names.emplace_back(n);
   names.emplace_back("total");
@@ -179,7 +203,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   for (int i = 0; i <= kSeriesCount; ++i) {
     const SeriesTotals& t = i < kSeriesCount ? s.series[i] : s.total;
     rows.push_back(SummaryRow{names[i].c_str(), t.jobs, t.gpu_hours, t.it_energy_j, t.energy_j,
-                              t.co2_g, t.cost, t.co2_marginal_g});
+                              t.co2_g, t.cost, t.co2_marginal_g, t.deployments});
   }
   const hsize_t count = rows.size();
   h5::Handle space(h5::check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"),
@@ -206,6 +230,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   h5::write_attribute(g, "simgrid_plugin_max_rel_diff", outcome.plugin_max_rel_diff);
   h5::write_attribute(g, "co2_marginal_g", s.total.co2_marginal_g);
   h5::write_attribute(g, "crossover_s", s.crossover_s);
+  h5::write_attribute(g, "crossover", std::string(crossover_state_name(crossover_state(s))));
   h5::write_attribute(g, "marginal_available", std::int64_t{s.marginal_available ? 1 : 0});
   h5::write_attribute(g, "node_boots", static_cast<std::uint64_t>(s.node_boots));
   h5::write_attribute(g, "node_off_hours", s.node_off_hours);
@@ -225,6 +250,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
                         phase_co2_g > 0 ? s.series[k].co2_g / phase_co2_g
                                         : std::numeric_limits<double>::quiet_NaN());
   }
+  write_capacity_attributes(g, s);
 }
 
 }  // namespace mlcycle

@@ -51,7 +51,8 @@ CAMPAIGN_FIELDS = ["name", "phase", "stage", "search", "runs", "trials_started",
 DEPLOYMENT_FIELDS = ["name", "kind", "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g",
                      "requests", "served", "dropped", "late", "replica_hours", "max_replicas",
                      "wh_per_request", "co2_g_per_request", "vehicles_end", "vehicle_days",
-                     "driving_hours", "onboard_energy_j", "fuel_l", "updates"]
+                     "driving_hours", "onboard_energy_j", "fuel_l", "updates", "reserved_gpus",
+                     "busy_gpu_hours", "reserved_utilization", "activity_utilization"]
 # two-sites has campaigns and no deployment: no /trace/deployment_* series.
 TRACE_DATASETS = {"time_s", "duration_s", "series", "energy_j", "co2_g", "power_w",
                   "intensity_g_per_kwh", "regions", "region_energy_j", "region_co2_g",
@@ -65,7 +66,10 @@ SUMMARY_ATTRS = {"energy_j", "it_energy_j", "co2_g", "cost", "currency", "gpu_ho
                  "marginal_available", "node_boots", "node_off_hours", "node_down_hours",
                  "experimentation_energy_share", "training_energy_share",
                  "inference_energy_share", "experimentation_co2_share", "training_co2_share",
-                 "inference_co2_share"}
+                 "inference_co2_share", "crossover", "experimentation_gpu_hours_share",
+                 "training_gpu_hours_share", "inference_gpu_hours_share", "idle_gpu_hours",
+                 "mean_activity_utilization", "requests_served", "requests_dropped",
+                 "requests_late", "wh_per_request", "co2_g_per_request", "vehicle_days"}
 # scenarios/two-sites.toml and platforms/mixed-two-sites.xml
 SITE_OF_HOST = {"a-0": "site-a", "a-1": "site-a", "b-0": "site-b"}
 PUE = {"site-a": 1.2, "site-b": 1.6}
@@ -177,7 +181,7 @@ def check_layout(f, h5py, np, n_jobs, step_s):
     expect("by_series" in summary, "/summary/by_series missing")
     by = summary["by_series"]
     expect(list(by.dtype.names) == ["series", "jobs", "gpu_hours", "it_energy_j", "energy_j",
-                                    "co2_g", "cost", "co2_marginal_g"],
+                                    "co2_g", "cost", "co2_marginal_g", "deployments"],
            f"/summary/by_series fields {by.dtype.names}")
     # two-sites gives no marginal signal: the marginal column is NaN and flagged unavailable.
     expect(int(summary.attrs["marginal_available"]) == 0, "two-sites has no marginal signal")

@@ -1,0 +1,96 @@
+#include "accounting/summary_figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/units.hpp"
+
+namespace mlcycle {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kInference = static_cast<int>(Phase::inference);
+}  // namespace
+
+CrossoverState crossover_state(const RunSummary& s) {
+  const double inference_g = s.series[kInference].co2_g;
+  const double development_g = s.series[0].co2_g + s.series[1].co2_g;
+  if (!(s.series[kInference].energy_j > 0)) return CrossoverState::no_inference;
+  if (!(development_g > 0)) return CrossoverState::no_development;
+  if (std::isfinite(s.crossover_s)) return CrossoverState::crossed;
+  return inference_g > development_g ? CrossoverState::inference_led : CrossoverState::never;
+}
+
+const char* crossover_state_name(CrossoverState state) {
+  switch (state) {
+    case CrossoverState::no_inference:
+      return "no_inference";
+    case CrossoverState::no_development:
+      return "no_development";
+    case CrossoverState::crossed:
+      return "crossed";
+    case CrossoverState::inference_led:
+      return "inference_led";
+    case CrossoverState::never:
+      return "never";
+  }
+  return "never";
+}
+
+std::array<double, kPhaseCount> gpu_hours_shares(const RunSummary& s) {
+  double held = 0;
+  for (int k = 0; k < kPhaseCount; ++k) held += s.series[k].gpu_hours;
+  std::array<double, kPhaseCount> shares{};
+  for (int k = 0; k < kPhaseCount; ++k) shares[k] = held > 0 ? s.series[k].gpu_hours / held : kNaN;
+  return shares;
+}
+
+double idle_gpu_hours(const RunSummary& s) {
+  double held = 0;
+  for (int k = 0; k < kPhaseCount; ++k) held += s.series[k].gpu_hours;
+  const double capacity = static_cast<double>(s.total_gpus) * s.makespan_s / units::kSecondsPerHour;
+  return std::max(0.0, capacity - held);
+}
+
+bool has_serving(const RunSummary& s) {
+  for (const DeploymentResult& d : s.deployments)
+    if (d.kind == "serving" && d.gpu_hours > 0) return true;
+  return false;
+}
+
+double mean_activity_utilization(const RunSummary& s) {
+  const double capacity = static_cast<double>(s.total_gpus) * s.makespan_s / units::kSecondsPerHour;
+  if (!(capacity > 0)) return kNaN;
+  double idle_in_reservations = 0;  // reserved GPU-hours no replica worked
+  for (const DeploymentResult& d : s.deployments) {
+    if (d.kind != "serving" || !(d.gpu_hours > 0)) continue;
+    if (std::isnan(d.busy_gpu_hours)) return kNaN;
+    idle_in_reservations += d.gpu_hours - d.busy_gpu_hours;
+  }
+  return s.mean_utilization - idle_in_reservations / capacity;
+}
+
+DeploymentTotals deployment_totals(const RunSummary& s) {
+  DeploymentTotals t{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
+  double energy_j = 0, co2_g = 0;
+  for (const DeploymentResult& d : s.deployments) {
+    if (d.kind == "fleet") {
+      t.vehicle_days = (std::isnan(t.vehicle_days) ? 0 : t.vehicle_days) + d.vehicle_days;
+      continue;
+    }
+    if (std::isnan(t.served)) t.served = t.dropped = t.late = 0;
+    t.served += d.served;
+    t.dropped += d.dropped;
+    t.late += d.late;
+    energy_j += d.energy_j;
+    co2_g += d.co2_g;
+  }
+  if (t.served > 0) {
+    t.wh_per_request = energy_j / 3600.0 / t.served;
+    t.co2_g_per_request = co2_g / t.served;
+  }
+  return t;
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,44 @@
+#pragma once
+// Figures derived from a RunSummary, computed one way for everything that reports them: the
+// printed summary (`mlcycle run` and `mlcycle info`), the trace's /summary attributes and the
+// sweep table's columns (docs/model.md, "Shares, utilization and the crossover").
+#include <array>
+
+#include "accounting/run_records.hpp"
+
+namespace mlcycle {
+
+// Why the crossover is what it is. `crossed` is the only state with a finite crossover_s.
+enum class CrossoverState {
+  no_inference,    // inference drew nothing: nothing to compare
+  no_development,  // experimentation and training drew nothing: nothing to overtake
+  crossed,         // inference, having been behind, overtook development at crossover_s
+  inference_led,   // inference was never behind: it led from its first instant
+  never,           // development led and inference had not caught up by the end
+};
+// From the totals alone: without a crossover, inference ending ahead means it was never behind
+// (the cumulative lead is continuous, so having been behind and ending ahead is a crossing).
+CrossoverState crossover_state(const RunSummary& summary);
+const char* crossover_state_name(CrossoverState state);  // "none", "crossed", ...
+
+// Each phase's share of the GPU-hours held by the three phases (jobs, and serving
+// reservations whole): what operators state as "10 : 20 : 70". NaN when nothing was held.
+std::array<double, kPhaseCount> gpu_hours_shares(const RunSummary& summary);
+// GPU-hours of the platform held by nothing (switched-off and failed nodes included).
+double idle_gpu_hours(const RunSummary& summary);
+
+// mean_utilization with each serving reservation counted by its activity_utilization instead of
+// whole: GPUs at work / (GPUs x span). NaN when a serving deployment lacks its activity figure.
+double mean_activity_utilization(const RunSummary& summary);
+bool has_serving(const RunSummary& summary);
+
+// Over the deployments of each kind, for sweep tables: NaN where the run has no such deployment.
+struct DeploymentTotals {
+  double served, dropped, late;  // serving requests, summed
+  double wh_per_request;         // serving facility Wh / requests served
+  double co2_g_per_request;      // serving g CO2e / requests served
+  double vehicle_days;           // fleets, summed
+};
+DeploymentTotals deployment_totals(const RunSummary& summary);
+
+}  // namespace mlcycle
