@@ -4,21 +4,17 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <numeric>
 #include <sstream>
 
 #include "app/summary_table.hpp"
 #include "core/input_error.hpp"
 #include "core/units.hpp"
-#include "output/run_summary_reader.hpp"
-#include "output/sweep_reader.hpp"
+#include "output/info_reader.hpp"
 
 namespace mlcycle {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 InputError usage_error(const std::string& key, const std::string& message) {
   return InputError(SourceLocation{"command line", 0, 0}, key, message);
@@ -233,20 +229,9 @@ void print_sweep(std::ostream& out, const SweepListing& listing, const InfoCli& 
 }  // namespace
 
 int run_info_command(const InfoCli& cli, std::ostream& out) {
-  std::error_code ec;
-  const bool directory = fs::is_directory(cli.path, ec);
-  std::string path = cli.path;
-  bool sweep = directory;
-  if (directory) {
-    path = (fs::path(cli.path) / "sweep.h5").string();
-    if (!fs::exists(path, ec))
-      throw InputError(SourceLocation{cli.path, 0, 0}, "",
-                       "a directory without sweep.h5 (not a sweep directory)");
-  } else {
-    sweep = mlcycle_file_format(path) == kSweepFormat;
-  }
-  if (sweep) {
-    print_sweep(out, read_sweep_listing(path), cli);
+  const InfoFile file = read_info_file(cli.path);
+  if (file.is_sweep) {
+    print_sweep(out, file.listing, cli);
     return 0;
   }
   if (!cli.sort.empty() || cli.descending || !cli.columns.empty())
@@ -254,7 +239,7 @@ int run_info_command(const InfoCli& cli, std::ostream& out) {
                       : cli.descending  ? "--desc"
                                         : "--columns",
                       "applies to a sweep directory, not to a trace file");
-  print_trace(out, read_trace_info(path));
+  print_trace(out, file.trace);
   return 0;
 }
 

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "output/h5_bounded_read.hpp"
+
 namespace mlcycle::h5 {
 
 Handle::Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
@@ -111,16 +113,7 @@ std::optional<std::string> read_string_attribute(hid_t object, const char* name)
   if (attribute.id() < 0 || !is_scalar(attribute.id())) return std::nullopt;
   Handle type(H5Aget_type(attribute.id()), H5Tclose);
   if (type.id() < 0 || H5Tget_class(type.id()) != H5T_STRING) return std::nullopt;
-  if (H5Tis_variable_str(type.id()) > 0) {
-    char* text = nullptr;
-    if (H5Aread(attribute.id(), type.id(), &text) < 0) return std::nullopt;
-    std::string value = text ? text : "";
-    H5free_memory(text);
-    return value;
-  }
-  std::string value(H5Tget_size(type.id()), '\0');
-  if (H5Aread(attribute.id(), type.id(), value.data()) < 0) return std::nullopt;
-  return value.substr(0, value.find('\0'));
+  return read_string_value(attribute.id());  // checked against the file: it may be corrupt
 }
 
 std::optional<double> read_double_attribute(hid_t object, const char* name) {

@@ -46,7 +46,8 @@ void write_attribute(hid_t object, const std::string& name, std::int64_t value);
 void write_attribute(hid_t object, const std::string& name, std::uint64_t value);
 
 // Scalar attributes read back: nullopt when absent, not scalar, or of another class (numbers
-// convert between integer and float types as HDF5 converts them).
+// convert between integer and float types as HDF5 converts them). A string attribute whose data
+// contradicts the file throws InputError (h5_bounded_read.hpp).
 std::optional<std::string> read_string_attribute(hid_t object, const char* name);
 std::optional<double> read_double_attribute(hid_t object, const char* name);
 std::optional<std::int64_t> read_int64_attribute(hid_t object, const char* name);

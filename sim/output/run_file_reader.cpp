@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/input_error.hpp"
 #include "output/h5.hpp"
+#include "output/h5_bounded_read.hpp"
 #include "output/record_table.hpp"
 
 namespace mlcycle {
@@ -75,14 +77,18 @@ h5::Handle open_complete(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec)) return {};
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (file.id() < 0) return {};
-  const auto format = h5::read_string_attribute(file.id(), "format");
+  std::optional<std::string> format;
+  try {
+    format = h5::read_string_attribute(file.id(), "format");
+  } catch (const InputError&) {  // string data that contradicts the file: not a complete run
+    return {};
+  }
   const auto complete = h5::read_int64_attribute(file.id(), "complete");
   if (format != "mlcycle-trace" || complete != 1) return {};
   return file;
 }
 
 struct SeriesRow {
-  char* series = nullptr;
   double energy_j = kNaN;
   double co2_g = kNaN;
 };
@@ -93,38 +99,31 @@ bool read_by_series(hid_t summary, std::vector<double>& headline) {
   if (dataset.id() < 0) return false;
   h5::Handle file_type(H5Dget_type(dataset.id()), H5Tclose);
   if (file_type.id() < 0 || H5Tget_class(file_type.id()) != H5T_COMPOUND) return false;
-  const int series_index = H5Tget_member_index(file_type.id(), "series");
-  if (series_index < 0) return false;
-  h5::Handle text(H5Tget_member_type(file_type.id(), static_cast<unsigned>(series_index)),
-                  H5Tclose);
-  if (text.id() < 0 || H5Tis_variable_str(text.id()) <= 0) return false;
   h5::Handle memory(H5Tcreate(H5T_COMPOUND, sizeof(SeriesRow)), H5Tclose);
   if (memory.id() < 0 ||
-      H5Tinsert(memory.id(), "series", offsetof(SeriesRow, series), text.id()) < 0 ||
       H5Tinsert(memory.id(), "energy_j", offsetof(SeriesRow, energy_j), H5T_NATIVE_DOUBLE) < 0 ||
       H5Tinsert(memory.id(), "co2_g", offsetof(SeriesRow, co2_g), H5T_NATIVE_DOUBLE) < 0)
     return false;
-  h5::Handle space(H5Dget_space(dataset.id()), H5Sclose);
-  if (space.id() < 0 || H5Sget_simple_extent_ndims(space.id()) != 1) return false;
-  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
-  if (count < 0) return false;
-  std::vector<SeriesRow> rows(static_cast<std::size_t>(count));
-  if (count > 0 &&
-      H5Dread(dataset.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) < 0)
+  const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
+  if (!count) return false;
+  std::vector<SeriesRow> rows(*count);
+  std::vector<std::string> names;
+  try {  // the names are read bounded by the file, which may be corrupt
+    names = h5::read_string_field(dataset.id(), "series");
+  } catch (const InputError&) {
     return false;
-  for (const SeriesRow& row : rows) {
-    if (!row.series) continue;
+  }
+  if (names.size() != rows.size() ||
+      (!rows.empty() &&
+       H5Dread(dataset.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) < 0))
+    return false;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::size_t i = 0; i < kRows.size(); ++i) {
-      if (kRows[i] != row.series) continue;
-      headline[kEnergyColumn + i] = row.energy_j;
-      headline[kCo2Column + i] = row.co2_g;
+      if (kRows[i] != names[r]) continue;
+      headline[kEnergyColumn + i] = rows[r].energy_j;
+      headline[kCo2Column + i] = rows[r].co2_g;
     }
   }
-#if H5_VERSION_GE(1, 12, 0)
-  if (count > 0) H5Treclaim(memory.id(), space.id(), H5P_DEFAULT, rows.data());
-#else
-  if (count > 0) H5Dvlen_reclaim(memory.id(), space.id(), H5P_DEFAULT, rows.data());
-#endif
   return true;
 }
 

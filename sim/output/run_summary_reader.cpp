@@ -14,6 +14,7 @@
 
 #include "core/input_error.hpp"
 #include "output/h5.hpp"
+#include "output/h5_bounded_read.hpp"
 #include "output/record_table.hpp"
 #include "output/run_tables_reader.hpp"
 #include "output/trace_file.hpp"
@@ -84,7 +85,6 @@ std::optional<UtcTime> parse_utc(const std::string& text) {
 }
 
 struct SummaryRow {
-  char* series = nullptr;
   std::uint64_t jobs = 0;
   double gpu_hours = kNaN;
   double it_energy_j = kNaN;
@@ -113,9 +113,7 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   if (text.id() < 0 || H5Tis_variable_str(text.id()) <= 0)
     throw file_error(path, what + " has no variable-length string field 'series'");
   h5::Handle memory(H5Tcreate(H5T_COMPOUND, sizeof(SummaryRow)), H5Tclose);
-  if (memory.id() < 0 ||
-      H5Tinsert(memory.id(), "series", offsetof(SummaryRow, series), text.id()) < 0)
-    throw file_error(path, "cannot read " + what);
+  if (memory.id() < 0) throw file_error(path, "cannot read " + what);
   struct Field {
     const char* name;
     std::size_t offset;
@@ -143,28 +141,26 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   h5::Handle space(H5Dget_space(dataset.id()), H5Sclose);
   if (space.id() < 0 || H5Sget_simple_extent_ndims(space.id()) != 1)
     throw file_error(path, what + " is not a 1-D table");
-  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
-  std::vector<SummaryRow> rows(count > 0 ? static_cast<std::size_t>(count) : 0);
-  if (count > 0 &&
+  const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
+  if (!count) throw file_error(path, what + " has more rows than the file can hold");
+  // The names bounded by the file (it may be corrupt), the numbers read by HDF5.
+  const std::vector<std::string> names = h5::read_string_field(dataset.id(), "series");
+  std::vector<SummaryRow> rows(*count);
+  if (*count > 0 &&
       H5Dread(dataset.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) < 0)
     throw file_error(path, "cannot read " + what);
   std::array<bool, kSeriesCount + 1> found{};
-  for (const SummaryRow& row : rows) {
-    if (!row.series) continue;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const SummaryRow& row = rows[r];
     for (int i = 0; i <= kSeriesCount; ++i) {
       const std::string_view name = i < kSeriesCount ? kSeriesNames[i] : "total";
-      if (name != row.series) continue;
+      if (name != names[r]) continue;
       SeriesTotals& t = i < kSeriesCount ? summary.series[i] : summary.total;
       t = SeriesTotals{row.jobs,  row.gpu_hours, row.it_energy_j,    row.energy_j,
                        row.co2_g, row.cost,      row.co2_marginal_g, row.deployments};
       found[i] = true;
     }
   }
-#if H5_VERSION_GE(1, 12, 0)
-  if (count > 0) H5Treclaim(memory.id(), space.id(), H5P_DEFAULT, rows.data());
-#else
-  if (count > 0) H5Dvlen_reclaim(memory.id(), space.id(), H5P_DEFAULT, rows.data());
-#endif
   for (int i = 0; i <= kSeriesCount; ++i)
     if (!found[i])
       throw file_error(path, what + " has no row '" +

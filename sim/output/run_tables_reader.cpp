@@ -1,11 +1,13 @@
 #include "output/run_tables_reader.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "core/input_error.hpp"
 #include "output/h5.hpp"
+#include "output/h5_bounded_read.hpp"
 
 namespace mlcycle {
 
@@ -28,8 +30,9 @@ class FieldTable {
     if (type_.id() < 0 || H5Tget_class(type_.id()) != H5T_COMPOUND || space_.id() < 0 ||
         H5Sget_simple_extent_ndims(space_.id()) != 1)
       throw file_error(path_, what_ + " is not a 1-D compound table");
-    rows_ =
-        static_cast<std::size_t>(std::max<hssize_t>(0, H5Sget_simple_extent_npoints(space_.id())));
+    const std::optional<std::size_t> rows = h5::rows_within_file(dataset_.id());
+    if (!rows) throw file_error(path_, what_ + " has more rows than the file can hold");
+    rows_ = *rows;
   }
   std::size_t rows() const { return rows_; }
   bool has(const char* field) const { return H5Tget_member_index(type_.id(), field) >= 0; }
@@ -41,17 +44,9 @@ class FieldTable {
     return values;
   }
   std::vector<std::string> texts(const char* field) const {
-    h5::Handle text = h5::string_type();
-    std::vector<char*> pointers(rows_, nullptr);
-    const h5::Handle memory = read(field, text.id(), pointers.data());
-    std::vector<std::string> values;
-    for (const char* p : pointers) values.emplace_back(p ? p : "");
-#if H5_VERSION_GE(1, 12, 0)
-    if (rows_ > 0) H5Treclaim(memory.id(), space_.id(), H5P_DEFAULT, pointers.data());
-#else
-    if (rows_ > 0) H5Dvlen_reclaim(memory.id(), space_.id(), H5P_DEFAULT, pointers.data());
-#endif
-    return values;
+    if (H5Tget_member_index(type_.id(), field) < 0)
+      throw file_error(path_, what_ + " has no field '" + field + "'");
+    return h5::read_string_field(dataset_.id(), field);  // bounded by the file: may be corrupt
   }
 
  private:

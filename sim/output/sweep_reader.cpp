@@ -7,6 +7,7 @@
 
 #include "core/input_error.hpp"
 #include "output/h5.hpp"
+#include "output/h5_bounded_read.hpp"
 #include "output/record_table.hpp"
 #include "output/run_summary_reader.hpp"
 #include "output/sweep_table.hpp"
@@ -35,8 +36,8 @@ bool read_field(hid_t dataset, const std::string& name, hid_t memory_member,
 }
 
 // One /runs field into column c of `rows`; false when it cannot be read.
-bool read_column(hid_t dataset, hid_t space, hid_t member_type, const std::string& name,
-                 std::size_t c, SweepColumn& column, std::vector<std::vector<SweepCell>>& rows) {
+bool read_column(hid_t dataset, hid_t member_type, const std::string& name, std::size_t c,
+                 SweepColumn& column, std::vector<std::vector<SweepCell>>& rows) {
   const std::size_t n = rows.size();
   std::vector<unsigned char> buffer;
   switch (H5Tget_class(member_type)) {
@@ -72,35 +73,11 @@ bool read_column(hid_t dataset, hid_t space, hid_t member_type, const std::strin
       }
       return true;
     }
-    case H5T_STRING: {
+    case H5T_STRING: {  // read bounded by the file: variable-length data may be corrupt
       column.type = SweepColumnType::text;
-      if (H5Tis_variable_str(member_type) > 0) {
-        h5::Handle text(H5Tcopy(H5T_C_S1), H5Tclose);
-        if (text.id() < 0 || H5Tset_size(text.id(), H5T_VARIABLE) < 0 ||
-            H5Tset_cset(text.id(), H5Tget_cset(member_type)) < 0)
-          return false;
-        if (!read_field(dataset, name, text.id(), buffer, n)) return false;
-        std::vector<char*> pointers(n);
-        if (n > 0) std::memcpy(pointers.data(), buffer.data(), n * sizeof(char*));
-        for (std::size_t r = 0; r < n; ++r) rows[r][c].text = pointers[r] ? pointers[r] : "";
-        if (n > 0) {
-          h5::Handle memory(H5Tcreate(H5T_COMPOUND, sizeof(char*)), H5Tclose);
-          H5Tinsert(memory.id(), name.c_str(), 0, text.id());
-#if H5_VERSION_GE(1, 12, 0)
-          H5Treclaim(memory.id(), space, H5P_DEFAULT, buffer.data());
-#else
-          H5Dvlen_reclaim(memory.id(), space, H5P_DEFAULT, buffer.data());
-#endif
-        }
-        return true;
-      }
-      h5::Handle fixed(H5Tcopy(member_type), H5Tclose);
-      if (fixed.id() < 0 || !read_field(dataset, name, fixed.id(), buffer, n)) return false;
-      const std::size_t size = H5Tget_size(fixed.id());
-      for (std::size_t r = 0; r < n; ++r) {
-        const char* start = reinterpret_cast<const char*>(&buffer[r * size]);
-        rows[r][c].text = std::string(start, strnlen(start, size));
-      }
+      const std::vector<std::string> texts = h5::read_string_field(dataset, name.c_str());
+      if (texts.size() != n) return false;
+      for (std::size_t r = 0; r < n; ++r) rows[r][c].text = texts[r];
       return true;
     }
     default:
@@ -119,12 +96,14 @@ void read_runs(hid_t root, SweepListing& listing) {
   if (type.id() < 0 || H5Tget_class(type.id()) != H5T_COMPOUND || space.id() < 0 ||
       H5Sget_simple_extent_ndims(space.id()) != 1)
     throw file_error(path, "/runs is not a 1-D compound table");
-  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
+  const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
   const int members = H5Tget_nmembers(type.id());
-  if (count < 0 || members < 0) throw file_error(path, "cannot read /runs");
+  if (!count) throw file_error(path, "/runs has more rows than the file can hold");
+  // Every field takes a byte at least: more fields than bytes is a corrupt type.
+  if (members < 0 || static_cast<std::size_t>(members) > H5Tget_size(type.id()))
+    throw file_error(path, "cannot read /runs");
   listing.columns.resize(static_cast<std::size_t>(members));
-  listing.rows.assign(static_cast<std::size_t>(count),
-                      std::vector<SweepCell>(static_cast<std::size_t>(members)));
+  listing.rows.assign(*count, std::vector<SweepCell>(static_cast<std::size_t>(members)));
   for (int m = 0; m < members; ++m) {
     const auto c = static_cast<std::size_t>(m);
     char* name = H5Tget_member_name(type.id(), static_cast<unsigned>(m));
@@ -132,9 +111,8 @@ void read_runs(hid_t root, SweepListing& listing) {
     listing.columns[c].name = name;
     H5free_memory(name);
     h5::Handle member(H5Tget_member_type(type.id(), static_cast<unsigned>(m)), H5Tclose);
-    if (member.id() < 0 ||
-        !read_column(dataset.id(), space.id(), member.id(), listing.columns[c].name, c,
-                     listing.columns[c], listing.rows))
+    if (member.id() < 0 || !read_column(dataset.id(), member.id(), listing.columns[c].name, c,
+                                        listing.columns[c], listing.rows))
       throw file_error(path, "cannot read field '" + listing.columns[c].name + "' of /runs");
   }
   // The varied keys sit between `seed` and `status` (docs/hdf5-schema.md, /runs).

@@ -1,0 +1,40 @@
+#pragma once
+// Reading HDF5 files that may be corrupt. HDF5 1.10 trusts what a file says about its
+// variable-length data: a global heap object whose size field claims 2^44 bytes is copied as
+// such (SIGSEGV), and a dataset's extent is believed before anything is read (gigabytes
+// allocated). Here strings never go through HDF5's heap reader: their descriptors (length, heap
+// collection address, object index) are read as stored, and the heap collection is parsed by
+// this code, every address and size checked against the file first. Tables' rows are checked
+// against the file's size before any allocation.
+#include <hdf5.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlcycle::h5 {
+
+// The string held by a scalar string attribute, variable-length or fixed-length. Throws
+// InputError (`FILE: attribute 'NAME': what is wrong`) when its data contradicts the file.
+std::string read_string_value(hid_t attribute);
+
+// Field `field` (a string member, variable-length or fixed-length) of every element of the 1-D
+// compound dataset `dataset`, in order. Throws InputError (`FILE: field 'F' of /PATH: what is
+// wrong`) when the dataset is not such a table within the file (rows_within_file) or its string
+// data contradicts the file.
+std::vector<std::string> read_string_field(hid_t dataset, const char* field);
+
+// The number of elements of the 1-D dataset `dataset` when they can be in the file: elements x
+// element size at most the file's size (times 1032, deflate's largest expansion, when the
+// dataset is filtered), data in the file itself (no external or virtual storage). nullopt
+// otherwise, or when HDF5 cannot tell.
+std::optional<std::size_t> rows_within_file(hid_t dataset);
+
+// Switches HDF5's automatic error printing off for the calling thread for good (not for a
+// scope, as QuietH5Errors does): after failing to open a corrupt object, HDF5 1.10 cannot
+// release all of it and prints "infinite loop closing library" and its internals at exit
+// whenever printing is on then.
+void silence_errors_for_good();
+
+}  // namespace mlcycle::h5

@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+"""`mlcycle info` on corrupt files: whatever the bytes of a trace file or a sweep.h5, it exits 0
+or 2, with nothing on stderr or exactly one line, never killed by a signal, within a time and an
+address-space bound. HDF5 1.10 trusts the sizes a file states for its variable-length strings (a
+global heap object claiming 2^44 bytes was copied as such: SIGSEGV), so those are named cases;
+seeded byte flips, overwritten 8-byte fields and truncations of fresh files cover the rest, and
+every input that once crashed mlcycle is kept in tests/data/corrupt/.
+
+    test_corrupt_files.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
+    test_corrupt_files.py --mlcycle PATH --all         every test
+    test_corrupt_files.py --list                       the test names (used by CMake)
+
+Standard library only.
+"""
+import random
+import re
+import resource
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, TestRegistry, expect,
+                         expect_success, run_mlcycle, run_named_tests, temp_dir)
+
+SINGLE = SCENARIOS_DIR / "single-trial.toml"
+SAVED_DIR = SOURCE_DIR / "tests" / "data" / "corrupt"
+HANG_S = 20  # a hang detector, not a performance bound: a healthy `info` takes well under 1 s
+ADDRESS_SPACE_BYTES = 1 << 30  # so that a multi-gigabyte allocation fails instead of swapping
+HUGE = 1 << 44  # 17592186044416: the size that crashed HDF5's heap reader
+MUTATIONS_PER_TEST = 50
+
+tests = TestRegistry()
+
+
+def limit_address_space():
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_BYTES, ADDRESS_SPACE_BYTES))
+
+
+def info_on(mlcycle, target, cwd):
+    """`mlcycle info target` bounded in time and address space: (exit status, stdout, stderr),
+    the status negative when a signal killed it, None when it did not finish."""
+    argv = [str(mlcycle), "info", str(target)]
+    try:
+        proc = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=HANG_S,
+                              stdin=subprocess.DEVNULL, preexec_fn=limit_address_space)
+    except subprocess.TimeoutExpired:
+        return None, "", ""
+    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"))
+
+
+def keep_failing_input(data, name):
+    """A copy of an input that failed, outside the temporary directory, for the report."""
+    kept = Path(tempfile.mkdtemp(prefix="mlcycle-corrupt-failure-")) / name
+    kept.write_bytes(data)
+    return kept
+
+
+def check_survives(mlcycle, path, what, data=None):
+    """The house rule for bad input, on any bytes: exit 0 with nothing on stderr, or exit 2 with
+    one line naming the file and nothing on stdout."""
+    status, out, err = info_on(mlcycle, path.name, cwd=path.parent)
+    problem = None
+    if status is None:
+        problem = f"did not finish within {HANG_S} s"
+    elif status < 0:
+        problem = f"was killed by signal {-status}"
+    elif status not in (0, 2):
+        problem = f"exited with status {status} (0 or 2 expected)"
+    elif status == 0 and err:
+        problem = "exited 0 but wrote on stderr"
+    elif status == 2 and (len(err.splitlines()) != 1 or not err.endswith("\n") or out):
+        problem = "exited 2 without exactly one stderr line and an empty stdout"
+    elif status == 2 and not err.startswith(path.name + ":"):
+        problem = f"exited 2 with a line that does not start with '{path.name}:'"
+    if problem:
+        kept = keep_failing_input(data if data is not None else path.read_bytes(), path.name)
+        raise TestFailure(f"mlcycle info on {what} {problem} (input kept as {kept})\n"
+                          f"  stderr: {err[:1500]!r}\n  stdout: {out[:300]!r}")
+    return status, err
+
+
+def fresh_run_file(args, tmp):
+    out = Path(tmp) / "base.h5"
+    result = run_mlcycle(args.mlcycle_path, ["run", SINGLE, "-o", out, "--quiet"], cwd=tmp)
+    expect_success(result, "run single-trial")
+    return out.read_bytes()
+
+
+def fresh_sweep_file(args, tmp):
+    """sweep.h5 of a 2-point sweep of single-trial (1 and 2 GPUs)."""
+    out = Path(tmp) / "sweep"
+    result = run_mlcycle(args.mlcycle_path,
+                         ["sweep", SINGLE, "-o", out, "--vary",
+                          "campaign.one-trial.gpus_per_trial=1,2", "--jobs", "1"],
+                         cwd=tmp, timeout=60)
+    expect_success(result, "sweep single-trial")
+    return (out / "sweep.h5").read_bytes()
+
+
+def heap_collections(data):
+    """(offset, size) of every global heap collection: "GCOL", version 1, 3 reserved bytes, the
+    collection's 8-byte size (the files mlcycle writes have 8-byte lengths)."""
+    found = []
+    at = data.find(b"GCOL")
+    while at >= 0:
+        if at + 16 <= len(data) and data[at + 4] == 1:
+            found.append((at, struct.unpack_from("<Q", data, at + 8)[0]))
+        at = data.find(b"GCOL", at + 1)
+    return found
+
+
+def with_first_heap_object_size(data, size):
+    """The first object of the first collection (after its 16-byte header: index (2 bytes),
+    references (2), reserved (4), then the 8-byte size) set to claim `size` bytes."""
+    collections = heap_collections(data)
+    if not collections:
+        raise TestFailure("no global heap collection (GCOL) in the file written by mlcycle")
+    at = collections[0][0] + 16 + 8
+    changed = bytearray(data)
+    changed[at:at + 8] = struct.pack("<Q", size)
+    return bytes(changed)
+
+
+def mutate(data, rng):
+    """One seeded mutation: a bit flipped, a byte replaced, an 8-byte field overwritten, the file
+    truncated; half of the in-place ones aimed at a global heap collection."""
+    changed = bytearray(data)
+    collections = heap_collections(data)
+    kind = rng.choice(["flip", "byte", "field", "truncate"])
+    if kind == "truncate":
+        return bytes(changed[:rng.randrange(len(changed))]), kind
+    if collections and rng.random() < 0.5:
+        start, size = rng.choice(collections)
+        at = rng.randrange(start, min(start + size, len(changed) - 8))
+        kind += " in a heap collection"
+    else:
+        at = rng.randrange(len(changed) - 8)
+    if kind.startswith("flip"):
+        changed[at] ^= 1 << rng.randrange(8)
+    elif kind.startswith("byte"):
+        changed[at] = rng.randrange(256)
+    else:
+        value = rng.choice([HUGE, (1 << 64) - 1, 0, 1 << 63, 1 << 32])
+        changed[at:at + 8] = struct.pack("<Q", value)
+    return bytes(changed), f"{kind} at byte {at}"
+
+
+def check_mutations(args, fresh, name, seed):
+    with temp_dir("corrupt") as tmp:
+        data = fresh(args, tmp)
+        rng = random.Random(seed)
+        statuses = {0: 0, 2: 0}
+        for i in range(MUTATIONS_PER_TEST):
+            changed, how = mutate(data, rng)
+            path = Path(tmp) / name
+            path.write_bytes(changed)
+            status, _ = check_survives(args.mlcycle_path, path,
+                                       f"mutation {i} of seed {seed} ({how})", changed)
+            statuses[status] += 1
+        # The mutations must reach the readers, not only HDF5's superblock checks.
+        expect(statuses[2] > 0, f"no mutation of seed {seed} was reported as bad input")
+
+
+@tests("corrupt run file: heap object of 2^44 bytes")
+def test_run_file_huge_heap_object(args):
+    with temp_dir("corrupt") as tmp:
+        path = Path(tmp) / "run.h5"
+        path.write_bytes(with_first_heap_object_size(fresh_run_file(args, tmp), HUGE))
+        status, err = check_survives(args.mlcycle_path, path, "a run file")
+        expect(status == 2 and re.search(r"object 1 claims 17592186044416 bytes, more than the "
+                                         r"collection's 4096\n$", err),
+               f"expected the heap object's size in the one line, got {err!r}")
+
+
+@tests("corrupt sweep file: heap object of 2^44 bytes")
+def test_sweep_file_huge_heap_object(args):
+    with temp_dir("corrupt") as tmp:
+        data = fresh_sweep_file(args, tmp)
+        directory = Path(tmp) / "copy"
+        directory.mkdir()
+        path = directory / "sweep.h5"
+        path.write_bytes(with_first_heap_object_size(data, HUGE))
+        status, err = check_survives(args.mlcycle_path, path, "a sweep file")
+        expect(status == 2 and "object 1 claims 17592186044416 bytes" in err,
+               f"expected the heap object's size in the one line, got {err!r}")
+        # The same through the sweep's directory (the line names DIR/sweep.h5).
+        status, out, err = info_on(args.mlcycle_path, "copy", cwd=tmp)
+        expect(status == 2 and err.startswith("copy/sweep.h5: ") and len(err.splitlines()) == 1,
+               f"info copy: expected one line about copy/sweep.h5, got {status}: {err!r}")
+
+
+@tests("corrupt files kept from crashes")
+def test_saved_inputs(args):
+    saved = sorted(SAVED_DIR.glob("*.h5"))
+    expect(saved, f"no saved inputs in {SAVED_DIR}")
+    with temp_dir("corrupt") as tmp:
+        for original in saved:
+            path = Path(tmp) / original.name
+            shutil.copyfile(original, path)
+            status, _ = check_survives(args.mlcycle_path, path, str(original))
+            expect(status == 2, f"{original.name}: expected exit status 2, got {status}")
+
+
+for _seed in range(1, 5):
+    tests(f"corrupt run file: mutations seed {_seed}")(
+        lambda args, seed=_seed: check_mutations(args, fresh_run_file, "run.h5", seed))
+for _seed in range(1, 3):
+    tests(f"corrupt sweep file: mutations seed {_seed}")(
+        lambda args, seed=_seed: check_mutations(args, fresh_sweep_file, "sweep.h5", seed))
+
+
+if __name__ == "__main__":
+    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))
