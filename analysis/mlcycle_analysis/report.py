@@ -39,13 +39,18 @@ def scenario_name(run) -> str:
 def _summary(run) -> str:
     s, currency = run.summary, run.summary_attrs.get("currency", "")
     marginal = bool(run.summary_attrs.get("marginal_available", 0))
-    headers = ["series", "jobs", "GPU-hours", "facility kWh", "kg CO2e", "lbs CO2e",
+    # A deployment is not a job: its count has a column of its own (files from before it: none).
+    deployments = "deployments" in s and len(run.deployments) > 0
+    headers = ["series", "jobs", *(["deployments"] if deployments else []), "GPU-hours",
+               "facility kWh", "kg CO2e", "lbs CO2e",
                f"cost ({currency})"] + (["marginal kg CO2e"] if marginal else [])
     rows = []
     for name in SUMMARY_ROWS:
         r = s.loc[name]
-        cells = [name, num(r["jobs"], 0, series=name, field="jobs"),
-                 num(r["gpu_hours"], 1, series=name, field="gpu_hours"),
+        cells = [name, num(r["jobs"], 0, series=name, field="jobs")]
+        if deployments:
+            cells.append(num(r["deployments"], 0, series=name, field="deployments"))
+        cells += [num(r["gpu_hours"], 1, series=name, field="gpu_hours"),
                  num(r["energy_j"], 2, 1 / 3.6e6, series=name, field="energy_j"),
                  num(r["co2_g"], 2, 1e-3, series=name, field="co2_g"),
                  num(r["co2_g"], 1, 1 / G_PER_LB, series=name, field="co2_g", unit="lbs"),
@@ -64,12 +69,7 @@ def _key_numbers(run) -> str:
     a, total = run.summary_attrs, run.summary.loc["total"]
     start = run.start
     end = run.utc([a["makespan_s"]])[0]
-    crossover = a.get("crossover_s", math.nan)
-    if crossover is not None and math.isfinite(crossover):
-        when = run.utc([crossover])[0]
-        crossing = f"{when:%Y-%m-%d %H:%M:%S} UTC ({crossover / 3600:,.2f} h after the start)"
-    else:
-        crossing = "none in the run (inference never exceeds experimentation + training)"
+    crossing = crossover_text(run)
     if a.get("marginal_available"):
         marginal = f"{number(a['co2_marginal_g'] / 1e3)} kg CO2e"
     else:
@@ -85,9 +85,8 @@ def _key_numbers(run) -> str:
         ("peak facility power", f"{number(a['peak_power_w'] / 1e3)} kW", "peak-power"),
         ("makespan", f"{a['makespan_s'] / 86400:,.2f} d = {a['makespan_s'] / 3600:,.2f} h "
                      f"({start:%Y-%m-%d %H:%M} .. {end:%Y-%m-%d %H:%M} UTC)", "makespan"),
-        ("mean GPU utilization", f"{a['mean_utilization']:.1%} of {a['total_gpus']} GPUs",
-         "utilization"),
-        ("inference crossover", crossing, "crossover"),
+        ("mean GPU utilization", _utilization(run), "utilization"),
+        *([("inference crossover", crossing, "crossover")] if crossing else []),
         ("marginal CO2e", marginal, "marginal"),
         ("jobs", jobs, "jobs"),
     ]
@@ -95,12 +94,71 @@ def _key_numbers(run) -> str:
     if all(v is not None and math.isfinite(v) for v in shares):
         rows.append(("CO2e shares (idle excluded)",
                      ", ".join(f"{p} {v:.1%}" for p, v in zip(SERIES, shares)), "co2-shares"))
+    capacity = gpu_hours_shares(run)
+    if all(math.isfinite(v) for v in capacity):
+        rows.append(("capacity shares (GPU-hours held)",
+                     ", ".join(f"{p} {v:.1%}" for p, v in zip(SERIES, capacity)) +
+                     f"; {number(_idle_gpu_hours(run), 1)} idle GPU-hours excluded",
+                     "capacity-shares"))
     nodes = [a.get(k, 0) or 0 for k in ("node_boots", "node_off_hours", "node_down_hours")]
     if any(v > 0 for v in nodes):
         rows.append(("nodes", f"{int(nodes[0]):,} boots, {number(nodes[1], 1)} node-hours off, "
                               f"{number(nodes[2], 1)} node-hours down", "nodes"))
     body = table(["quantity", "value"], [(q, Cell(v, key=k)) for q, v, k in rows])
     return section("key-numbers", "Key numbers", body)
+
+
+def crossover_state(run) -> str:
+    """The /summary attribute `crossover`, or for older files the same rule from the totals
+    (docs/model.md): no_inference, no_development, crossed, inference_led or never."""
+    a, s = run.summary_attrs, run.summary
+    if "crossover" in a:
+        return str(a["crossover"])
+    inference = float(s.loc["inference", "co2_g"])
+    development = float(s.loc["experimentation", "co2_g"] + s.loc["training", "co2_g"])
+    if not float(s.loc["inference", "energy_j"]) > 0:
+        return "no_inference"
+    if not development > 0:
+        return "no_development"
+    crossover = a.get("crossover_s", math.nan)
+    if crossover is not None and math.isfinite(crossover):
+        return "crossed"
+    return "inference_led" if inference > development else "never"
+
+
+def crossover_text(run) -> str:
+    """The crossover as `mlcycle run` words it; "" when inference drew nothing."""
+    state = crossover_state(run)
+    if state == "crossed":
+        seconds = run.summary_attrs["crossover_s"]
+        return (f"{run.utc([seconds])[0]:%Y-%m-%d %H:%M:%S} UTC "
+                f"({seconds / 3600:,.2f} h after the start)")
+    return {"no_inference": "",
+            "no_development": "none: the run has no experimentation or training",
+            "inference_led": "none: inference led from its first instant (it overtook nothing)",
+            }.get(state, "never within the run (inference CO2e stays below training's)")
+
+
+def gpu_hours_shares(run) -> list[float]:
+    """Each phase's share of the GPU-hours held (serving reservations whole); NaN when none."""
+    held = [float(run.summary.loc[p, "gpu_hours"]) for p in SERIES[:3]]
+    return [h / sum(held) if sum(held) > 0 else math.nan for h in held]
+
+
+def _idle_gpu_hours(run) -> float:
+    a = run.summary_attrs
+    held = sum(float(run.summary.loc[p, "gpu_hours"]) for p in SERIES[:3])
+    return a.get("idle_gpu_hours", max(0.0, a["total_gpus"] * a["makespan_s"] / 3600 - held))
+
+
+def _utilization(run) -> str:
+    a = run.summary_attrs
+    text = f"{a['mean_utilization']:.1%} of {a['total_gpus']} GPUs"
+    active = a.get("mean_activity_utilization", math.nan)
+    serving = bool((run.deployments["kind"] == "serving").any()) if len(run.deployments) else False
+    if serving and math.isfinite(active):
+        text += f" reserved; {active:.1%} active (serving GPUs at their replicas' load)"
+    return text
 
 
 def _equivalents(run) -> str:
@@ -203,10 +261,14 @@ def _deployments(run) -> str:
         fields = [("requests", 0, 1), ("served", 0, 1), ("dropped", 0, 1), ("late", 0, 1),
                   ("replica_hours", 1, 1), ("max_replicas", 0, 1), ("wh_per_request", 4, 1),
                   ("co2_g_per_request", 4, 1)]
-        rows = [first(n, r) + [num(r[k], digits, factor, deployment=n, field=k)
-                               for k, digits, factor in fields] for n, r in serving.iterrows()]
         headers = common + ["requests", "served", "dropped", "late", "replica-hours",
                             "max replicas", "Wh / request", "g CO2e / request"]
+        if "activity_utilization" in serving:  # files from before the utilizations lack them
+            fields += [("reserved_gpus", 0, 1), ("reserved_utilization", 1, 100),
+                       ("activity_utilization", 1, 100)]
+            headers += ["reserved GPUs", "reserved (%)", "active (%)"]
+        rows = [first(n, r) + [num(r[k], digits, factor, deployment=n, field=k)
+                               for k, digits, factor in fields] for n, r in serving.iterrows()]
         parts += ["<h3>Serving</h3>", table(headers, rows, table_id="serving-table")]
     if len(fleets):
         fields = [("vehicles_end", 0, 1), ("vehicle_days", 1, 1), ("driving_hours", 1, 1),
@@ -217,8 +279,9 @@ def _deployments(run) -> str:
                             "on-board kWh", "fuel (L)", "model updates"]
         parts += ["<h3>Fleets</h3>", table(headers, rows, table_id="fleet-table")]
     note = ('<p class="note">From /deployments. Serving: facility energy of the replicas (IT × '
-            "PUE); fleets: grid-side charging energy (ev) or on-board energy from fuel (ice). "
-            "Both are in the inference series.</p>")
+            "PUE); reserved: the share of the reservation's GPU-time replicas held, active: "
+            "the share they spent serving; fleets: grid-side charging energy (ev) or on-board "
+            "energy from fuel (ice). Both are in the inference series.</p>")
     return section("deployments", "Deployments", *parts, note)
 
 
@@ -235,17 +298,28 @@ def write_report(run_path, html_path) -> str:
     return write(html_path, page(f"mlcycle report: {scenario_name(run)}", body))
 
 
+# Deployment results of a sweep's runs (header, column, decimals, factor): shown when some run
+# has them, so a point whose service dropped requests shows without opening its file.
+DEPLOYMENT_RESULTS = [("served", "requests_served", 0, 1), ("dropped", "requests_dropped", 0, 1),
+                      ("late", "requests_late", 0, 1), ("Wh / request", "wh_per_request", 4, 1),
+                      ("g CO2e / request", "co2_g_per_request", 4, 1),
+                      ("vehicle-days", "vehicle_days", 1, 1)]
+
+
 def _runs_table(sweep, limit=1000) -> str:
     varied = sweep.attrs["varied"]
+    extra = [c for c in DEPLOYMENT_RESULTS if c[1] in sweep and sweep[c[1]].notna().any()]
     headers = ["point_id", *varied, "seed", "status", "kg CO2e", "facility kWh", "cost",
-               "makespan (h)", "utilization (%)", "error"]
+               "makespan (h)", "utilization (%)", *(h for h, *_ in extra), "error"]
     rows = []
     for r in sweep.head(limit).to_dict("records"):
         rows.append([r["point_id"], *(r[k] for k in varied), r["seed"], r["status"],
                      num(r["co2_g_total"], 3, 1e-3, field="co2_g_total", point_id=r["point_id"]),
                      num(r["energy_j_total"], 3, 1 / 3.6e6, field="energy_j_total"),
                      num(r["cost"], 4, field="cost"), num(r["makespan_s"], 2, 1 / 3600),
-                     num(r["mean_utilization"], 1, 100), r["error"]])
+                     num(r["mean_utilization"], 1, 100),
+                     *(num(r[k], digits, factor, field=k) for _, k, digits, factor in extra),
+                     r["error"]])
     note = "" if len(sweep) <= limit else f'<p class="note">First {limit} of {len(sweep)} runs.</p>'
     return section("runs", "Runs", table(headers, rows, table_id="runs-table"), note)
 
