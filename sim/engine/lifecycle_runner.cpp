@@ -292,6 +292,7 @@ void LifecycleRunner::run() {
     double next_s = std::min(horizon_s != kNever || work ? next_event_s() : kNever, horizon_s);
     // Work may wait for a failed node: wake when its state profile brings it back.
     if (work) next_s = std::min(next_s, next_node_up_s(meter_.now_s()));
+    check_run_span(next_s);
     if (next_s == kNever && probes_pending_ == 0) break;  // nothing left to happen
     // With no node that can fail and no probe out, nothing can wake us early: a plain sleep
     // costs SimGrid far less per wake-up than the condition variable's timed wait.

@@ -72,6 +72,7 @@ class LifecycleRunner {
   void on_node_event(const NodeEvent& event, double now_s);
   void arm_power_off(std::uint32_t host, double now_s);
   void power_off_idle_nodes();
+  void check_run_span(double next_s) const;
   void push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
             std::uint64_t generation);
   void wait_for_execs(Slot& slot);

@@ -1,4 +1,5 @@
 #include "scenario/campaign_reader.hpp"
+#include "core/limits.hpp"
 
 #include <cstdint>
 
@@ -28,6 +29,8 @@ void read_trials(TomlTableReader& c, CampaignSpec& spec, const std::string& key,
   }
   if (auto trials = c.integer("trials")) {
     if (*trials <= 0) throw c.error_at("trials", "must be a positive integer");
+    if (static_cast<std::uint64_t>(*trials) > limits::kMaxTrials)
+      throw c.error_at("trials", "is out of range: at most 10^12 trials per campaign");
     spec.trials = static_cast<std::uint64_t>(*trials);
   } else if (has_length && spec.length.distribution == LengthDistribution::list) {
     spec.trials = spec.length.list.size();

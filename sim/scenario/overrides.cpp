@@ -1,5 +1,6 @@
 #include "scenario/overrides.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <vector>
 
@@ -36,6 +37,14 @@ toml::node* array_element(toml::array& array, const std::string& selector) {
     }
   }
   return nullptr;
+}
+
+bool looks_like_integer(const std::string& text) {
+  std::size_t i = (!text.empty() && (text[0] == '+' || text[0] == '-')) ? 1 : 0;
+  if (i == text.size()) return false;
+  for (; i < text.size(); ++i)
+    if (!(std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '_')) return false;
+  return true;
 }
 
 }  // namespace
@@ -87,7 +96,11 @@ void apply_override(toml::table& root, const std::string& assignment) {
       return;
     }
   } catch (const toml::parse_error&) {
-    // Not TOML: a bare word such as `exec` or `us-average-2018` is meant as a string.
+    // Not TOML: a bare word such as `exec` or `us-average-2018` is meant as a string, but digits
+    // that TOML refuses are an integer beyond 64 bits, not a string.
+    if (looks_like_integer(text))
+      throw override_error(
+          key, "'" + text + "' is out of range: integers are at most 9223372036854775807");
   }
   table->insert_or_assign(leaf, text);
 }

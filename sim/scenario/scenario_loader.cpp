@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/duration.hpp"
+#include "core/limits.hpp"
 #include "core/units.hpp"
 #include "scenario/campaign_reader.hpp"
 #include "scenario/deployment_reader.hpp"
@@ -90,14 +92,19 @@ AccountingSpec read_accounting(TomlTableReader& root, const std::vector<PueProfi
   return spec;
 }
 
-OutputSpec read_output(TomlTableReader& root) {
+OutputSpec read_output(TomlTableReader& root, const SimulationSpec& simulation) {
   OutputSpec spec;
   const toml::table* table = root.table("output");
   if (!table) return spec;
   TomlTableReader out(*table, "output", root.file());
   if (auto step = out.duration_s("trace_step")) {
-    if (*step <= 0) throw out.error_at("trace_step", "must be greater than zero");
+    if (*step < limits::kMinTraceStep_s) throw out.error_at("trace_step", "must be at least 1 s");
     spec.trace_step_s = *step;
+    if (simulation.horizon_s && *simulation.horizon_s / *step > limits::kMaxTraceBins)
+      throw out.error_at("trace_step",
+                         "the horizon would need more than 10^8 trace bins: use a step of at "
+                         "least " +
+                             format_duration(*simulation.horizon_s / limits::kMaxTraceBins));
   }
   out.reject_unknown_keys();
   return spec;
@@ -119,7 +126,7 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
   scenario.grids = read_grid_regions(root, base_dir);
   scenario.pue_profiles = read_pue_profiles(root, base_dir);
   scenario.accounting = read_accounting(root, scenario.pue_profiles);
-  scenario.output = read_output(root);
+  scenario.output = read_output(root, scenario.simulation);
   const toml::array* campaigns = root.array("campaign");
   std::set<std::string> names;
   for (std::size_t i = 0; campaigns && i < campaigns->size(); ++i)

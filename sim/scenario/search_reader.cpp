@@ -1,4 +1,5 @@
 #include "scenario/search_reader.hpp"
+#include "core/limits.hpp"
 
 #include <cmath>
 #include <sstream>
@@ -124,6 +125,8 @@ SearchSpec read_search(TomlTableReader& t, const std::string& key_path_for_messa
   spec.where = t.error_here("").where();
   spec.kind = read_kind(t);
   spec.configurations = t.positive_integer("configurations", 0);
+  if (spec.configurations > limits::kMaxTrials)
+    throw t.error_at("configurations", "is out of range: at most 10^12 configurations");
   read_budgets(t, spec, key_path_for_messages);
   if (auto brackets = t.integer("brackets")) {
     if (*brackets < 0) throw t.error_at("brackets", "must not be negative (0: all brackets)");

@@ -1,4 +1,5 @@
 #include "scenario/serving_reader.hpp"
+#include "core/limits.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -137,7 +138,7 @@ void read_autoscaler(TomlTableReader& t, AutoscalerSpec& spec) {
 
 void read_serving(TomlTableReader& d, ServingSpec& spec, const std::filesystem::path& base_dir) {
   if (auto step = d.duration_s("step")) {
-    if (*step <= 0) throw d.error_at("step", "must be greater than zero");
+    if (*step < limits::kMinServingStep_s) throw d.error_at("step", "must be at least 1 s");
     spec.step_s = *step;
   }
   if (d.has("latency_target_ms"))

@@ -1,4 +1,5 @@
 #include "scenario/stage_reader.hpp"
+#include "core/limits.hpp"
 
 #include <algorithm>
 #include <map>
@@ -42,6 +43,10 @@ StageSpec read_stage(const toml::node& node, std::size_t index, const std::strin
     if (*repeat <= 0 || *repeat > 1'000'000) throw t.error_at("repeat", "must be 1 to 1000000");
     if (spec.every_s == 0) throw t.error_at("repeat", "needs 'every' (the period between runs)");
     spec.repeat = static_cast<std::uint32_t>(*repeat);
+    if (spec.start_s.value_or(0) + spec.every_s * static_cast<double>(spec.repeat - 1) >
+        limits::kMaxDuration_s)
+      throw t.error_at("repeat", std::string("the runs would start later than ") +
+                                     limits::kMaxDurationText + " after the scenario start");
   } else if (spec.every_s > 0) {
     throw t.error_at("every", "needs 'repeat' (how many runs)");
   }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/duration.hpp"
+#include "core/limits.hpp"
 
 namespace mlcycle {
 
@@ -95,6 +96,15 @@ std::optional<double> TomlTableReader::number(std::string_view key) {
 std::optional<std::int64_t> TomlTableReader::integer(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return std::nullopt;
+  if (n->is_floating_point()) {
+    // 1e19 or 1e3 where a count is expected: say which of the two is wrong.
+    const double value = n->as_floating_point()->get();
+    if (std::isfinite(value) && std::floor(value) == value)
+      throw error_at(key, std::abs(value) >= 9.2233720368547758e18
+                              ? "is out of range: integers are at most 9223372036854775807"
+                              : "expected an integer, got a float (write it without a "
+                                "decimal point or exponent)");
+  }
   if (!n->is_integer())
     throw error_at(key, std::string("expected an integer, got ") + toml_type_name(*n));
   return n->as_integer()->get();
@@ -111,17 +121,27 @@ std::optional<std::string> TomlTableReader::string(std::string_view key) {
 std::optional<double> TomlTableReader::duration_s(std::string_view key) {
   const toml::node* n = node(key);
   if (!n) return std::nullopt;
+  double seconds = 0;
   if (n->is_number()) {
-    const double seconds = *n->value<double>();
+    seconds = *n->value<double>();
     if (!std::isfinite(seconds)) throw error_at(key, "must be a finite number of seconds");
-    return seconds;
+  } else if (n->is_string()) {
+    auto parsed = parse_duration_s(n->as_string()->get());
+    if (!parsed)
+      throw error_at(key, "'" + n->as_string()->get() +
+                              "' is not a duration (use seconds or a unit: s, min, h, d, w, y)");
+    seconds = *parsed;
+  } else {
+    throw error_at(key, std::string("expected a duration, got ") + toml_type_name(*n));
   }
-  if (n->is_string()) {
-    if (auto seconds = parse_duration_s(n->as_string()->get())) return seconds;
-    throw error_at(key, "'" + n->as_string()->get() +
-                            "' is not a duration (use seconds or a unit: s, min, h, d, w, y)");
-  }
-  throw error_at(key, std::string("expected a duration, got ") + toml_type_name(*n));
+  check_duration_range(key, seconds);
+  return seconds;
+}
+
+void TomlTableReader::check_duration_range(std::string_view key, double seconds) const {
+  if (std::abs(seconds) > limits::kMaxDuration_s)
+    throw error_at(
+        key, std::string("is out of range: durations are at most ") + limits::kMaxDurationText);
 }
 
 const toml::table* TomlTableReader::table(std::string_view key) {
@@ -160,6 +180,7 @@ std::optional<double> TomlTableReader::offset_s(std::string_view key, const UtcT
         make_utc(v.date.year, v.date.month, v.date.day, v.time.hour, v.time.minute, v.time.second);
     at.unix_s -= static_cast<std::int64_t>(v.offset->minutes) * 60;
     offset_s = static_cast<double>(at.unix_s - start.unix_s);
+    check_duration_range(key, offset_s);
   } else {
     offset_s = *duration_s(key);
   }

@@ -23,7 +23,8 @@ class TomlTableReader {
   std::optional<double> number(std::string_view key);
   std::optional<std::int64_t> integer(std::string_view key);
   std::optional<std::string> string(std::string_view key);
-  std::optional<double> duration_s(std::string_view key);  // number of seconds or "1.5h"
+  // A number of seconds or "1.5h"; at most limits::kMaxDuration_s either way.
+  std::optional<double> duration_s(std::string_view key);
   const toml::table* table(std::string_view key);
   const toml::array* array(std::string_view key);
   std::optional<toml::date_time> date_time(std::string_view key);
@@ -47,6 +48,7 @@ class TomlTableReader {
 
  private:
   SourceLocation location_of(const toml::node& n) const;
+  void check_duration_range(std::string_view key, double seconds) const;
 
   const toml::table& table_;
   std::string key_path_;
