@@ -3,6 +3,7 @@
 // its location; main() turns it into one line and exit status 2.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace mlcycle {
 
@@ -24,7 +25,11 @@ class InputError : public std::runtime_error {
   std::string key_;
 };
 
-// "file:line:col: key: message", omitting the parts that are unknown.
+// `text` with line breaks and other control characters escaped (\n, \x1b, \u2028), so that a
+// message quoting user text (a multi-line TOML string, a U+2028 in a name) stays one line.
+std::string one_line(std::string_view text);
+
+// "file:line:col: key: message", omitting the parts that are unknown; always one line.
 std::string format_input_error(const SourceLocation& where, const std::string& key,
                                const std::string& message);
 
