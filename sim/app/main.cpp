@@ -7,7 +7,9 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/interrupt_cleanup.hpp"
 #include "app/summary_table.hpp"
+#include "app/sweep_command.hpp"
 #include "core/input_error.hpp"
 #include "output/trace_file.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -25,6 +27,8 @@ int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
   using namespace mlcycle;
   if (cli.command == Command::sweep) return run_sweep_command(cli.sweep, argc, argv);
   if (cli.command == Command::info) return run_info_command(cli.info, std::cout);
+  if (cli.command == Command::check && is_sweep_file(cli.scenario_path))
+    return run_sweep_check(cli.scenario_path, cli.overrides, std::cout);
   Scenario scenario = load_scenario(cli.scenario_path, cli.overrides);
   if (cli.command == Command::check) {
     PlatformCheck check = check_platform(scenario, cli.engine);
@@ -45,11 +49,13 @@ int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
   }
   const std::string output =
       cli.output_path.empty() ? default_output(cli.scenario_path) : cli.output_path;
+  remove_on_interrupt(output + ".tmp");  // Ctrl-C or a batch time limit leaves no partial file
   TraceFile trace(output, scenario.grids.size());
   RunOutcome outcome = run_simulation(scenario, trace, cli.engine);
   outcome.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trace.commit(scenario, outcome);
+  keep_on_interrupt();
   if (!cli.quiet) print_summary(std::cout, scenario, outcome, output);
   return 0;
 }
@@ -74,7 +80,7 @@ int main(int argc, char* argv[]) {
     std::cerr << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "mlcycle: error: " << e.what() << "\n";
+    std::cerr << "mlcycle: error: " << mlcycle::one_line(e.what()) << "\n";
     return 1;
   }
 }

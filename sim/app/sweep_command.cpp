@@ -27,6 +27,8 @@ InputError sweep_error(const std::string& key, const std::string& message) {
   return InputError(SourceLocation{"command line", 0, 0}, key, message);
 }
 
+}  // namespace
+
 bool is_sweep_file(const std::string& path) {
   try {
     return toml::parse_file(path).contains("sweep");
@@ -35,7 +37,6 @@ bool is_sweep_file(const std::string& path) {
   }
 }
 
-// Every option of the sweep, from the command line and, when given, a sweep file.
 SweepPlan make_plan(const SweepCli& cli, std::uint32_t& replicates, std::optional<unsigned>& jobs) {
   SweepPlan plan;
   std::vector<std::string> vary = cli.vary, zip = cli.zip;
@@ -98,6 +99,8 @@ SweepPlan make_plan(const SweepCli& cli, std::uint32_t& replicates, std::optiona
       }
   return plan;
 }
+
+namespace {
 
 std::string first_line(const std::string& text) {
   std::size_t begin = text.find_first_not_of("\r\n \t");

@@ -202,6 +202,46 @@ CASES = [
          command=run_single("--set", "campaign.one-trial.gpus_per_trial=4294967296"),
          stderr=r"(--set|{single}:14:1): campaign(\[0\]| one-trial)\.gpus_per_trial: .+"),
 
+    # --- ranges: extreme values are refused, never simulated (docs/scenarios.md, "Limits") ---
+    Case("horizon-1e308", scenario="horizon-1e308.toml",
+         stderr=r"{f}:4:1: simulation\.horizon: is out of range: durations are at most 1000 years"),
+    Case("trace-step-1e-300-ms", command=run_single("--set", 'output.trace_step="1e-300 ms"'),
+         stderr=r"--set: output\.trace_step: must be at least 1 s"),
+    Case("stage-every-int64-ms", scenario="stage-every-huge.toml",
+         stderr=r"{f}:11:1: stage\[0\]\.every: is out of range: durations are at most 1000 years"),
+    Case("stage-runs-beyond-1000-years",
+         command=["run", "{f}", "--set", 'stage.retrain.every="600y"', "-o", "{out}"],
+         scenario="stage-every-huge.toml",
+         stderr=r"{f}:12:1: stage\[0\]\.repeat: the runs would start later than 1000 years .+"),
+    # A 1-year horizon in 1-s bins is 3.15e7 bins: fine; 10 years would be 3.15e8.
+    Case("horizon-too-many-bins",
+         command=run_single("--set", 'simulation.horizon="10y"', "--set", 'output.trace_step="1s"'),
+         stderr=r"--set: output\.trace_step: the horizon would need more than 10\^8 trace bins: "
+                r"use a step of at least 3 s"),
+    # No horizon: 1e8 bins of 1 s end at 1157.4 d, and the trial is submitted after 10 years.
+    Case("run-past-bin-limit",
+         command=run_single("--set", 'output.trace_step="1s"',
+                            "--set", 'campaign.one-trial.submit_at="10y"'),
+         stderr=r"{single}: simulation: the run would go on past 1157\.4 d of simulated time .+"),
+    Case("set-integer-beyond-64-bits",
+         command=run_single("--set", "campaign.one-trial.trials=10000000000000000000"),
+         stderr=r"--set: campaign\.one-trial\.trials: '10000000000000000000' is out of range: "
+                r"integers are at most 9223372036854775807"),
+    Case("set-integer-as-1e19", command=run_single("--set", "campaign.one-trial.trials=1e19"),
+         stderr=r"--set: campaign\[0\]\.trials: is out of range: integers are at most "
+                r"9223372036854775807"),
+    Case("set-integer-as-float", command=run_single("--set", "campaign.one-trial.trials=1e3"),
+         stderr=r"--set: campaign\[0\]\.trials: expected an integer, got a float .+"),
+    Case("trials-beyond-1e12",
+         command=run_single("--set", "campaign.one-trial.trials=1000000000001"),
+         stderr=r"--set: campaign\[0\]\.trials: is out of range: at most 10\^12 trials .+"),
+
+    # --- user text inside a message is escaped: the message stays one line ------------------
+    Case("multi-line-string-in-message", scenario="phase-multiline.toml",
+         stderr=r"{f}:12:1: campaign\[0\]\.phase: 'train\\ning' is not one of: .+"),
+    Case("line-separator-in-message", scenario="phase-line-separator.toml",
+         stderr=r"{f}:12:1: campaign\[0\]\.phase: 'train\\u2028ing' is not one of: .+"),
+
     # --- command line ------------------------------------------------------------------------
     Case("unknown-command", command=["frobnicate", "{single}"], outputs=[],
          stderr=r"command line: unknown command 'frobnicate'.*"),
@@ -495,7 +535,8 @@ CASES = [
     Case("parse-warning-and-error", scenario="platform-case.toml", xml="parse-warning.xml",
          command=on_platform("parse-warning.xml"),
          stderr=r"{x}: host g1: grid_region: 'mars-colony' is not a \[grid\.<region>\] of the "
-                r"scenario"),]
+                r"scenario"),
+]
 
 CASES_BY_NAME = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"
