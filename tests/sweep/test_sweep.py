@@ -191,6 +191,35 @@ range = "1:3:1"
     assert t["campaign.one-trial.trials"] == [1, 2, 3]
 
 
+def test_check_a_sweep_file(tmp_path):
+    """`mlcycle check SWEEP.toml` checks the base scenario and every point, not the sweep file as
+    if it were a scenario ("missing table [simulation]" before)."""
+    sweep_file = tmp_path / "sweep.toml"
+    sweep_file.write_text(f'''[sweep]
+scenario = "{SCENARIO}"
+replicates = 2
+[[sweep.vary]]
+key = "campaign.one-trial.gpus_per_trial"
+values = [1, 8]
+''')
+    result = subprocess.run([MLCYCLE, "check", str(sweep_file)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (f"{sweep_file}: ok (2 point(s) x 2 replicate(s) of {SCENARIO}, "
+                             "each point checked)\n")
+    assert result.stderr == ""
+    # 16 GPUs per trial do not fit the 8-GPU P100 node: only the platform check can tell, so the
+    # second point fails there and the error names the point and its settings.
+    sweep_file.write_text(sweep_file.read_text().replace("[1, 8]", "[1, 16]"))
+    result = subprocess.run([MLCYCLE, "check", str(sweep_file)], capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"{sweep_file}: point p0001: "
+                               "(campaign.one-trial.gpus_per_trial=16): "), lines[0]
+    assert "gpus_per_trial" in lines[0][len(str(sweep_file)) + 30:], lines[0]
+
+
 def test_progress_on_a_terminal(tmp_path):
     """On a terminal, stderr carries a progress line (done/total, failures, elapsed, ETA); on a
     pipe it stays empty (see the other tests, which read stderr from a pipe)."""
