@@ -97,8 +97,11 @@ std::string first_line(const std::string& text) {
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   if (from.empty()) return text;
-  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at))
-    text.replace(at, from.size(), to), at += to.size();
+  std::size_t at = text.find(from);
+  while (at != std::string::npos) {
+    text.replace(at, from.size(), to);
+    at = text.find(from, at + to.size());
+  }
   return text;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // SimGrid 3.32 aborts the process (a CRITICAL line and a backtrace) on much of what it refuses
-// in a platform: a duplicate route, a link used but never defined in some zones, a bad zone
-// parameter... The pre-flight loads the platform in a forked child first, with the child's
-// stderr captured; when the child fails, its message becomes one InputError located in the
-// user's file (SimGrid's parser line, when the failure happened while parsing), and the parent,
-// which has loaded nothing yet, reports it like any bad input. SimGrid's XML errors, whose
-// messages may span several lines (the version banners), become one line the same way.
+// in a platform (a duplicate route, a host without cores, an unknown zone routing...) and throws
+// for the rest (XML errors, unknown links). The pre-flight loads the platform in a forked child
+// first, with the child's stderr captured; when the child fails, its message becomes one InputError
+// located in the user's file (SimGrid's parser line, when the failure happened while parsing), and
+// the parent, which has loaded nothing yet, reports it like any bad input. SimGrid's XML errors,
+// whose messages may span several lines (the version banners), become one line the same way.
 #include <string>
 
 #include "core/input_error.hpp"
