@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "core/units.hpp"
 #include "workload/seed_stream.hpp"
@@ -25,11 +26,11 @@ std::uint64_t run_seed(std::uint64_t scenario_seed, const CampaignRunInfo& info)
 
 }  // namespace
 
-CampaignSource::CampaignSource(const CampaignSpec& spec, CampaignRunInfo info,
-                               UtcTime scenario_start, std::uint64_t scenario_seed)
-    : spec_(spec),
+CampaignSource::CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime scenario_start,
+                               std::uint64_t scenario_seed)
+    : spec_(std::move(spec)),
       info_(info),
-      failures_(spec.failures, make_stream(scenario_seed, run_purpose(info, 0xF1))) {
+      failures_(spec_.failures, make_stream(scenario_seed, run_purpose(info, 0xF1))) {
   const std::uint64_t seed = run_seed(scenario_seed, info);
   if (spec_.search) {
     search_ = make_search(*spec_.search, mix_seed(seed ^ run_purpose(info, 0x5E)));

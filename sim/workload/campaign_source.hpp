@@ -27,10 +27,15 @@ struct CampaignRunInfo {
   double release_s = 0;  // when its trials may first be submitted
 };
 
+// The source owns a copy of its spec (a few hundred bytes), so the caller's list may grow or
+// die while the run goes on. Its trials and failure model refer to that copy, hence the source
+// is neither copied nor moved: hold it by unique_ptr.
 class CampaignSource {
  public:
-  CampaignSource(const CampaignSpec& spec, CampaignRunInfo info, UtcTime scenario_start,
+  CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime scenario_start,
                  std::uint64_t scenario_seed);
+  CampaignSource(const CampaignSource&) = delete;
+  CampaignSource& operator=(const CampaignSource&) = delete;
 
   const CampaignSpec& spec() const { return spec_; }
   const CampaignRunInfo& info() const { return info_; }
@@ -72,7 +77,7 @@ class CampaignSource {
   JobRequest make_search_job(const SearchTrial& trial);
   double budget_hours(double budget) const;
 
-  const CampaignSpec& spec_;
+  const CampaignSpec spec_;  // declared first: the members below refer to it
   CampaignRunInfo info_;
   std::optional<TrialCampaign> trials_;
   std::unique_ptr<SearchAlgorithm> search_;

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <type_traits>
 
 #include "workload/job_scheduler.hpp"
 #include "workload/stage_plan.hpp"
@@ -142,6 +143,33 @@ TEST_CASE("arrivals release trials in batches", "[scheduler]") {
   CHECK(scheduler.dispatch(3600).size() == 2);
   CHECK(scheduler.dispatch(7200).empty());  // 4 GPUs busy; the 5th trial waits
   CHECK(scheduler.waiting(0, 7200) == 1);
+}
+
+// Issue 11: a source used to keep a reference into the caller's spec list, which the test above
+// passes as a temporary ({spec}): ASan found the heap-use-after-free once the list was gone.
+static_assert(!std::is_copy_constructible_v<CampaignSource>);
+static_assert(!std::is_move_constructible_v<CampaignSource>);
+
+TEST_CASE("a source owns its spec: the caller's list may change, grow or die", "[scheduler]") {
+  std::vector<CampaignSpec> campaigns{fixed_campaign("a", 2, 1, 1)};
+  CampaignSource source(campaigns[0], CampaignRunInfo{0, 0}, UtcTime{}, 1);
+  campaigns[0].trials = 7;
+  campaigns[0].gpus_per_trial = 4;
+  REQUIRE(source.spec().trials == 2);
+  REQUIRE(source.spec().gpus_per_trial == 1);
+  for (int i = 0; i < 64; ++i) campaigns.push_back(fixed_campaign("grow", 1, 1, 1));
+  campaigns.clear();
+  campaigns.shrink_to_fit();
+  // 1 GPU for 1 h of work: 3600 s; 2 trials, so the third peek finds none.
+  const JobRequest* job = source.peek(0);
+  REQUIRE(job != nullptr);
+  CHECK(job->gpus == 1);
+  CHECK(job->work_s == 3600);
+  source.take();
+  REQUIRE(source.peek(0) != nullptr);
+  source.take();
+  CHECK(source.peek(0) == nullptr);
+  CHECK(source.running() == 2);
 }
 
 TEST_CASE("stages start after their dependencies and repeat on their period", "[stages]") {
