@@ -101,6 +101,7 @@ std::optional<T> read_number_attribute(hid_t object, const char* name, hid_t mem
   Handle type(H5Aget_type(attribute.id()), H5Tclose);
   const H5T_class_t type_class = type.id() < 0 ? H5T_NO_CLASS : H5Tget_class(type.id());
   if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) return std::nullopt;
+  if (!type_within_size(type.id())) return std::nullopt;  // corrupt: HDF5 would convert it anyway
   T value{};
   if (H5Aread(attribute.id(), memory_type, &value) < 0) return std::nullopt;
   return value;

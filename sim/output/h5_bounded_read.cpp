@@ -222,6 +222,59 @@ std::string object_name(hid_t object) {
   return name;
 }
 
+bool bits_within(std::size_t position, std::size_t bits, std::size_t available) {
+  return position <= available && bits <= available - position;
+}
+
+bool type_within_size_at(hid_t type, int depth) {
+  const std::size_t size = H5Tget_size(type);
+  if (size == 0 || depth < 0) return false;
+  switch (H5Tget_class(type)) {
+    case H5T_COMPOUND: {
+      const int members = H5Tget_nmembers(type);
+      if (members < 0) return false;
+      for (unsigned m = 0; m < static_cast<unsigned>(members); ++m) {
+        Handle member(H5Tget_member_type(type, m), H5Tclose);
+        if (member.id() < 0 ||
+            !bits_within(H5Tget_member_offset(type, m), H5Tget_size(member.id()), size) ||
+            !type_within_size_at(member.id(), depth - 1))
+          return false;
+      }
+      return true;
+    }
+    case H5T_INTEGER:
+    case H5T_BITFIELD:
+    case H5T_FLOAT: {
+      const std::size_t precision = H5Tget_precision(type);
+      const int offset = H5Tget_offset(type);
+      if (precision == 0 || offset < 0 ||
+          !bits_within(static_cast<std::size_t>(offset), precision, 8 * size))
+        return false;
+      if (H5Tget_class(type) != H5T_FLOAT) return true;
+      std::size_t sign = 0, exponent = 0, exponent_bits = 0, mantissa = 0, mantissa_bits = 0;
+      return H5Tget_fields(type, &sign, &exponent, &exponent_bits, &mantissa, &mantissa_bits) >=
+                 0 &&
+             sign < precision && bits_within(exponent, exponent_bits, precision) &&
+             bits_within(mantissa, mantissa_bits, precision);
+    }
+    case H5T_ENUM:
+    case H5T_ARRAY: {  // the base type's values fill the type exactly
+      Handle base(H5Tget_super(type), H5Tclose);
+      if (base.id() < 0 || !type_within_size_at(base.id(), depth - 1)) return false;
+      std::size_t values = 1;
+      if (H5Tget_class(type) == H5T_ARRAY) {
+        const int rank = H5Tget_array_ndims(type);
+        hsize_t dims[H5S_MAX_RANK] = {};
+        if (rank < 1 || rank > H5S_MAX_RANK || H5Tget_array_dims2(type, dims) != rank) return false;
+        for (int d = 0; d < rank; ++d) values *= dims[d];
+      }
+      return H5Tget_size(base.id()) * values == size;
+    }
+    default:  // strings (fixed: their size; variable: read bounded), opaque bytes, references
+      return true;
+  }
+}
+
 }  // namespace
 
 std::string read_string_value(hid_t attribute) {
@@ -251,7 +304,7 @@ std::string read_string_value(hid_t attribute) {
 std::vector<std::string> read_string_field(hid_t dataset, const char* field) {
   const std::string what = "field '" + std::string(field) + "' of " + object_name(dataset);
   const std::optional<std::size_t> rows = rows_within_file(dataset);
-  if (!rows) fail(dataset, what, "a table with more rows than the file can hold");
+  if (!rows) fail(dataset, what, "a table larger than the file or of a corrupt type");
   Handle type(H5Dget_type(dataset), H5Tclose);
   const int index = type.id() < 0 ? -1 : H5Tget_member_index(type.id(), field);
   Handle member(
@@ -295,12 +348,17 @@ std::optional<std::size_t> rows_within_file(hid_t dataset) {
   const std::size_t row_bytes = H5Tget_size(type.id());
   const int filters = H5Pget_nfilters(properties.id());
   if (rows < 0 || row_bytes == 0 || filters < 0 || H5Pget_external_count(properties.id()) != 0 ||
-      H5Pget_layout(properties.id()) == H5D_VIRTUAL)
+      H5Pget_layout(properties.id()) == H5D_VIRTUAL || !type_within_size(type.id()))
     return std::nullopt;
   const std::uint64_t file_bytes = file_size_of(dataset);
   const std::uint64_t limit = file_bytes * (filters > 0 ? kDeflateMaxExpansion : 1);
   if (static_cast<std::uint64_t>(rows) > limit / row_bytes) return std::nullopt;
   return static_cast<std::size_t>(rows);
+}
+
+bool type_within_size(hid_t type) {
+  constexpr int kDeepest = 8;  // nested compounds and arrays: mlcycle writes none
+  return type_within_size_at(type, kDeepest);
 }
 
 void silence_errors_for_good() {

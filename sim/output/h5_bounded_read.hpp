@@ -27,9 +27,15 @@ std::vector<std::string> read_string_field(hid_t dataset, const char* field);
 
 // The number of elements of the 1-D dataset `dataset` when they can be in the file: elements x
 // element size at most the file's size (times 1032, deflate's largest expansion, when the
-// dataset is filtered), data in the file itself (no external or virtual storage). nullopt
-// otherwise, or when HDF5 cannot tell.
+// dataset is filtered), data in the file itself (no external or virtual storage), its type
+// within its size (type_within_size). nullopt otherwise, or when HDF5 cannot tell.
 std::optional<std::size_t> rows_within_file(hid_t dataset);
+
+// Whether `type` describes bytes within its own size: compound members inside the row (and so
+// on down), numbers' precision, offset and fields inside their bytes, enums and arrays filled
+// by their base type. HDF5 1.10 checks none of this when it reads a type from a file, and
+// converts data out of bounds (a member offset of 2^24 in a 261-byte row: SIGSEGV).
+bool type_within_size(hid_t type);
 
 // Switches HDF5's automatic error printing off for the calling thread for good (not for a
 // scope, as QuietH5Errors does): after failing to open a corrupt object, HDF5 1.10 cannot

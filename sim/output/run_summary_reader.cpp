@@ -142,7 +142,7 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   if (space.id() < 0 || H5Sget_simple_extent_ndims(space.id()) != 1)
     throw file_error(path, what + " is not a 1-D table");
   const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
-  if (!count) throw file_error(path, what + " has more rows than the file can hold");
+  if (!count) throw file_error(path, what + " is larger than the file or of a corrupt type");
   // The names bounded by the file (it may be corrupt), the numbers read by HDF5.
   const std::vector<std::string> names = h5::read_string_field(dataset.id(), "series");
   std::vector<SummaryRow> rows(*count);

@@ -31,7 +31,7 @@ class FieldTable {
         H5Sget_simple_extent_ndims(space_.id()) != 1)
       throw file_error(path_, what_ + " is not a 1-D compound table");
     const std::optional<std::size_t> rows = h5::rows_within_file(dataset_.id());
-    if (!rows) throw file_error(path_, what_ + " has more rows than the file can hold");
+    if (!rows) throw file_error(path_, what_ + " is larger than the file or of a corrupt type");
     rows_ = *rows;
   }
   std::size_t rows() const { return rows_; }

@@ -98,7 +98,7 @@ void read_runs(hid_t root, SweepListing& listing) {
     throw file_error(path, "/runs is not a 1-D compound table");
   const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
   const int members = H5Tget_nmembers(type.id());
-  if (!count) throw file_error(path, "/runs has more rows than the file can hold");
+  if (!count) throw file_error(path, "/runs is larger than the file or of a corrupt type");
   // Every field takes a byte at least: more fields than bytes is a corrupt type.
   if (members < 0 || static_cast<std::size_t>(members) > H5Tget_size(type.id()))
     throw file_error(path, "cannot read /runs");
