@@ -2,8 +2,10 @@
 BUILD_DIR ?= build/release
 SCENARIO ?= scenarios/strubell2019/lisa-campaign.toml
 JOBS ?= $(shell nproc)
+SANITIZE_DIR ?= build/sanitize
+FUZZ_SECONDS ?= 600
 
-.PHONY: run test bench report deps configure build clean
+.PHONY: run test bench report deps configure build clean sanitize-build sanitize fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -26,6 +28,20 @@ report: run
 
 test: build
 	@ctest --preset release -j $(JOBS)
+
+# ASan + UBSan build with clang (preset "sanitize"): the unit, engine and CLI tests (label
+# sanitize), then each fuzz harness for a short while and every saved crash input (label fuzz).
+# Sanitizer reports go to $(SANITIZE_DIR)/sanitizer-logs; any finding fails. See docs/testing.md.
+sanitize-build: deps
+	@cmake --preset sanitize >/dev/null
+	@cmake --build --preset sanitize -j $(JOBS) --target mlcycle unit_tests engine_tests fuzz_harnesses
+
+sanitize: sanitize-build
+	@tests/fuzz/sanitized_ctest.sh $(SANITIZE_DIR) -L 'sanitize|fuzz' -j $(JOBS) --output-on-failure
+
+# Every fuzz harness for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=60).
+fuzz: sanitize-build
+	@tests/fuzz/fuzz_all.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
 
 bench: build
 	@tests/perf/run_bench.sh $(BUILD_DIR)/mlcycle . 5

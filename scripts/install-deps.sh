@@ -8,6 +8,9 @@ packages=(
   libhdf5-dev zlib1g-dev hdf5-tools catch2 libtomlplusplus-dev openmpi-bin libopenmpi-dev
   python3-h5py python3-pandas python3-numpy python3-pytest python3-matplotlib chromium
   clang-format
+  # The sanitizer build and the fuzz harnesses (make sanitize, make fuzz): clang 14 and its
+  # runtimes (libclang_rt.asan, .ubsan_standalone and .fuzzer are in libclang-rt-14-dev).
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

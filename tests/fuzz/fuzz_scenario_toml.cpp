@@ -1,0 +1,35 @@
+// Fuzzes the scenario loader: TOML parsing, every section reader, `--set` overrides and the
+// checks that cross sections. Input: a scenario's TOML text; its comment lines "#set KEY=VALUE"
+// are also applied as overrides, in order, so that the override parser is fuzzed with it.
+// The text is loaded as if it were the file scenarios/fuzz-input.toml of the source tree: the
+// seeds (scenarios/*.toml) then find their platforms and data files, and the readers behind
+// them (demand CSV, traces, PUE profiles) run too. An InputError is the expected answer to bad
+// input; anything else that escapes (std::bad_alloc, std::logic_error, a crash, UB) is a finding.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/input_error.hpp"
+#include "fuzz_support.hpp"
+#include "scenario/scenario_loader.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = mlcycle::fuzz::as_text(data, size);
+  std::vector<std::string> overrides;
+  constexpr std::string_view kSet = "#set ";
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    if (line.substr(0, kSet.size()) == kSet) overrides.emplace_back(line.substr(kSet.size()));
+    pos = end + 1;
+  }
+  try {
+    mlcycle::load_scenario_text(std::string(text), MLCYCLE_SOURCE_DIR "/scenarios/fuzz-input.toml",
+                                overrides);
+  } catch (const mlcycle::InputError&) {
+  }
+  return 0;
+}
