@@ -37,7 +37,8 @@ def binned_seconds(bins_start, bins_end, on, off, weight, groups, names) -> pd.D
         args = (np.asarray(on, float)[mask], np.asarray(off, float)[mask],
                 np.asarray(weight, float)[mask])
         columns[name] = _integral(bins_end, *args) - _integral(bins_start, *args)
-    return pd.DataFrame(columns, columns=list(names))
+    # One row per bin even with no group (a run without a platform has no cluster).
+    return pd.DataFrame(columns, columns=list(names), index=pd.RangeIndex(len(bins_start)))
 
 
 def _per_bin(run, on, off, weight, groups, names) -> pd.DataFrame:

@@ -153,6 +153,8 @@ def _idle_gpu_hours(run) -> float:
 
 def _utilization(run) -> str:
     a = run.summary_attrs
+    if a["total_gpus"] == 0:
+        return "no GPUs (the scenario has no platform)"
     text = f"{a['mean_utilization']:.1%} of {a['total_gpus']} GPUs"
     active = a.get("mean_activity_utilization", math.nan)
     serving = bool((run.deployments["kind"] == "serving").any()) if len(run.deployments) else False
@@ -175,9 +177,12 @@ def _plots(run) -> str:
     figures = [
         (plots.emissions_over_time, "CO2e per bin by series, with the bins' grid intensity"),
         (plots.cumulative_by_phase, "Cumulative CO2e by series; inference crossover when any"),
-        (plots.utilization, f"GPU utilization per cluster and queue length ({source})"),
-        (plots.job_timeline, "Jobs per host, coloured by campaign"),
     ]
+    if len(run.clusters) > 0:  # a run without a platform (fleets only) has no GPU to plot
+        figures += [
+            (plots.utilization, f"GPU utilization per cluster and queue length ({source})"),
+            (plots.job_timeline, "Jobs per host, coloured by campaign"),
+        ]
     return section("plots", "Plots", *(png_figure(p, caption, run) for p, caption in figures))
 
 

@@ -157,6 +157,7 @@ void print_crossover_line(std::ostream& out, const RunSummary& s, UtcTime start)
 // The lines about the platform's GPUs and nodes, kept together: a scenario without a platform
 // (fleets only) has nothing to say here.
 void print_cluster_lines(std::ostream& out, const RunSummary& s) {
+  if (s.total_gpus == 0) return;
   out << format_text("  GPU utilization  %.1f %% of %llu GPUs over the span",
                      100.0 * s.mean_utilization, static_cast<unsigned long long>(s.total_gpus));
   const double active = mean_activity_utilization(s);

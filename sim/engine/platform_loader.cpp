@@ -262,6 +262,19 @@ PlatformProfiles host_state_profiles(const PlatformScan& scan) {
   return profiles;
 }
 
+// A scenario of fleets only needs no cluster, but SimGrid needs a host for mlcycle's scheduler
+// actor: one host of its own, outside the accounted platform (no power, no GPU, no /hosts row).
+LoadedPlatform scheduler_only_platform(const Scenario& scenario) {
+  sg4::NetZone* zone = sg4::create_full_zone("mlcycle");
+  sg4::Host* host = zone->create_host("mlcycle-scheduler", 1.0);
+  host->seal();
+  zone->seal();
+  LoadedPlatform platform;
+  platform.scheduler_sg_host = host;
+  platform.deployment_clusters.assign(scenario.deployments.size(), 0);  // fleets: no cluster
+  return platform;
+}
+
 }  // namespace
 
 void install_power_property_check() {
@@ -271,6 +284,7 @@ void install_power_property_check() {
 LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
                              const PueProfiles& pue_profiles) {
   const std::string& file = scenario.simulation.platform_path;
+  if (file.empty()) return scheduler_only_platform(scenario);
   const PlatformScan scan = scan_platform(file);
   // SimGrid reads the checked text (profile attributes blanked) from memory, first in a child
   // process: what it would abort on becomes an InputError here.
@@ -319,6 +333,7 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
     throw InputError(SourceLocation{file, 0, 0}, "platform",
                      "every host has a state_file: mlcycle's scheduler needs one host that never "
                      "fails");
+  platform.scheduler_sg_host = platform.sg_hosts[platform.scheduler_host];
   return platform;
 }
 

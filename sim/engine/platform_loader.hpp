@@ -33,7 +33,9 @@ struct LoadedPlatform {
   std::vector<std::uint32_t> campaign_clusters;    // cluster index of each campaign
   std::vector<std::uint32_t> deployment_clusters;  // serving: the cluster holding its replicas
   std::uint32_t scheduler_host = 0;  // where the scheduler actor runs: a host that never fails
-  PlatformProfiles profiles;         // the hosts' state profiles (node failures)
+  // That host; without a platform file (fleets only), a host of mlcycle's own outside `hosts`.
+  simgrid::s4u::Host* scheduler_sg_host = nullptr;
+  PlatformProfiles profiles;  // the hosts' state profiles (node failures)
 };
 
 // Must run before Engine::load_platform is called by anyone else and, in exec mode, before the

@@ -134,8 +134,7 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
   meter.set_sources(scenario.campaigns.size(), scenario.deployments.size());
   // The runner owns the run's state; the actor only borrows it (it outlives engine->run()).
   LifecycleRunner runner(scenario, platform, meter, recorder, outcome, std::move(fleet_sites));
-  sg4::Actor::create("scheduler", platform.sg_hosts[platform.scheduler_host],
-                     [&runner] { runner(); });
+  sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
   engine->run();
   if (outcome.failure) std::rethrow_exception(outcome.failure);
   outcome.grid = describe_grid_use(grid, outcome.summary.makespan_s);

@@ -35,6 +35,7 @@ struct TraceFile::Impl {
   h5::AppendableDataset co2_cumulative, energy_cumulative;
   // Per-cluster series: their width is known at the first bin (the platform loads after us).
   std::optional<h5::AppendableDataset> cluster_busy, cluster_queue;
+  bool bin_series_created = false;  // the per-cluster, -campaign, -deployment datasets
   // Per campaign and per deployment: widths from the first bin too.
   std::optional<h5::AppendableDataset> campaign_energy, campaign_co2, deployment_energy,
       deployment_co2, deployment_replicas;
@@ -157,12 +158,17 @@ void TraceFile::record_bin(const TraceBin& bin) {
     m.bin_energy_cumulative.push_back(m.energy_sum_j[s]);
     m.bin_co2_cumulative.push_back(m.co2_sum_g[s]);
   }
-  if (!m.cluster_busy) {
+  if (!m.bin_series_created) {
+    m.bin_series_created = true;
     const hsize_t clusters = bin.cluster_busy_gpus.size();
-    m.cluster_busy.emplace(m.trace_group.id(), "cluster_busy_gpus", H5T_NATIVE_DOUBLE, clusters,
-                           kBinBufferRows);
-    m.cluster_queue.emplace(m.trace_group.id(), "cluster_queue_jobs", H5T_NATIVE_DOUBLE, clusters,
-                            kBinBufferRows);
+    // Width-0 datasets cannot be appended to: a run without a platform (fleets only) has no
+    // cluster series.
+    if (clusters > 0) {
+      m.cluster_busy.emplace(m.trace_group.id(), "cluster_busy_gpus", H5T_NATIVE_DOUBLE, clusters,
+                             kBinBufferRows);
+      m.cluster_queue.emplace(m.trace_group.id(), "cluster_queue_jobs", H5T_NATIVE_DOUBLE, clusters,
+                              kBinBufferRows);
+    }
     const hsize_t deployments = bin.deployment_replicas.size();
     m.campaigns = bin.source_energy_j.size() - deployments;
     const hid_t g = m.trace_group.id();

@@ -26,7 +26,8 @@ struct SimulationSpec {
   UtcTime start;
   std::optional<double> horizon_s;  // none: run until every job has finished
   std::uint64_t seed = 1;
-  std::string platform_path;  // resolved against the scenario file's directory
+  std::string platform_path;  // resolved against the scenario file's directory; empty: none
+                              // (allowed when no campaign or serving deployment needs a cluster)
   EngineMode engine = EngineMode::analytic;
 };
 

@@ -53,13 +53,14 @@ SimulationSpec read_simulation(TomlTableReader& root, const std::filesystem::pat
     if (*seed < 0) throw sim.error_at("seed", "must not be negative");
     spec.seed = static_cast<std::uint64_t>(*seed);
   }
-  auto platform = sim.string("platform");
-  if (!platform) throw sim.error_here("missing key 'platform' (path to a SimGrid platform XML)");
-  std::filesystem::path platform_path(*platform);
-  if (platform_path.is_relative()) platform_path = base_dir / platform_path;
-  if (!std::filesystem::is_regular_file(platform_path))
-    throw sim.error_at("platform", "no such file: " + platform_path.string());
-  spec.platform_path = platform_path.lexically_normal().string();
+  // Optional: fleets need no cluster (build_scenario checks that nothing else does).
+  if (auto platform = sim.string("platform")) {
+    std::filesystem::path platform_path(*platform);
+    if (platform_path.is_relative()) platform_path = base_dir / platform_path;
+    if (!std::filesystem::is_regular_file(platform_path))
+      throw sim.error_at("platform", "no such file: " + platform_path.string());
+    spec.platform_path = platform_path.lexically_normal().string();
+  }
   if (auto engine = sim.string("engine")) {
     if (*engine == "analytic")
       spec.engine = EngineMode::analytic;
@@ -136,6 +137,14 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
   if (scenario.campaigns.empty() && scenario.deployments.empty())
     throw root.error_here(
         "missing [[campaign]] or [[deployment]]: a scenario needs at least one of them");
+  const bool needs_cluster =
+      !scenario.campaigns.empty() ||
+      std::any_of(scenario.deployments.begin(), scenario.deployments.end(),
+                  [](const DeploymentSpec& d) { return d.kind == DeploymentKind::serving; });
+  if (needs_cluster && scenario.simulation.platform_path.empty())
+    throw InputError(root.location_of_key("simulation"), "simulation",
+                     "missing key 'platform' (path to a SimGrid platform XML; campaigns and "
+                     "serving deployments run on its clusters)");
   scenario.scheduler = read_scheduler(root);
   check_stage_references(scenario);
   root.reject_unknown_keys();

@@ -328,5 +328,51 @@ def test_llm_serving_crossover(args):
     expect("crossover        2024-" in result.stdout, "the summary prints the crossover", result)
 
 
+@tests("inference: a fleet-only scenario needs no platform and prints no cluster lines")
+def test_fleet_only_without_platform(args):
+    scenario = SCENARIOS_DIR.parent / "tests" / "data" / "fleet-only.toml"
+    with temp_dir("fleet-only") as tmp:
+        check = run_mlcycle(args.mlcycle_path, ["check", scenario], cwd=tmp)
+        expect_success(check, "check fleet-only.toml")
+        expect(check.stdout.endswith(": ok (0 campaign(s), 1 deployment(s), 0 host(s))\n"),
+               "check counts no host", check)
+        out, result = run_to(args, tmp, scenario, "fleet.h5")
+        for absent in ("GPU utilization", "capacity shares", "nodes  "):
+            expect(absent not in result.stdout, f"no platform: no '{absent}' line", result)
+        # 100 EVs x 500 W x 2 h x 10 days = 1,000 kWh facility (PUE 1) = 300 kg at 300 g/kWh.
+        expect(re.search(r"^  total\s+0\s+1\s+0\.0\s+1000\.0\s+1000\.0\s+300\.0\s",
+                         result.stdout, re.M) is not None, "total: 1,000 kWh, 300 kg", result)
+        h5py, _ = import_hdf5_stack()
+        with h5py.File(out, "r") as f:
+            expect(f["hosts"].shape[0] == 0, "/hosts has no row", result)
+            expect("cluster_busy_gpus" not in f["trace"], "no cluster series in /trace", result)
+        info = run_mlcycle(args.mlcycle_path, ["info", out], cwd=tmp)
+        expect_success(info, "info fleet.h5")
+        expect(result.stdout.splitlines()[1:-1] == info.stdout.splitlines()[2:],
+               "info prints run's table", info)
+
+
+@tests("inference: a serving deployment without a platform is a located error")
+def test_serving_needs_platform(args):
+    with temp_dir("serving-no-platform") as tmp:
+        scenario = Path(tmp) / "s.toml"
+        scenario.write_text("""[simulation]
+start = 2020-01-01T00:00:00Z
+[grid.r]
+intensity_g_per_kwh = 300
+[[deployment]]
+name = "api"
+kind = "serving"
+duration = "1h"
+replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }
+demand = { base_rps = 1 }
+""")
+        result = run_mlcycle(args.mlcycle_path, ["run", scenario, "-o", "x.h5"], cwd=tmp)
+        expect(result.returncode == 2, "exit status 2", result)
+        expect(result.stderr == f"{scenario}:1:2: simulation: missing key 'platform' (path to a "
+               "SimGrid platform XML; campaigns and serving deployments run on its clusters)\n",
+               "one located line", result)
+        expect(not any(Path(tmp).glob("x.h5*")), "no output file", result)
+
 if __name__ == "__main__":
     sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))

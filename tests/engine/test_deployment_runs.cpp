@@ -155,3 +155,38 @@ TEST_CASE("a service cut by the horizon counts the requests of the time it ran",
   CHECK(d.replica_hours == Approx(0.05).epsilon(1e-12));
   CHECK(d.it_energy_j == Approx(45 * 90.0).epsilon(1e-12));  // 45 W for 90 s
 }
+
+TEST_CASE("a fleet-only scenario needs no platform: the same oracle, no host, no cluster",
+          "[deployment]") {
+  // N = 100 EVs, one 2-h drive a day at 08:00, P = 500 W, charger efficiency 1, for 246 h: ten
+  // drives (the 11th would start at 248 h) and ten night windows, the last 238 h-246 h, whole:
+  // 100 x 500 W x 2 h x 10 = 1,000 kWh -> 300 kg at 300 g/kWh. No [simulation] platform: the
+  // scheduler actor runs on a host of mlcycle's own that is not part of the accounted platform.
+  CollectingRecorder recorder;
+  const RunOutcome outcome = run(R"([simulation]
+start = 2020-01-01T00:00:00Z
+[grid.r]
+intensity_g_per_kwh = 300
+[[deployment]]
+name = "cars"
+kind = "fleet"
+duration = "246h"
+source = "ev"
+vehicles = 100
+active_w = 500
+idle_w = 0
+driving = { sessions_per_day = 1, weekend_sessions_per_day = 1, session_hours_mean = 2, session_hours_sd = 0, first_start_h = 8, last_start_h = 8, patterns = 3 }
+ev = { charger_efficiency = 1, charge_start_h = 22, charge_hours = 8 }
+)",
+                                 recorder);
+  const RunSummary& s = outcome.summary;
+  CHECK(s.hosts.empty());
+  CHECK(s.total_gpus == 0);
+  CHECK(outcome.cluster_names.empty());
+  REQUIRE(s.deployments.size() == 1);
+  CHECK(s.deployments[0].energy_j == Approx(1000 * 3.6e6).epsilon(1e-12));
+  CHECK(s.deployments[0].co2_g == Approx(300000).epsilon(1e-12));
+  CHECK(s.total.co2_g == Approx(300000).epsilon(1e-12));
+  CHECK(s.makespan_s == Approx(246 * 3600).epsilon(1e-12));
+  CHECK(recorder.trace_energy_j() == Approx(1000 * 3.6e6).epsilon(1e-12));
+}
