@@ -186,7 +186,11 @@ TEST_CASE("serving keys out of range are errors at the key", "[serving-reader]")
         "rate");
   CHECK(error_of("demand = { base_rps = 1, peak = 2 }\n") ==
         "2:26: deployment[0].demand.peak: unknown key");
-  CHECK(error_of("step = 0\n" + kDemand) == "2:1: deployment[0].step: must be greater than zero");
+  CHECK(error_of("step = 0\n" + kDemand) == "2:1: deployment[0].step: must be at least 1 s");
+  // A 1-ms step would make a year of service 3e10 steps: refused (docs/scenarios.md, Limits).
+  CHECK(error_of("step = \"1ms\"\n" + kDemand) == "2:1: deployment[0].step: must be at least 1 s");
+  CHECK(error_of("step = \"1001y\"\n" + kDemand) ==
+        "2:1: deployment[0].step: is out of range: durations are at most 1000 years");
   CHECK(error_of("latency_target_ms = 0\n" + kDemand) ==
         "2:1: deployment[0].latency_target_ms: must be greater than zero");
   CHECK(error_of(kDemand + "replica = { batch_size = 0 }\n") ==

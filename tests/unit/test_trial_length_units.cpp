@@ -68,19 +68,19 @@ TEST_CASE("lognormal and uniform lengths take units under short or _h names", "[
 
 TEST_CASE("bad lengths are located errors", "[length]") {
   CHECK(error_of(R"({ fixed = "20 parsecs" })") ==
-        "10:10: campaign[0].length.fixed: '20 parsecs' is not a length (hours as a number, or a "
+        "11:12: campaign[0].length.fixed: '20 parsecs' is not a length (hours as a number, or a "
         "duration such as \"20 d\")");
   CHECK(error_of(R"({ fixed = "-2 h" })") ==
-        "10:10: campaign[0].length.fixed: must be greater than zero");
+        "11:12: campaign[0].length.fixed: must be greater than zero");
   CHECK(error_of(R"({ fixed = "1001 y" })") ==
-        "10:10: campaign[0].length.fixed: is out of range: lengths are at most 1000 years");
+        "11:12: campaign[0].length.fixed: is out of range: lengths are at most 1000 years");
   CHECK(error_of(R"({ fixed = 1e300 })") ==
-        "10:10: campaign[0].length.fixed: is out of range: lengths are at most 1000 years");
+        "11:12: campaign[0].length.fixed: is out of range: lengths are at most 1000 years");
   CHECK(error_of(R"({ fixed = "1 d", hours = 3 })") ==
-        "10:10: campaign[0].length.fixed: is short for distribution = \"fixed\": give it alone");
+        "11:12: campaign[0].length.fixed: is short for distribution = \"fixed\": give it alone");
   CHECK(error_of(R"({ distribution = "uniform", min = 1, min_h = 2, max = 3 })") ==
-        "10:38: campaign[0].length.min: give 'min' or 'min_h', not both");
+        "11:38: campaign[0].length.min: give 'min' or 'min_h', not both");
   CHECK(error_of(R"({ distribution = "list", hours = [1, "soon"] })") ==
-        "10:39: campaign[0].length.hours: 'soon' is not a length (hours as a number, or a "
+        "11:47: campaign[0].length.hours: 'soon' is not a length (hours as a number, or a "
         "duration such as \"20 d\")");
 }
