@@ -12,6 +12,20 @@ namespace {
 constexpr double kDay = 86400;
 const UtcTime kMonday = make_utc(2021, 1, 4, 0, 0, 0);  // 2021-01-04 was a Monday
 
+// AddressSanitizer slows the code several times over (the sanitizer build, docs/testing.md):
+// a wall-time bound means nothing there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 // n identical vehicles: one session a day (weekends too) at start_h for exactly `hours`.
 FleetSpec fixed_fleet(std::int64_t n, double active_w, double start_h, double hours) {
   FleetSpec s;
@@ -320,7 +334,10 @@ TEST_CASE("a fleet of 100000 vehicles over 5 years in cohorts is fast", "[fleet]
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     CHECK(n > 2 * 1826);
     // Well under a second when optimised; generous here for debug builds and busy machines.
-    CHECK(seconds < 5);
+    if (kAddressSanitizer)
+      WARN("wall-time bound not checked under AddressSanitizer (" << seconds << " s)");
+    else
+      CHECK(seconds < 5);
     // Ends 2026-01-04: 100,000 + 1000 x 60 firsts (Feb 2021 .. Jan 2026) = 160,000.
     CHECK(load.stats().vehicles_end == 160000);
   }
