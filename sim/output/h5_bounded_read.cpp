@@ -153,7 +153,7 @@ const GlobalHeap::Collection& GlobalHeap::collection(std::uint64_t address) {
   unsigned char header[16] = {};
   read(start, header, header_bytes);
   if (std::memcmp(header, "GCOL", 4) != 0 || header[4] != 1)
-    corrupt(where + " is not a global heap collection (version 1)");
+    corrupt("no global heap collection (version 1) at address " + std::to_string(address));
   const std::uint64_t size = little_endian(header + 8, length_bytes_);
   if (size < header_bytes || size > file_bytes_ - start)
     corrupt(where + " claims " + std::to_string(size) + " bytes; the file has " +

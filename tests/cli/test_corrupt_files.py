@@ -194,6 +194,55 @@ def test_sweep_file_huge_heap_object(args):
                f"info copy: expected one line about copy/sweep.h5, got {status}: {err!r}")
 
 
+def heap_objects(data, collection):
+    """(index, offset in the file, size) of the objects of a collection, free space (0) last."""
+    start, size = collection
+    objects, at = [], 16
+    while at + 16 <= size:
+        index = struct.unpack_from("<H", data, start + at)[0]
+        object_size = struct.unpack_from("<Q", data, start + at + 8)[0]
+        objects.append((index, start + at, object_size))
+        if index == 0:
+            break
+        at += 16 + (object_size + 7) // 8 * 8
+    return objects
+
+
+@tests("corrupt run file: heap collection structure")
+def test_heap_structure(args):
+    """Each check of the heap parser on its own: one line naming what is wrong."""
+    with temp_dir("corrupt") as tmp:
+        data = fresh_run_file(args, tmp)
+        collection = heap_collections(data)[0]
+        objects = heap_objects(data, collection)
+        free = [o for o in objects if o[0] == 0][0]
+        first, second = objects[0], objects[1]
+
+        def changed(at, fmt, value):
+            b = bytearray(data)
+            struct.pack_into(fmt, b, at, value)
+            return bytes(b)
+
+        cases = [
+            # Free space claiming 0 bytes: a walk by sizes would never move on.
+            (changed(free[1] + 8, "<Q", 0),
+             f"free space of 0 bytes at byte {free[1] - collection[0]}"),
+            # Two objects with the same index.
+            (changed(first[1], "<H", second[0]), f"holds two objects {second[0]}"),
+            # The collection's size (2^40) beyond the end of the file.
+            (changed(collection[0] + 8, "<Q", 1 << 40), "claims 1099511627776 bytes; the file has "
+             f"{len(data) - collection[0]} from there"),
+            # No "GCOL" signature where a string's descriptor points.
+            (changed(collection[0], "<4s", b"GCOX"),
+             f"no global heap collection (version 1) at address {collection[0]}"),
+        ]
+        for i, (corrupt, expected) in enumerate(cases):
+            path = Path(tmp) / f"case{i}.h5"
+            path.write_bytes(corrupt)
+            status, err = check_survives(args.mlcycle_path, path, f"heap case {i}")
+            expect(status == 2 and expected in err, f"case {i}: expected '{expected}', got {err!r}")
+
+
 @tests("corrupt files kept from crashes")
 def test_saved_inputs(args):
     saved = sorted(SAVED_DIR.glob("*.h5"))
