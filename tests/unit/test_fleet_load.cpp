@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -11,20 +10,6 @@ using namespace mlcycle;
 namespace {
 constexpr double kDay = 86400;
 const UtcTime kMonday = make_utc(2021, 1, 4, 0, 0, 0);  // 2021-01-04 was a Monday
-
-// AddressSanitizer slows the code several times over (the sanitizer build, docs/testing.md):
-// a wall-time bound means nothing there.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
 
 // n identical vehicles: one session a day (weekends too) at start_h for exactly `hours`.
 FleetSpec fixed_fleet(std::int64_t n, double active_w, double start_h, double hours) {
@@ -318,7 +303,9 @@ TEST_CASE("an ev update after a window opened is charged in the next window", "[
   CHECK(load.stats().grid_energy_j == 32.4e6);
 }
 
-TEST_CASE("a fleet of 100000 vehicles over 5 years in cohorts is fast", "[fleet]") {
+// Cohorts keep a 5-year fleet of 100,000 vehicles to a few thousand steps. Its speed is measured
+// by `make bench` (tests/perf/inference-fleet-serving.toml), never asserted here.
+TEST_CASE("a fleet of 100000 vehicles over 5 years in cohorts steps by cohort", "[fleet]") {
   FleetSpec spec;
   spec.vehicles = 100000;
   spec.vehicles_per_month = 1000;
@@ -326,18 +313,10 @@ TEST_CASE("a fleet of 100000 vehicles over 5 years in cohorts is fast", "[fleet]
   spec.idle_w = 5;
   for (FleetSource source : {FleetSource::ev, FleetSource::ice}) {
     spec.source = source;
-    const auto begin = std::chrono::steady_clock::now();
     FleetLoad load(spec, kMonday, 0, 1826 * kDay, 3);
     std::size_t n = 0;
     while (load.next()) ++n;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     CHECK(n > 2 * 1826);
-    // Well under a second when optimised; generous here for debug builds and busy machines.
-    if (kAddressSanitizer)
-      WARN("wall-time bound not checked under AddressSanitizer (" << seconds << " s)");
-    else
-      CHECK(seconds < 5);
     // Ends 2026-01-04: 100,000 + 1000 x 60 firsts (Feb 2021 .. Jan 2026) = 160,000.
     CHECK(load.stats().vehicles_end == 160000);
   }
