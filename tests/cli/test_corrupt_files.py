@@ -27,11 +27,13 @@ from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, TestRegistry, e
                          expect_success, run_mlcycle, run_named_tests, temp_dir)
 
 SINGLE = SCENARIOS_DIR / "single-trial.toml"
+# Campaign rows (a search, a crashing training run) and deployment rows (serving, a fleet).
+LIFECYCLE_MIX = SOURCE_DIR / "tests" / "data" / "lifecycle-mix.toml"
 SAVED_DIR = SOURCE_DIR / "tests" / "data" / "corrupt"
 HANG_S = 20  # a hang detector, not a performance bound: a healthy `info` takes well under 1 s
 ADDRESS_SPACE_BYTES = 1 << 30  # so that a multi-gigabyte allocation fails instead of swapping
 HUGE = 1 << 44  # 17592186044416: the size that crashed HDF5's heap reader
-MUTATIONS_PER_TEST = 40  # x 7 seeds; each test well under CTest's 60 s on a loaded machine
+MUTATIONS_PER_TEST = 40  # x 8 seeds
 
 tests = TestRegistry()
 
@@ -84,11 +86,15 @@ def check_survives(mlcycle, path, what, data=None):
     return status, err
 
 
-def fresh_run_file(args, tmp):
+def fresh_run_file(args, tmp, scenario=SINGLE):
     out = Path(tmp) / "base.h5"
-    result = run_mlcycle(args.mlcycle_path, ["run", SINGLE, "-o", out, "--quiet"], cwd=tmp)
-    expect_success(result, "run single-trial")
+    result = run_mlcycle(args.mlcycle_path, ["run", scenario, "-o", out, "--quiet"], cwd=tmp)
+    expect_success(result, f"run {scenario.name}")
     return out.read_bytes()
+
+
+def fresh_lifecycle_file(args, tmp):
+    return fresh_run_file(args, tmp, LIFECYCLE_MIX)
 
 
 def fresh_sweep_file(args, tmp):
@@ -258,6 +264,8 @@ def test_saved_inputs(args):
 for _seed in range(1, 6):
     tests(f"corrupt run file: mutations seed {_seed}")(
         lambda args, seed=_seed: check_mutations(args, fresh_run_file, "run.h5", seed))
+tests("corrupt lifecycle run file: mutations seed 1")(
+    lambda args: check_mutations(args, fresh_lifecycle_file, "mix.h5", 1))
 for _seed in range(1, 3):
     tests(f"corrupt sweep file: mutations seed {_seed}")(
         lambda args, seed=_seed: check_mutations(args, fresh_sweep_file, "sweep.h5", seed))
