@@ -7,8 +7,12 @@
 # lines printed are libFuzzer's final statistics (executions, time), quoted in docs/testing.md.
 set -euo pipefail
 # Reports on stderr, not in log files: this output is the record of a finding. Leaks are
-# checked per input (libFuzzer's -detect_leaks, on by default).
-export ASAN_OPTIONS="detect_stack_use_after_return=0"
+# checked per input (libFuzzer's -detect_leaks, on by default). allocator_may_return_null: a
+# malloc of an absurd size returns NULL, as glibc's does, instead of aborting (HDF5 allocates
+# sizes read from a corrupt file and fails cleanly when it gets NULL).
+here=$(cd "$(dirname "$0")" && pwd)
+export ASAN_OPTIONS="detect_stack_use_after_return=0:allocator_may_return_null=1"
+export LSAN_OPTIONS="suppressions=$here/lsan-libraries.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 if [ "${1:-}" = "--replay" ]; then
   harness=$2
