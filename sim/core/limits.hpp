@@ -22,6 +22,18 @@ inline constexpr double kMinServingStep_s = 1.0;
 // campaign simulates in seconds; 10^12 would take weeks, but stays exact in doubles).
 inline constexpr std::uint64_t kMaxTrials = 1'000'000'000'000ULL;
 
+// Arrivals: at most 1,000 jobs a second (3.6e6 an hour, or a working day); a researcher pattern
+// submits at least 0.001 jobs a working day (else the search for the next one never ends).
+inline constexpr double kMaxArrivalsPerHour = 3.6e6;
+inline constexpr double kMaxArrivalsPerDay = 3.6e6;
+inline constexpr double kMinArrivalsPerDay = 1e-3;
+
+// A serving replica's latency terms: at most 10^9 ms (11.6 days) per batch or per item.
+inline constexpr double kMaxLatency_ms = 1e9;
+
+// Fleet sizes (vehicles, vehicles_per_month, max_vehicles): at most 10^12.
+inline constexpr std::int64_t kMaxVehicles = 1'000'000'000'000;
+
 // The latest simulated time a run may reach: the trace-bin limit at this step, capped by the
 // duration limit.
 inline double max_run_span_s(double trace_step_s) {

@@ -1,8 +1,8 @@
 #include "scenario/campaign_reader.hpp"
-#include "core/limits.hpp"
 
 #include <cstdint>
 
+#include "core/limits.hpp"
 #include "scenario/lifecycle_readers.hpp"
 #include "scenario/search_reader.hpp"
 #include "scenario/trial_length_reader.hpp"

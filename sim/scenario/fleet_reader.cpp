@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/limits.hpp"
+
 namespace mlcycle {
 
 namespace {
@@ -99,13 +101,17 @@ void read_fleet(TomlTableReader& d, FleetSpec& spec) {
   auto vehicles = d.integer("vehicles");
   if (!vehicles) throw d.error_here("missing key 'vehicles' (the fleet size at the start)");
   if (*vehicles < 0) throw d.error_at("vehicles", "negative fleet size");
+  const std::string too_many = "is out of range: at most 10^12 vehicles";
+  if (*vehicles > limits::kMaxVehicles) throw d.error_at("vehicles", too_many);
   spec.vehicles = *vehicles;
   if (auto growth = d.integer("vehicles_per_month")) {
     if (*growth < 0) throw d.error_at("vehicles_per_month", "must not be negative");
+    if (*growth > limits::kMaxVehicles) throw d.error_at("vehicles_per_month", too_many);
     spec.vehicles_per_month = *growth;
   }
   if (auto max = d.integer("max_vehicles")) {
     if (*max < spec.vehicles) throw d.error_at("max_vehicles", "must not be less than vehicles");
+    if (*max > limits::kMaxVehicles) throw d.error_at("max_vehicles", too_many);
     spec.max_vehicles = *max;
   }
   auto active = d.number("active_w");

@@ -1,5 +1,7 @@
 #include "scenario/lifecycle_readers.hpp"
 
+#include "core/limits.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -79,10 +81,14 @@ ArrivalSpec read_arrival(TomlTableReader& t) {
   } else if (pattern == "rate") {
     spec.pattern = ArrivalSpec::Pattern::rate;
     spec.rate_per_hour = required_positive(t, "rate_per_hour", "jobs submitted per hour");
+    if (spec.rate_per_hour > limits::kMaxArrivalsPerHour)
+      throw t.error_at("rate_per_hour", "is out of range: at most 3600000 jobs per hour");
     spec.poisson = read_bool(t, "poisson", false);
   } else if (pattern == "researcher") {
     spec.pattern = ArrivalSpec::Pattern::researcher;
     spec.per_day = required_positive(t, "per_day", "jobs submitted per working day");
+    if (spec.per_day < limits::kMinArrivalsPerDay || spec.per_day > limits::kMaxArrivalsPerDay)
+      throw t.error_at("per_day", "is out of range: 0.001 to 3600000 jobs per working day");
     spec.day_start_h = hour_of_day(t, "day_start_h", spec.day_start_h);
     spec.day_end_h = hour_of_day(t, "day_end_h", spec.day_end_h);
     if (spec.day_end_h <= spec.day_start_h)

@@ -1,8 +1,9 @@
 #include "scenario/search_reader.hpp"
-#include "core/limits.hpp"
 
 #include <cmath>
 #include <sstream>
+
+#include "core/limits.hpp"
 
 namespace mlcycle {
 

@@ -1,10 +1,10 @@
 #include "scenario/serving_reader.hpp"
-#include "core/limits.hpp"
 
 #include <cmath>
 #include <cstdint>
 #include <optional>
 
+#include "core/limits.hpp"
 #include "scenario/demand_csv.hpp"
 
 namespace mlcycle {
@@ -90,6 +90,10 @@ void read_replica(TomlTableReader& d, ReplicaSpec& spec) {
   spec.batch_size = positive_count(t, "batch_size", spec.batch_size);
   spec.latency_base_ms = t.non_negative_number("latency_base_ms", spec.latency_base_ms);
   spec.latency_per_item_ms = t.non_negative_number("latency_per_item_ms", spec.latency_per_item_ms);
+  if (spec.latency_base_ms > limits::kMaxLatency_ms)
+    throw t.error_at("latency_base_ms", "is out of range: at most 1e9 ms");
+  if (spec.latency_per_item_ms > limits::kMaxLatency_ms)
+    throw t.error_at("latency_per_item_ms", "is out of range: at most 1e9 ms");
   if (spec.latency_base_ms == 0 && spec.latency_per_item_ms == 0)
     throw t.error_here(
         "latency_base_ms and latency_per_item_ms are both zero: a replica's throughput would be "

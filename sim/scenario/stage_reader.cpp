@@ -1,9 +1,10 @@
 #include "scenario/stage_reader.hpp"
-#include "core/limits.hpp"
 
 #include <algorithm>
 #include <map>
 #include <set>
+
+#include "core/limits.hpp"
 
 namespace mlcycle {
 

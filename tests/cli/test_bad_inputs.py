@@ -236,6 +236,32 @@ CASES = [
          command=run_single("--set", "campaign.one-trial.trials=1000000000001"),
          stderr=r"--set: campaign\[0\]\.trials: is out of range: at most 10\^12 trials .+"),
 
+    # Found by setting every number of the example scenarios to 1e308, 1e-300 and 2^63 - 1:
+    # these hung (an arrival search without end), aborted (double free) or exited 1.
+    Case("arrival-per-day-1e308",
+         command=["run", "{lifecycle}", "--set", "campaign.grid-searches.arrival.per_day=1e308",
+                  "-o", "{out}"],
+         setup=lambda tmp: {"lifecycle": str(SCENARIOS_DIR / "lisa-lifecycle.toml")},
+         stderr=r"--set: campaign\[0\]\.arrival\.per_day: is out of range: 0\.001 to 3600000 "
+                r"jobs per working day"),
+    Case("arrival-per-day-1e-300",
+         command=["run", "{lifecycle}", "--set", "campaign.grid-searches.arrival.per_day=1e-300",
+                  "-o", "{out}"],
+         setup=lambda tmp: {"lifecycle": str(SCENARIOS_DIR / "lisa-lifecycle.toml")},
+         stderr=r"--set: campaign\[0\]\.arrival\.per_day: is out of range: .+"),
+    Case("fleet-growth-2-to-63",
+         command=["run", "{fleet}", "--set",
+                  "deployment.robotaxi-fleet.vehicles_per_month=9223372036854775807", "-o", "{out}"],
+         setup=lambda tmp: {"fleet": str(SCENARIOS_DIR / "av-fleet.toml")},
+         stderr=r"--set: deployment\[\d\]\.vehicles_per_month: is out of range: at most 10\^12 "
+                r"vehicles"),
+    Case("serving-latency-1e308",
+         command=["run", "{llm}", "--set", "deployment.chat-api.replica.latency_per_item_ms=1e308",
+                  "-o", "{out}"],
+         setup=lambda tmp: {"llm": str(SCENARIOS_DIR / "llm-serving.toml")},
+         stderr=r"--set: deployment\[\d\]\.replica\.latency_per_item_ms: is out of range: at "
+                r"most 1e9 ms"),
+
     # --- user text inside a message is escaped: the message stays one line ------------------
     Case("multi-line-string-in-message", scenario="phase-multiline.toml",
          stderr=r"{f}:12:1: campaign\[0\]\.phase: 'train\\ning' is not one of: .+"),
