@@ -12,6 +12,7 @@ namespace {
 // before the handlers are installed, and unlink() and raise() are safe.
 char temp_path[4096];
 volatile std::sig_atomic_t armed = 0;
+bool installed = false;  // our handlers are in place (previous[] holds the caller's)
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 void (*previous[3])(int) = {SIG_DFL, SIG_DFL, SIG_DFL};
 
@@ -29,14 +30,19 @@ void remove_on_interrupt(const std::string& path) {
   std::memcpy(temp_path, path.c_str(), path.size() + 1);
   armed = 1;
   for (int i = 0; i < 3; ++i) {
-    previous[i] = std::signal(kSignals[i], on_signal);
+    auto replaced = std::signal(kSignals[i], on_signal);
+    // Called again after another library installed its handler (SimGrid's engine): what is
+    // restored at the end, and whether the caller ignores the signal, is the first call's.
+    if (!installed) previous[i] = replaced;
     // A signal the caller ignores (nohup, a background job) stays ignored.
     if (previous[i] == SIG_IGN) std::signal(kSignals[i], SIG_IGN);
   }
+  installed = true;
 }
 
 void keep_on_interrupt() {
   armed = 0;
+  installed = false;
   for (int i = 0; i < 3; ++i)
     std::signal(kSignals[i], previous[i] == SIG_ERR ? SIG_DFL : previous[i]);
 }

@@ -6,7 +6,8 @@
 
 namespace mlcycle {
 
-// From now on, these signals remove `path` before the process ends. One path at a time.
+// From now on, these signals remove `path` before the process ends. One path at a time; call it
+// again after a library replaced the handlers (SimGrid's engine does, for SIGINT).
 void remove_on_interrupt(const std::string& path);
 
 // The file is complete or renamed: signals end the process as usual again.

@@ -49,9 +49,14 @@ int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
   }
   const std::string output =
       cli.output_path.empty() ? default_output(cli.scenario_path) : cli.output_path;
-  remove_on_interrupt(output + ".tmp");  // Ctrl-C or a batch time limit leaves no partial file
+  // Ctrl-C or a batch time limit leaves no partial file, before and after SimGrid's engine
+  // (which installs a SIGINT handler of its own) exists.
+  const std::string temp_path = output + ".tmp";
+  remove_on_interrupt(temp_path);
+  EngineOptions engine = cli.engine;
+  engine.on_engine_created = [&temp_path] { remove_on_interrupt(temp_path); };
   TraceFile trace(output, scenario.grids.size());
-  RunOutcome outcome = run_simulation(scenario, trace, cli.engine);
+  RunOutcome outcome = run_simulation(scenario, trace, engine);
   outcome.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trace.commit(scenario, outcome);

@@ -35,6 +35,7 @@ std::unique_ptr<sg4::Engine> make_engine(const EngineOptions& options) {
   char program[] = "mlcycle";
   char* argv[] = {program, nullptr};
   auto engine = std::make_unique<sg4::Engine>(&argc, argv);
+  if (options.on_engine_created) options.on_engine_created();
   xbt_log_control_set("root.thres:warning");
   // The platform was checked before SimGrid reads it; its parser's deprecation notes would
   // only add lines around mlcycle's own messages (--sg-log can turn them back on).

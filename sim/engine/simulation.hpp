@@ -2,6 +2,7 @@
 // Runs one scenario on SimGrid. The only entry point into sim/engine for the layers above;
 // it includes no SimGrid header, so sim/app and the tests see plain types.
 #include <exception>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ namespace mlcycle {
 struct EngineOptions {
   std::vector<std::string> sg_cfg;  // "key:value", passed to Engine::set_config
   std::vector<std::string> sg_log;  // "category.thres:level", passed to xbt_log_control_set
+  // Called once SimGrid's engine exists: SimGrid installs its own SIGINT handler (status, then
+  // exit(1)) as the engine starts, so the run's clean-up handlers are put back here.
+  std::function<void()> on_engine_created;
 };
 
 // One grid region's signal as the run used it (after wrap and fill), for the trace's /grid.

@@ -38,6 +38,14 @@ def interrupt_run(args, signal_number, ignore=False):
         if not temp.exists():
             proc.kill()
             raise TestFailure(f"{temp.name} never appeared (the run ended with {proc.poll()})")
+        # Signal mid-simulation, once the trace grows: SimGrid's engine exists then, and it
+        # installs a SIGINT handler of its own that mlcycle must have replaced again.
+        first_size = temp.stat().st_size
+        while (proc.poll() is None and time.monotonic() < deadline and temp.exists()
+               and temp.stat().st_size == first_size):
+            time.sleep(0.01)
+        if proc.poll() is not None:
+            raise TestFailure(f"the run ended ({proc.returncode}) before it could be interrupted")
         proc.send_signal(signal_number)
         stdout, stderr = proc.communicate(timeout=60)
         name = signal.Signals(signal_number).name
