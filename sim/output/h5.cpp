@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "output/h5_bounded_read.hpp"
+#include "output/h5_header_check.hpp"
 
 namespace mlcycle::h5 {
 
@@ -85,6 +86,7 @@ void write_attribute(hid_t object, const std::string& name, std::uint64_t value)
 namespace {
 
 Handle open_attribute(hid_t object, const char* name) {
+  check_attribute_messages(object);  // before HDF5 decodes any attribute of a corrupt header
   if (H5Aexists(object, name) <= 0) return {};
   return Handle(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
 }

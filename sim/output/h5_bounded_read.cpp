@@ -11,6 +11,15 @@
 
 namespace mlcycle::h5 {
 
+std::string file_name(hid_t object) {
+  const ssize_t size = H5Fget_name(object, nullptr, 0);
+  if (size <= 0) return "?";
+  std::string name(static_cast<std::size_t>(size) + 1, '\0');
+  H5Fget_name(object, name.data(), name.size());
+  name.resize(static_cast<std::size_t>(size));
+  return name;
+}
+
 namespace {
 
 // Tags the opaque memory type that receives variable-length string descriptors as stored.
@@ -62,16 +71,6 @@ std::uint64_t little_endian(const unsigned char* bytes, std::size_t count) {
 
 std::string text_of(const char* start, std::size_t size) {  // up to the first NUL, as C reads it
   return std::string(start, strnlen(start, size));
-}
-
-// The name the file of `object` was opened by: what errors name.
-std::string file_name(hid_t object) {
-  const ssize_t size = H5Fget_name(object, nullptr, 0);
-  if (size <= 0) return "?";
-  std::string name(static_cast<std::size_t>(size) + 1, '\0');
-  H5Fget_name(object, name.data(), name.size());
-  name.resize(static_cast<std::size_t>(size));
-  return name;
 }
 
 [[noreturn]] void fail(hid_t object, const std::string& what, const std::string& message) {

@@ -15,6 +15,9 @@
 
 namespace mlcycle::h5 {
 
+// The name the file of `object` was opened by: what errors name ("?" when HDF5 cannot tell).
+std::string file_name(hid_t object);
+
 // The string held by a scalar string attribute, variable-length or fixed-length. Throws
 // InputError (`FILE: attribute 'NAME': what is wrong`) when its data contradicts the file.
 std::string read_string_value(hid_t attribute);

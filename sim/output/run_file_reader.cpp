@@ -78,12 +78,13 @@ h5::Handle open_complete(const std::string& path) {
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (file.id() < 0) return {};
   std::optional<std::string> format;
+  std::optional<std::int64_t> complete;
   try {
     format = h5::read_string_attribute(file.id(), "format");
-  } catch (const InputError&) {  // string data that contradicts the file: not a complete run
+    complete = h5::read_int64_attribute(file.id(), "complete");
+  } catch (const InputError&) {  // data or a header that contradicts the file: not a complete run
     return {};
   }
-  const auto complete = h5::read_int64_attribute(file.id(), "complete");
   if (format != "mlcycle-trace" || complete != 1) return {};
   return file;
 }
@@ -152,9 +153,13 @@ std::optional<RunResults> read_run_results(const std::string& path) {
   const double inference = headline[kCo2Column + 2];
   const double lifecycle = headline[kCo2Column] + headline[kCo2Column + 1] + inference;
   headline[kShareColumn] = lifecycle == 0 ? kNaN : inference / lifecycle;
-  for (std::size_t i = 0; i < kSummaryAttributes.size(); ++i)
-    headline[kAttributeColumn + i] =
-        h5::read_double_attribute(summary.id(), kSummaryAttributes[i]).value_or(kNaN);
+  try {
+    for (std::size_t i = 0; i < kSummaryAttributes.size(); ++i)
+      headline[kAttributeColumn + i] =
+          h5::read_double_attribute(summary.id(), kSummaryAttributes[i]).value_or(kNaN);
+  } catch (const InputError&) {
+    return std::nullopt;  // a corrupt object header (h5_header_check.hpp): no results
+  }
   return results;
 }
 
@@ -162,7 +167,11 @@ std::optional<double> read_run_wall_time_s(const std::string& path) {
   QuietH5Errors quiet;
   h5::Handle file = open_complete(path);
   if (file.id() < 0) return std::nullopt;
-  return h5::read_double_attribute(file.id(), "wall_time_s");
+  try {
+    return h5::read_double_attribute(file.id(), "wall_time_s");
+  } catch (const InputError&) {
+    return std::nullopt;  // a corrupt object header (h5_header_check.hpp)
+  }
 }
 
 }  // namespace mlcycle

@@ -1,0 +1,162 @@
+#include "output/h5_header_check.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/input_error.hpp"
+#include "output/h5.hpp"
+#include "output/h5_bounded_read.hpp"
+
+namespace mlcycle::h5 {
+
+namespace {
+
+constexpr std::uint16_t kContinuationMessage = 0x10;
+constexpr std::uint16_t kAttributeMessage = 0x0C;
+constexpr std::uint8_t kSharedMessageFlag = 0x02;
+constexpr std::size_t kMaxBlocks = 4096;  // continuation blocks of one header
+constexpr int kMaxRank = 32;              // HDF5's own limit (H5S_MAX_RANK)
+
+std::uint64_t little_endian(const unsigned char* bytes, std::size_t size) {
+  std::uint64_t value = 0;
+  for (std::size_t i = size; i-- > 0;) value = (value << 8) | bytes[i];
+  return value;
+}
+
+std::uint64_t padded8(std::uint64_t size) {
+  return (size + 7) / 8 * 8;
+}
+
+class HeaderReader {
+ public:
+  HeaderReader(hid_t object, std::uint64_t address) : address_(address) {
+    path_ = file_name(object);
+    Handle file(H5Iget_file_id(object), H5Fclose);
+    Handle properties(file.id() < 0 ? H5I_INVALID_HID : H5Fget_create_plist(file.id()), H5Pclose);
+    hsize_t user_block = 0;
+    if (properties.id() < 0 || H5Pget_sizes(properties.id(), &offset_bytes_, &length_bytes_) < 0 ||
+        H5Pget_userblock(properties.id(), &user_block) < 0 || offset_bytes_ < 2 ||
+        offset_bytes_ > 8 || length_bytes_ < 2 || length_bytes_ > 8)
+      fail("the file's address and length sizes cannot be read");
+    base_ = user_block;
+    in_.open(path_, std::ios::binary | std::ios::ate);
+    const std::streamoff end = in_.tellg();
+    if (!in_ || end < 0) fail("the file cannot be read");
+    file_bytes_ = static_cast<std::uint64_t>(end);
+  }
+
+  void check() {
+    const std::vector<unsigned char> prefix = read(address_, 16);
+    if (std::memcmp(prefix.data(), "OHDR", 4) == 0) return;  // version 2: checksummed
+    if (prefix[0] != 1) fail("version " + std::to_string(prefix[0]) + " is not a header version");
+    // Version 1: version, reserved, message count (2), reference count (4), header size (4),
+    // padding to 16 bytes; the messages follow, then continuation blocks wherever they point.
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> blocks{
+        {address_ + 16, little_endian(prefix.data() + 8, 4)}};
+    std::size_t checked = 0;
+    while (!blocks.empty()) {
+      if (++checked > kMaxBlocks) fail("more than 4096 continuation blocks");
+      const auto [start, size] = blocks.front();
+      blocks.pop_front();
+      check_block(read(start, size), blocks);
+    }
+  }
+
+ private:
+  void check_block(const std::vector<unsigned char>& block,
+                   std::deque<std::pair<std::uint64_t, std::uint64_t>>& blocks) {
+    std::size_t at = 0;
+    while (at + 8 <= block.size()) {
+      const auto type = static_cast<std::uint16_t>(little_endian(&block[at], 2));
+      const std::uint64_t size = little_endian(&block[at + 2], 2);
+      const std::uint8_t flags = block[at + 4];
+      if (at + 8 + size > block.size()) fail("a message runs past the end of its block");
+      const unsigned char* data = &block[at + 8];
+      if (type == kContinuationMessage) {
+        if (size < offset_bytes_ + length_bytes_) fail("a continuation message is too short");
+        blocks.emplace_back(little_endian(data, offset_bytes_),
+                            little_endian(data + offset_bytes_, length_bytes_));
+      } else if (type == kAttributeMessage) {
+        if (flags & kSharedMessageFlag) fail("a shared attribute message (mlcycle writes none)");
+        check_attribute(data, size);
+      }
+      at += 8 + size;
+    }
+  }
+
+  // Name, datatype, dataspace and data of an attribute message within its `size` bytes.
+  void check_attribute(const unsigned char* data, std::uint64_t size) {
+    if (size < 8) fail("an attribute message is too short");
+    const unsigned version = data[0];
+    if (version < 1 || version > 3) fail("an attribute message of unknown version");
+    std::uint64_t name = little_endian(data + 2, 2), type = little_endian(data + 4, 2),
+                  space = little_endian(data + 6, 2);
+    std::uint64_t header = version == 3 ? 9 : 8;
+    if (version == 1) name = padded8(name), type = padded8(type), space = padded8(space);
+    const std::uint64_t type_at = header + name, space_at = type_at + type;
+    const std::uint64_t data_at = space_at + space;
+    if (type < 8 || data_at > size) fail("an attribute's name, datatype or dataspace overflows");
+    const std::uint64_t element_bytes = little_endian(data + type_at + 4, 4);
+    const std::uint64_t elements = dataspace_elements(data + space_at, space);
+    if (elements != 0 && element_bytes > (size - data_at) / elements)
+      fail("an attribute's data does not fit its message");
+  }
+
+  std::uint64_t dataspace_elements(const unsigned char* space, std::uint64_t size) {
+    if (size < 4) fail("an attribute's dataspace is too short");
+    const unsigned version = space[0];
+    const int rank = space[1];
+    if (rank > kMaxRank) fail("an attribute's dataspace has more than 32 dimensions");
+    if (version == 2 && space[3] == 2) return 0;  // the null dataspace
+    const std::uint64_t dims_at = version == 1 ? 8 : version == 2 ? 4 : size + 1;
+    if (dims_at + static_cast<std::uint64_t>(rank) * length_bytes_ > size)
+      fail("an attribute's dataspace does not fit");
+    std::uint64_t elements = 1;
+    for (int d = 0; d < rank; ++d) {
+      const std::uint64_t extent =
+          little_endian(space + dims_at + d * length_bytes_, length_bytes_);
+      if (extent != 0 && elements > UINT64_MAX / extent) fail("an attribute's extent overflows");
+      elements *= extent;
+    }
+    return elements;
+  }
+
+  std::vector<unsigned char> read(std::uint64_t address, std::uint64_t size) {
+    if (address > file_bytes_ || base_ > file_bytes_ - address ||
+        size > file_bytes_ - base_ - address)
+      fail("a block lies outside the file");
+    std::vector<unsigned char> bytes(size);
+    in_.seekg(static_cast<std::streamoff>(base_ + address));
+    in_.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
+    if (!in_) fail("a block cannot be read");
+    return bytes;
+  }
+
+  [[noreturn]] void fail(const std::string& message) const {
+    throw InputError(SourceLocation{path_, 0, 0}, "",
+                     "object header at " + std::to_string(address_) + ": " + message);
+  }
+
+  std::string path_;
+  std::uint64_t address_;
+  std::ifstream in_;
+  std::uint64_t file_bytes_ = 0, base_ = 0;
+  std::size_t offset_bytes_ = 8, length_bytes_ = 8;
+};
+
+}  // namespace
+
+void check_attribute_messages(hid_t object) {
+  H5O_info_t info;
+  // The basic fields read the header's prefix and messages as stored; no attribute is decoded.
+  if (H5Oget_info2(object, &info, H5O_INFO_BASIC) < 0)
+    throw InputError(SourceLocation{file_name(object), 0, 0}, "", "an object header is unreadable");
+  HeaderReader(object, info.addr).check();
+}
+
+}  // namespace mlcycle::h5
