@@ -176,9 +176,9 @@ TEST_CASE("a data-parallel job pays the ring all-reduce SimGrid measures on the 
   // sends 1000 MB / 4 = 250 MB per link at 1 GB/s at once = 0.25 s; the all-reduce is 2 (4 - 1) = 6
   // phases = 1.5 s per 1 s step, so the job's 3,600 steps take 3,600 x 2.5 = 9,000 s.
   CollectingRecorder recorder;
-  const RunOutcome outcome =
-      run(data_parallel(1000), recorder,
-          EngineOptions{{"network/model:CM02", "network/crosstraffic:0"}, {}});
+  EngineOptions cm02;
+  cm02.sg_cfg = {"network/model:CM02", "network/crosstraffic:0"};
+  const RunOutcome outcome = run(data_parallel(1000), recorder, cm02);
   REQUIRE(recorder.jobs.size() == 1);
   const JobRecord& job = recorder.jobs[0];
   CHECK(job.nodes == 4);
