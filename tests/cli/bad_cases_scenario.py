@@ -1,0 +1,233 @@
+"""Bad-input cases (test_bad_inputs.py): the scenario TOML, the platform file, the output path,
+--set, ranges of values, user text in messages and the command line."""
+import sys
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from bad_case import Case, run_single, setup_existing_dir, setup_read_only_dir  # noqa: E402
+from cli_support import SCENARIOS_DIR  # noqa: E402
+
+SCENARIO_CASES = [
+    # --- scenario TOML -----------------------------------------------------------------------
+    Case("malformed-toml", scenario="malformed-toml.toml",
+         # line 4 is `seed = = 7`; toml++ points at the second '=' (column 8)
+         stderr=r"{f}:4:8: malformed TOML: .+"),
+    Case("wrong-type-trials", scenario="wrong-type-trials.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.trials: expected an integer, got a string"),
+    Case("wrong-type-price", scenario="wrong-type-price.toml",
+         stderr=r"{f}:10:1: accounting\.price_per_kwh: expected a number, got a string"),
+    Case("negative-trials", scenario="negative-trials.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.trials: must be a positive integer"),
+    Case("zero-trials", scenario="zero-trials.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.trials: must be a positive integer"),
+    Case("zero-gpus-per-trial", scenario="zero-gpus-per-trial.toml",
+         stderr=r"{f}:12:1: campaign\[0\]\.gpus_per_trial: must be a positive integer"),
+    Case("gpus-per-trial-overflow", scenario="gpus-per-trial-overflow.toml",
+         # 2^32 + 2 GPUs: the loader's range check rejects it at the key (line 12)
+         stderr=r"{f}:12:1: campaign\[0\]\.gpus_per_trial: at most 1000000"),
+    Case("unknown-top-level-key", scenario="unknown-top-level-key.toml",
+         # errors point at the key: `colour = "blue"` is line 1, column 1
+         stderr=r"{f}:1:1: colour: unknown key"),
+    Case("unknown-campaign-key", scenario="unknown-campaign-key.toml",
+         # `  trails = 3` on line 18 (second campaign): the key starts at column 3
+         stderr=r"{f}:18:3: campaign\[1\]\.trails: unknown key"),
+    Case("unknown-phase", scenario="unknown-phase.toml",
+         stderr=r"{f}:11:1: campaign\[0\]\.phase: 'deployment' is not one of: "
+                r"experimentation, training, inference"),
+    Case("unknown-distribution", scenario="unknown-distribution.toml",
+         stderr=r"{f}:13:12: campaign\[0\]\.length\.distribution: 'gamma' is not one of: .+"),
+    Case("lognormal-missing-sigma", scenario="lognormal-missing-sigma.toml",
+         stderr=r"{f}:13:10: campaign\[0\]\.length: missing key 'sigma'.*"),
+    Case("uniform-max-below-min", scenario="uniform-max-below-min.toml",
+         stderr=r"{f}:13:49: campaign\[0\]\.length\.max_h: must not be less than min_h"),
+    Case("negative-list-hours", scenario="negative-list-hours.toml",
+         stderr=r"{f}:12:49: campaign\[0\]\.length\.hours: every entry must be a positive .+"),
+    Case("missing-simulation", scenario="missing-simulation.toml",
+         stderr=r"{f}:1:1: (simulation: )?missing table \[simulation\]"),
+    Case("missing-grid", scenario="missing-grid.toml",
+         stderr=r"{f}:1:1: (grid: )?missing \[grid\.<region>\] table.*"),
+    Case("both-intensity-units", scenario="both-intensity-units.toml",
+         stderr=r"{f}:5:1: grid\.us-average-2018: give intensity_g_per_kwh or "
+                r"intensity_lbs_per_kwh, not both"),
+    Case("missing-platform-file", scenario="missing-platform-file.toml",
+         stderr=r"{f}:3:1: simulation\.platform: no such file: {bad}/no-such-platform\.xml"),
+    Case("start-without-utc-offset", scenario="start-without-utc-offset.toml",
+         stderr=r"{f}:2:1: simulation\.start: needs a UTC offset .+"),
+    Case("bad-duration", scenario="bad-duration.toml",
+         stderr=r"{f}:13:1: campaign\[0\]\.submit_at: '3 parsecs' is not a duration .+"),
+    Case("pue-below-one", scenario="pue-below-one.toml",
+         stderr=r"{f}:10:1: accounting\.pue: a PUE is at least 1\.0"),
+    Case("unknown-engine", scenario="unknown-engine.toml",
+         stderr=r"{f}:4:1: simulation\.engine: 'quantum' is not one of: analytic, exec"),
+    Case("duplicate-campaign-names", scenario="duplicate-campaign-names.toml",
+         stderr=r"{f}:16:1: campaign\[1\]\.name: 'search' is used by an earlier campaign"),
+    Case("unknown-cluster", scenario="unknown-cluster.toml",
+         # found once the platform is loaded, reported at the `cluster` key (line 11)
+         stderr=r"{f}:11:1: campaign\[0\]\.cluster: unknown cluster 'v100-pod' .+"),
+    Case("too-many-gpus", scenario="too-many-gpus.toml",
+         stderr=r"{f}:12:1: campaign\[0\]\.gpus_per_trial: 16 GPUs asked, but "
+                r"cluster 'p100-node' has only 8"),
+    Case("empty-scenario", scenario="empty.toml",
+         stderr=r"{f}(:1:1)?: (simulation: )?missing table \[simulation\]"),
+
+    # --- platform XML (errors are found after OUT.h5.tmp was created: it must be removed) -----
+    Case("malformed-platform-xml", scenario="malformed-platform.toml", xml="malformed-platform.xml",
+         # SimGrid's parse error, as one line at the file's line 8 (`</platform>`)
+         stderr=r"{x}:8: platform: invalid XML: Unexpected end-tag `</platform>': "
+                r"`</cluster>' expected\."),
+    Case("wattage-count-mismatch", scenario="wattage-count-mismatch.toml",
+         xml="wattage-count-mismatch.xml",
+         stderr=r"{x}: host n0: wattage_per_state: has 1 entries but the host has 2 pstate\(s\).*"),
+    Case("wattage-garbage", scenario="wattage-garbage.toml", xml="wattage-garbage.xml",
+         stderr=r"{x}: host n0: wattage_per_state: 'lots' in entry 'lots:of:watts' .+"),
+    Case("overhead-not-a-number", scenario="overhead-not-a-number.toml",
+         xml="overhead-not-a-number.xml",
+         stderr=r"{x}: host n0: node_overhead_w: '250W' is not a number"),
+    Case("undefined-grid-region", scenario="undefined-grid-region.toml",
+         xml="undefined-grid-region.xml",
+         stderr=r"{x}: host n0: grid_region: 'mars-colony' is not a \[grid\.<region>\] .+"),
+    Case("host-without-wattage", scenario="no-wattage.toml", xml="no-wattage.xml",
+         # the error names the campaign that would use the host: its [[campaign]] header, line 9
+         stderr=r"{f}:9:1: campaign\[0\]\.cluster: host n0 of the cluster has no "
+                r"wattage_per_state.*"),
+    Case("grid-region-ambiguous", scenario="grid-region-ambiguous.toml", xml="no-grid-region.xml",
+         # Regression guard: the zone walk of inherited_property() used to go past the root
+         # zone when a property was on neither the host nor its zones (SIGSEGV, OUT.h5.tmp left).
+         stderr=r"{x}: host n0: grid_region: missing, and the scenario defines several .+"),
+
+    # --- output path ---------------------------------------------------------------------------
+    Case("output-nonexistent-dir", command=["run", "{single}", "-o", "/nonexistent-dir/x.h5"],
+         outputs=["/nonexistent-dir/x.h5"],
+         stderr=r"/nonexistent-dir/x\.h5: --output: directory /nonexistent-dir does not exist"),
+    Case("output-read-only-dir", command=["run", "{single}", "-o", "{rodir}/x.h5"],
+         setup=setup_read_only_dir, outputs=["{rodir}/x.h5"],
+         stderr=r"{rodir}/x\.h5: --output: cannot create {rodir}/x\.h5\.tmp .+"),
+    Case("output-is-a-directory", command=["run", "{single}", "-o", "{tmp}/existing-dir"],
+         setup=setup_existing_dir, outputs=["{tmp}/existing-dir.tmp"],
+         stderr=r"{tmp}/existing-dir: --output: .+"),
+    Case("output-empty", command=["run", "{single}", "-o", ""],
+         outputs=["{tmp}/results/single-trial.h5"],
+         stderr=r"(command line: )?(--output|-o)\b.*|command line: .*(--output|'-o').*"),
+
+    # --- --set overrides ---------------------------------------------------------------------
+    Case("set-unknown-array-element",
+         command=run_single("--set", "campaign.no-such-campaign.trials=3"),
+         stderr=r"--set: campaign\.no-such-campaign\.trials: no element 'no-such-campaign' "
+                r"in the array"),
+    Case("set-array-index-out-of-range", command=run_single("--set", "campaign.5.trials=3"),
+         stderr=r"--set: campaign\.5\.trials: no element '5' in the array"),
+    Case("set-table", command=run_single("--set", "simulation=3"),
+         stderr=r"--set: simulation: only scalar values can be set.*"),
+    Case("set-table-value", command=run_single("--set", "accounting.pue={ a = 1 }"),
+         stderr=r"--set: accounting\.pue: only scalar values can be set.*"),
+    Case("set-array-value", command=run_single("--set", "campaign.one-trial.trials=[1, 2]"),
+         stderr=r"--set: campaign\.one-trial\.trials: only scalar values can be set.*"),
+    Case("set-array", command=run_single("--set", "campaign.one-trial=3"),
+         stderr=r"--set: campaign\.one-trial: 'campaign' is an array: name an element, then a key"),
+    Case("set-no-equals", command=run_single("--set", "simulation.seed"),
+         stderr=r"--set: simulation\.seed: expected KEY=VALUE .+"),
+    Case("set-unknown-key", command=run_single("--set", "simulation.colour=blue"),
+         stderr=r"--set: simulation\.colour: unknown key"),
+    Case("set-out-of-range", command=run_single("--set", "campaign.one-trial.trials=0"),
+         stderr=r"--set: campaign\[0\]\.trials: must be a positive integer"),
+    Case("set-wrong-type", command=run_single("--set", "campaign.one-trial.trials=abc"),
+         stderr=r"--set: campaign\[0\]\.trials: expected an integer, got a string"),
+    Case("set-unknown-pue-profile", command=run_single("--set", "accounting.pue=abc"),
+         stderr=r"--set: accounting\.pue: 'abc' is not a \[pue\.<name>\] profile"),
+    Case("set-gpus-overflow",
+         command=run_single("--set", "campaign.one-trial.gpus_per_trial=4294967296"),
+         stderr=r"(--set|{single}:14:1): campaign(\[0\]| one-trial)\.gpus_per_trial: .+"),
+
+    # --- ranges: extreme values are refused, never simulated (docs/scenarios.md, "Limits") ---
+    Case("horizon-1e308", scenario="horizon-1e308.toml",
+         stderr=r"{f}:4:1: simulation\.horizon: is out of range: durations are at most 1000 years"),
+    Case("trace-step-1e-300-ms", command=run_single("--set", 'output.trace_step="1e-300 ms"'),
+         stderr=r"--set: output\.trace_step: must be at least 1 s"),
+    Case("stage-every-int64-ms", scenario="stage-every-huge.toml",
+         stderr=r"{f}:11:1: stage\[0\]\.every: is out of range: durations are at most 1000 years"),
+    Case("stage-runs-beyond-1000-years",
+         command=["run", "{f}", "--set", 'stage.retrain.every="600y"', "-o", "{out}"],
+         scenario="stage-every-huge.toml",
+         stderr=r"{f}:12:1: stage\[0\]\.repeat: the runs would start later than 1000 years .+"),
+    # A 1-year horizon in 1-s bins is 3.15e7 bins: fine; 10 years would be 3.15e8.
+    Case("horizon-too-many-bins",
+         command=run_single("--set", 'simulation.horizon="10y"', "--set", 'output.trace_step="1s"'),
+         stderr=r"--set: output\.trace_step: the horizon would need more than 10\^8 trace bins: "
+                r"use a step of at least 3 s"),
+    # No horizon: 1e8 bins of 1 s end at 1157.4 d, and the trial is submitted after 10 years.
+    Case("run-past-bin-limit",
+         command=run_single("--set", 'output.trace_step="1s"',
+                            "--set", 'campaign.one-trial.submit_at="10y"'),
+         stderr=r"{single}: simulation: the run would go on past 1157\.4 d of simulated time .+"),
+    Case("set-integer-beyond-64-bits",
+         command=run_single("--set", "campaign.one-trial.trials=10000000000000000000"),
+         stderr=r"--set: campaign\.one-trial\.trials: '10000000000000000000' is out of range: "
+                r"integers are at most 9223372036854775807"),
+    Case("set-integer-as-1e19", command=run_single("--set", "campaign.one-trial.trials=1e19"),
+         stderr=r"--set: campaign\[0\]\.trials: is out of range: integers are at most "
+                r"9223372036854775807"),
+    Case("set-integer-as-float", command=run_single("--set", "campaign.one-trial.trials=1e3"),
+         stderr=r"--set: campaign\[0\]\.trials: expected an integer, got a float .+"),
+    Case("trials-beyond-1e12",
+         command=run_single("--set", "campaign.one-trial.trials=1000000000001"),
+         stderr=r"--set: campaign\[0\]\.trials: is out of range: at most 10\^12 trials .+"),
+
+    # Found by setting every number of the example scenarios to 1e308, 1e-300 and 2^63 - 1:
+    # these hung (an arrival search without end), aborted (double free) or exited 1.
+    Case("arrival-per-day-1e308",
+         command=["run", "{lifecycle}", "--set", "campaign.grid-searches.arrival.per_day=1e308",
+                  "-o", "{out}"],
+         setup=lambda tmp: {"lifecycle": str(SCENARIOS_DIR / "lisa-lifecycle.toml")},
+         stderr=r"--set: campaign\[0\]\.arrival\.per_day: is out of range: 0\.001 to 3600000 "
+                r"jobs per working day"),
+    Case("arrival-per-day-1e-300",
+         command=["run", "{lifecycle}", "--set", "campaign.grid-searches.arrival.per_day=1e-300",
+                  "-o", "{out}"],
+         setup=lambda tmp: {"lifecycle": str(SCENARIOS_DIR / "lisa-lifecycle.toml")},
+         stderr=r"--set: campaign\[0\]\.arrival\.per_day: is out of range: .+"),
+    Case("fleet-growth-2-to-63",
+         command=["run", "{fleet}", "--set",
+                  "deployment.robotaxi-fleet.vehicles_per_month=9223372036854775807", "-o", "{out}"],
+         setup=lambda tmp: {"fleet": str(SCENARIOS_DIR / "av-fleet.toml")},
+         stderr=r"--set: deployment\[\d\]\.vehicles_per_month: is out of range: at most 10\^12 "
+                r"vehicles"),
+    Case("serving-latency-1e308",
+         command=["run", "{llm}", "--set", "deployment.chat-api.replica.latency_per_item_ms=1e308",
+                  "-o", "{out}"],
+         setup=lambda tmp: {"llm": str(SCENARIOS_DIR / "llm-serving.toml")},
+         stderr=r"--set: deployment\[\d\]\.replica\.latency_per_item_ms: is out of range: at "
+                r"most 1e9 ms"),
+
+    # --- user text inside a message is escaped: the message stays one line ------------------
+    Case("multi-line-string-in-message", scenario="phase-multiline.toml",
+         stderr=r"{f}:12:1: campaign\[0\]\.phase: 'train\\ning' is not one of: .+"),
+    Case("line-separator-in-message", scenario="phase-line-separator.toml",
+         stderr=r"{f}:12:1: campaign\[0\]\.phase: 'train\\u2028ing' is not one of: .+"),
+
+    # --- command line ------------------------------------------------------------------------
+    Case("unknown-command", command=["frobnicate", "{single}"], outputs=[],
+         stderr=r"command line: unknown command 'frobnicate'.*"),
+    Case("missing-command", command=[], outputs=[],
+         stderr=r"command line: missing command.*"),
+    Case("missing-scenario-argument", command=["run"], outputs=[],
+         stderr=r"command line: missing SCENARIO file.*"),
+    Case("two-scenario-arguments", command=["run", "{single}", "{single}"], outputs=[],
+         stderr=r"command line: expected one SCENARIO file, got several.*"),
+    Case("missing-scenario-file", command=["run", "{tmp}/no-such-scenario.toml", "-o", "{out}"],
+         stderr=r"{tmp}/no-such-scenario\.toml: cannot open the scenario file"),
+    Case("unknown-option", command=["run", "{single}", "--frobnicate"],
+         stderr=r"command line: unrecognised option '--frobnicate'.*"),
+    Case("seed-not-a-number", command=run_single("--seed", "abc"),
+         stderr=r"command line: --seed: 'abc' is not a non-negative integer.*"),
+    Case("seed-negative", command=run_single("--seed=-1"),
+         stderr=r"command line: --seed: '-1' is not a non-negative integer.*"),
+    Case("check-with-output", command=["check", "{single}", "-o", "{out}"],
+         stderr=r"command line: check writes nothing: --output does not apply.*"),
+    Case("sg-cfg-unknown-key", command=run_single("--sg-cfg", "no/such-key:1"),
+         stderr=r"command line: --sg-cfg no/such-key:1: Bad config key: no/such-key.*"),
+    Case("sg-cfg-malformed", command=run_single("--sg-cfg", "nocolon"),
+         stderr=r"command line: --sg-cfg[ =]nocolon: .+"),
+    Case("sg-log-malformed", command=run_single("--sg-log", "garbage"),
+         stderr=r"command line: --sg-log[ =]garbage: .+"),
+    Case("sg-log-bad-priority", command=run_single("--sg-log", "root.thres:bogus"),
+         stderr=r"command line: --sg-log[ =]root\.thres:bogus: .+"),
+]
