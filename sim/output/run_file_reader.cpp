@@ -52,24 +52,11 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::array<std::string_view, 5> kRows = {"experimentation", "training", "inference",
                                                    "idle", "total"};
-constexpr std::size_t kEnergyColumn = 0;      // energy_j_<row>
-constexpr std::size_t kCo2Column = 5;         // co2_g_<row>
-constexpr std::size_t kShareColumn = 10;      // inference_share
-constexpr std::size_t kAttributeColumn = 11;  // then the /summary attributes, in this order
-constexpr std::array<const char*, 14> kSummaryAttributes = {"crossover_s",
-                                                            "makespan_s",
-                                                            "peak_power_w",
-                                                            "cost",
-                                                            "gpu_hours",
-                                                            "mean_utilization",
-                                                            "mean_activity_utilization",
-                                                            "inference_gpu_hours_share",
-                                                            "requests_served",
-                                                            "requests_dropped",
-                                                            "requests_late",
-                                                            "wh_per_request",
-                                                            "co2_g_per_request",
-                                                            "vehicle_days"};
+constexpr std::size_t kEnergyColumn = 0;  // energy_j_<row>
+constexpr std::size_t kCo2Column = 5;     // co2_g_<row>
+constexpr std::size_t kShareColumn = 10;  // inference_share
+// The columns from here on are /summary attributes of the same names (headline_names()).
+constexpr std::size_t kAttributeColumn = 11;
 
 // The open file when it is a complete run file, else an invalid handle. Errors silenced.
 h5::Handle open_complete(const std::string& path) {
@@ -154,9 +141,9 @@ std::optional<RunResults> read_run_results(const std::string& path) {
   const double lifecycle = headline[kCo2Column] + headline[kCo2Column + 1] + inference;
   headline[kShareColumn] = lifecycle == 0 ? kNaN : inference / lifecycle;
   try {
-    for (std::size_t i = 0; i < kSummaryAttributes.size(); ++i)
-      headline[kAttributeColumn + i] =
-          h5::read_double_attribute(summary.id(), kSummaryAttributes[i]).value_or(kNaN);
+    const std::vector<std::string>& names = headline_names();
+    for (std::size_t i = kAttributeColumn; i < names.size(); ++i)
+      headline[i] = h5::read_double_attribute(summary.id(), names[i].c_str()).value_or(kNaN);
   } catch (const InputError&) {
     return std::nullopt;  // a corrupt object header (h5_header_check.hpp): no results
   }

@@ -31,7 +31,11 @@ void check_conservation(const RunOutcome& outcome, const CollectingRecorder& rec
   CHECK(s.total.energy_j == Approx(hosts_j).epsilon(1e-9));
 }
 
-std::string power_states(const std::string& engine) {
+// power-states.xml at 100 g/kWh: a 2-h trial at t = 0 (campaign `first_name`), then a 1-h trial
+// submitted at `second_at`; nodes switch off after `power_off_after` idle.
+std::string power_states_scenario(const std::string& engine, const std::string& power_off_after,
+                                  const std::string& first_name, const std::string& second_name,
+                                  const std::string& second_at) {
   return R"([simulation]
 start = 2020-01-01T00:00:00Z
 platform = "power-states.xml"
@@ -40,17 +44,28 @@ engine = ")" +
 [grid.r]
 intensity_g_per_kwh = 100
 [scheduler]
-power_off_after = "1h"
+power_off_after = )" +
+         power_off_after + R"(
 [[campaign]]
-name = "a"
+name = ")" +
+         first_name +
+         R"("
 trials = 1
 length = { distribution = "fixed", hours = 2 }
 [[campaign]]
-name = "b"
+name = ")" +
+         second_name +
+         R"("
 trials = 1
-submit_at = "5h"
+submit_at = ")" +
+         second_at +
+         R"("
 length = { distribution = "fixed", hours = 1 }
 )";
+}
+
+std::string power_states(const std::string& engine) {
+  return power_states_scenario(engine, "\"1h\"", "a", "b", "5h");
 }
 
 void check_power_state_oracle(const RunOutcome& outcome, const CollectingRecorder& recorder) {
@@ -263,25 +278,7 @@ void check_off_at_zero(const RunOutcome& outcome, const CollectingRecorder& reco
 }
 
 std::string off_at_zero(const std::string& engine) {
-  return R"([simulation]
-start = 2020-01-01T00:00:00Z
-platform = "power-states.xml"
-engine = ")" +
-         engine + R"("
-[grid.r]
-intensity_g_per_kwh = 100
-[scheduler]
-power_off_after = 0
-[[campaign]]
-name = "first"
-trials = 1
-length = { distribution = "fixed", hours = 2 }
-[[campaign]]
-name = "second"
-trials = 1
-submit_at = "2h"
-length = { distribution = "fixed", hours = 1 }
-)";
+  return power_states_scenario(engine, "0", "first", "second", "2h");
 }
 }  // namespace
 
