@@ -23,20 +23,7 @@ from test_info import diff, expect_same_table, info
 TWO_HOSTS = SOURCE_DIR / "tests" / "data" / "two-hosts.xml"
 # two-hosts.xml: 2 hosts x 2 GPUs, PUE 1.5; a replica of 1 GPU idles at 12.5 W and serves at
 # 52.5 W (IT). Two fixed replicas at 0.5 s per request: mu = 2 requests/s each.
-SERVICE = """[simulation]
-start = 2020-01-01T00:00:00Z
-platform = "{platform}"
-[grid.r]
-intensity_g_per_kwh = 300
-[[deployment]]
-name = "api"
-kind = "serving"
-duration = "10h"
-start_at = "{start_at}"
-replica = {{ gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }}
-autoscaler = {{ min_replicas = 2, max_replicas = 2 }}
-demand = {{ base_rps = {rps} }}
-"""
+SERVICE = (SOURCE_DIR / "tests" / "data" / "fixed-service.toml.in").read_text()
 EXPLORE_AND_TRAIN = """[[campaign]]
 name = "explore"
 trials = 1

@@ -19,20 +19,8 @@ from test_analysis import parse  # noqa: E402
 
 MLCYCLE = os.environ.get("MLCYCLE", os.path.join(ROOT, "build", "release", "mlcycle"))
 # Two fixed 1-GPU replicas on two-hosts.xml (mu = 2 requests/s each, 12.5 W idle, 52.5 W busy).
-SERVICE = """[simulation]
-start = 2020-01-01T00:00:00Z
-platform = "{platform}"
-[grid.r]
-intensity_g_per_kwh = 300
-[[deployment]]
-name = "api"
-kind = "serving"
-duration = "10h"
-start_at = "{start_at}"
-replica = {{ gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }}
-autoscaler = {{ min_replicas = 2, max_replicas = 2 }}
-demand = {{ base_rps = {rps} }}
-"""
+with open(os.path.join(ROOT, "tests", "data", "fixed-service.toml.in")) as template:
+    SERVICE = template.read()
 TRAIN = """[[campaign]]
 name = "train"
 phase = "training"
