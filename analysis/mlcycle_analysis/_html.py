@@ -72,10 +72,10 @@ def section(ident, heading, *parts) -> str:
 
 
 def png_figure(plot, caption, *args) -> str:
-    """Run plot(*args, path) into a temporary PNG and embed it as a base64 data URI."""
+    """Run plot(*args, path=...) into a temporary PNG and embed it as a base64 data URI."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "figure.png")
-        plot(*args, path)
+        plot(*args, path=path)
         with open(path, "rb") as handle:
             data = base64.b64encode(handle.read()).decode("ascii")
     return (f'<figure><img alt="{esc(caption)}" src="data:image/png;base64,{data}">'

@@ -6,10 +6,11 @@ import os
 
 from . import derived, plots
 from ._html import Cell, esc, num, number, page, png_figure, section, table, write
-from .run import SERIES, load_run
+from .run import load_run
+from .schema import (BY_SERIES, CAMPAIGNS, DAYS, DEPLOYMENTS, G_PER_LB, HOURS, JOBS,  # noqa: F401
+                     KG, KW, KWH, LBS, PERCENT, SERIES, TOTAL, WH)
 from .sweep import load_sweep
 
-G_PER_LB = 453.59237
 # Strubell, Ganesh & McCallum 2019, Table 1 (lbs CO2e): what the total is compared with.
 EQUIVALENTS = [
     ("car lifetimes (incl. fuel)", 126_000),
@@ -17,7 +18,7 @@ EQUIVALENTS = [
     ("American life, years", 36_156),
     ("average human life, years", 11_023),
 ]
-SUMMARY_ROWS = SERIES + ["total"]
+SUMMARY_ROWS = SERIES + [TOTAL]
 
 
 def scenario_name(run) -> str:
@@ -42,8 +43,8 @@ def _summary(run) -> str:
     # A deployment is not a job: its count has a column of its own (files from before it: none).
     deployments = "deployments" in s and len(run.deployments) > 0
     headers = ["series", "jobs", *(["deployments"] if deployments else []), "GPU-hours",
-               "facility kWh", "kg CO2e", "lbs CO2e",
-               f"cost ({currency})"] + (["marginal kg CO2e"] if marginal else [])
+               f"facility {KWH}", f"{KG} CO2e", f"{LBS} CO2e",
+               f"cost ({currency})"] + ([f"marginal {KG} CO2e"] if marginal else [])
     rows = []
     for name in SUMMARY_ROWS:
         r = s.loc[name]
@@ -51,39 +52,41 @@ def _summary(run) -> str:
         if deployments:
             cells.append(num(r["deployments"], 0, series=name, field="deployments"))
         cells += [num(r["gpu_hours"], 1, series=name, field="gpu_hours"),
-                 num(r["energy_j"], 2, 1 / 3.6e6, series=name, field="energy_j"),
-                 num(r["co2_g"], 2, 1e-3, series=name, field="co2_g"),
-                 num(r["co2_g"], 1, 1 / G_PER_LB, series=name, field="co2_g", unit="lbs"),
+                 num(r["energy_j"], 2, KWH.factor, series=name, field="energy_j"),
+                 num(r["co2_g"], 2, KG.factor, series=name, field="co2_g"),
+                 num(r["co2_g"], 1, LBS.factor, series=name, field="co2_g", unit=LBS),
                  num(r["cost"], 2, series=name, field="cost")]
         if marginal:
-            cells.append(num(r["co2_marginal_g"], 2, 1e-3, series=name, field="co2_marginal_g"))
+            cells.append(num(r["co2_marginal_g"], 2, KG.factor, series=name,
+                             field="co2_marginal_g"))
         rows.append(cells)
-    classes = ["total" if n == "total" else "" for n in SUMMARY_ROWS]
-    note = ('<p class="note">From /summary/by_series. kWh are facility energy (IT × PUE); '
+    classes = ["total" if n == TOTAL else "" for n in SUMMARY_ROWS]
+    note = (f'<p class="note">From {BY_SERIES}. {KWH} are facility energy (IT × PUE); '
             "idle is platform power not attributed to a job.</p>")
     return section("summary", "Summary by phase", table(headers, rows, classes, "summary-table"),
                    note)
 
 
 def _key_numbers(run) -> str:
-    a, total = run.summary_attrs, run.summary.loc["total"]
+    a, total = run.summary_attrs, run.summary.loc[TOTAL]
     start = run.start
     end = run.utc([a["makespan_s"]])[0]
     crossing = crossover_text(run)
     if a.get("marginal_available"):
-        marginal = f"{number(a['co2_marginal_g'] / 1e3)} kg CO2e"
+        marginal = f"{number(KG.of(a['co2_marginal_g']))} {KG} CO2e"
     else:
         marginal = "not available (a site that drew power has no marginal signal)"
     jobs = (f"{int(total['jobs']):,} started ({a.get('jobs_unfinished', 0)} unfinished at the "
             f"horizon), {a.get('jobs_pending', 0)} never started")
     rows = [
-        ("total facility energy", f"{number(a['energy_j'] / 3.6e6)} kWh "
-                                  f"(IT {number(a['it_energy_j'] / 3.6e6)} kWh)", "energy"),
-        ("total CO2e", f"{number(a['co2_g'] / 1e3)} kg = {number(a['co2_g'] / G_PER_LB, 1)} lbs",
-         "co2"),
+        ("total facility energy", f"{number(KWH.of(a['energy_j']))} {KWH} "
+                                  f"(IT {number(KWH.of(a['it_energy_j']))} {KWH})", "energy"),
+        ("total CO2e", f"{number(KG.of(a['co2_g']))} {KG} = "
+                       f"{number(LBS.of(a['co2_g']), 1)} {LBS}", "co2"),
         ("cost", f"{number(a['cost'])} {a.get('currency', '')}", "cost"),
-        ("peak facility power", f"{number(a['peak_power_w'] / 1e3)} kW", "peak-power"),
-        ("makespan", f"{a['makespan_s'] / 86400:,.2f} d = {a['makespan_s'] / 3600:,.2f} h "
+        ("peak facility power", f"{number(KW.of(a['peak_power_w']))} {KW}", "peak-power"),
+        ("makespan", f"{DAYS.of(a['makespan_s']):,.2f} {DAYS} = "
+                     f"{HOURS.of(a['makespan_s']):,.2f} {HOURS} "
                      f"({start:%Y-%m-%d %H:%M} .. {end:%Y-%m-%d %H:%M} UTC)", "makespan"),
         ("mean GPU utilization", _utilization(run), "utilization"),
         *([("inference crossover", crossing, "crossover")] if crossing else []),
@@ -132,7 +135,7 @@ def crossover_text(run) -> str:
     if state == "crossed":
         seconds = run.summary_attrs["crossover_s"]
         return (f"{run.utc([seconds])[0]:%Y-%m-%d %H:%M:%S} UTC "
-                f"({seconds / 3600:,.2f} h after the start)")
+                f"({HOURS.of(seconds):,.2f} {HOURS} after the start)")
     return {"no_inference": "",
             "no_development": "none: the run has no experimentation or training",
             "inference_led": "none: inference led from its first instant (it overtook nothing)",
@@ -148,7 +151,7 @@ def gpu_hours_shares(run) -> list[float]:
 def _idle_gpu_hours(run) -> float:
     a = run.summary_attrs
     held = sum(float(run.summary.loc[p, "gpu_hours"]) for p in SERIES[:3])
-    return a.get("idle_gpu_hours", max(0.0, a["total_gpus"] * a["makespan_s"] / 3600 - held))
+    return a.get("idle_gpu_hours", max(0.0, a["total_gpus"] * HOURS.of(a["makespan_s"]) - held))
 
 
 def _utilization(run) -> str:
@@ -164,16 +167,16 @@ def _utilization(run) -> str:
 
 
 def _equivalents(run) -> str:
-    lbs = run.summary_attrs["co2_g"] / G_PER_LB
+    lbs = LBS.of(run.summary_attrs["co2_g"])
     rows = [(name, num(each, 0), num(lbs / each, None, key=name)) for name, each in EQUIVALENTS]
-    intro = (f"<p>Total CO2e {number(lbs, 1)} lbs, compared with the figures of Strubell, Ganesh "
+    intro = (f"<p>Total CO2e {number(lbs, 1)} {LBS}, compared with the figures of Strubell, Ganesh "
              "&amp; McCallum (2019), Table 1.</p>")
     return section("equivalents", "Equivalents", intro,
-                   table(["comparison", "lbs CO2e each", "this run equals"], rows))
+                   table(["comparison", f"{LBS} CO2e each", "this run equals"], rows))
 
 
 def _plots(run) -> str:
-    source = "from the trace" if derived.from_trace(run) else "derived from /jobs"
+    source = "from the trace" if derived.from_trace(run) else f"derived from {JOBS}"
     figures = [
         (plots.emissions_over_time, "CO2e per bin by series, with the bins' grid intensity"),
         (plots.cumulative_by_phase, "Cumulative CO2e by series; inference crossover when any"),
@@ -188,9 +191,10 @@ def _plots(run) -> str:
 
 # Campaign tables: (header, /campaigns column, decimals, display factor).
 CAMPAIGN_COLUMNS = [("trials", "trials_started", 0, 1), ("jobs", "jobs", 0, 1),
-                    ("GPU-hours", "gpu_hours", 1, 1), ("facility kWh", "energy_j", 2, 1 / 3.6e6),
-                    ("kg CO2e", "co2_g", 2, 1e-3), ("cost", "cost", 2, 1),
-                    ("mean wait (h)", "mean_wait_s", 2, 1 / 3600)]
+                    ("GPU-hours", "gpu_hours", 1, 1),
+                    (f"facility {KWH}", "energy_j", 2, KWH.factor),
+                    (f"{KG} CO2e", "co2_g", 2, KG.factor), ("cost", "cost", 2, 1),
+                    (f"mean wait ({HOURS})", "mean_wait_s", 2, HOURS.factor)]
 SEARCH_COLUMNS = [("configurations", "trials_started", 0, 1), ("completed", "completed", 0, 1),
                   ("stopped early", "stopped_early", 0, 1), ("GPU-hours", "gpu_hours", 1, 1),
                   ("full-budget GPU-hours", "full_budget_gpu_hours", 1, 1),
@@ -198,7 +202,7 @@ SEARCH_COLUMNS = [("configurations", "trials_started", 0, 1), ("completed", "com
 FAILURE_COLUMNS = [("jobs", "jobs", 0, 1), ("crashes", "crashes", 0, 1),
                    ("failed", "failed", 0, 1), ("unfinished", "unfinished", 0, 1),
                    ("wasted GPU-hours", "wasted_gpu_hours", 1, 1),
-                   ("wasted kg CO2e", "wasted_co2_g", 2, 1e-3)]
+                   (f"wasted {KG} CO2e", "wasted_co2_g", 2, KG.factor)]
 
 
 def _campaign_table(c, columns, texts, table_id, currency) -> str:
@@ -223,7 +227,7 @@ def _campaigns(run, top=10) -> str:
     columns = [col for col in CAMPAIGN_COLUMNS if col[1] in c]
     parts = [_campaign_table(c, columns, texts, "campaigns-table", currency),
              f'<p class="note">{len(c)} of {len(run.campaigns)} campaigns, by CO2e, from '
-             "/campaigns (cost: the sum over the campaign's /jobs rows). Trials: configurations "
+             f"{CAMPAIGNS} (cost: the sum over the campaign's {JOBS} rows). Trials: configurations "
              "for searches; wait = start − submit, over the jobs.</p>"]
     searches = c[c["search"] != "independent"] if lifecycle else c.iloc[:0]
     if len(searches):
@@ -255,35 +259,35 @@ def _deployments(run) -> str:
         return ""
     parts = []
     serving, fleets = d[d["kind"] == "serving"], d[d["kind"] == "fleet"]
-    common = ["deployment", "start (UTC)", "end (UTC)", "facility kWh", "kg CO2e"]
+    common = ["deployment", "start (UTC)", "end (UTC)", f"facility {KWH}", f"{KG} CO2e"]
 
     def first(name, r):
         return [name, _when(run, r["start_s"]), _when(run, r["end_s"]),
-                num(r["energy_j"], 2, 1 / 3.6e6, deployment=name, field="energy_j"),
-                num(r["co2_g"], 2, 1e-3, deployment=name, field="co2_g")]
+                num(r["energy_j"], 2, KWH.factor, deployment=name, field="energy_j"),
+                num(r["co2_g"], 2, KG.factor, deployment=name, field="co2_g")]
 
     if len(serving):
         fields = [("requests", 0, 1), ("served", 0, 1), ("dropped", 0, 1), ("late", 0, 1),
                   ("replica_hours", 1, 1), ("max_replicas", 0, 1), ("wh_per_request", 4, 1),
                   ("co2_g_per_request", 4, 1)]
         headers = common + ["requests", "served", "dropped", "late", "replica-hours",
-                            "max replicas", "Wh / request", "g CO2e / request"]
+                            "max replicas", f"{WH} / request", "g CO2e / request"]
         if "activity_utilization" in serving:  # files from before the utilizations lack them
-            fields += [("reserved_gpus", 0, 1), ("reserved_utilization", 1, 100),
-                       ("activity_utilization", 1, 100)]
-            headers += ["reserved GPUs", "reserved (%)", "active (%)"]
+            fields += [("reserved_gpus", 0, 1), ("reserved_utilization", 1, PERCENT.factor),
+                       ("activity_utilization", 1, PERCENT.factor)]
+            headers += ["reserved GPUs", f"reserved ({PERCENT})", f"active ({PERCENT})"]
         rows = [first(n, r) + [num(r[k], digits, factor, deployment=n, field=k)
                                for k, digits, factor in fields] for n, r in serving.iterrows()]
         parts += ["<h3>Serving</h3>", table(headers, rows, table_id="serving-table")]
     if len(fleets):
         fields = [("vehicles_end", 0, 1), ("vehicle_days", 1, 1), ("driving_hours", 1, 1),
-                  ("onboard_energy_j", 2, 1 / 3.6e6), ("fuel_l", 1, 1), ("updates", 0, 1)]
+                  ("onboard_energy_j", 2, KWH.factor), ("fuel_l", 1, 1), ("updates", 0, 1)]
         rows = [first(n, r) + [num(r[k], digits, factor, deployment=n, field=k)
                                for k, digits, factor in fields] for n, r in fleets.iterrows()]
         headers = common + ["vehicles at the end", "vehicle-days", "driving hours",
-                            "on-board kWh", "fuel (L)", "model updates"]
+                            f"on-board {KWH}", "fuel (L)", "model updates"]
         parts += ["<h3>Fleets</h3>", table(headers, rows, table_id="fleet-table")]
-    note = ('<p class="note">From /deployments. Serving: facility energy of the replicas (IT × '
+    note = (f'<p class="note">From {DEPLOYMENTS}. Serving: facility energy of the replicas (IT × '
             "PUE); reserved: the share of the reservation's GPU-time replicas held, active: "
             "the share they spent serving; fleets: grid-side charging energy (ev) or on-board "
             "energy from fuel (ice). Both are in the inference series.</p>")
@@ -306,46 +310,47 @@ def write_report(run_path, html_path) -> str:
 # Deployment results of a sweep's runs (header, column, decimals, factor): shown when some run
 # has them, so a point whose service dropped requests shows without opening its file.
 DEPLOYMENT_RESULTS = [("served", "requests_served", 0, 1), ("dropped", "requests_dropped", 0, 1),
-                      ("late", "requests_late", 0, 1), ("Wh / request", "wh_per_request", 4, 1),
+                      ("late", "requests_late", 0, 1), (f"{WH} / request", "wh_per_request", 4, 1),
                       ("g CO2e / request", "co2_g_per_request", 4, 1),
                       ("vehicle-days", "vehicle_days", 1, 1)]
 
 
 def _runs_table(sweep, limit=1000) -> str:
-    varied = sweep.attrs["varied"]
-    extra = [c for c in DEPLOYMENT_RESULTS if c[1] in sweep and sweep[c[1]].notna().any()]
-    headers = ["point_id", *varied, "seed", "status", "kg CO2e", "facility kWh", "cost",
-               "makespan (h)", "utilization (%)", *(h for h, *_ in extra), "error"]
+    runs, varied = sweep.runs, sweep.varied
+    extra = [c for c in DEPLOYMENT_RESULTS if c[1] in runs and runs[c[1]].notna().any()]
+    headers = ["point_id", *varied, "seed", "status", f"{KG} CO2e", f"facility {KWH}", "cost",
+               f"makespan ({HOURS})", f"utilization ({PERCENT})", *(h for h, *_ in extra),
+               "error"]
     rows = []
-    for r in sweep.head(limit).to_dict("records"):
+    for r in runs.head(limit).to_dict("records"):
         rows.append([r["point_id"], *(r[k] for k in varied), r["seed"], r["status"],
-                     num(r["co2_g_total"], 3, 1e-3, field="co2_g_total", point_id=r["point_id"]),
-                     num(r["energy_j_total"], 3, 1 / 3.6e6, field="energy_j_total"),
-                     num(r["cost"], 4, field="cost"), num(r["makespan_s"], 2, 1 / 3600),
-                     num(r["mean_utilization"], 1, 100),
+                     num(r["co2_g_total"], 3, KG.factor, field="co2_g_total",
+                         point_id=r["point_id"]),
+                     num(r["energy_j_total"], 3, KWH.factor, field="energy_j_total"),
+                     num(r["cost"], 4, field="cost"), num(r["makespan_s"], 2, HOURS.factor),
+                     num(r["mean_utilization"], 1, PERCENT.factor),
                      *(num(r[k], digits, factor, field=k) for _, k, digits, factor in extra),
                      r["error"]])
-    note = "" if len(sweep) <= limit else f'<p class="note">First {limit} of {len(sweep)} runs.</p>'
+    note = "" if len(runs) <= limit else f'<p class="note">First {limit} of {len(runs)} runs.</p>'
     return section("runs", "Runs", table(headers, rows, table_id="runs-table"), note)
 
 
 def _aggregates_table(sweep) -> str:
     """Per point: total CO2e mean and 95% interval over replicates (from /aggregates)."""
-    table_ = sweep.attrs.get("aggregates")
+    table_, varied = sweep.aggregates, sweep.varied
     if table_ is None:
         return ""
-    varied = sweep.attrs["varied"]
     rows = [[r["point"], *(r[k] for k in varied), r["n_done"],
-             *(num(r[f"co2_g_total_{s}"], 3, 1e-3, field=f"co2_g_total_{s}")
+             *(num(r[f"co2_g_total_{s}"], 3, KG.factor, field=f"co2_g_total_{s}")
                for s in ("mean", "ci95_low", "ci95_high"))] for r in table_.to_dict("records")]
-    headers = ["point", *varied, "done runs", "kg CO2e mean", "95% low", "95% high"]
+    headers = ["point", *varied, "done runs", f"{KG} CO2e mean", "95% low", "95% high"]
     return section("aggregates", "Points (mean over replicates)", table(headers, rows))
 
 
 def write_sweep_report(sweep_dir, html_path) -> str:
     """One self-contained HTML page for a sweep directory: the runs and the sweep plots."""
     sweep = load_sweep(sweep_dir)
-    a, varied = sweep.attrs, sweep.attrs["varied"]
+    a, varied = sweep.attrs, sweep.varied
     name = os.path.splitext(os.path.basename(str(a.get("scenario", "sweep"))))[0]
     facts = [("scenario", a.get("scenario")), ("points", a.get("points")),
              ("replicates", a.get("replicates")), ("runs", a.get("runs")),
@@ -364,7 +369,7 @@ def write_sweep_report(sweep_dir, html_path) -> str:
         figures.append(png_figure(plots.sweep_heatmap, f"Total CO2e over {varied[0]} × "
                                   f"{varied[1]}", sweep, varied[0], varied[1], "co2_g_total"))
     plots_section = section("plots", "Plots", *figures) if figures else ""
-    body = "\n".join([f'<p class="meta">{esc(a["dir"])} · mlcycle '
+    body = "\n".join([f'<p class="meta">{esc(sweep.directory)} · mlcycle '
                       f"{esc(a.get('mlcycle_version', '?'))}</p>", summary,
                       _aggregates_table(sweep), _runs_table(sweep), plots_section])
     return write(html_path, page(f"mlcycle sweep report: {name}", body))

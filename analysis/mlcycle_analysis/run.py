@@ -8,16 +8,9 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from .schema import TRACE_FORMAT, attributes, enum_names, open_checked, strings, text
-
-SERIES = ["experimentation", "training", "inference", "idle"]
-PHASES = SERIES[:3]
-NO_STAGE = 2**32 - 1  # /jobs.stage of a job outside any [[stage]]
-# Columns of /deployments (an empty table keeps them, so code can select them either way).
-DEPLOYMENT_COLUMNS = [
-    "kind", "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g", "requests", "served",
-    "dropped", "late", "replica_hours", "max_replicas", "wh_per_request", "co2_g_per_request",
-    "vehicles_end", "vehicle_days", "driving_hours", "onboard_energy_j", "fuel_l", "updates"]
+from . import schema as S
+from .schema import (DEPLOYMENT_COLUMNS, NO_STAGE, PHASES, SERIES, TRACE_FORMAT,  # noqa: F401
+                     attributes, enum_names, open_checked, strings, text)
 
 
 @dataclass
@@ -54,7 +47,7 @@ class Run:
 
     @property
     def start(self) -> pd.Timestamp:
-        return pd.Timestamp(self.attrs["start_utc"])
+        return pd.Timestamp(self.attrs[S.START_UTC])
 
     def utc(self, seconds) -> pd.DatetimeIndex:
         """Simulation seconds as UTC datetimes."""
@@ -62,10 +55,10 @@ class Run:
 
 
 def _jobs(f, campaigns, hosts, stages) -> pd.DataFrame:
-    jobs = pd.DataFrame(f["jobs"][()])
-    for name in ("phase", "status", "stop_reason"):
+    jobs = pd.DataFrame(f[S.JOBS][()])
+    for name in S.JOB_ENUMS:
         if name in jobs:
-            jobs[name] = pd.Categorical.from_codes(jobs[name], enum_names(f["jobs"].dtype, name))
+            jobs[name] = pd.Categorical.from_codes(jobs[name], enum_names(f[S.JOBS].dtype, name))
     jobs["campaign"] = pd.Categorical.from_codes(jobs["campaign"].astype(np.int64), campaigns)
     if "stage" in jobs:  # a stage name; NaN for jobs outside any stage
         codes = jobs["stage"].to_numpy(np.int64)
@@ -77,20 +70,20 @@ def _jobs(f, campaigns, hosts, stages) -> pd.DataFrame:
 
 
 def _trace(f, start) -> pd.DataFrame:
-    t = f["trace"]
-    names = strings(t["series"])
-    time_s = t["time_s"][()]
-    columns = {"time_s": time_s, "duration_s": t["duration_s"][()]}
-    for kind in ("energy_j", "co2_g"):
-        values = t[kind][()].reshape(len(time_s), len(names))
+    names = strings(f[S.TRACE_SERIES])
+    time_s = f[S.TRACE_TIME][()]
+    columns = {"time_s": time_s, "duration_s": f[S.TRACE_DURATION][()]}
+    for kind, dataset in (("energy_j", S.TRACE_ENERGY), ("co2_g", S.TRACE_CO2)):
+        values = f[dataset][()].reshape(len(time_s), len(names))
         for i, name in enumerate(names):
             columns[f"{name}_{kind}"] = values[:, i]
-    columns["power_w"] = t["power_w"][()]
-    columns["intensity_g_per_kwh"] = t["intensity_g_per_kwh"][()]
+    columns["power_w"] = f[S.TRACE_POWER][()]
+    columns["intensity_g_per_kwh"] = f[S.TRACE_INTENSITY][()]
     # Cumulative CO2e and energy at each bin's end (what a crossover search compares): the
     # writer's running sums when the file has them, else the same sums taken here.
-    for kind, cumulative in (("co2_g", "co2_cumulative_g"), ("energy_j", "energy_cumulative_j")):
-        stored = t[cumulative][()].reshape(len(time_s), len(names)) if cumulative in t else None
+    for kind, cumulative in (("co2_g", S.TRACE_CO2_CUMULATIVE),
+                             ("energy_j", S.TRACE_ENERGY_CUMULATIVE)):
+        stored = f[cumulative][()].reshape(len(time_s), len(names)) if cumulative in f else None
         for i, name in enumerate(names):
             columns[f"{name}_cum_{kind}"] = (stored[:, i] if stored is not None
                                              else np.cumsum(columns[f"{name}_{kind}"]))
@@ -102,11 +95,11 @@ def _trace(f, start) -> pd.DataFrame:
 
 
 def _regions(f, index) -> pd.DataFrame:
-    t = f["trace"]
-    names = strings(t["regions"])
+    names = strings(f[S.TRACE_REGIONS])
     data = {}
-    for kind in ("energy_j", "co2_g", "intensity_g_per_kwh"):
-        values = t[f"region_{kind}"][()].reshape(len(index), len(names))
+    for kind, dataset in (("energy_j", S.REGION_ENERGY), ("co2_g", S.REGION_CO2),
+                          ("intensity_g_per_kwh", S.REGION_INTENSITY)):
+        values = f[dataset][()].reshape(len(index), len(names))
         for i, name in enumerate(names):
             data[(name, kind)] = values[:, i]
     regions = pd.DataFrame(data, index=index)
@@ -116,13 +109,13 @@ def _regions(f, index) -> pd.DataFrame:
 
 def _grid(f, start) -> dict:
     grid = {}
-    for name in f["grid"]:
-        group = f["grid"][name]
-        steps = pd.DataFrame({"time_s": group["time_s"][()],
-                              "intensity_g_per_kwh": group["intensity_g_per_kwh"][()]})
-        if "generation_mw" in group:
-            sources = strings(group["sources"])
-            mw = group["generation_mw"][()].reshape(len(steps), len(sources))
+    for name in f[S.GRID]:
+        group = f[S.GRID][name]
+        steps = pd.DataFrame({"time_s": group[S.GRID_TIME][()],
+                              "intensity_g_per_kwh": group[S.GRID_INTENSITY][()]})
+        if S.GRID_GENERATION in group:
+            sources = strings(group[S.GRID_SOURCES])
+            mw = group[S.GRID_GENERATION][()].reshape(len(steps), len(sources))
             for i, source in enumerate(sources):
                 steps[f"{source}_mw"] = mw[:, i]
         steps.index = start + pd.to_timedelta(steps["time_s"], unit="s")
@@ -163,7 +156,7 @@ def _campaigns_from_jobs(names, jobs) -> pd.DataFrame:
 
 
 def _campaign_names(f) -> list[str]:
-    dataset = f["campaigns"]
+    dataset = f[S.CAMPAIGNS]
     if dataset.dtype.names is None:  # schema v1 before the lifecycle tables: a list of names
         return strings(dataset)
     return [text(n) for n in dataset["name"]]
@@ -171,7 +164,7 @@ def _campaign_names(f) -> list[str]:
 
 def _campaigns(f, names, jobs) -> pd.DataFrame:
     """/campaigns indexed by name, with the IT energy and cost of each campaign's jobs."""
-    dataset = f["campaigns"]
+    dataset = f[S.CAMPAIGNS]
     if dataset.dtype.names is None:
         table = _campaigns_from_jobs(names, jobs)
     else:
@@ -183,26 +176,26 @@ def _campaigns(f, names, jobs) -> pd.DataFrame:
 
 
 def _deployments(f) -> pd.DataFrame:
-    if "deployments" not in f:
+    if S.DEPLOYMENTS not in f:
         table = pd.DataFrame(columns=["name", *DEPLOYMENT_COLUMNS])
     else:
-        table = _table(f["deployments"])
+        table = _table(f[S.DEPLOYMENTS])
     table = table.set_index("name")
     table.index.name = "deployment"
     return table
 
 
-def _per_cluster(f, name, clusters, index):
-    if name not in f["trace"]:
+def _per_cluster(f, dataset, clusters, index):
+    if dataset not in f:
         return None
-    values = f["trace"][name][()].reshape(len(index), len(clusters))
+    values = f[dataset][()].reshape(len(index), len(clusters))
     return pd.DataFrame(values, index=index, columns=list(clusters))
 
 
 def _per_source(f, names, datasets, index) -> pd.DataFrame:
     """Per-bin series of each campaign or deployment: columns (name, quantity), in file order."""
-    present = [(q, f["trace"][d][()].reshape(len(index), len(names)))
-               for q, d in datasets if d in f["trace"] and names]
+    present = [(q, f[d][()].reshape(len(index), len(names)))
+               for q, d in datasets if d in f and names]
     data = {(name, q): values[:, i] for i, name in enumerate(names) for q, values in present}
     frame = pd.DataFrame(data, index=index)
     frame.columns = pd.MultiIndex.from_tuples(list(data), names=["name", "quantity"])
@@ -214,33 +207,33 @@ def load_run(path) -> Run:
     path = os.fspath(path)
     with open_checked(path, TRACE_FORMAT) as f:
         attrs = attributes(f)
-        start = pd.Timestamp(attrs["start_utc"])
-        stages = strings(f["stages"]) if "stages" in f else []
-        clusters = strings(f["clusters"])
-        hosts = pd.DataFrame(f["hosts"][()])
+        start = pd.Timestamp(attrs[S.START_UTC])
+        stages = strings(f[S.STAGES]) if S.STAGES in f else []
+        clusters = strings(f[S.CLUSTERS])
+        hosts = pd.DataFrame(f[S.HOSTS][()])
         hosts["name"] = [text(n) for n in hosts["name"]]
         hosts["cluster"] = np.asarray(clusters, dtype=object)[hosts["cluster"].to_numpy(np.int64)]
-        if "hosts_simgrid_plugin_energy_j" in f:
-            hosts["simgrid_plugin_energy_j"] = f["hosts_simgrid_plugin_energy_j"][()]
+        if S.HOSTS_PLUGIN_ENERGY in f:
+            hosts["simgrid_plugin_energy_j"] = f[S.HOSTS_PLUGIN_ENERGY][()]
         names = _campaign_names(f)
         jobs = _jobs(f, names, hosts, stages)
         campaigns = _campaigns(f, names, jobs)
         deployments = _deployments(f)
         trace = _trace(f, start)
-        busy = _per_cluster(f, "cluster_busy_gpus", clusters, trace.index)
-        queue = _per_cluster(f, "cluster_queue_jobs", clusters, trace.index)
-        campaign_trace = _per_source(f, names, [("energy_j", "campaign_energy_j"),
-                                                ("co2_g", "campaign_co2_g")], trace.index)
+        busy = _per_cluster(f, S.CLUSTER_BUSY, clusters, trace.index)
+        queue = _per_cluster(f, S.CLUSTER_QUEUE, clusters, trace.index)
+        campaign_trace = _per_source(f, names, [("energy_j", S.CAMPAIGN_ENERGY),
+                                                ("co2_g", S.CAMPAIGN_CO2)], trace.index)
         deployment_trace = _per_source(f, list(deployments.index),
-                                       [("energy_j", "deployment_energy_j"),
-                                        ("co2_g", "deployment_co2_g"),
-                                        ("replicas", "deployment_replicas")], trace.index)
+                                       [("energy_j", S.DEPLOYMENT_ENERGY),
+                                        ("co2_g", S.DEPLOYMENT_CO2),
+                                        ("replicas", S.DEPLOYMENT_REPLICAS)], trace.index)
         regions = _regions(f, trace.index)
         grid = _grid(f, start)
-        summary = pd.DataFrame(f["summary/by_series"][()])
+        summary = pd.DataFrame(f[S.BY_SERIES][()])
         summary["series"] = [text(s) for s in summary["series"]]
         summary = summary.set_index("series")
-        summary_attrs = attributes(f["summary"])
+        summary_attrs = attributes(f[S.SUMMARY])
     return Run(path, attrs, jobs, trace, regions, grid, summary, summary_attrs, campaigns, hosts,
                clusters, deployments, stages, busy, queue, campaign_trace, deployment_trace)
 
@@ -259,7 +252,7 @@ def conservation_errors(run: Run) -> dict[str, float]:
     fleets = deployments[deployments["kind"] == "fleet"]
     parts_energy = (run.jobs["energy_j"].sum() + deployments["energy_j"].sum() +
                     run.summary.loc["idle", "energy_j"])
-    total = run.summary.loc["total"]
+    total = run.summary.loc[S.TOTAL]
     region_energy = run.regions.xs("energy_j", level="quantity", axis=1).to_numpy().sum()
     bin_energy = sum(trace[f"{n}_energy_j"] for n in SERIES)
     last = trace.iloc[-1] if len(trace) else None

@@ -196,15 +196,15 @@ def test_sweep_values_equal_the_file(sweep_dir):
         agg = f["aggregates"][()]
         assert sweep.attrs["points"] == f.attrs["points"] == 6
         assert sweep.attrs["definition"] == f.attrs["definition"]
-    assert list(sweep["point_id"]) == [p.decode() for p in raw["point_id"]]
-    assert list(sweep["status"].astype(str)) == ["done"] * 12
-    assert sweep.attrs["varied"] == ["campaign.one-trial.trials", "accounting.price_per_kwh"]
+    assert list(sweep.runs["point_id"]) == [p.decode() for p in raw["point_id"]]
+    assert list(sweep.runs["status"].astype(str)) == ["done"] * 12
+    assert sweep.varied == ["campaign.one-trial.trials", "accounting.price_per_kwh"]
     for column in ("seed", "campaign.one-trial.trials", "accounting.price_per_kwh",
                    "co2_g_total", "energy_j_idle", "crossover_s", "cost", "mean_utilization"):
-        assert equal(sweep[column], raw[column]), column
-    for path in sweep["run_path"]:
+        assert equal(sweep.runs[column], raw[column]), column
+    for path in sweep.runs["run_path"]:
         assert os.path.isabs(path) and os.path.exists(path)
-    aggregates = sweep.attrs["aggregates"]
+    aggregates = sweep.aggregates
     assert equal(aggregates["co2_g_total_mean"], agg["co2_g_total_mean"])
     assert equal(aggregates["cost_ci95_high"], agg["cost_ci95_high"])
 
@@ -444,15 +444,15 @@ def test_sweep_with_a_failed_point_and_one_replicate(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 1, result.stderr  # some runs failed
     sweep = load_sweep(out)
-    assert sweep.attrs["aggregates"] is None
-    assert list(sweep["status"].astype(str)) == ["done", "done", "failed", "failed"]
-    assert sweep["run_path"].isna().tolist() == [False, False, True, True]
-    assert "must be a positive integer" in sweep["error"].iloc[2]
+    assert sweep.aggregates is None
+    assert list(sweep.runs["status"].astype(str)) == ["done", "done", "failed", "failed"]
+    assert sweep.runs["run_path"].isna().tolist() == [False, False, True, True]
+    assert "must be a positive integer" in sweep.runs["error"].iloc[2]
     check_image(plots.sweep_headline(sweep, "cost", tmp_path / "h.png"))
     check_image(plots.sweep_heatmap(sweep, None, None, "co2_g_total", tmp_path / "m.png"))
     page = parse(write_sweep_report(out, tmp_path / "s.html"))
     assert page.sections == ["summary", "runs", "plots"]
-    failed = [c for c in page.cells if c.get("data-point-id") == sweep["point_id"].iloc[3]]
+    failed = [c for c in page.cells if c.get("data-point-id") == sweep.runs["point_id"].iloc[3]]
     assert failed[0]["text"] == "—" and failed[0]["data-value"] == "nan"
 
 

@@ -1,4 +1,5 @@
-"""Shared plotting pieces: figures without pyplot (no GUI backend, no global state), saving."""
+"""Shared plotting pieces: figures without pyplot (no GUI backend, no global state), drawing
+into a caller's Axes, saving."""
 from __future__ import annotations
 
 import os
@@ -12,7 +13,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ..run import Run, load_run  # noqa: E402
-from ..sweep import load_sweep  # noqa: E402
+from ..sweep import SweepResults, load_sweep  # noqa: E402
 
 COLORS = {"experimentation": "#4C72B0", "training": "#DD8452", "inference": "#55A868",
           "idle": "#A0A0A0"}
@@ -25,8 +26,33 @@ def figure(width=10.0, height=5.0, **kwargs) -> Figure:
     return fig
 
 
+def canvas(ax, width=10.0, height=5.0):
+    """(figure, axes, created): the caller's Axes and its figure, or a new figure with one Axes
+    (figure-level decoration, such as the heading, is only added to a figure made here)."""
+    if ax is not None:
+        return ax.figure, ax, False
+    fig = figure(width, height)
+    return fig, fig.add_subplot(), True
+
+
+def axes_list(ax, count: int, what: str) -> np.ndarray:
+    """The caller's Axes for a plot of `count` panels: a sequence (or array) of at least `count`."""
+    axes = np.atleast_1d(np.asarray(ax, dtype=object)).ravel()
+    if len(axes) < count:
+        raise ValueError(f"{what} draws {count} panel{'s' if count != 1 else ''}; "
+                         f"got {len(axes)} Axes")
+    return axes[:count]
+
+
+def finish(fig, drawn, path):
+    """With a path, write `fig` there and return the path; else return what was drawn into."""
+    return drawn if path is None else save(fig, path)
+
+
 def save(fig: Figure, path) -> str:
-    """Write the figure as PNG or SVG, chosen by the path's suffix."""
+    """Write the figure as PNG or SVG, chosen by the path's suffix (a subfigure: its whole figure).
+    """
+    fig = fig.figure  # a Figure is its own .figure; a SubFigure's is the figure holding it
     path = os.fspath(path)
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in FORMATS:
@@ -41,8 +67,10 @@ def as_run(run_or_path) -> Run:
     return run_or_path if isinstance(run_or_path, Run) else load_run(run_or_path)
 
 
-def as_sweep(sweep_or_path) -> pd.DataFrame:
-    return sweep_or_path if isinstance(sweep_or_path, pd.DataFrame) else load_sweep(sweep_or_path)
+def as_sweep(sweep_or_path) -> SweepResults:
+    if isinstance(sweep_or_path, SweepResults):
+        return sweep_or_path
+    return load_sweep(sweep_or_path)
 
 
 def utc_naive(times) -> np.ndarray:

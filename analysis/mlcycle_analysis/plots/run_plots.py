@@ -1,4 +1,8 @@
-"""Plots of one run: emissions, cumulative CO2e, utilization and queue, job timeline."""
+"""Plots of one run: emissions, cumulative CO2e, utilization and queue, job timeline.
+
+Each draws into `ax` when given (the plot's heading, a figure title, is then left to the caller)
+or into a new figure; see the package docstring for what they return.
+"""
 from __future__ import annotations
 
 import math
@@ -9,50 +13,52 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from .. import derived
-from ..run import PHASES, SERIES
-from ._common import COLORS, as_run, bin_edges, figure, save, steps, time_axis, title, utc_naive
+from ..schema import CLUSTER_BUSY, CLUSTER_QUEUE, DAYS, INTENSITY, JOBS, KG, MINUTES, PERCENT
+from ..schema import PHASES, SERIES
+from ._common import (COLORS, as_run, axes_list, bin_edges, canvas, figure, finish, steps,
+                      time_axis, title, utc_naive)
 
 MAX_GANTT_JOBS = 3000
 # Above the axes, so a legend never hides data.
 LEGEND_ABOVE = dict(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=5, fontsize=8, frameon=False)
 
 
-def emissions_over_time(run, path) -> str:
-    """Stacked CO2e per bin by series (kg) and the bins' energy-weighted intensity (g/kWh)."""
+def emissions_over_time(run, path=None, *, ax=None):
+    """Stacked CO2e per bin by series (kg) and the bins' energy-weighted intensity (g/kWh, on a
+    twin of `ax`)."""
     run = as_run(run)
     edges, t = bin_edges(run), run.trace
-    fig = figure()
-    ax = fig.add_subplot()
+    fig, ax, created = canvas(ax)
     base = np.zeros(len(edges))
     for name in SERIES:
-        top = base + steps(t[f"{name}_co2_g"] / 1e3)
+        top = base + steps(KG.of(t[f"{name}_co2_g"]))
         ax.fill_between(edges, base, top, step="post", color=COLORS[name], label=name, lw=0)
         base = top
-    step_min = run.trace["duration_s"].iloc[0] / 60
-    ax.set_ylabel(f"CO2e per {step_min:g}-min bin (kg)")
+    step_min = MINUTES.of(run.trace["duration_s"].iloc[0])
+    ax.set_ylabel(f"CO2e per {step_min:g}-{MINUTES} bin ({KG})")
     # Headroom above both curves, so neither runs along the frame.
     ax.set_ylim(0, max(float(np.nanmax(base)), 1e-9) * 1.15)
     twin = ax.twinx()
     twin.step(edges, steps(t["intensity_g_per_kwh"]), where="post", color="black", lw=1.2,
               label="grid intensity (energy-weighted)")
-    twin.set_ylabel("grid intensity (g CO2e/kWh)")
+    twin.set_ylabel(f"grid intensity ({INTENSITY})")
     peak = t["intensity_g_per_kwh"].max()
     twin.set_ylim(0, (peak if np.isfinite(peak) and peak > 0 else 1.0) * 1.15)
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles, [h.get_label() for h in handles], **LEGEND_ABOVE)
     time_axis(ax)
     ax.set_xlim(edges[0], edges[-1])
-    title(fig, "CO2e emissions per trace bin by series", run)
-    return save(fig, path)
+    if created:
+        title(fig, "CO2e emissions per trace bin by series", run)
+    return finish(fig, ax, path)
 
 
-def cumulative_by_phase(run, path) -> str:
+def cumulative_by_phase(run, path=None, *, ax=None):
     """Cumulative CO2e per series (kg); the inference crossover marked when the run has one."""
     run = as_run(run)
     edges, t = bin_edges(run), run.trace
-    fig = figure()
-    ax = fig.add_subplot()
-    cum = {n: np.append(0.0, t[f"{n}_cum_co2_g"].to_numpy() / 1e3) for n in SERIES}
+    fig, ax, created = canvas(ax)
+    cum = {n: np.append(0.0, KG.of(t[f"{n}_cum_co2_g"].to_numpy())) for n in SERIES}
     for name in SERIES:
         ax.plot(edges, cum[name], color=COLORS[name], lw=2 if name != "idle" else 1,
                 ls="--" if name == "idle" else "-", label=name)
@@ -70,30 +76,36 @@ def cumulative_by_phase(run, path) -> str:
     note = "no job CO2e" if math.isnan(share) else f"inference share of job CO2e: {share:.1%}"
     ax.text(0.99, 0.03, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
             bbox=dict(boxstyle="round", fc="white", ec="0.7"))
-    ax.set_ylabel("cumulative CO2e (kg)")
+    ax.set_ylabel(f"cumulative CO2e ({KG})")
     ax.set_ylim(bottom=0)
     ax.legend(**LEGEND_ABOVE)
     time_axis(ax)
     ax.set_xlim(edges[0], edges[-1])
-    title(fig, "Cumulative CO2e by series", run)
-    return save(fig, path)
+    if created:
+        title(fig, "Cumulative CO2e by series", run)
+    return finish(fig, ax, path)
 
 
-def utilization(run, path) -> str:
+def utilization(run, path=None, *, ax=None):
     """GPU utilization per cluster and queue length per bin: from the trace when the file has
-    them, else derived from /jobs."""
+    them, else derived from /jobs. Two panels: `ax` is two Axes (utilization, queue)."""
     run = as_run(run)
     edges = bin_edges(run)
     used, queue = derived.utilization(run), derived.queue_length(run)
     gpus = derived.cluster_gpus(run)
-    fig = figure(10, 6)
-    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    if ax is None:
+        fig = figure(10, 6)
+        axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    else:
+        axes = axes_list(ax, 2, "utilization")
+        fig = axes[0].figure
+    top, bottom = axes
     for cluster in run.clusters:
-        line = top.step(edges, steps(used[cluster] * 100), where="post",
+        line = top.step(edges, steps(PERCENT.of(used[cluster])), where="post",
                         label=f"{cluster} ({gpus[cluster]} GPUs)")[0]
         bottom.step(edges, steps(queue[cluster]), where="post", color=line.get_color(),
                     label=cluster)
-    top.set_ylabel("GPU utilization (%)")
+    top.set_ylabel(f"GPU utilization ({PERCENT})")
     top.set_ylim(0, 105)
     top.legend(**LEGEND_ABOVE)
     mean = run.summary_attrs.get("mean_utilization", math.nan)
@@ -102,9 +114,10 @@ def utilization(run, path) -> str:
     bottom.set_ylabel("jobs waiting (mean)")
     bottom.set_ylim(bottom=0)
     if derived.from_trace(run):
-        note = "from /trace/cluster_busy_gpus and /trace/cluster_queue_jobs (bin means)"
+        note = f"from {CLUSTER_BUSY} and {CLUSTER_QUEUE} (bin means)"
     else:
-        note = "derived from /jobs: exact overlap of [start, end) and [submit, start) with each bin"
+        note = (f"derived from {JOBS}: exact overlap of [start, end) and [submit, start) with "
+                "each bin")
         pending = run.summary_attrs.get("jobs_pending", 0)
         if pending:
             note += f"; {pending} never-started trials not counted"
@@ -112,8 +125,12 @@ def utilization(run, path) -> str:
     time_axis(bottom)
     top.xaxis.label.set_visible(False)
     bottom.set_xlim(edges[0], edges[-1])
-    title(fig, "GPU utilization per cluster and queue length", run)
-    return save(fig, path)
+    if not top.get_shared_x_axes().joined(top, bottom):  # a caller's unshared pair
+        time_axis(top, label=False)
+        top.set_xlim(edges[0], edges[-1])
+    if ax is None:
+        title(fig, "GPU utilization per cluster and queue length", run)
+    return finish(fig, axes, path)
 
 
 def _lanes(hosts, starts, ends) -> tuple[np.ndarray, dict]:
@@ -156,10 +173,10 @@ def _gantt(run, ax) -> None:
     colors = [palette[c] for c in jobs["campaign"].cat.codes]
     unfinished = (jobs["status"] == "unfinished").to_numpy()
     # Thin white edges separate back-to-back jobs of one lane.
-    ax.barh(y, (end - start) / 86400, left=left, height=height * 0.9, color=colors, ec="white",
+    ax.barh(y, DAYS.of(end - start), left=left, height=height * 0.9, color=colors, ec="white",
             lw=0.3)
     if unfinished.any():
-        ax.barh(y[unfinished], (end - start)[unfinished] / 86400, left=left[unfinished],
+        ax.barh(y[unfinished], DAYS.of(end - start)[unfinished], left=left[unfinished],
                 height=height[unfinished] * 0.9, fill=False, hatch="///", ec="black", lw=0.5)
     handles = [Patch(color=palette[i], label=c) for i, c in enumerate(campaigns)][:15]
     if unfinished.any():
@@ -169,7 +186,7 @@ def _gantt(run, ax) -> None:
     _host_ticks(ax, names)
 
 
-def _density(run, ax, fig) -> None:
+def _density(run, ax) -> None:
     end_s = float(run.attrs["end_s"])
     edges = np.linspace(0.0, end_s, min(400, max(2, len(run.trace))) + 1)
     busy = derived.busy_gpus_by_host(run, edges)
@@ -177,26 +194,26 @@ def _density(run, ax, fig) -> None:
     x = mdates.date2num(utc_naive(run.utc(edges)))
     mesh = ax.pcolormesh(x, np.arange(len(run.hosts) + 1) - 0.5, fraction.to_numpy().T,
                          cmap="viridis", vmin=0, vmax=1)
-    fig.colorbar(mesh, ax=ax, label="busy GPUs / host GPUs (bin mean)")
+    ax.figure.colorbar(mesh, ax=ax, label="busy GPUs / host GPUs (bin mean)")
     _host_ticks(ax, list(run.hosts["name"]))
 
 
-def job_timeline(run, path, max_jobs: int = MAX_GANTT_JOBS) -> str:
+def job_timeline(run, path=None, max_jobs: int = MAX_GANTT_JOBS, *, ax=None):
     """Jobs as bars per host coloured by campaign; a time x host density beyond max_jobs."""
     run = as_run(run)
     n_hosts = len(run.hosts)
-    fig = figure(11, min(12.0, 3.5 + 0.3 * n_hosts))
-    ax = fig.add_subplot()
+    fig, ax, created = canvas(ax, 11, min(12.0, 3.5 + 0.3 * n_hosts))
     ax.xaxis_date()  # bars and meshes are drawn in matplotlib date numbers
     if len(run.jobs) <= max_jobs:
         _gantt(run, ax)
         heading = f"Job timeline ({len(run.jobs)} jobs)"
     else:
-        _density(run, ax, fig)
+        _density(run, ax)
         heading = (f"Job density ({len(run.jobs)} jobs > {max_jobs}): busy GPUs per host and bin;"
                    " multi-node jobs on their first node only")
     edges = bin_edges(run)
     ax.set_xlim(edges[0], edges[-1])
     time_axis(ax)
-    title(fig, heading, run)
-    return save(fig, path)
+    if created:
+        title(fig, heading, run)
+    return finish(fig, ax, path)

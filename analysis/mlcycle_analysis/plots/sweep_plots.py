@@ -1,4 +1,8 @@
-"""Plots of a sweep: a headline result against each varied key, and a two-key heatmap."""
+"""Plots of a sweep: a headline result against each varied key, and a two-key heatmap.
+
+Each draws into `ax` when given (the figure title is then left to the caller) or into a new
+figure; see the package docstring for what they return.
+"""
 from __future__ import annotations
 
 import math
@@ -8,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..sweep import currency, label, points
-from ._common import as_sweep, figure, save
+from ._common import as_sweep, axes_list, canvas, figure, finish
 
 MAX_LINES = 6  # beyond this many combinations of the other keys, plot their mean only
 
@@ -24,27 +28,36 @@ def _positions(values, universe):
 
 
 def _varied(sweep) -> list:
-    varied = list(sweep.attrs.get("varied", []))
+    varied = list(sweep.varied)
     if not varied:
         raise ValueError("the sweep has no varied keys to plot against")
     return varied
 
 
 def _heading(sweep) -> str:
-    return os.path.basename(str(sweep.attrs.get("scenario", ""))) or "sweep"
+    return os.path.basename(sweep.scenario) or "sweep"
 
 
-def sweep_headline(sweep, column="co2_g_total", path=None) -> str:
-    """`column` against each varied key: replicate means with 95% intervals (one panel per key)."""
+def sweep_headline(sweep, column="co2_g_total", path=None, *, ax=None):
+    """`column` against each varied key: replicate means with 95% intervals (one panel per key;
+    `ax` is one Axes per varied key, in the sweep's order)."""
     sweep = as_sweep(sweep)
     varied = _varied(sweep)
     table = points(sweep, column)
     factor, ylabel = label(column, currency(sweep))
-    columns = min(3, len(varied))
-    rows = math.ceil(len(varied) / columns)
-    fig = figure(4.2 * columns + 1, 3.6 * rows + 0.8)
-    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
-    for ax, key in zip(axes, varied):
+    created = ax is None
+    if created:
+        columns = min(3, len(varied))
+        rows = math.ceil(len(varied) / columns)
+        fig = figure(4.2 * columns + 1, 3.6 * rows + 0.8)
+        every = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+        for unused in every[len(varied):]:
+            unused.set_visible(False)
+        axes = every[:len(varied)]
+    else:
+        axes = axes_list(ax, len(varied), "sweep_headline")
+        fig = axes[0].figure
+    for panel, key in zip(axes, varied):
         others = [k for k in varied if k != key]
         groups = [(None, table)]
         if others:
@@ -65,26 +78,25 @@ def sweep_headline(sweep, column="co2_g_total", path=None) -> str:
             y = group["mean"].to_numpy() * factor
             err = np.vstack([y - group["low"] * factor, group["high"] * factor - y])
             err = np.where(np.isfinite(err), err, 0.0)  # one replicate: no interval
-            ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=text)
+            panel.errorbar(x, y, yerr=err, marker="o", capsize=3, label=text)
             if ticks is not None:
-                ax.set_xticks(range(len(ticks)), ticks)
+                panel.set_xticks(range(len(ticks)), ticks)
             elif table[key].nunique() <= 12:
-                ax.set_xticks(np.unique(table[key].to_numpy(float)))  # the swept values only
-        ax.set_xlabel(key)
-        ax.set_ylabel(ylabel)
-        ax.grid(alpha=0.3)
+                panel.set_xticks(np.unique(table[key].to_numpy(float)))  # the swept values only
+        panel.set_xlabel(key)
+        panel.set_ylabel(ylabel)
+        panel.grid(alpha=0.3)
         if groups[0][0] is not None:
-            ax.legend(fontsize=7)
-    for ax in axes[len(varied):]:
-        ax.set_visible(False)
-    replicates = sweep.attrs.get("replicates", 1)
-    spread = "mean and 95% interval" if replicates > 1 else "single run"
-    fig.suptitle(f"{ylabel} per varied key ({spread} of {replicates} replicate"
-                 f"{'s' if replicates != 1 else ''}): {_heading(sweep)}", fontsize=11)
-    return save(fig, path)
+            panel.legend(fontsize=7)
+    if created:
+        replicates = sweep.replicates
+        spread = "mean and 95% interval" if replicates > 1 else "single run"
+        fig.suptitle(f"{ylabel} per varied key ({spread} of {replicates} replicate"
+                     f"{'s' if replicates != 1 else ''}): {_heading(sweep)}", fontsize=11)
+    return finish(fig, axes, path)
 
 
-def sweep_heatmap(sweep, x=None, y=None, column="co2_g_total", path=None) -> str:
+def sweep_heatmap(sweep, x=None, y=None, column="co2_g_total", path=None, *, ax=None):
     """Mean of `column` over the grid of two varied keys (averaged over any other keys)."""
     sweep = as_sweep(sweep)
     varied = _varied(sweep)
@@ -101,8 +113,7 @@ def sweep_heatmap(sweep, x=None, y=None, column="co2_g_total", path=None) -> str
     table = points(sweep, column)
     factor, clabel = label(column, currency(sweep))
     grid = table.groupby([y, x])["mean"].mean().unstack(x) * factor
-    fig = figure(1.2 * grid.shape[1] + 4, 0.6 * grid.shape[0] + 3)
-    ax = fig.add_subplot()
+    fig, ax, _ = canvas(ax, 1.2 * grid.shape[1] + 4, 0.6 * grid.shape[0] + 3)
     image = ax.imshow(grid.to_numpy(float), cmap="viridis", aspect="auto", origin="lower")
     fig.colorbar(image, ax=ax, label=clabel)
     ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns])
@@ -117,4 +128,4 @@ def sweep_heatmap(sweep, x=None, y=None, column="co2_g_total", path=None) -> str
     others = [k for k in varied if k not in (x, y)]
     note = "mean over replicates" + (f" and over {', '.join(others)}" if others else "")
     ax.set_title(f"{clabel}: {_heading(sweep)}\n({note})", fontsize=10)
-    return save(fig, path)
+    return finish(fig, ax, path)
