@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "analysis"))
 sys.path.insert(0, HERE)
 from mlcycle_analysis.report import write_report, write_sweep_report  # noqa: E402
-from test_analysis import parse  # noqa: E402
+from analysis_support import parse  # noqa: E402
 
 MLCYCLE = os.environ.get("MLCYCLE", os.path.join(ROOT, "build", "release", "mlcycle"))
 # Two fixed 1-GPU replicas on two-hosts.xml (mu = 2 requests/s each, 12.5 W idle, 52.5 W busy).
