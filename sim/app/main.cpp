@@ -57,7 +57,7 @@ int run(const mlcycle::CliOptions& cli, int* argc, char*** argv) {
   engine.on_engine_created = [&temp_path] { remove_on_interrupt(temp_path); };
   TraceFile trace(output, scenario.grids.size());
   RunOutcome outcome = run_simulation(scenario, trace, engine);
-  outcome.wall_time_s =
+  outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trace.commit(scenario, outcome);
   keep_on_interrupt();

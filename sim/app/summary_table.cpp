@@ -210,8 +210,8 @@ void print_summary_table(std::ostream& out, const RunSummary& s, UtcTime start,
 
 void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome& outcome,
                    const std::string& trace_path) {
-  out << "mlcycle " << MLCYCLE_VERSION << " on SimGrid " << outcome.simgrid_version << ": "
-      << scenario.source_path << " (seed " << scenario.simulation.seed << ", "
+  out << "mlcycle " << MLCYCLE_VERSION << " on SimGrid " << outcome.provenance.simgrid_version
+      << ": " << scenario.source_path << " (seed " << scenario.simulation.seed << ", "
       << (scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic") << " engine)\n";
   print_summary_table(out, outcome.summary, scenario.simulation.start, scenario.accounting.currency,
                       outcome.plugin_max_rel_diff);

@@ -12,10 +12,10 @@
 
 #include "core/input_error.hpp"
 #include "output/run_file_reader.hpp"
-#include "output/sweep_table.hpp"
 #include "scenario/scenario_loader.hpp"
 #include "sweep/sweep_file.hpp"
 #include "sweep/sweep_runner.hpp"
+#include "sweep/sweep_tables.hpp"
 
 namespace mlcycle {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/seed_stream.hpp"
 #include "core/units.hpp"
-#include "workload/seed_stream.hpp"
 
 namespace mlcycle {
 

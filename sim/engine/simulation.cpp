@@ -86,7 +86,7 @@ std::vector<GridRegionUse> describe_grid_use(const GridRegistry& grid, double en
 PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options) {
   auto engine = make_engine(options);
   install_power_property_check();
-  GridRegistry grid(scenario);
+  GridRegistry grid(scenario.grids, scenario.simulation.start.unix_s, scenario.simulation.seed);
   FacilitySites sites(grid);
   LoadedPlatform platform = load_platform(*engine, scenario, sites, make_pue_signals(scenario));
   make_fleet_sites(scenario, sites, grid);
@@ -121,13 +121,13 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
   install_power_property_check();
   if (scenario.simulation.engine == EngineMode::exec) sg_host_energy_plugin_init();
 
-  GridRegistry grid(scenario);
+  GridRegistry grid(scenario.grids, scenario.simulation.start.unix_s, scenario.simulation.seed);
   FacilitySites sites(grid);
   const auto pue_profiles = make_pue_signals(scenario);
   LoadedPlatform platform = load_platform(*engine, scenario, sites, pue_profiles);
 
   RunOutcome outcome;
-  outcome.simgrid_version = simgrid_library_version();
+  outcome.provenance.simgrid_version = simgrid_library_version();
   outcome.cluster_names = platform.cluster_names;
   std::vector<std::uint32_t> fleet_sites = make_fleet_sites(scenario, sites, grid);
   PowerMeter meter(platform.hosts, sites, scenario.accounting.price_per_kwh,

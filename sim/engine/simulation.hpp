@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "accounting/run_outcome.hpp"
 #include "accounting/run_records.hpp"
 #include "scenario/scenario.hpp"
 
@@ -17,32 +18,6 @@ struct EngineOptions {
   // Called once SimGrid's engine exists: SimGrid installs its own SIGINT handler (status, then
   // exit(1)) as the engine starts, so the run's clean-up handlers are put back here.
   std::function<void()> on_engine_created;
-};
-
-// One grid region's signal as the run used it (after wrap and fill), for the trace's /grid.
-struct GridRegionUse {
-  std::string name;
-  std::string kind;
-  std::string source;
-  std::vector<double> time_s;  // step starts within the run
-  std::vector<double> intensity_g_per_kwh;
-  std::vector<std::string> mix_sources;  // mix and synthetic
-  std::vector<double> generation_mw;     // [steps x mix_sources], NaN where a step has no row
-};
-
-struct RunOutcome {
-  RunSummary summary;
-  std::string simgrid_version;
-  std::vector<std::string> cluster_names;
-  std::vector<GridRegionUse> grid;
-  // Exec mode only: largest relative difference between SimGrid's host energy plugin and our
-  // meter over all hosts (-1 in analytic mode, where the plugin is not loaded).
-  double plugin_max_rel_diff = -1;
-  std::vector<double> plugin_host_energy_j;
-  double wall_time_s = 0;  // of the whole `mlcycle run`, set by the caller before writing
-  // An input error met while running (grid data that does not cover the run): rethrown by
-  // run_simulation once SimGrid has returned.
-  std::exception_ptr failure;
 };
 
 struct PlatformCheck {

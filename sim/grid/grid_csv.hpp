@@ -20,10 +20,6 @@ struct TraceColumns {
 // "Carbon Intensity gCO2eq/kWh (LCA)"), "watttime" (point_time, value in lbs/MWh).
 std::optional<TraceColumns> trace_format(const std::string& name);
 
-// ISO-8601 UTC: "2020-01-01T00:00:00Z", "2020-01-01 00:00:00" (no offset: UTC),
-// "2020-01-01T01:00:00+01:00", optional fractional seconds. Seconds since the Unix epoch.
-std::optional<double> parse_utc_timestamp(const std::string& text);
-
 IntensitySeries read_intensity_csv(const std::string& path, const TraceColumns& columns);
 GenerationMix read_generation_mix_csv(const std::string& path,
                                       const std::string& time_column = "timestamp");

@@ -95,14 +95,13 @@ class RegionReader {
 
 GridRegistry::~GridRegistry() = default;
 
-GridRegistry::GridRegistry(const Scenario& scenario) {
-  std::vector<RegionData> data = RegionReader(scenario.grids).read_all();
-  for (std::size_t i = 0; i < scenario.grids.size(); ++i) {
-    BuiltRegion built = make_region(scenario.grids[i], std::move(data[i]),
-                                    scenario.simulation.start.unix_s, scenario.simulation.seed);
-    regions_.push_back(Region{scenario.grids[i].name, std::move(built.signal),
-                              std::move(built.timeline), std::move(built.marginal),
-                              std::move(built.info)});
+GridRegistry::GridRegistry(const std::vector<GridRegionSpec>& grids, std::int64_t start_unix_s,
+                           std::uint64_t seed) {
+  std::vector<RegionData> data = RegionReader(grids).read_all();
+  for (std::size_t i = 0; i < grids.size(); ++i) {
+    BuiltRegion built = make_region(grids[i], std::move(data[i]), start_unix_s, seed);
+    regions_.push_back(Region{grids[i].name, std::move(built.signal), std::move(built.timeline),
+                              std::move(built.marginal), std::move(built.info)});
   }
 }
 

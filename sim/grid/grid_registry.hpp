@@ -2,6 +2,7 @@
 // The scenario's grid regions, by index: each region's intensity over simulation time (and an
 // optional marginal intensity), built from its [grid.<region>] table. Hosts name their region;
 // the engine resolves the name once, and the accounting works with indices.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,7 +12,7 @@
 #include "grid/step_signal.hpp"
 #include "grid/step_timeline.hpp"
 #include "grid/time_series.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/grid_spec.hpp"
 
 namespace mlcycle {
 
@@ -27,8 +28,10 @@ struct GridRegionInfo {
 
 class GridRegistry {
  public:
-  // Reads every data file of the scenario's regions; throws InputError on bad data.
-  explicit GridRegistry(const Scenario& scenario);
+  // Reads every data file of the scenario's regions; throws InputError on bad data. The start
+  // places the signals on the simulation's clock; the seed drives synthetic grids.
+  GridRegistry(const std::vector<GridRegionSpec>& grids, std::int64_t start_unix_s,
+               std::uint64_t seed);
   // Regions with ready-made signals (tests).
   GridRegistry(std::vector<std::string> names, std::vector<std::unique_ptr<StepSignal>> signals);
   ~GridRegistry();

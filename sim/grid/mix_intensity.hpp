@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "grid/time_series.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/grid_spec.hpp"
 
 namespace mlcycle {
 

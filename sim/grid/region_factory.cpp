@@ -1,11 +1,11 @@
 #include "grid/region_factory.hpp"
 
 #include "core/input_error.hpp"
+#include "core/seed_stream.hpp"
 #include "grid/grid_csv.hpp"
 #include "grid/mix_intensity.hpp"
 #include "grid/series_source.hpp"
 #include "grid/synthetic_source.hpp"
-#include "workload/seed_stream.hpp"
 
 namespace mlcycle {
 

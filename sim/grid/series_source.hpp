@@ -7,7 +7,7 @@
 
 #include "grid/step_timeline.hpp"
 #include "grid/time_series.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/grid_spec.hpp"
 
 namespace mlcycle {
 

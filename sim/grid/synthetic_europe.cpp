@@ -35,8 +35,8 @@
 //                 biomass - 300 MW (in reality much of it would be exported)
 #include <algorithm>
 
+#include "core/seed_stream.hpp"
 #include "grid/synthetic_models.hpp"
-#include "workload/seed_stream.hpp"
 
 namespace mlcycle::synthetic {
 

@@ -23,8 +23,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/seed_stream.hpp"
 #include "grid/synthetic_models.hpp"
-#include "workload/seed_stream.hpp"
 
 namespace mlcycle::synthetic {
 

@@ -1,5 +1,5 @@
 // /campaigns and /deployments: per-campaign and per-deployment results as typed tables.
-#include "output/record_table.hpp"
+#include "output/record_table_h5.hpp"
 #include "output/trace_types.hpp"
 
 namespace mlcycle {

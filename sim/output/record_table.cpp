@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "output/h5.hpp"
+#include "output/record_table_h5.hpp"
 
 namespace mlcycle {
 

@@ -1,8 +1,8 @@
 #pragma once
 // A small typed table (numbers, booleans, enums, strings) written as a 1-D HDF5 compound
 // dataset or as CSV text: the sweep's summary tables. Whole tables in memory: small ones only.
-#include <hdf5.h>
-
+// Plain types, free of HDF5, so the wings above output can build tables; output/record_table_h5
+// writes them.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,32 +44,10 @@ struct RecordTable {
   std::vector<std::vector<TableCell>> rows;  // rows[i][c]: one cell per column
 };
 
-// Writes `table` as dataset `name` under `parent`: one compound element per row, fields named
-// and ordered as the columns, packed, native byte order. Throws std::runtime_error on an HDF5
-// failure, std::logic_error when a row has not one cell per column.
-void write_h5_table(hid_t parent, const std::string& name, const RecordTable& table);
-
 // RFC 4180 text: a header line of column names, then one line per row, each ended by "\n".
 // Fields with a comma, quote or line break are quoted (quotes doubled); doubles in the shortest
 // text that reads back exactly, NaN as an empty field.
 std::string to_csv(const RecordTable& table);
 std::string csv_field(const std::string& text);
-
-// Silences HDF5's error-stack printing for a scope (failures still throw or return codes); the
-// previous handler is restored on exit.
-class QuietH5Errors {
- public:
-  QuietH5Errors() {
-    H5Eget_auto2(H5E_DEFAULT, &function_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietH5Errors() { H5Eset_auto2(H5E_DEFAULT, function_, data_); }
-  QuietH5Errors(const QuietH5Errors&) = delete;
-  QuietH5Errors& operator=(const QuietH5Errors&) = delete;
-
- private:
-  H5E_auto2_t function_ = nullptr;
-  void* data_ = nullptr;
-};
 
 }  // namespace mlcycle

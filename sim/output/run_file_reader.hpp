@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "sweep/run_results.hpp"
+#include "accounting/run_results.hpp"
 
 namespace mlcycle {
 

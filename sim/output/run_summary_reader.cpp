@@ -15,7 +15,7 @@
 #include "core/input_error.hpp"
 #include "output/h5.hpp"
 #include "output/h5_bounded_read.hpp"
-#include "output/record_table.hpp"
+#include "output/record_table_h5.hpp"
 #include "output/run_tables_reader.hpp"
 #include "output/trace_file.hpp"
 

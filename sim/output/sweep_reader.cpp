@@ -8,7 +8,7 @@
 #include "core/input_error.hpp"
 #include "output/h5.hpp"
 #include "output/h5_bounded_read.hpp"
-#include "output/record_table.hpp"
+#include "output/record_table_h5.hpp"
 #include "output/run_summary_reader.hpp"
 #include "output/sweep_table.hpp"
 

@@ -19,26 +19,44 @@
 //                no file and no link.
 // sweep.csv: the /runs columns in the same order (RFC 4180; NaN empty; booleans true/false;
 //   status done/failed).
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "sweep/run_results.hpp"
-#include "sweep/sweep_plan.hpp"
+#include "output/record_table.hpp"
 
 namespace mlcycle {
 
 inline constexpr int kSweepFormatVersion = 1;
 
-struct SweepRow {
-  SweepPoint point;
-  PointOutcome outcome;
-  std::string run_file;  // relative to the sweep dir, e.g. runs/p0001-r0.h5
+// The root attributes of sweep.h5 besides format, format_version and mlcycle_version.
+struct SweepFileHeader {
+  std::string scenario;
+  std::string definition;
+  std::uint64_t replicates = 0;
+  std::uint64_t base_seed = 0;
+  std::uint64_t points = 0;
+  std::uint64_t runs = 0;
+  std::uint64_t failed = 0;
 };
 
-// Writes DIR/sweep.h5 and DIR/sweep.csv (creating DIR if needed). Rows are written in plan
-// order whatever their order in `rows`. Throws std::runtime_error when a file cannot be written
-// (no partial X is left; X.tmp is removed).
-void write_sweep_outputs(const std::string& dir, const SweepPlan& plan,
-                         const std::vector<SweepRow>& rows);
+struct SweepRunLink {
+  std::string name;      // the run's point_id
+  std::string run_file;  // relative to DIR
+};
+
+// What the sweep wing assembles (sweep/sweep_tables.hpp) and this writes.
+struct SweepTables {
+  SweepFileHeader header;
+  RecordTable runs;
+  std::optional<RecordTable> aggregates;  // replicates > 1
+  std::vector<SweepRunLink> run_links;    // done runs with a file
+};
+
+// Writes DIR/sweep.h5 and DIR/sweep.csv (creating DIR if needed), each as X.tmp renamed to X
+// when complete. Throws std::runtime_error when a file cannot be written (no partial X is left;
+// X.tmp is removed).
+void write_sweep_files(const std::string& dir, const SweepTables& tables);
 
 }  // namespace mlcycle

@@ -221,7 +221,7 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   h5::write_attribute(root, "format", std::string("mlcycle-trace"));
   h5::write_attribute(root, "format_version", std::int64_t{kTraceFormatVersion});
   h5::write_attribute(root, "mlcycle_version", std::string(MLCYCLE_VERSION));
-  h5::write_attribute(root, "simgrid_version", outcome.simgrid_version);
+  h5::write_attribute(root, "simgrid_version", outcome.provenance.simgrid_version);
   h5::write_attribute(root, "scenario_toml", scenario.effective_toml);
   h5::write_attribute(root, "scenario_path", scenario.source_path);
   h5::write_attribute(root, "seed", static_cast<std::uint64_t>(scenario.simulation.seed));
@@ -250,7 +250,7 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
 
   write_summary_group(root, m.types, scenario, outcome);
 
-  h5::write_attribute(root, "wall_time_s", outcome.wall_time_s);
+  h5::write_attribute(root, "wall_time_s", outcome.provenance.wall_time_s);
   // Written last: a reader (sweep --resume) trusts a file only when it carries this.
   h5::write_attribute(root, "complete", std::int64_t{1});
   m.trace_group.reset();

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "accounting/run_outcome.hpp"
 #include "accounting/run_records.hpp"
-#include "engine/simulation.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mlcycle {

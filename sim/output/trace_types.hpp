@@ -2,8 +2,8 @@
 // The HDF5 compound and enum types of trace schema v1, and the tables written at commit.
 #include <cstdint>
 
+#include "accounting/run_outcome.hpp"
 #include "accounting/run_records.hpp"
-#include "engine/simulation.hpp"
 #include "output/h5.hpp"
 #include "scenario/scenario.hpp"
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "grid/csv_table.hpp"
-#include "grid/grid_csv.hpp"
+#include "core/csv_table.hpp"
+#include "core/utc_timestamp.hpp"
 
 namespace mlcycle {
 

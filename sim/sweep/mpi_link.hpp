@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "sweep/run_results.hpp"
+#include "sweep/point_outcome.hpp"
 
 namespace mlcycle {
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/sweep_file_reader.hpp"  // toml_float_text
+
 namespace mlcycle {
 
 struct SweepFileSpec {
@@ -21,9 +23,5 @@ struct SweepFileSpec {
 SweepFileSpec read_sweep_file(const std::string& path);
 // Same, from text (the path locates errors and anchors the scenario path).
 SweepFileSpec read_sweep_text(const std::string& text, const std::string& path);
-
-// A float as TOML writes it: the shortest text that reads back to the same double, with ".0"
-// added to whole numbers (1.0, not 1), so that it stays a float.
-std::string toml_float_text(double value);
 
 }  // namespace mlcycle

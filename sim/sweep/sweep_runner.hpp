@@ -8,7 +8,7 @@
 
 #include "sweep/child_process.hpp"
 #include "sweep/mpi_link.hpp"
-#include "sweep/run_results.hpp"
+#include "sweep/point_outcome.hpp"
 #include "sweep/sweep_plan.hpp"
 
 namespace mlcycle {

@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/seed_stream.hpp"
 #include "core/units.hpp"
-#include "workload/seed_stream.hpp"
 
 namespace mlcycle {
 

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "core/input_error.hpp"
-#include "workload/seed_stream.hpp"
+#include "core/seed_stream.hpp"
 
 namespace mlcycle {
 

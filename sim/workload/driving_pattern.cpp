@@ -6,7 +6,7 @@
 #include <cmath>
 #include <utility>
 
-#include "workload/seed_stream.hpp"
+#include "core/seed_stream.hpp"
 
 namespace mlcycle {
 

@@ -5,7 +5,7 @@
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
 
-#include "workload/seed_stream.hpp"
+#include "core/seed_stream.hpp"
 
 namespace mlcycle {
 

@@ -1,7 +1,7 @@
 #include "workload/trial_campaign.hpp"
 
+#include "core/seed_stream.hpp"
 #include "core/units.hpp"
-#include "workload/seed_stream.hpp"
 
 namespace mlcycle {
 

@@ -63,7 +63,7 @@ TEST_CASE("analytic engine: two hosts, three jobs match the hand oracle") {
   RunOutcome outcome = run(three_jobs("analytic"), recorder);
   check_three_job_oracle(outcome, recorder);
   CHECK(outcome.plugin_max_rel_diff == -1);
-  CHECK(outcome.simgrid_version.rfind("3.32", 0) == 0);
+  CHECK(outcome.provenance.simgrid_version.rfind("3.32", 0) == 0);
 }
 
 TEST_CASE("exec engine: same oracle, and SimGrid's energy plugin agrees to 1e-9") {

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "accounting/pue_profiles.hpp"
+#include "core/csv_table.hpp"
 #include "core/input_error.hpp"
 #include "fuzz_support.hpp"
-#include "grid/csv_table.hpp"
 #include "grid/grid_csv.hpp"
 #include "grid/series_source.hpp"
 #include "grid/step_timeline.hpp"

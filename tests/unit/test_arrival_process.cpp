@@ -2,9 +2,9 @@
 #include <cmath>
 #include <vector>
 
+#include "core/seed_stream.hpp"
 #include "core/utc_time.hpp"
 #include "workload/arrival_process.hpp"
-#include "workload/seed_stream.hpp"
 
 using namespace mlcycle;
 

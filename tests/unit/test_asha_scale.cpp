@@ -5,8 +5,8 @@
 #include <queue>
 #include <vector>
 
+#include "core/seed_stream.hpp"
 #include "workload/asha_search.hpp"
-#include "workload/seed_stream.hpp"
 
 using namespace mlcycle;
 

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "core/seed_stream.hpp"
 #include "workload/failure_model.hpp"
-#include "workload/seed_stream.hpp"
 
 using namespace mlcycle;
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "output/run_file_reader.hpp"
-#include "output/sweep_table.hpp"
 #include "output/trace_file.hpp"
+#include "sweep/sweep_tables.hpp"
 
 using namespace mlcycle;
 namespace fs = std::filesystem;
@@ -35,7 +35,7 @@ void write_run_file(const fs::path& path, RunSummary summary = {}) {
   TraceFile trace(path.string(), 1);
   RunOutcome outcome;
   outcome.summary = summary;
-  outcome.wall_time_s = 12.5;
+  outcome.provenance.wall_time_s = 12.5;
   trace.commit(Scenario{}, outcome);
 }
 

@@ -6,19 +6,11 @@
 namespace mlcycle {
 
 // Names of the headline columns, in table order; every value is a double (NaN when unknown).
+// They are /summary attributes of a run file, or derived from /summary/by_series.
 const std::vector<std::string>& headline_names();
 
 struct RunResults {
   std::vector<double> headline;  // in headline_names() order
-};
-
-enum class PointStatus { done, failed };
-
-struct PointOutcome {
-  PointStatus status = PointStatus::failed;
-  double wall_time_s = 0;
-  std::string error;  // the run's one-line error when it failed
-  RunResults results;
 };
 
 }  // namespace mlcycle

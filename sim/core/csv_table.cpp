@@ -1,4 +1,4 @@
-#include "grid/csv_table.hpp"
+#include "core/csv_table.hpp"
 
 #include <algorithm>
 #include <cerrno>
