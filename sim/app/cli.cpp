@@ -82,7 +82,7 @@ po::options_description sweep_options() {
   return options;
 }
 
-void parse_sweep_options(const std::vector<std::string>& args, SweepCli& sweep) {
+void parse_sweep_options(const std::vector<std::string>& args, SweepRequest& sweep) {
   po::options_description options = sweep_options();
   options.add_options()("input", po::value<std::vector<std::string>>(), "");
   po::positional_options_description input;

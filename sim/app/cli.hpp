@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "app/info_command.hpp"
-#include "app/sweep_command.hpp"
 #include "engine/simulation.hpp"
+#include "sweep/sweep_request.hpp"
 
 namespace mlcycle {
 
@@ -18,7 +18,7 @@ struct CliOptions {
   std::vector<std::string> overrides;  // --set, then --seed, in order
   bool quiet = false;
   EngineOptions engine;
-  SweepCli sweep;
+  SweepRequest sweep;
   InfoCli info;
   std::string help_text;
 };

@@ -89,6 +89,14 @@ std::vector<SweepAxisEntry> read_axis_entries(TomlTableReader& sweep, std::strin
 
 }  // namespace
 
+bool is_sweep_file(const std::string& path) {
+  try {
+    return toml::parse_file(path).contains("sweep");
+  } catch (const toml::parse_error&) {
+    return false;  // the scenario loader reports the syntax error with its location
+  }
+}
+
 std::string toml_float_text(double value) {
   char text[64];
   const auto result = std::to_chars(text, text + sizeof text, value);

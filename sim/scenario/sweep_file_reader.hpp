@@ -26,6 +26,9 @@ struct SweepFileEntries {
   std::optional<std::uint32_t> jobs;
 };
 
+// A TOML file with a [sweep] table (else a scenario, or a file the scenario loader reports on).
+bool is_sweep_file(const std::string& path);
+
 // Throws InputError located at FILE:LINE:COL on malformed TOML or a bad [sweep] entry.
 SweepFileEntries read_sweep_file_entries(const std::string& text, const std::string& path);
 // The file's text; InputError when it is a directory or cannot be opened.

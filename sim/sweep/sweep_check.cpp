@@ -1,14 +1,14 @@
-// `mlcycle check SWEEP.toml`: a sweep file is checked as the sweep would run it, its base
-// scenario and then every point, before hours of runs are spent on it.
+#include "sweep/sweep_check.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 
-#include "app/sweep_command.hpp"
 #include "core/input_error.hpp"
 #include "sweep/child_process.hpp"
+#include "sweep/sweep_setup.hpp"
 
 namespace mlcycle {
 
@@ -29,14 +29,14 @@ std::string first_line_of(const std::string& text) {
 
 }  // namespace
 
-int run_sweep_check(const std::string& sweep_path, const std::vector<std::string>& overrides,
-                    std::ostream& out) {
-  SweepCli cli;
-  cli.input = sweep_path;
-  cli.overrides = overrides;
+SweepCheckReport check_sweep(const std::string& sweep_path,
+                             const std::vector<std::string>& overrides) {
+  SweepRequest request;
+  request.input = sweep_path;
+  request.overrides = overrides;
   std::uint32_t replicates = 1;
   std::optional<unsigned> jobs;
-  const SweepPlan plan = make_plan(cli, replicates, jobs);  // base scenario and keys checked
+  const SweepPlan plan = make_plan(request, replicates, jobs);  // base scenario and keys checked
 
   // Replicates differ only by seed: one check per point of the product.
   const std::string self = current_executable();
@@ -60,9 +60,7 @@ int run_sweep_check(const std::string& sweep_path, const std::vector<std::string
                      "point " + point.id.substr(0, point.id.find('-')),
                      "(" + point_settings(point) + "): " + what);
   }
-  out << sweep_path << ": ok (" << checked.size() << " point(s) x " << plan.replicates
-      << " replicate(s) of " << plan.scenario_path << ", each point checked)\n";
-  return 0;
+  return SweepCheckReport{checked.size(), plan.replicates, plan.scenario_path};
 }
 
 }  // namespace mlcycle

@@ -1,0 +1,42 @@
+#include "app/run_command.hpp"
+
+#include <filesystem>
+
+#include "app/interrupt_cleanup.hpp"
+#include "app/summary_table.hpp"
+#include "output/trace_file.hpp"
+#include "scenario/scenario_loader.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+std::string default_output(const std::string& scenario_path) {
+  std::filesystem::create_directories("results");
+  return "results/" + std::filesystem::path(scenario_path).stem().string() + ".h5";
+}
+
+}  // namespace
+
+int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point started,
+                    std::ostream& out) {
+  Scenario scenario = load_scenario(cli.scenario_path, cli.overrides);
+  const std::string output =
+      cli.output_path.empty() ? default_output(cli.scenario_path) : cli.output_path;
+  // Ctrl-C or a batch time limit leaves no partial file, before and after SimGrid's engine
+  // (which installs a SIGINT handler of its own) exists.
+  const std::string temp_path = output + ".tmp";
+  remove_on_interrupt(temp_path);
+  EngineOptions engine = cli.engine;
+  engine.on_engine_created = [&temp_path] { remove_on_interrupt(temp_path); };
+  TraceFile trace(output, scenario.grids.size());
+  RunOutcome outcome = run_simulation(scenario, trace, engine);
+  outcome.provenance.wall_time_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  trace.commit(scenario, outcome);
+  keep_on_interrupt();
+  if (!cli.quiet) print_summary(out, scenario, outcome, output);
+  return 0;
+}
+
+}  // namespace mlcycle
