@@ -1,0 +1,233 @@
+#include "workload/lifecycle_core.hpp"
+
+#include <algorithm>
+
+namespace mlcycle {
+
+namespace {
+constexpr double kNever = std::numeric_limits<double>::infinity();
+}
+
+LifecycleCore::LifecycleCore(const Scenario& scenario, std::vector<CoreHost> hosts,
+                             const std::vector<ClusterGpus>& clusters,
+                             std::vector<std::uint32_t> campaign_clusters,
+                             LifecycleEffects& effects)
+    : scenario_(scenario),
+      hosts_(std::move(hosts)),
+      campaign_clusters_(std::move(campaign_clusters)),
+      effects_(effects),
+      scheduler_(clusters, scenario.scheduler.policy),
+      stages_(scenario),
+      host_idle_token_(hosts_.size(), 0) {}
+
+void LifecycleCore::push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
+                         std::uint64_t generation) {
+  events_.push(Event{time_s, kind, order, target, generation});
+}
+
+// Campaigns outside any stage open at time 0 (their submit_at delays them); staged ones when
+// their stage run starts.
+void LifecycleCore::open_stage_runs(double now_s) {
+  auto open = [&](std::uint32_t campaign, std::uint32_t stage, std::uint32_t run, double t) {
+    CampaignRunInfo info{campaign, scheduler_.next_source_index(), stage, run, t};
+    effects_.campaign_run_opened(campaign);
+    scheduler_.open(
+        std::make_unique<CampaignSource>(scenario_.campaigns[campaign], info,
+                                         scenario_.simulation.start, scenario_.simulation.seed),
+        campaign_clusters_[campaign]);
+  };
+  if (now_s == 0 && scheduler_.sources() == 0)
+    for (std::uint32_t c = 0; c < scenario_.campaigns.size(); ++c)
+      if (scenario_.campaigns[c].stage.empty()) open(c, kNoStage, 0, 0);
+  for (const StageRunEvent& run : stages_.take_starts(now_s))
+    for (std::uint32_t c : stages_.campaigns_of(run.stage)) open(c, run.stage, run.run, run.time_s);
+}
+
+// A job placed on switched-off nodes begins when the last of them has booted.
+void LifecycleCore::dispatch(double now_s) {
+  effects_.before_dispatch(now_s);
+  for (JobStart& start : scheduler_.dispatch(now_s)) {
+    std::uint32_t slot;
+    if (free_slots_.empty()) {
+      slot = static_cast<std::uint32_t>(slots_.size());
+      slots_.emplace_back();
+    } else {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    }
+    Slot s;
+    s.generation = ++generation_;
+    double boot_end_s = now_s;
+    for (std::uint32_t host : start.woken) {
+      effects_.host_booting(host);
+      boot_end_s = std::max(boot_end_s, now_s + hosts_[host].boot_s);
+      push(now_s + hosts_[host].boot_s, EventKind::boot_done, sequence_++, host, 0);
+    }
+    // Taken nodes are busy: a power-off armed while they were idle no longer applies.
+    for (const HostShare& share : start.allocation) ++host_idle_token_[share.host];
+    const std::uint64_t job_id = start.request.job_id;
+    s.start = std::move(start);
+    slots_[slot] = std::move(s);
+    if (boot_end_s > now_s)
+      push(boot_end_s, EventKind::job_begin, job_id, slot, slots_[slot]->generation);
+    else
+      begin_job(slot, now_s);
+  }
+  effects_.after_dispatch(now_s);
+}
+
+// GPUs allocated and powered: data-parallel jobs first measure their all-reduce.
+void LifecycleCore::begin_job(std::uint32_t index, double now_s) {
+  Slot& slot = *slots_[index];
+  const CampaignSpec& spec = scenario_.campaigns[slot.start.request.campaign];
+  if (slot.start.allocation.size() > 1 && spec.gradient_mb > 0) {
+    slot.state = JobState::probing;
+    ++probes_pending_;
+    effects_.start_probe(index, slot.start, spec.gradient_mb * 1e6);
+    return;
+  }
+  launch_job(index, now_s, 1);
+}
+
+void LifecycleCore::on_probe_result(std::uint64_t job_id, double allreduce_s, double now_s) {
+  // A probe whose job a node failure dropped meanwhile finds no slot: nothing to launch.
+  for (std::uint32_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i] && slots_[i]->state == JobState::probing &&
+        slots_[i]->start.request.job_id == job_id) {
+      --probes_pending_;
+      const double step_s = scenario_.campaigns[slots_[i]->start.request.campaign].step_s;
+      launch_job(i, now_s, (step_s + allreduce_s) / step_s);
+    }
+}
+
+// The attempt's crash (if any) is drawn now; a walltime shorter than the run kills it there.
+void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch) {
+  Slot& slot = *slots_[index];
+  JobRequest& request = slot.start.request;
+  CampaignSource& source = scheduler_.source(request.source);
+  const CampaignSpec& spec = source.spec();
+  slot.state = JobState::running;
+  slot.stretch = stretch;
+  slot.launch_s = now_s;
+  slot.plan = source.plan_attempt(request, stretch);
+  double run_s = slot.plan.run_s;
+  slot.reason = slot.plan.crashes ? StopReason::crashed : StopReason::completed;
+  if (spec.walltime_s && run_s > *spec.walltime_s) {
+    run_s = *spec.walltime_s;
+    slot.reason = StopReason::walltime;
+  }
+  request.duration_s = run_s;
+  effects_.job_launched(index, slot.start, now_s, source.is_search());
+  push(now_s + run_s, EventKind::job_end, request.job_id, index, slot.generation);
+}
+
+// A crash without retries left fails the trial; a job stopped before its planned crash (node
+// failure, or failed by one) keeps only the work up to its last checkpoint before `now_s`.
+void LifecycleCore::end_job(std::uint32_t index, StopReason reason, double now_s) {
+  Slot& slot = *slots_[index];
+  const JobRequest& request = slot.start.request;
+  CampaignSource& source = scheduler_.source(request.source);
+  const bool crash = reason == StopReason::crashed || reason == StopReason::node_failure;
+  if (crash && request.attempt + 1 >= source.spec().failures.max_retries + 1)
+    reason = StopReason::failed;
+  JobEnding ending;
+  ending.reason = reason;
+  ending.crash = crash;
+  ending.cut =
+      reason == StopReason::node_failure || (reason == StopReason::failed && !slot.plan.crashes);
+  AttemptPlan plan = slot.plan;
+  if (ending.cut) plan = source.cut_attempt(request, slot.stretch, now_s - slot.launch_s);
+  if (crash || reason == StopReason::failed)
+    ending.lost_s = std::max(0.0, (plan.work_done_s - plan.work_saved_s) * slot.stretch);
+  source.on_end(request, reason, crash ? plan.work_saved_s : 0, now_s);
+  if (reason == StopReason::completed) ending.score = source.score_of(request);
+  ending.is_search = source.is_search();
+  effects_.job_ended(index, slot.start, ending, now_s);
+  const std::uint32_t stage = request.stage;
+  const std::uint32_t stage_run = request.stage_run;
+  release(index, now_s);
+  if (reason != StopReason::horizon && source.finished() && stage != kNoStage)
+    stages_.campaign_finished(stage, stage_run, now_s);
+}
+
+void LifecycleCore::release(std::uint32_t index, double now_s) {
+  const Slot& slot = *slots_[index];
+  scheduler_.finish(slot.start);
+  for (const HostShare& share : slot.start.allocation) arm_power_off(share.host, now_s);
+  slots_[index].reset();
+  free_slots_.push_back(index);
+}
+
+// A job end whose slot a node failure freed (or reused) meanwhile is stale: skipped.
+void LifecycleCore::end_if_current(const Event& event, double now_s) {
+  auto& slot = slots_[event.target];
+  if (!slot || slot->generation != event.generation) return;
+  effects_.job_end_due(event.target);
+  end_job(event.target, slot->reason, now_s);
+}
+
+bool LifecycleCore::work_left(double now_s) const {
+  if (probes_pending_ > 0) return true;
+  for (const auto& slot : slots_)
+    if (slot) return true;
+  for (std::uint32_t s = 0; s < scheduler_.sources(); ++s)
+    if (!scheduler_.source(s).finished()) return true;
+  return stages_.next_start_after(now_s) != kNever;
+}
+
+double LifecycleCore::next_event_s(double now_s) const {
+  double next = events_.empty() ? kNever : events_.top().time_s;
+  next = std::min(next, scheduler_.next_release_after(now_s));
+  next = std::min(next, stages_.next_start_after(now_s));
+  return next;
+}
+
+void LifecycleCore::handle_due(double now_s) {
+  while (!events_.empty() && events_.top().time_s <= now_s) {
+    const Event event = events_.top();
+    events_.pop();
+    switch (event.kind) {
+      case EventKind::job_end:
+        end_if_current(event, now_s);
+        break;
+      case EventKind::boot_done:
+        effects_.host_boot_done(event.target);
+        break;
+      case EventKind::job_begin: {
+        auto& slot = slots_[event.target];
+        if (slot && slot->generation == event.generation) begin_job(event.target, now_s);
+        break;
+      }
+      case EventKind::power_off:
+        due_power_offs_.push_back(event);
+        break;
+    }
+  }
+  open_stage_runs(now_s);
+  for (const StageRunEvent& run : stages_.take_finished())
+    effects_.stage_run_finished(run, stages_.finished_at(run.stage).has_value());
+  dispatch(now_s);
+  // After the dispatch: a node that work takes at this very instant was never idle.
+  power_off_idle_nodes();
+}
+
+void LifecycleCore::end_jobs_due_at_horizon(double now_s) {
+  while (!events_.empty() && events_.top().time_s <= now_s &&
+         events_.top().kind == EventKind::job_end) {
+    const Event event = events_.top();
+    events_.pop();
+    end_if_current(event, now_s);
+  }
+}
+
+void LifecycleCore::finish(double now_s) {
+  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
+    if (!slots_[i]) continue;
+    if (slots_[i]->state == JobState::running)
+      end_job(i, StopReason::horizon, now_s);
+    else
+      drop_unstarted(i, now_s);
+  }
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,153 @@
+#pragma once
+// The lifecycle's decisions, apart from the engine that carries them out: which queued jobs
+// start (through the JobScheduler and its policy), which nodes boot for them and which idle
+// nodes switch off, when a job ends and why, what a crash or a node failure sends back to its
+// queue. It keeps its own heap of timed events (job ends, node boots, job begins, power-offs);
+// the engine asks for the next event time, advances its clock to it, feeds back what only it
+// knows (node failures, all-reduce probe results) and calls handle_due(). Every effect on the
+// world (meter states, SimGrid executions, probes, records) goes out through LifecycleEffects,
+// in the order the decisions are taken, so that the core runs the same without SimGrid.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <queue>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "workload/job_scheduler.hpp"
+#include "workload/stage_plan.hpp"
+
+namespace mlcycle {
+
+// What the core needs of a platform host: its cluster (whose GPU pool holds it) and boot time.
+struct CoreHost {
+  std::uint32_t cluster = 0;
+  double boot_s = 0;
+};
+
+// How a started job ended, as decided by the core.
+struct JobEnding {
+  StopReason reason = StopReason::completed;
+  bool crash = false;  // crashed or cut by a node failure (a retry may follow)
+  bool cut = false;    // stopped before its planned end: the engine cancels its executions
+  double lost_s = 0;   // run time whose work is lost (crash or failure): wasted
+  double score = std::numeric_limits<double>::quiet_NaN();  // searches: completed jobs only
+  bool is_search = false;
+};
+
+// The engine's side. Calls arrive in decision order; `slot` numbers a started job until its end.
+class LifecycleEffects {
+ public:
+  virtual ~LifecycleEffects() = default;
+  virtual void campaign_run_opened(std::uint32_t campaign) = 0;
+  virtual void host_booting(std::uint32_t host) = 0;
+  virtual void host_boot_done(std::uint32_t host) = 0;
+  virtual void host_off(std::uint32_t host) = 0;
+  // A data-parallel job's GPUs are ready: measure one all-reduce of `bytes`, then call
+  // LifecycleCore::on_probe_result with the job's id.
+  virtual void start_probe(std::uint32_t slot, const JobStart& job, double bytes) = 0;
+  virtual void job_launched(std::uint32_t slot, const JobStart& job, double now_s,
+                            bool is_search) = 0;
+  // A job reached its planned end (called before job_ended: exec mode waits for its execs).
+  virtual void job_end_due(std::uint32_t slot) = 0;
+  virtual void job_ended(std::uint32_t slot, const JobStart& job, const JobEnding& ending,
+                         double now_s) = 0;
+  virtual void stage_run_finished(const StageRunEvent& run, bool stage_done) = 0;
+  // Around each dispatch: deployments take their GPUs before the queue, queue lengths after.
+  virtual void before_dispatch(double now_s) = 0;
+  virtual void after_dispatch(double now_s) = 0;
+};
+
+class LifecycleCore {
+ public:
+  // `campaign_clusters`: the cluster of each [[campaign]].
+  LifecycleCore(const Scenario& scenario, std::vector<CoreHost> hosts,
+                const std::vector<ClusterGpus>& clusters,
+                std::vector<std::uint32_t> campaign_clusters, LifecycleEffects& effects);
+  LifecycleCore(const LifecycleCore&) = delete;
+  LifecycleCore& operator=(const LifecycleCore&) = delete;
+
+  JobScheduler& scheduler() { return scheduler_; }
+  const JobScheduler& scheduler() const { return scheduler_; }
+  const StagePlan& stages() const { return stages_; }
+
+  // Every idle node starts its power-off countdown at time 0.
+  void arm_all_power_offs();
+  // Handles what is due at `now_s`: job ends, boots, begins, stage runs, the dispatch, then the
+  // power-offs due (after the dispatch: a node that work takes at this very instant stays on).
+  void handle_due(double now_s);
+  // The next time something of the core happens (infinity: nothing).
+  double next_event_s(double now_s) const;
+  // Jobs started or waiting, probes out, stage runs to come.
+  bool work_left(double now_s) const;
+  bool probes_pending() const { return probes_pending_ > 0; }
+
+  void on_node_up(std::uint32_t host, double now_s);
+  // A node failed: running jobs on it end (node_failure), jobs not yet computing go back.
+  void on_node_down(std::uint32_t host, double now_s);
+  void on_probe_result(std::uint64_t job_id, double allreduce_s, double now_s);
+  // Called by a node-release elsewhere (a serving reservation ended): arm its power-off.
+  void node_released(std::uint32_t host, double now_s) { arm_power_off(host, now_s); }
+
+  // At the horizon: jobs due exactly then complete; nothing new starts.
+  void end_jobs_due_at_horizon(double now_s);
+  // The run's end: running jobs are cut (StopReason::horizon), unstarted ones go back.
+  void finish(double now_s);
+
+ private:
+  enum class JobState : std::uint8_t { booting, probing, running };
+  struct Slot {
+    JobStart start;
+    JobState state = JobState::booting;
+    double launch_s = 0;
+    double stretch = 1;
+    AttemptPlan plan;
+    StopReason reason = StopReason::completed;
+    std::uint64_t generation = 0;
+  };
+  enum class EventKind : std::uint8_t { job_end = 0, boot_done = 1, job_begin = 2, power_off = 3 };
+  struct Event {
+    double time_s;
+    EventKind kind;
+    std::uint64_t order;   // job id for job events, sequence otherwise: a total, stable order
+    std::uint32_t target;  // slot or host
+    std::uint64_t generation;
+    bool operator>(const Event& o) const {
+      if (time_s != o.time_s) return time_s > o.time_s;
+      if (kind != o.kind) return kind > o.kind;
+      return order > o.order;
+    }
+  };
+
+  void push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
+            std::uint64_t generation);
+  void open_stage_runs(double now_s);
+  void dispatch(double now_s);
+  void begin_job(std::uint32_t slot, double now_s);
+  void launch_job(std::uint32_t slot, double now_s, double stretch);
+  void end_job(std::uint32_t slot, StopReason reason, double now_s);
+  void end_if_current(const Event& event, double now_s);
+  void drop_unstarted(std::uint32_t slot, double now_s);
+  void release(std::uint32_t slot, double now_s);
+  void arm_power_off(std::uint32_t host, double now_s);
+  void power_off_idle_nodes();
+  GpuPool& pool_of(std::uint32_t host) { return scheduler_.pool(hosts_[host].cluster); }
+
+  const Scenario& scenario_;
+  std::vector<CoreHost> hosts_;
+  std::vector<std::uint32_t> campaign_clusters_;
+  LifecycleEffects& effects_;
+  JobScheduler scheduler_;
+  StagePlan stages_;
+
+  std::vector<std::optional<Slot>> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  std::uint64_t sequence_ = 0;
+  std::uint64_t generation_ = 0;
+  std::vector<std::uint64_t> host_idle_token_;
+  std::vector<Event> due_power_offs_;  // power-offs due now, applied after the dispatch
+  std::uint32_t probes_pending_ = 0;
+};
+
+}  // namespace mlcycle
