@@ -1,15 +1,51 @@
-// The meter's events: jobs starting, changing power and ending; hosts changing power state;
-// loads outside the hosts. Each integrates the past with the old power, then switches.
+// Hosts and jobs: each event integrates the past with the old power, then switches.
+#include "accounting/power_integrator.hpp"
+
 #include <algorithm>
-#include <cmath>
+#include <limits>
 #include <stdexcept>
 
-#include "accounting/power_meter.hpp"
 #include "core/units.hpp"
 
 namespace mlcycle {
 
-double PowerMeter::host_it_power_w(const HostState& st, const HostPowerModel& h) const {
+PowerIntegrator::PowerIntegrator(std::vector<HostPowerModel> hosts, const FacilitySites& sites)
+    : hosts_(std::move(hosts)), state_(hosts_.size()), sites_(sites), site_power_(sites.size()) {
+  for (const HostPowerModel& h : hosts_) site_power_.at(h.site).total_it_w += h.it_power_w(0);
+}
+
+void PowerIntegrator::set_tags(std::size_t tags) {
+  tags_ = tags;
+  for (SitePower& p : site_power_) {
+    p.tag_it_w.assign(tags_, 0.0);
+    p.tag_shares.assign(tags_, 0);
+  }
+}
+
+const std::vector<SiteInterval>& PowerIntegrator::site_intervals(double t0_s, double t1_s) {
+  intervals_.clear();
+  for (std::size_t s = 0; s < site_power_.size(); ++s) {
+    const SitePower& p = site_power_[s];
+    if (p.total_it_w == 0) continue;
+    const FacilitySite& site = sites_[s];
+    SiteInterval in;
+    in.site = static_cast<std::uint32_t>(s);
+    in.power = &p;
+    // Exact for any step signals: J = W x (PUE x s); g = W x (PUE x g/kWh x s) / 3.6e6.
+    in.pue_s = site.pue->integral(t0_s, t1_s);
+    in.g_per_w = site.carbon->integral(t0_s, t1_s) / units::kJoulePerKwh;
+    in.marginal_g_per_w = site.marginal_carbon
+                              ? site.marginal_carbon->integral(t0_s, t1_s) / units::kJoulePerKwh
+                              : std::numeric_limits<double>::quiet_NaN();
+    in.idle_it_w = p.total_it_w;
+    for (int k = 0; k < kPhaseCount; ++k)
+      if (p.phase_it_w[k] != 0) in.idle_it_w -= p.phase_it_w[k];
+    intervals_.push_back(in);
+  }
+  return intervals_;
+}
+
+double PowerIntegrator::host_it_power_w(const HostState& st, const HostPowerModel& h) const {
   switch (st.state) {
     case HostPowerState::on:
       return h.it_power_w(st.busy);
@@ -25,13 +61,13 @@ double PowerMeter::host_it_power_w(const HostState& st, const HostPowerModel& h)
 // What SimGrid's energy plugin integrates: it loads only ordinary jobs' execs, and sees a node
 // we switch off or boot as idle (SimGrid's host stays on: the scheduler's actor lives there);
 // a failed node is off in SimGrid too.
-double PowerMeter::host_simgrid_power_w(const HostState& st, const HostPowerModel& h) const {
+double PowerIntegrator::host_simgrid_power_w(const HostState& st, const HostPowerModel& h) const {
   if (st.state == HostPowerState::down) return h.off_w;
   return h.simgrid_power_w(st.state == HostPowerState::on ? st.sg_busy : 0);
 }
 
 template <class Change>
-void PowerMeter::change_host(std::uint32_t host, Change change) {
+void PowerIntegrator::change_host(std::uint32_t host, Change change) {
   const HostPowerModel& h = hosts_[host];
   HostState& st = state_[host];
   const double old_w = host_it_power_w(st, h);
@@ -46,20 +82,24 @@ void PowerMeter::change_host(std::uint32_t host, Change change) {
   site_power_[h.site].total_it_w += host_it_power_w(st, h) - old_w;
 }
 
-void PowerMeter::set_host_state(std::uint32_t host, HostPowerState state) {
+HostStateChange PowerIntegrator::set_host_state(std::uint32_t host, HostPowerState state) {
+  HostStateChange change;
   change_host(host, [&](HostState& st) {
-    // Off and down hours accrue whenever the host is visited (finish() visits every host).
-    const double held_h = (now_s_ - st.state_since_s) / units::kSecondsPerHour;
-    if (st.state == HostPowerState::off) summary_.node_off_hours += held_h;
-    if (st.state == HostPowerState::down) summary_.node_down_hours += held_h;
+    change = HostStateChange{st.state, state, now_s_ - st.state_since_s};
     st.state_since_s = now_s_;
-    if (state == HostPowerState::booting && st.state != state) ++summary_.node_boots;
     st.state = state;
   });
+  return change;
 }
 
-void PowerMeter::add_phase_power(std::uint32_t site, Phase phase, std::uint32_t tag, double delta_w,
-                                 int shares) {
+HostTotals PowerIntegrator::host_totals(std::uint32_t host) const {
+  const HostPowerModel& h = hosts_.at(host);
+  const HostState& st = state_[host];
+  return HostTotals{h.name, h.cluster, h.cores, st.it_energy_j, st.energy_j, st.simgrid_model_j};
+}
+
+void PowerIntegrator::add_phase_power(std::uint32_t site, Phase phase, std::uint32_t tag,
+                                      double delta_w, int shares) {
   SitePower& p = site_power_[site];
   const int k = static_cast<int>(phase);
   p.phase_shares[k] =
@@ -71,7 +111,7 @@ void PowerMeter::add_phase_power(std::uint32_t site, Phase phase, std::uint32_t 
   p.tag_it_w[tag] = p.tag_shares[tag] == 0 ? 0.0 : p.tag_it_w[tag] + delta_w;
 }
 
-ActiveJob PowerMeter::start_job(JobStart start, bool own_power) {
+ActiveJob PowerIntegrator::start_job(JobStart start, bool own_power) {
   ActiveJob job;
   job.own_power = own_power;
   job.start_s = now_s_;
@@ -92,13 +132,12 @@ ActiveJob PowerMeter::start_job(JobStart start, bool own_power) {
     it->cores += share.cores;
     it->busy_w += w;
   }
-  cluster_busy_.at(start.cluster) += start.request.gpus;
   job.start = std::move(start);
   return job;
 }
 
 // Adds the job's piece [since, now] at its current power.
-void PowerMeter::accumulate_job(ActiveJob& job) {
+void PowerIntegrator::accumulate_job(ActiveJob& job) {
   if (now_s_ <= job.since_s) return;
   const double dt = now_s_ - job.since_s;
   const double gpus = job.start.request.gpus;
@@ -128,7 +167,7 @@ void PowerMeter::accumulate_job(ActiveJob& job) {
   job.since_s = now_s_;
 }
 
-void PowerMeter::set_job_power(ActiveJob& job, double it_power_w) {
+void PowerIntegrator::set_job_power(ActiveJob& job, double it_power_w) {
   if (!job.own_power) throw std::logic_error("PowerMeter: job power is its GPUs' busy power");
   accumulate_job(job);
   const double gpus = job.start.request.gpus;
@@ -140,7 +179,7 @@ void PowerMeter::set_job_power(ActiveJob& job, double it_power_w) {
   job.it_power_w = it_power_w;
 }
 
-double PowerMeter::job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const {
+double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const {
   if (t1_s <= t0_s) return 0;
   const double gpus = job.start.request.gpus;
   double co2_g = 0;
@@ -151,7 +190,7 @@ double PowerMeter::job_co2_g(const ActiveJob& job, double t0_s, double t1_s) con
   return co2_g / units::kJoulePerKwh;
 }
 
-JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status, bool counts_as_job) {
+JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
   accumulate_job(job);
   const JobRequest& request = job.start.request;
   JobRecord record;
@@ -200,62 +239,7 @@ JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status, bool counts_as_j
     st.energy_j +=
         piece.energy_j * share_of_site - busy_w * sites_[site].pue->integral(job.start_s, now_s_);
   }
-  cluster_busy_.at(job.start.cluster) -= request.gpus;
-  record.cost = record.energy_j / units::kJoulePerKwh * price_per_kwh_;
-  busy_gpu_s_ += request.gpus * duration_s;
-
-  SeriesTotals& totals = summary_.series[static_cast<int>(request.phase)];
-  if (counts_as_job)
-    ++totals.jobs;
-  else
-    ++totals.deployments;
-  totals.gpu_hours += record.gpu_hours;
-  totals.it_energy_j += record.it_energy_j;
-  totals.energy_j += record.energy_j;
-  totals.co2_g += record.co2_g;
-  totals.cost += record.cost;
-  if (status == JobStatus::unfinished) ++summary_.jobs_unfinished;
   return record;
-}
-
-std::uint32_t PowerMeter::add_load(std::uint32_t site, Phase phase, std::uint32_t tag) {
-  Load load;
-  load.site = site;
-  load.phase = phase;
-  load.tag = tag;
-  load.since_s = now_s_;
-  loads_.push_back(load);
-  ++summary_.series[static_cast<int>(phase)].deployments;
-  return static_cast<std::uint32_t>(loads_.size() - 1);
-}
-
-void PowerMeter::accumulate_load(Load& load) {
-  if (now_s_ > load.since_s && load.it_power_w != 0) {
-    const FacilitySite& site = sites_[load.site];
-    load.totals.it_energy_j += load.it_power_w * (now_s_ - load.since_s);
-    load.totals.energy_j += load.it_power_w * site.pue->integral(load.since_s, now_s_);
-    load.totals.co2_g +=
-        load.it_power_w * site.carbon->integral(load.since_s, now_s_) / units::kJoulePerKwh;
-  }
-  load.since_s = now_s_;
-}
-
-void PowerMeter::set_load_power(std::uint32_t index, double it_power_w) {
-  Load& load = loads_.at(index);
-  accumulate_load(load);
-  const int shares = (it_power_w != 0 ? 1 : 0) - (load.it_power_w != 0 ? 1 : 0);
-  site_power_[load.site].total_it_w += it_power_w - load.it_power_w;
-  add_phase_power(load.site, load.phase, load.tag, it_power_w - load.it_power_w, shares);
-  if (it_power_w == 0 &&
-      site_power_[load.site].phase_shares == std::array<std::uint64_t, kPhaseCount>{})
-    site_power_[load.site].total_it_w = 0;  // a fleet site with nothing drawing is exactly 0
-  load.it_power_w = it_power_w;
-}
-
-PowerMeter::LoadTotals PowerMeter::load_totals(std::uint32_t index) {
-  Load& load = loads_.at(index);
-  accumulate_load(load);
-  return load.totals;
 }
 
 }  // namespace mlcycle
