@@ -4,8 +4,15 @@
 
 namespace mlcycle {
 
-BackgroundWriter::BackgroundWriter(std::size_t max_pending)
-    : max_pending_(max_pending), thread_([this] { loop(); }) {}
+BackgroundWriter::BackgroundWriter(std::size_t max_pending, std::function<void()> on_stop)
+    : max_pending_(max_pending), on_stop_(std::move(on_stop)), thread_([this] {
+        loop();
+        if (!on_stop_) return;
+        try {
+          on_stop_();
+        } catch (...) {  // the run's outcome is decided by then: nothing to report it to
+        }
+      }) {}
 
 BackgroundWriter::~BackgroundWriter() {
   {
@@ -27,6 +34,12 @@ void BackgroundWriter::submit(std::function<void()> task) {
   rethrow_failure();
   tasks_.push_back(std::move(task));
   changed_.notify_all();
+}
+
+void BackgroundWriter::wait() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return (tasks_.empty() && !busy_) || failure_; });
+  rethrow_failure();
 }
 
 void BackgroundWriter::finish() {

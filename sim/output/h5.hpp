@@ -1,14 +1,15 @@
 #pragma once
-// A thin RAII layer over the HDF5 C API: handles that close themselves, attributes, and
-// chunked, compressed datasets that grow by appending rows (HighFive's idiom, on the C API).
+// A thin RAII layer over the HDF5 C API, in the manner of HighFive: handles that close
+// themselves, failures thrown as h5::Error carrying the top line of HDF5's error stack, files,
+// groups and names. Attributes (h5_attributes.hpp), types (h5_types.hpp), datasets
+// (h5_datasets.hpp) and appendable, compressed datasets (h5_appendable.hpp) build on it. Only the
+// output wing includes these headers: <hdf5.h> stays out of every other wing.
 #include <hdf5.h>
 
-#include <cstddef>
-#include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
-#include <vector>
 
 namespace mlcycle::h5 {
 
@@ -25,65 +26,88 @@ class Handle {
   ~Handle() { reset(); }
 
   hid_t id() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  // Closes without looking at the result: what a failed run does on its way out.
   void reset();
+  // Closes and throws Error when HDF5 fails to (closing a file or dataset writes what HDF5 still
+  // caches: a full disk shows here). The handle is released either way.
+  void close(const char* what);
 
  private:
   hid_t id_ = H5I_INVALID_HID;
   Closer closer_ = nullptr;
 };
 
-// Throws std::runtime_error naming `what` when an HDF5 call fails.
-hid_t check(hid_t id, const char* what);
-void check(herr_t status, const char* what);
-
-Handle create_file(const std::string& path);
-Handle create_group(hid_t parent, const std::string& name);
-Handle string_type();  // variable-length UTF-8
-
-void write_attribute(hid_t object, const std::string& name, const std::string& value);
-void write_attribute(hid_t object, const std::string& name, double value);
-void write_attribute(hid_t object, const std::string& name, std::int64_t value);
-void write_attribute(hid_t object, const std::string& name, std::uint64_t value);
-
-// Scalar attributes read back: nullopt when absent, not scalar, or of another class (numbers
-// convert between integer and float types as HDF5 converts them). A string attribute whose data
-// contradicts the file throws InputError (h5_bounded_read.hpp).
-std::optional<std::string> read_string_attribute(hid_t object, const char* name);
-std::optional<double> read_double_attribute(hid_t object, const char* name);
-std::optional<std::int64_t> read_int64_attribute(hid_t object, const char* name);
-std::optional<std::uint64_t> read_uint64_attribute(hid_t object, const char* name);
-
-// A complete 1-D dataset of strings or numbers, written at once (small tables only).
-void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
-void write_doubles(hid_t parent, const std::string& name, const std::vector<double>& values);
-
-// A dataset of `columns` values of `type` per row (columns 0: a 1-D dataset), unlimited in
-// rows, chunked and compressed (shuffle, then deflate), to which rows are appended as the run
-// goes. `type` must be the file's layout too (no conversion): whole chunks are shuffled and
-// deflated here and written as they are, in the standard zlib format any HDF5 reader
-// inflates. `run_length`: deflate with zlib's run-length strategy, which on the byte planes of
-// wide records (the /jobs rows) compresses as small as the default and about twice as fast;
-// on series of doubles the default strategy compresses better.
-class AppendableDataset {
+// A failed HDF5 call: `what` mlcycle was doing, then the top line of the calling thread's error
+// stack ("H5Dwrite_chunk(): failure to write chunk"). A failure of the operating system deep in
+// the stack (a write that found the disk full) is kept as its errno, for a one-line report.
+class Error : public std::runtime_error {
  public:
-  AppendableDataset(hid_t parent, const std::string& name, hid_t type, hsize_t columns,
-                    hsize_t chunk_rows, bool run_length = false);
-  void append(const void* rows, hsize_t count);
-  hid_t id() const { return dataset_.id(); }
-  hsize_t rows() const { return rows_; }
+  Error(const std::string& what, std::string stack_top, int system_errno);
+  const std::string& stack_top() const { return stack_top_; }
+  int system_errno() const { return system_errno_; }  // 0: none
 
  private:
-  void write_chunk(const unsigned char* rows, hsize_t first_row);
-
-  Handle dataset_;
-  hid_t type_;
-  hsize_t columns_;
-  hsize_t chunk_rows_;
-  std::size_t value_bytes_;  // one value of `type`: the shuffle filter's element
-  std::size_t row_bytes_;
-  int strategy_;  // zlib's
-  hsize_t rows_ = 0;
-  std::vector<unsigned char> shuffled_, compressed_;
+  std::string stack_top_;
+  int system_errno_;
 };
+
+// Throws Error naming `what` when an HDF5 call failed (a negative id or status).
+hid_t check(hid_t id, const char* what);
+void check(herr_t status, const char* what);
+// The Error for the failure HDF5 just reported on this thread.
+[[noreturn]] void fail(const std::string& what);
+
+// Switches HDF5's automatic error printing off for the calling thread for good (not for a
+// scope, as QuietErrors does). Debian's HDF5 is thread-safe, so the switch holds for this
+// thread only: a thread that calls HDF5 calls this first. After failing to open a corrupt object,
+// HDF5 1.10 cannot release all of it and prints "infinite loop closing library" and its internals
+// at exit whenever printing is on then.
+void silence_errors_for_good();
+
+// Silences HDF5's error-stack printing on this thread for a scope (failures still throw or
+// return codes); the previous handler is restored on exit.
+class QuietErrors {
+ public:
+  QuietErrors();
+  ~QuietErrors();
+  QuietErrors(const QuietErrors&) = delete;
+  QuietErrors& operator=(const QuietErrors&) = delete;
+
+ private:
+  H5E_auto2_t function_ = nullptr;
+  void* data_ = nullptr;
+};
+
+Handle create_file(const std::string& path);
+// Reserves disk blocks for all of `file`'s address space, so that what HDF5 writes on closing
+// (the metadata it caches, all of it placed already) cannot find the disk full. Throws Error
+// (with the errno) when the disk is full now: then every handle can still close cleanly
+// (discard_writes), whereas HDF5 1.10 cannot recover from a failed flush. Does nothing where the
+// filesystem cannot reserve blocks. Chunks HDF5 still caches would be placed later: see
+// h5_appendable.hpp.
+void reserve_space(hid_t file);
+// For a file being given up after a failed write: its remaining writes (HDF5 flushes what it
+// caches on closing) go to an anonymous in-memory file instead, so every handle closes cleanly.
+// HDF5 1.10 frees a file or dataset whose close failed yet keeps its id, and closing that id
+// again when the library shuts down at exit crashes. The caller removes the file afterwards.
+void discard_writes(hid_t file);
+// Read-only; an invalid handle when HDF5 cannot open it (not HDF5, corrupt, being written).
+Handle open_file(const std::string& path);
+// Whether HDF5 recognises `path` as an HDF5 file.
+bool is_hdf5_file(const std::string& path);
+
+Handle create_group(hid_t parent, const std::string& name);
+// Invalid when absent or not openable.
+Handle open_group(hid_t parent, const char* name);
+// Whether `parent` has a link `name` (false when HDF5 cannot tell).
+bool has_link(hid_t parent, const char* name);
+// An external link `name` under `group` to "/" of the file `target` (relative to this file).
+void link_external(hid_t group, const std::string& name, const std::string& target);
+
+// The name the file of `object` was opened by, and `object`'s path inside it ("?" when HDF5
+// cannot tell): what errors name.
+std::string file_name(hid_t object);
+std::string object_name(hid_t object);
 
 }  // namespace mlcycle::h5

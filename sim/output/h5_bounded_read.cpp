@@ -8,17 +8,9 @@
 
 #include "core/input_error.hpp"
 #include "output/h5.hpp"
+#include "output/h5_types.hpp"
 
 namespace mlcycle::h5 {
-
-std::string file_name(hid_t object) {
-  const ssize_t size = H5Fget_name(object, nullptr, 0);
-  if (size <= 0) return "?";
-  std::string name(static_cast<std::size_t>(size) + 1, '\0');
-  H5Fget_name(object, name.data(), name.size());
-  name.resize(static_cast<std::size_t>(size));
-  return name;
-}
 
 namespace {
 
@@ -212,15 +204,6 @@ std::uint64_t file_size_of(hid_t object) {
   return bytes;
 }
 
-std::string object_name(hid_t object) {
-  const ssize_t size = H5Iget_name(object, nullptr, 0);
-  if (size <= 0) return "?";
-  std::string name(static_cast<std::size_t>(size) + 1, '\0');
-  H5Iget_name(object, name.data(), name.size());
-  name.resize(static_cast<std::size_t>(size));
-  return name;
-}
-
 bool bits_within(std::size_t position, std::size_t bits, std::size_t available) {
   return position <= available && bits <= available - position;
 }
@@ -358,10 +341,6 @@ std::optional<std::size_t> rows_within_file(hid_t dataset) {
 bool type_within_size(hid_t type) {
   constexpr int kDeepest = 8;  // nested compounds and arrays: mlcycle writes none
   return type_within_size_at(type, kDeepest);
-}
-
-void silence_errors_for_good() {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
 }  // namespace mlcycle::h5

@@ -6,17 +6,14 @@
 // collection address, object index) are read as stored, and the heap collection is parsed by
 // this code, every address and size checked against the file first. Tables' rows are checked
 // against the file's size before any allocation.
-#include <hdf5.h>
-
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace mlcycle::h5 {
+#include "output/h5.hpp"
 
-// The name the file of `object` was opened by: what errors name ("?" when HDF5 cannot tell).
-std::string file_name(hid_t object);
+namespace mlcycle::h5 {
 
 // The string held by a scalar string attribute, variable-length or fixed-length. Throws
 // InputError (`FILE: attribute 'NAME': what is wrong`) when its data contradicts the file.
@@ -39,11 +36,5 @@ std::optional<std::size_t> rows_within_file(hid_t dataset);
 // by their base type. HDF5 1.10 checks none of this when it reads a type from a file, and
 // converts data out of bounds (a member offset of 2^24 in a 261-byte row: SIGSEGV).
 bool type_within_size(hid_t type);
-
-// Switches HDF5's automatic error printing off for the calling thread for good (not for a
-// scope, as QuietH5Errors does): after failing to open a corrupt object, HDF5 1.10 cannot
-// release all of it and prints "infinite loop closing library" and its internals at exit
-// whenever printing is on then.
-void silence_errors_for_good();
 
 }  // namespace mlcycle::h5

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "core/input_error.hpp"
-#include "output/h5_bounded_read.hpp"
+#include "output/h5.hpp"
 
 namespace mlcycle {
 

@@ -6,7 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "output/h5.hpp"
+#include "output/h5_datasets.hpp"
+#include "output/h5_types.hpp"
 #include "output/record_table_h5.hpp"
 
 namespace mlcycle {
@@ -25,15 +26,6 @@ std::size_t field_size(ColumnType type) {
     default:
       return 8;
   }
-}
-
-h5::Handle enum_type(const std::vector<std::string>& labels) {
-  h5::Handle type(h5::check(H5Tenum_create(H5T_NATIVE_UINT8), "creating an enum"), H5Tclose);
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    const auto code = static_cast<std::uint8_t>(i);
-    h5::check(H5Tenum_insert(type.id(), labels[i].c_str(), &code), "adding an enum member");
-  }
-  return type;
 }
 
 // Stores `cell` at `out` in the memory layout of `column`.
@@ -139,11 +131,11 @@ void write_h5_table(hid_t parent, const std::string& name, const RecordTable& ta
   row_size = std::max<std::size_t>((row_size + 7) / 8 * 8, 8);
 
   h5::Handle text = h5::string_type();
-  h5::Handle boolean = enum_type({"FALSE", "TRUE"});
-  std::vector<h5::Handle> labels;  // kept open until the write is done
-  h5::Handle memory(h5::check(H5Tcreate(H5T_COMPOUND, row_size), "creating a compound"), H5Tclose);
+  h5::Handle boolean = h5::enum_type({"FALSE", "TRUE"});
+  h5::CompoundType memory(row_size);
   for (std::size_t c = 0; c < n_columns; ++c) {
     const TableColumn& column = table.columns[c];
+    h5::Handle labels;  // copied into the compound by add()
     hid_t member = H5T_NATIVE_DOUBLE;
     switch (column.type) {
       case ColumnType::uint32:
@@ -161,18 +153,15 @@ void write_h5_table(hid_t parent, const std::string& name, const RecordTable& ta
         member = boolean.id();
         break;
       case ColumnType::label:
-        labels.push_back(enum_type(column.labels));
-        member = labels.back().id();
+        labels = h5::enum_type(column.labels);
+        member = labels.id();
         break;
       case ColumnType::text:
         member = text.id();
         break;
     }
-    h5::check(H5Tinsert(memory.id(), column.name.c_str(), offsets[c], member),
-              ("adding table column " + column.name).c_str());
+    memory.add(column.name, offsets[c], member);
   }
-  h5::Handle packed(h5::check(H5Tcopy(memory.id()), "copying a compound"), H5Tclose);
-  h5::check(H5Tpack(packed.id()), "packing a compound");
 
   std::vector<unsigned char> buffer(table.rows.size() * row_size);
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -181,16 +170,7 @@ void write_h5_table(hid_t parent, const std::string& name, const RecordTable& ta
     for (std::size_t c = 0; c < n_columns; ++c)
       store(&buffer[r * row_size + offsets[c]], table.columns[c], row[c]);
   }
-  const hsize_t count = table.rows.size();
-  h5::Handle space(h5::check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"),
-                   H5Sclose);
-  h5::Handle dataset(h5::check(H5Dcreate2(parent, name.c_str(), packed.id(), space.id(),
-                                          H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                               ("creating /" + name).c_str()),
-                     H5Dclose);
-  if (count > 0)
-    h5::check(H5Dwrite(dataset.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
-              ("writing /" + name).c_str());
+  h5::write_rows(parent, name, memory.packed().id(), memory.id(), buffer.data(), table.rows.size());
 }
 
 std::string csv_field(const std::string& text) {

@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "core/input_error.hpp"
-#include "output/h5.hpp"
+#include "output/h5_attributes.hpp"
 #include "output/h5_bounded_read.hpp"
-#include "output/record_table_h5.hpp"
+#include "output/h5_datasets.hpp"
+#include "output/h5_types.hpp"
 
 namespace mlcycle {
 
@@ -30,8 +31,8 @@ constexpr std::size_t kAttributeColumn = 11;
 h5::Handle open_complete(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return {};
-  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (file.id() < 0) return {};
+  h5::Handle file = h5::open_file(path);
+  if (!file.valid()) return {};
   std::optional<std::string> format;
   std::optional<std::int64_t> complete;
   try {
@@ -51,15 +52,11 @@ struct SeriesRow {
 
 // /summary/by_series: energy and CO2e into headline[row] and headline[5 + row], by row name.
 bool read_by_series(hid_t summary, std::vector<double>& headline) {
-  h5::Handle dataset(H5Dopen2(summary, "by_series", H5P_DEFAULT), H5Dclose);
-  if (dataset.id() < 0) return false;
-  h5::Handle file_type(H5Dget_type(dataset.id()), H5Tclose);
-  if (file_type.id() < 0 || H5Tget_class(file_type.id()) != H5T_COMPOUND) return false;
-  h5::Handle memory(H5Tcreate(H5T_COMPOUND, sizeof(SeriesRow)), H5Tclose);
-  if (memory.id() < 0 ||
-      H5Tinsert(memory.id(), "energy_j", offsetof(SeriesRow, energy_j), H5T_NATIVE_DOUBLE) < 0 ||
-      H5Tinsert(memory.id(), "co2_g", offsetof(SeriesRow, co2_g), H5T_NATIVE_DOUBLE) < 0)
-    return false;
+  h5::Handle dataset = h5::open_dataset(summary, "by_series");
+  if (h5::class_of(h5::dataset_type(dataset.id()).id()) != H5T_COMPOUND) return false;
+  h5::CompoundType memory(sizeof(SeriesRow));
+  memory.add("energy_j", offsetof(SeriesRow, energy_j), H5T_NATIVE_DOUBLE)
+      .add("co2_g", offsetof(SeriesRow, co2_g), H5T_NATIVE_DOUBLE);
   const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
   if (!count) return false;
   std::vector<SeriesRow> rows(*count);
@@ -70,8 +67,7 @@ bool read_by_series(hid_t summary, std::vector<double>& headline) {
     return false;
   }
   if (names.size() != rows.size() ||
-      (!rows.empty() &&
-       H5Dread(dataset.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) < 0))
+      !h5::read_rows(dataset.id(), memory.id(), rows.data(), rows.size()))
     return false;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::size_t i = 0; i < kRows.size(); ++i) {
@@ -87,19 +83,19 @@ bool read_by_series(hid_t summary, std::vector<double>& headline) {
 
 bool run_file_complete(const std::string& path) {
   try {
-    QuietH5Errors quiet;
-    return open_complete(path).id() >= 0;
+    h5::QuietErrors quiet;
+    return open_complete(path).valid();
   } catch (...) {
     return false;
   }
 }
 
 std::optional<RunResults> read_run_results(const std::string& path) {
-  QuietH5Errors quiet;
+  h5::QuietErrors quiet;
   h5::Handle file = open_complete(path);
-  if (file.id() < 0) return std::nullopt;
-  h5::Handle summary(H5Gopen2(file.id(), "summary", H5P_DEFAULT), H5Gclose);
-  if (summary.id() < 0) return std::nullopt;
+  if (!file.valid()) return std::nullopt;
+  h5::Handle summary = h5::open_group(file.id(), "summary");
+  if (!summary.valid()) return std::nullopt;
   RunResults results;
   std::vector<double>& headline = results.headline;
   headline.assign(headline_names().size(), kNaN);
@@ -119,9 +115,9 @@ std::optional<RunResults> read_run_results(const std::string& path) {
 }
 
 std::optional<double> read_run_wall_time_s(const std::string& path) {
-  QuietH5Errors quiet;
+  h5::QuietErrors quiet;
   h5::Handle file = open_complete(path);
-  if (file.id() < 0) return std::nullopt;
+  if (!file.valid()) return std::nullopt;
   try {
     return h5::read_double_attribute(file.id(), "wall_time_s");
   } catch (const InputError&) {

@@ -1,7 +1,5 @@
 #include "output/run_summary_reader.hpp"
 
-#include <hdf5.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -13,9 +11,10 @@
 #include <vector>
 
 #include "core/input_error.hpp"
-#include "output/h5.hpp"
+#include "output/h5_attributes.hpp"
 #include "output/h5_bounded_read.hpp"
-#include "output/record_table_h5.hpp"
+#include "output/h5_datasets.hpp"
+#include "output/h5_types.hpp"
 #include "output/run_tables_reader.hpp"
 #include "output/trace_file.hpp"
 
@@ -29,16 +28,8 @@ InputError file_error(const std::string& path, const std::string& message) {
   return InputError(SourceLocation{path, 0, 0}, "", message);
 }
 
-bool is_hdf5(const std::string& path) {
-#if H5_VERSION_GE(1, 12, 0)
-  return H5Fis_accessible(path.c_str(), H5P_DEFAULT) > 0;
-#else
-  return H5Fis_hdf5(path.c_str()) > 0;
-#endif
-}
-
 // Opens `path` read-only after checking it is an HDF5 file with an mlcycle `format`; the format
-// is returned in `format`. Errors silenced: the caller holds a QuietH5Errors.
+// is returned in `format`. Errors silenced: the caller holds an h5::QuietErrors.
 h5::Handle open_mlcycle_file(const std::string& path, std::string& format) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -46,9 +37,9 @@ h5::Handle open_mlcycle_file(const std::string& path, std::string& format) {
   if (!fs::exists(status)) throw file_error(path, "no such file or directory");
   if (fs::is_directory(status))
     throw file_error(path, "is a directory, not an mlcycle trace or sweep file");
-  if (!is_hdf5(path)) throw file_error(path, "not an HDF5 file");
-  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (file.id() < 0)
+  if (!h5::is_hdf5_file(path)) throw file_error(path, "not an HDF5 file");
+  h5::Handle file = h5::open_file(path);
+  if (!file.valid())
     throw file_error(path, "cannot be opened by HDF5 (is a run still writing it?)");
   const std::optional<std::string> text = h5::read_string_attribute(file.id(), "format");
   if (!text) throw file_error(path, "not an mlcycle trace (no format attribute)");
@@ -99,21 +90,16 @@ struct SummaryRow {
 // whether it has the `deployments` field (added within schema 1).
 bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   const std::string what = "/summary/by_series";
-  if (H5Lexists(group, "by_series", H5P_DEFAULT) <= 0)
+  if (!h5::has_link(group, "by_series"))
     throw file_error(path, "no " + what + " (not a complete trace)");
-  h5::Handle dataset(H5Dopen2(group, "by_series", H5P_DEFAULT), H5Dclose);
-  h5::Handle file_type(dataset.id() < 0 ? H5I_INVALID_HID : H5Dget_type(dataset.id()), H5Tclose);
-  if (file_type.id() < 0 || H5Tget_class(file_type.id()) != H5T_COMPOUND)
+  h5::Handle dataset = h5::open_dataset(group, "by_series");
+  h5::Handle file_type = h5::dataset_type(dataset.id());
+  if (h5::class_of(file_type.id()) != H5T_COMPOUND)
     throw file_error(path, what + " is not a compound table");
-  const int series_index = H5Tget_member_index(file_type.id(), "series");
-  h5::Handle text(series_index < 0
-                      ? H5I_INVALID_HID
-                      : H5Tget_member_type(file_type.id(), static_cast<unsigned>(series_index)),
-                  H5Tclose);
-  if (text.id() < 0 || H5Tis_variable_str(text.id()) <= 0)
+  const std::optional<unsigned> series_index = h5::member_index(file_type.id(), "series");
+  if (!series_index || !h5::is_variable_string(h5::member_type(file_type.id(), *series_index).id()))
     throw file_error(path, what + " has no variable-length string field 'series'");
-  h5::Handle memory(H5Tcreate(H5T_COMPOUND, sizeof(SummaryRow)), H5Tclose);
-  if (memory.id() < 0) throw file_error(path, "cannot read " + what);
+  h5::CompoundType memory(sizeof(SummaryRow));
   struct Field {
     const char* name;
     std::size_t offset;
@@ -131,23 +117,19 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
       {"deployments", offsetof(SummaryRow, deployments), H5T_NATIVE_UINT64, false},
   };
   for (const Field& f : fields) {
-    if (H5Tget_member_index(file_type.id(), f.name) < 0) {
+    if (!h5::has_member(file_type.id(), f.name)) {
       if (f.required) throw file_error(path, what + " has no field '" + f.name + "'");
       continue;  // left NaN (0 deployments)
     }
-    if (H5Tinsert(memory.id(), f.name, f.offset, f.type) < 0)
-      throw file_error(path, "cannot read " + what);
+    memory.add(f.name, f.offset, f.type);
   }
-  h5::Handle space(H5Dget_space(dataset.id()), H5Sclose);
-  if (space.id() < 0 || H5Sget_simple_extent_ndims(space.id()) != 1)
-    throw file_error(path, what + " is not a 1-D table");
+  if (h5::rank_of(dataset.id()) != 1) throw file_error(path, what + " is not a 1-D table");
   const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
   if (!count) throw file_error(path, what + " is larger than the file or of a corrupt type");
   // The names bounded by the file (it may be corrupt), the numbers read by HDF5.
   const std::vector<std::string> names = h5::read_string_field(dataset.id(), "series");
   std::vector<SummaryRow> rows(*count);
-  if (*count > 0 &&
-      H5Dread(dataset.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) < 0)
+  if (!h5::read_rows(dataset.id(), memory.id(), rows.data(), rows.size()))
     throw file_error(path, "cannot read " + what);
   std::array<bool, kSeriesCount + 1> found{};
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -165,7 +147,7 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
     if (!found[i])
       throw file_error(path, what + " has no row '" +
                                  std::string(i < kSeriesCount ? kSeriesNames[i] : "total") + "'");
-  return H5Tget_member_index(file_type.id(), "deployments") >= 0;
+  return h5::has_member(file_type.id(), "deployments");
 }
 
 // Files written before by_series counted deployments: those that started, from /deployments.
@@ -179,10 +161,10 @@ void count_deployments(RunSummary& summary) {
 
 void read_summary(hid_t file, const std::string& path, TraceInfo& info) {
   RunSummary& s = info.summary;
-  if (H5Lexists(file, "summary", H5P_DEFAULT) <= 0)
+  if (!h5::has_link(file, "summary"))
     throw file_error(path, "no /summary group (not a complete trace)");
-  h5::Handle group(H5Gopen2(file, "summary", H5P_DEFAULT), H5Gclose);
-  if (group.id() < 0) throw file_error(path, "/summary is not a group");
+  h5::Handle group = h5::open_group(file, "summary");
+  if (!group.valid()) throw file_error(path, "/summary is not a group");
   const bool counts_deployments = read_by_series(group.id(), path, s);
   const hid_t g = group.id();
   auto required = [&](auto value, const char* name) {
@@ -213,14 +195,14 @@ void read_summary(hid_t file, const std::string& path, TraceInfo& info) {
 }  // namespace
 
 std::string mlcycle_file_format(const std::string& path) {
-  QuietH5Errors quiet;
+  h5::QuietErrors quiet;
   std::string format;
   open_mlcycle_file(path, format);
   return format;
 }
 
 TraceInfo read_trace_info(const std::string& path) {
-  QuietH5Errors quiet;
+  h5::QuietErrors quiet;
   TraceInfo info;
   info.path = path;
   h5::Handle file = open_mlcycle_file(path, info.format);

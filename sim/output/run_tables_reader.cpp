@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "core/input_error.hpp"
-#include "output/h5.hpp"
+#include "output/h5_attributes.hpp"
 #include "output/h5_bounded_read.hpp"
+#include "output/h5_datasets.hpp"
+#include "output/h5_types.hpp"
 
 namespace mlcycle {
 
@@ -23,47 +25,39 @@ class FieldTable {
  public:
   FieldTable(hid_t parent, const char* name, const std::string& path)
       : path_(path), what_(std::string("/") + name) {
-    dataset_ = h5::Handle(H5Dopen2(parent, name, H5P_DEFAULT), H5Dclose);
-    type_ = h5::Handle(dataset_.id() < 0 ? H5I_INVALID_HID : H5Dget_type(dataset_.id()), H5Tclose);
-    space_ =
-        h5::Handle(dataset_.id() < 0 ? H5I_INVALID_HID : H5Dget_space(dataset_.id()), H5Sclose);
-    if (type_.id() < 0 || H5Tget_class(type_.id()) != H5T_COMPOUND || space_.id() < 0 ||
-        H5Sget_simple_extent_ndims(space_.id()) != 1)
+    dataset_ = h5::open_dataset(parent, name);
+    type_ = h5::dataset_type(dataset_.id());
+    if (h5::class_of(type_.id()) != H5T_COMPOUND || h5::rank_of(dataset_.id()) != 1)
       throw file_error(path_, what_ + " is not a 1-D compound table");
     const std::optional<std::size_t> rows = h5::rows_within_file(dataset_.id());
     if (!rows) throw file_error(path_, what_ + " is larger than the file or of a corrupt type");
     rows_ = *rows;
   }
   std::size_t rows() const { return rows_; }
-  bool has(const char* field) const { return H5Tget_member_index(type_.id(), field) >= 0; }
+  bool has(const char* field) const { return h5::has_member(type_.id(), field); }
 
   template <typename T>
   std::vector<T> numbers(const char* field, hid_t memory_type) const {
-    std::vector<T> values(rows_);
-    read(field, memory_type, values.data());
-    return values;
+    require(field);
+    std::optional<std::vector<T>> values =
+        h5::read_field<T>(dataset_.id(), field, memory_type, rows_);
+    if (!values)
+      throw file_error(path_, "cannot read field '" + std::string(field) + "' of " + what_);
+    return std::move(*values);
   }
   std::vector<std::string> texts(const char* field) const {
-    if (H5Tget_member_index(type_.id(), field) < 0)
-      throw file_error(path_, what_ + " has no field '" + field + "'");
+    require(field);
     return h5::read_string_field(dataset_.id(), field);  // bounded by the file: may be corrupt
   }
 
  private:
-  // Reads `field` as `member` (rows x its size, packed) into `out`; returns the memory type.
-  h5::Handle read(const char* field, hid_t member, void* out) const {
-    if (H5Tget_member_index(type_.id(), field) < 0)
-      throw file_error(path_, what_ + " has no field '" + field + "'");
-    h5::Handle memory(H5Tcreate(H5T_COMPOUND, H5Tget_size(member)), H5Tclose);
-    if (memory.id() < 0 || H5Tinsert(memory.id(), field, 0, member) < 0 ||
-        (rows_ > 0 && H5Dread(dataset_.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0))
-      throw file_error(path_, "cannot read field '" + std::string(field) + "' of " + what_);
-    return memory;
+  void require(const char* field) const {
+    if (!has(field)) throw file_error(path_, what_ + " has no field '" + field + "'");
   }
 
   const std::string& path_;
   std::string what_;
-  h5::Handle dataset_, type_, space_;
+  h5::Handle dataset_, type_;
   std::size_t rows_ = 0;
 };
 
@@ -71,10 +65,9 @@ class FieldTable {
 // before the lifecycle tables have no /deployments and a string list of names as /campaigns:
 // those have no rows to show (their summary table had none).
 bool has_table(hid_t root, const char* name) {
-  if (H5Lexists(root, name, H5P_DEFAULT) <= 0) return false;
-  h5::Handle dataset(H5Dopen2(root, name, H5P_DEFAULT), H5Dclose);
-  h5::Handle type(dataset.id() < 0 ? H5I_INVALID_HID : H5Dget_type(dataset.id()), H5Tclose);
-  return type.id() < 0 || H5Tget_class(type.id()) != H5T_STRING;
+  if (!h5::has_link(root, name)) return false;
+  h5::Handle dataset = h5::open_dataset(root, name);
+  return h5::class_of(h5::dataset_type(dataset.id()).id()) != H5T_STRING;
 }
 
 // Reads a real column into `member` of every result.
@@ -102,10 +95,8 @@ void read_campaign_rows(hid_t root, const std::string& path, RunSummary& summary
   out.resize(table.rows());
   const std::vector<std::string> names = table.texts("name");
   const std::vector<std::string> stages = table.texts("stage");
-  h5::Handle phase(h5::check(H5Tenum_create(H5T_NATIVE_UINT8), "creating an enum"), H5Tclose);
-  for (std::uint8_t k = 0; k < kPhaseCount; ++k)
-    h5::check(H5Tenum_insert(phase.id(), std::string(kSeriesNames[k]).c_str(), &k),
-              "adding an enum member");
+  const h5::Handle phase =
+      h5::enum_type({kSeriesNames.begin(), kSeriesNames.begin() + kPhaseCount});
   const std::vector<std::uint8_t> phases = table.numbers<std::uint8_t>("phase", phase.id());
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i].name = names[i];

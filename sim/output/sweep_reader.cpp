@@ -1,14 +1,13 @@
 #include "output/sweep_reader.hpp"
 
-#include <hdf5.h>
-
 #include <cstring>
 #include <optional>
 
 #include "core/input_error.hpp"
-#include "output/h5.hpp"
+#include "output/h5_attributes.hpp"
 #include "output/h5_bounded_read.hpp"
-#include "output/record_table_h5.hpp"
+#include "output/h5_datasets.hpp"
+#include "output/h5_types.hpp"
 #include "output/run_summary_reader.hpp"
 #include "output/sweep_table.hpp"
 
@@ -27,12 +26,8 @@ std::uint64_t count_attribute(hid_t root, const char* name) {
 // Reads field `name` of every row of `dataset` into `buffer` (rows x size(memory_member)).
 bool read_field(hid_t dataset, const std::string& name, hid_t memory_member,
                 std::vector<unsigned char>& buffer, std::size_t rows) {
-  const std::size_t size = H5Tget_size(memory_member);
-  h5::Handle memory(H5Tcreate(H5T_COMPOUND, size), H5Tclose);
-  if (memory.id() < 0 || H5Tinsert(memory.id(), name.c_str(), 0, memory_member) < 0) return false;
-  buffer.assign(rows * size, 0);
-  return rows == 0 ||
-         H5Dread(dataset, memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0;
+  buffer.assign(rows * h5::size_of(memory_member), 0);
+  return h5::read_field_bytes(dataset, name.c_str(), memory_member, buffer.data(), rows);
 }
 
 // One /runs field into column c of `rows`; false when it cannot be read.
@@ -40,9 +35,9 @@ bool read_column(hid_t dataset, hid_t member_type, const std::string& name, std:
                  SweepColumn& column, std::vector<std::vector<SweepCell>>& rows) {
   const std::size_t n = rows.size();
   std::vector<unsigned char> buffer;
-  switch (H5Tget_class(member_type)) {
+  switch (h5::class_of(member_type)) {
     case H5T_INTEGER: {
-      const bool is_signed = H5Tget_sign(member_type) != H5T_SGN_NONE;
+      const bool is_signed = h5::is_signed_integer(member_type);
       column.type = is_signed ? SweepColumnType::signed_integer : SweepColumnType::unsigned_integer;
       if (!read_field(dataset, name, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, buffer, n))
         return false;
@@ -61,13 +56,12 @@ bool read_column(hid_t dataset, hid_t member_type, const std::string& name, std:
       return true;
     case H5T_ENUM: {
       column.type = SweepColumnType::label;
-      h5::Handle native(H5Tget_native_type(member_type, H5T_DIR_ASCEND), H5Tclose);
-      if (native.id() < 0 || !read_field(dataset, name, native.id(), buffer, n)) return false;
-      const std::size_t size = H5Tget_size(native.id());
+      h5::Handle native = h5::native_type(member_type);
+      if (!native.valid() || !read_field(dataset, name, native.id(), buffer, n)) return false;
+      const std::size_t size = h5::size_of(native.id());
       for (std::size_t r = 0; r < n; ++r) {
-        char label[256];
-        if (H5Tenum_nameof(native.id(), &buffer[r * size], label, sizeof label) >= 0)
-          rows[r][c].text = label;
+        if (std::optional<std::string> label = h5::enum_name(native.id(), &buffer[r * size]))
+          rows[r][c].text = std::move(*label);
         else
           rows[r][c].text.assign(1, '?');  // (not `= "?"`: GCC 12 -Wrestrict false positive)
       }
@@ -89,29 +83,26 @@ bool read_column(hid_t dataset, hid_t member_type, const std::string& name, std:
 
 void read_runs(hid_t root, SweepListing& listing) {
   const std::string& path = listing.path;
-  if (H5Lexists(root, "runs", H5P_DEFAULT) <= 0) throw file_error(path, "no /runs table");
-  h5::Handle dataset(H5Dopen2(root, "runs", H5P_DEFAULT), H5Dclose);
-  h5::Handle type(dataset.id() < 0 ? H5I_INVALID_HID : H5Dget_type(dataset.id()), H5Tclose);
-  h5::Handle space(dataset.id() < 0 ? H5I_INVALID_HID : H5Dget_space(dataset.id()), H5Sclose);
-  if (type.id() < 0 || H5Tget_class(type.id()) != H5T_COMPOUND || space.id() < 0 ||
-      H5Sget_simple_extent_ndims(space.id()) != 1)
+  if (!h5::has_link(root, "runs")) throw file_error(path, "no /runs table");
+  h5::Handle dataset = h5::open_dataset(root, "runs");
+  h5::Handle type = h5::dataset_type(dataset.id());
+  if (h5::class_of(type.id()) != H5T_COMPOUND || h5::rank_of(dataset.id()) != 1)
     throw file_error(path, "/runs is not a 1-D compound table");
   const std::optional<std::size_t> count = h5::rows_within_file(dataset.id());
-  const int members = H5Tget_nmembers(type.id());
+  const int members = h5::member_count(type.id());
   if (!count) throw file_error(path, "/runs is larger than the file or of a corrupt type");
   // Every field takes a byte at least: more fields than bytes is a corrupt type.
-  if (members < 0 || static_cast<std::size_t>(members) > H5Tget_size(type.id()))
+  if (members < 0 || static_cast<std::size_t>(members) > h5::size_of(type.id()))
     throw file_error(path, "cannot read /runs");
   listing.columns.resize(static_cast<std::size_t>(members));
   listing.rows.assign(*count, std::vector<SweepCell>(static_cast<std::size_t>(members)));
   for (int m = 0; m < members; ++m) {
     const auto c = static_cast<std::size_t>(m);
-    char* name = H5Tget_member_name(type.id(), static_cast<unsigned>(m));
+    std::optional<std::string> name = h5::member_name(type.id(), static_cast<unsigned>(m));
     if (!name) throw file_error(path, "cannot read the fields of /runs");
-    listing.columns[c].name = name;
-    H5free_memory(name);
-    h5::Handle member(H5Tget_member_type(type.id(), static_cast<unsigned>(m)), H5Tclose);
-    if (member.id() < 0 || !read_column(dataset.id(), member.id(), listing.columns[c].name, c,
+    listing.columns[c].name = std::move(*name);
+    h5::Handle member = h5::member_type(type.id(), static_cast<unsigned>(m));
+    if (!member.valid() || !read_column(dataset.id(), member.id(), listing.columns[c].name, c,
                                         listing.columns[c], listing.rows))
       throw file_error(path, "cannot read field '" + listing.columns[c].name + "' of /runs");
   }
@@ -130,11 +121,11 @@ SweepListing read_sweep_listing(const std::string& path) {
   const std::string format = mlcycle_file_format(path);  // exists, HDF5, an mlcycle format
   if (format != kSweepFormat)
     throw file_error(path, "not an mlcycle sweep file (format \"" + format + "\")");
-  QuietH5Errors quiet;
+  h5::QuietErrors quiet;
   SweepListing listing;
   listing.path = path;
-  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (file.id() < 0) throw file_error(path, "cannot be opened by HDF5");
+  h5::Handle file = h5::open_file(path);
+  if (!file.valid()) throw file_error(path, "cannot be opened by HDF5");
   const hid_t root = file.id();
   const std::optional<std::int64_t> version = h5::read_int64_attribute(root, "format_version");
   if (!version) throw file_error(path, "not an mlcycle sweep file (no format_version attribute)");

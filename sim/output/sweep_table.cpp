@@ -4,7 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "output/h5.hpp"
+#include "output/h5_attributes.hpp"
 #include "output/record_table_h5.hpp"
 
 #ifndef MLCYCLE_VERSION
@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 void write_h5(const std::string& path, const SweepTables& tables) {
-  QuietH5Errors quiet;
+  h5::QuietErrors quiet;
   h5::Handle file = h5::create_file(path);
   const hid_t root = file.id();
   const SweepFileHeader& h = tables.header;
@@ -35,11 +35,8 @@ void write_h5(const std::string& path, const SweepTables& tables) {
   write_h5_table(root, "runs", tables.runs);
   if (tables.aggregates) write_h5_table(root, "aggregates", *tables.aggregates);
   h5::Handle links = h5::create_group(root, "run_files");
-  for (const SweepRunLink& link : tables.run_links) {
-    h5::check(H5Lcreate_external(link.run_file.c_str(), "/", links.id(), link.name.c_str(),
-                                 H5P_DEFAULT, H5P_DEFAULT),
-              ("linking run file " + link.run_file).c_str());
-  }
+  for (const SweepRunLink& link : tables.run_links)
+    h5::link_external(links.id(), link.name, link.run_file);
 }
 
 void write_csv(const std::string& path, const RecordTable& runs) {

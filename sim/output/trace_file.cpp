@@ -1,16 +1,18 @@
 #include "output/trace_file.hpp"
 
-#include <array>
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <optional>
+#include <system_error>
+#include <utility>
 
 #include "core/input_error.hpp"
-#include "core/units.hpp"
 #include "output/background_writer.hpp"
-#include "output/h5.hpp"
+#include "output/h5_appendable.hpp"
+#include "output/h5_attributes.hpp"
+#include "output/h5_datasets.hpp"
+#include "output/trace_columns.hpp"
 #include "output/trace_types.hpp"
 
 #ifndef MLCYCLE_VERSION
@@ -20,204 +22,69 @@
 namespace mlcycle {
 
 namespace {
+
 constexpr std::size_t kJobBufferRows = 8192;
 constexpr std::size_t kBinBufferRows = 1024;
 constexpr std::size_t kMaxPendingBuffers = 4;
-}  // namespace
 
-struct TraceFile::Impl {
+// Every HDF5 object of the file: created, written and closed by the writer thread alone.
+struct TraceSink {
   h5::Handle file;
   h5::Handle trace_group;
   TraceTypes types;
-  h5::AppendableDataset jobs;
-  h5::AppendableDataset time_s, duration_s, energy_j, co2_g, power_w, intensity;
-  h5::AppendableDataset region_energy_j, region_co2_g, region_intensity;
-  h5::AppendableDataset co2_cumulative, energy_cumulative;
-  // Per-cluster series: their width is known at the first bin (the platform loads after us).
-  std::optional<h5::AppendableDataset> cluster_busy, cluster_queue;
-  bool bin_series_created = false;  // the per-cluster, -campaign, -deployment datasets
-  // Per campaign and per deployment: widths from the first bin too.
-  std::optional<h5::AppendableDataset> campaign_energy, campaign_co2, deployment_energy,
-      deployment_co2, deployment_replicas;
-  std::size_t campaigns = 0;
-  std::vector<JobRow> job_rows;
-  std::vector<double> bin_time, bin_duration, bin_energy, bin_co2, bin_power, bin_intensity;
-  std::vector<double> bin_region_energy, bin_region_co2, bin_region_intensity;
-  std::vector<double> bin_co2_cumulative, bin_energy_cumulative, bin_busy, bin_queue;
-  std::vector<double> bin_campaign_energy, bin_campaign_co2, bin_deployment_energy,
-      bin_deployment_co2, bin_replicas;
-  std::array<double, kSeriesCount> co2_sum_g{}, energy_sum_j{};
-  BackgroundWriter writer{kMaxPendingBuffers};  // last member: stopped before the datasets close
+  std::optional<h5::AppendableDataset> jobs;
+  std::vector<std::optional<h5::AppendableDataset>> series;  // by TraceColumns index
 
-  Impl(h5::Handle f, hsize_t regions)
-      : file(std::move(f)),
-        trace_group(h5::create_group(file.id(), "trace")),
-        jobs(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows, true),
-        time_s(trace_group.id(), "time_s", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
-        duration_s(trace_group.id(), "duration_s", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
-        energy_j(trace_group.id(), "energy_j", H5T_NATIVE_DOUBLE, kSeriesCount, kBinBufferRows),
-        co2_g(trace_group.id(), "co2_g", H5T_NATIVE_DOUBLE, kSeriesCount, kBinBufferRows),
-        power_w(trace_group.id(), "power_w", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
-        intensity(trace_group.id(), "intensity_g_per_kwh", H5T_NATIVE_DOUBLE, 0, kBinBufferRows),
-        region_energy_j(trace_group.id(), "region_energy_j", H5T_NATIVE_DOUBLE, regions,
-                        kBinBufferRows),
-        region_co2_g(trace_group.id(), "region_co2_g", H5T_NATIVE_DOUBLE, regions, kBinBufferRows),
-        region_intensity(trace_group.id(), "region_intensity_g_per_kwh", H5T_NATIVE_DOUBLE, regions,
-                         kBinBufferRows),
-        co2_cumulative(trace_group.id(), "co2_cumulative_g", H5T_NATIVE_DOUBLE, kSeriesCount,
-                       kBinBufferRows),
-        energy_cumulative(trace_group.id(), "energy_cumulative_j", H5T_NATIVE_DOUBLE, kSeriesCount,
-                          kBinBufferRows) {
-    job_rows.reserve(kJobBufferRows);
+  TraceSink(h5::Handle f, const std::vector<TraceColumn>& columns)
+      : file(std::move(f)), trace_group(h5::create_group(file.id(), "trace")) {
+    jobs.emplace(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows, true);
+    for (const TraceColumn& column : columns)
+      create_series(series.size(), column.name, column.width);
   }
 
-  // Full buffers move to the writer thread, which compresses and appends them in order.
-  void flush_jobs() {
-    if (job_rows.empty()) return;
-    writer.submit([this, rows = std::move(job_rows)] { jobs.append(rows.data(), rows.size()); });
-    job_rows = {};
-    job_rows.reserve(kJobBufferRows);
+  void create_series(std::size_t index, const std::string& name, std::size_t width) {
+    if (series.size() <= index) series.resize(index + 1);
+    series[index].emplace(trace_group.id(), name, H5T_NATIVE_DOUBLE, width, kBinBufferRows);
   }
-  void flush_bins() {
-    if (bin_time.empty()) return;
-    auto append = [](h5::AppendableDataset& dataset, std::vector<double>& values, hsize_t rows) {
-      return [&dataset, rows, v = std::move(values)] { dataset.append(v.data(), rows); };
-    };
-    const hsize_t rows = bin_time.size();
-    writer.submit(append(energy_j, bin_energy, rows));
-    writer.submit(append(co2_g, bin_co2, rows));
-    writer.submit(append(time_s, bin_time, rows));
-    writer.submit(append(duration_s, bin_duration, rows));
-    writer.submit(append(power_w, bin_power, rows));
-    writer.submit(append(intensity, bin_intensity, rows));
-    writer.submit(append(region_energy_j, bin_region_energy, rows));
-    writer.submit(append(region_co2_g, bin_region_co2, rows));
-    writer.submit(append(region_intensity, bin_region_intensity, rows));
-    writer.submit(append(co2_cumulative, bin_co2_cumulative, rows));
-    writer.submit(append(energy_cumulative, bin_energy_cumulative, rows));
-    if (cluster_busy) {
-      writer.submit(append(*cluster_busy, bin_busy, rows));
-      writer.submit(append(*cluster_queue, bin_queue, rows));
+
+  // Columns registered at the first bin get their datasets with their first batch.
+  void append(const std::vector<ColumnBatch>& batches, hsize_t bins) {
+    for (const ColumnBatch& batch : batches) {
+      if (batch.column >= series.size() || !series[batch.column])
+        create_series(batch.column, batch.name, batch.width);
+      series[batch.column]->append(batch.values.data(), bins);
     }
-    if (campaign_energy) {
-      writer.submit(append(*campaign_energy, bin_campaign_energy, rows));
-      writer.submit(append(*campaign_co2, bin_campaign_co2, rows));
-    }
-    if (deployment_energy) {
-      writer.submit(append(*deployment_energy, bin_deployment_energy, rows));
-      writer.submit(append(*deployment_co2, bin_deployment_co2, rows));
-      writer.submit(append(*deployment_replicas, bin_replicas, rows));
-    }
-    for (auto* v : {&bin_time, &bin_duration, &bin_energy, &bin_co2, &bin_power, &bin_intensity,
-                    &bin_region_energy, &bin_region_co2, &bin_region_intensity, &bin_co2_cumulative,
-                    &bin_energy_cumulative, &bin_busy, &bin_queue, &bin_campaign_energy,
-                    &bin_campaign_co2, &bin_deployment_energy, &bin_deployment_co2, &bin_replicas})
-      *v = {};
+  }
+
+  // Closing writes the metadata HDF5 caches. Its disk space is reserved first: a full disk shows
+  // while every handle can still close cleanly (abandon()); HDF5 1.10 cannot close a file whose
+  // flush failed, and crashes at exit.
+  void close() {
+    for (auto& dataset : series)
+      if (dataset) dataset->finish();
+    jobs->finish();
+    h5::reserve_space(file.id());
+    for (auto& dataset : series)
+      if (dataset) dataset->close();
+    jobs->close();
+    trace_group.close("closing /trace");
+    file.close("closing the file");
+  }
+
+  // After a failure, or with nothing to keep: closes what is open, its writes discarded (the
+  // caller removes the file). A no-op after close().
+  void abandon() {
+    if (file.valid()) h5::discard_writes(file.id());
+    series.clear();
+    jobs.reset();
+    trace_group.reset();
+    file.reset();
   }
 };
 
-TraceFile::TraceFile(std::string path, std::size_t regions)
-    : path_(std::move(path)), temp_path_(path_ + ".tmp") {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr dumps
-  if (std::filesystem::is_directory(path_))
-    throw InputError(SourceLocation{path_, 0, 0}, "--output", "is a directory, not a file name");
-  const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
-  if (!parent.empty() && !std::filesystem::is_directory(parent))
-    throw InputError(SourceLocation{path_, 0, 0}, "--output",
-                     "directory " + parent.string() + " does not exist");
-  hid_t id = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0)
-    throw InputError(SourceLocation{path_, 0, 0}, "--output",
-                     "cannot create " + temp_path_ + " (is the directory writable?)");
-  impl_ = std::make_unique<Impl>(h5::Handle(id, H5Fclose), regions);
-}
-
-TraceFile::~TraceFile() {
-  if (committed_) return;
-  impl_.reset();
-  std::remove(temp_path_.c_str());
-}
-
-void TraceFile::record_job(const JobRecord& job) {
-  impl_->job_rows.push_back(to_job_row(job));
-  if (impl_->job_rows.size() == kJobBufferRows) impl_->flush_jobs();
-}
-
-void TraceFile::record_bin(const TraceBin& bin) {
-  Impl& m = *impl_;
-  m.bin_time.push_back(bin.time_s);
-  m.bin_duration.push_back(bin.duration_s);
-  double energy_j = 0, co2_g = 0;
-  for (int s = 0; s < kSeriesCount; ++s) {
-    m.bin_energy.push_back(bin.energy_j[s]);
-    m.bin_co2.push_back(bin.co2_g[s]);
-    energy_j += bin.energy_j[s];
-    co2_g += bin.co2_g[s];
-    m.energy_sum_j[s] += bin.energy_j[s];
-    m.co2_sum_g[s] += bin.co2_g[s];
-    m.bin_energy_cumulative.push_back(m.energy_sum_j[s]);
-    m.bin_co2_cumulative.push_back(m.co2_sum_g[s]);
-  }
-  if (!m.bin_series_created) {
-    m.bin_series_created = true;
-    const hsize_t clusters = bin.cluster_busy_gpus.size();
-    // Width-0 datasets cannot be appended to: a run without a platform (fleets only) has no
-    // cluster series.
-    if (clusters > 0) {
-      m.cluster_busy.emplace(m.trace_group.id(), "cluster_busy_gpus", H5T_NATIVE_DOUBLE, clusters,
-                             kBinBufferRows);
-      m.cluster_queue.emplace(m.trace_group.id(), "cluster_queue_jobs", H5T_NATIVE_DOUBLE, clusters,
-                              kBinBufferRows);
-    }
-    const hsize_t deployments = bin.deployment_replicas.size();
-    m.campaigns = bin.source_energy_j.size() - deployments;
-    const hid_t g = m.trace_group.id();
-    // Width-0 datasets cannot be appended to: a run without campaigns (or deployments) has
-    // no such series.
-    if (m.campaigns > 0) {
-      m.campaign_energy.emplace(g, "campaign_energy_j", H5T_NATIVE_DOUBLE, m.campaigns,
-                                kBinBufferRows);
-      m.campaign_co2.emplace(g, "campaign_co2_g", H5T_NATIVE_DOUBLE, m.campaigns, kBinBufferRows);
-    }
-    if (deployments > 0) {
-      m.deployment_energy.emplace(g, "deployment_energy_j", H5T_NATIVE_DOUBLE, deployments,
-                                  kBinBufferRows);
-      m.deployment_co2.emplace(g, "deployment_co2_g", H5T_NATIVE_DOUBLE, deployments,
-                               kBinBufferRows);
-      m.deployment_replicas.emplace(g, "deployment_replicas", H5T_NATIVE_DOUBLE, deployments,
-                                    kBinBufferRows);
-    }
-  }
-  const auto split = bin.source_energy_j.begin() + static_cast<std::ptrdiff_t>(m.campaigns);
-  m.bin_campaign_energy.insert(m.bin_campaign_energy.end(), bin.source_energy_j.begin(), split);
-  m.bin_deployment_energy.insert(m.bin_deployment_energy.end(), split, bin.source_energy_j.end());
-  const auto split_co2 = bin.source_co2_g.begin() + static_cast<std::ptrdiff_t>(m.campaigns);
-  m.bin_campaign_co2.insert(m.bin_campaign_co2.end(), bin.source_co2_g.begin(), split_co2);
-  m.bin_deployment_co2.insert(m.bin_deployment_co2.end(), split_co2, bin.source_co2_g.end());
-  m.bin_replicas.insert(m.bin_replicas.end(), bin.deployment_replicas.begin(),
-                        bin.deployment_replicas.end());
-  m.bin_busy.insert(m.bin_busy.end(), bin.cluster_busy_gpus.begin(), bin.cluster_busy_gpus.end());
-  m.bin_queue.insert(m.bin_queue.end(), bin.cluster_queue_jobs.begin(),
-                     bin.cluster_queue_jobs.end());
-  // Mean power is energy over time (never a sampled reading); intensity is energy-weighted.
-  m.bin_power.push_back(bin.duration_s > 0 ? energy_j / bin.duration_s : 0.0);
-  m.bin_intensity.push_back(energy_j > 0 ? co2_g / energy_j * units::kJoulePerKwh
-                                         : std::numeric_limits<double>::quiet_NaN());
-  m.bin_region_energy.insert(m.bin_region_energy.end(), bin.region_energy_j.begin(),
-                             bin.region_energy_j.end());
-  m.bin_region_co2.insert(m.bin_region_co2.end(), bin.region_co2_g.begin(), bin.region_co2_g.end());
-  m.bin_region_intensity.insert(m.bin_region_intensity.end(),
-                                bin.region_intensity_g_per_kwh.begin(),
-                                bin.region_intensity_g_per_kwh.end());
-  if (m.bin_time.size() == kBinBufferRows) m.flush_bins();
-}
-
-void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
-  Impl& m = *impl_;
-  m.flush_jobs();
-  m.flush_bins();
-  m.writer.finish();  // from here on, this thread alone touches the file
-  const hid_t root = m.file.id();
+// The run-level tables and attributes, written at commit.
+void write_run_level(TraceSink& sink, const Scenario& scenario, const RunOutcome& outcome) {
+  const hid_t root = sink.file.id();
   h5::write_attribute(root, "format", std::string("mlcycle-trace"));
   h5::write_attribute(root, "format_version", std::int64_t{kTraceFormatVersion});
   h5::write_attribute(root, "mlcycle_version", std::string(MLCYCLE_VERSION));
@@ -237,24 +104,142 @@ void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   for (const StageSpec& st : scenario.stages) stages.push_back(st.name);
   h5::write_strings(root, "stages", stages);
   h5::write_strings(root, "clusters", outcome.cluster_names);
-  write_host_table(root, m.types, outcome);
+  write_host_table(root, sink.types, outcome);
 
+  const hid_t trace = sink.trace_group.id();
   std::vector<std::string> series;
   for (std::string_view s : kSeriesNames) series.emplace_back(s);
-  h5::write_strings(m.trace_group.id(), "series", series);
+  h5::write_strings(trace, "series", series);
   std::vector<std::string> regions;
   for (const GridRegionSpec& g : scenario.grids) regions.push_back(g.name);
-  h5::write_strings(m.trace_group.id(), "regions", regions);
+  h5::write_strings(trace, "regions", regions);
   write_grid_group(root, outcome);
-  h5::write_attribute(m.trace_group.id(), "step_s", scenario.output.trace_step_s);
+  h5::write_attribute(trace, "step_s", scenario.output.trace_step_s);
 
-  write_summary_group(root, m.types, scenario, outcome);
+  write_summary_group(root, sink.types, scenario, outcome);
 
   h5::write_attribute(root, "wall_time_s", outcome.provenance.wall_time_s);
   // Written last: a reader (sweep --resume) trusts a file only when it carries this.
   h5::write_attribute(root, "complete", std::int64_t{1});
-  m.trace_group.reset();
-  m.file.reset();
+}
+
+// An HDF5 failure while writing, as one line: the operating system's reason when HDF5 met one
+// (a full disk: "No space left on device"), else HDF5's own top line.
+std::runtime_error write_failure(const std::string& path, const h5::Error& e) {
+  const std::string reason = e.system_errno() != 0
+                                 ? std::system_category().message(e.system_errno())
+                                 : std::string(e.what());
+  return std::runtime_error("writing " + path + ": " + reason);
+}
+
+}  // namespace
+
+struct TraceFile::Impl {
+  // The simulation thread's: rows and bins buffered until a chunk's worth is full.
+  std::vector<JobRow> job_rows;
+  TraceColumns columns;
+  std::string path;  // the file's final name, for messages
+  // The writer thread's alone, from its first task to its last breath (on_stop).
+  std::unique_ptr<TraceSink> sink;
+  BackgroundWriter writer{kMaxPendingBuffers, [this] {
+                            if (sink) sink->abandon();
+                            sink.reset();
+                          }};  // last member: stops first
+
+  Impl(std::string final_path, std::size_t regions)
+      : columns(regions), path(std::move(final_path)) {
+    job_rows.reserve(kJobBufferRows);
+  }
+
+  // Runs `task` on the writer thread, its HDF5 failures reported as failures to write the file.
+  template <typename Task>
+  void run(Task task) {
+    writer.submit([this, task = std::move(task)]() mutable {
+      try {
+        task();
+      } catch (const h5::Error& e) {
+        throw write_failure(path, e);
+      }
+    });
+  }
+
+  void open(const std::string& temp_path) {
+    writer.submit([this, temp_path] {
+      // This thread's error stack: failures become exceptions, not stderr dumps.
+      h5::silence_errors_for_good();
+      h5::Handle file;
+      try {
+        file = h5::create_file(temp_path);
+      } catch (const h5::Error&) {
+        throw InputError(SourceLocation{path, 0, 0}, "--output",
+                         "cannot create " + temp_path + " (is the directory writable?)");
+      }
+      try {
+        sink = std::make_unique<TraceSink>(std::move(file), columns.columns());
+      } catch (const h5::Error& e) {
+        throw write_failure(path, e);
+      }
+    });
+    writer.wait();
+  }
+
+  // Full buffers move to the writer thread, which compresses and appends them in order.
+  void flush_jobs() {
+    if (job_rows.empty()) return;
+    run([this, rows = std::move(job_rows)] { sink->jobs->append(rows.data(), rows.size()); });
+    job_rows = {};
+    job_rows.reserve(kJobBufferRows);
+  }
+  void flush_bins() {
+    const hsize_t bins = columns.buffered_bins();
+    if (bins == 0) return;
+    run([this, bins, batches = columns.take()] { sink->append(batches, bins); });
+  }
+};
+
+TraceFile::TraceFile(std::string path, std::size_t regions)
+    : path_(std::move(path)), temp_path_(path_ + ".tmp") {
+  if (std::filesystem::is_directory(path_))
+    throw InputError(SourceLocation{path_, 0, 0}, "--output", "is a directory, not a file name");
+  const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent))
+    throw InputError(SourceLocation{path_, 0, 0}, "--output",
+                     "directory " + parent.string() + " does not exist");
+  impl_ = std::make_unique<Impl>(path_, regions);
+  try {
+    impl_->open(temp_path_);
+  } catch (...) {
+    impl_.reset();
+    std::remove(temp_path_.c_str());
+    throw;
+  }
+}
+
+TraceFile::~TraceFile() {
+  if (committed_) return;
+  impl_.reset();  // the writer thread closes what is open, then stops
+  std::remove(temp_path_.c_str());
+}
+
+void TraceFile::record_job(const JobRecord& job) {
+  impl_->job_rows.push_back(to_job_row(job));
+  if (impl_->job_rows.size() == kJobBufferRows) impl_->flush_jobs();
+}
+
+void TraceFile::record_bin(const TraceBin& bin) {
+  impl_->columns.record(bin);
+  if (impl_->columns.buffered_bins() == kBinBufferRows) impl_->flush_bins();
+}
+
+void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
+  Impl& m = *impl_;
+  m.flush_jobs();
+  m.flush_bins();
+  m.run([&m, &scenario, &outcome] {
+    write_run_level(*m.sink, scenario, outcome);
+    m.sink->close();
+  });
+  m.writer.finish();  // the file is closed, or the failure to write it rethrown here
   impl_.reset();
   std::error_code ec;
   std::filesystem::rename(temp_path_, path_, ec);

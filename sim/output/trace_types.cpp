@@ -1,26 +1,18 @@
 #include "output/trace_types.hpp"
 
 #include <cstddef>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "accounting/summary_figures.hpp"
+#include "output/h5_attributes.hpp"
+#include "output/h5_datasets.hpp"
 
 namespace mlcycle {
 
 namespace {
-
-h5::Handle make_enum(const std::vector<std::pair<const char*, std::uint8_t>>& members) {
-  h5::Handle type(h5::check(H5Tenum_create(H5T_NATIVE_UINT8), "creating an enum"), H5Tclose);
-  for (const auto& [name, value] : members)
-    h5::check(H5Tenum_insert(type.id(), name, &value), "adding an enum member");
-  return type;
-}
-
-void insert(hid_t type, const char* name, std::size_t offset, hid_t member) {
-  h5::check(H5Tinsert(type, name, offset, member), "adding a compound member");
-}
 
 struct HostRow {
   const char* name;
@@ -73,64 +65,49 @@ JobRow to_job_row(const JobRecord& job) {
 }
 
 TraceTypes::TraceTypes()
-    : phase_enum(make_enum({{"experimentation", 0}, {"training", 1}, {"inference", 2}})),
-      status_enum(make_enum({{"completed", 0}, {"unfinished", 1}})),
-      stop_reason_enum(make_enum({{kStopReasonNames[0], 0},
-                                  {kStopReasonNames[1], 1},
-                                  {kStopReasonNames[2], 2},
-                                  {kStopReasonNames[3], 3},
-                                  {kStopReasonNames[4], 4},
-                                  {kStopReasonNames[5], 5}})),
-      job_row(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(JobRow)), "creating a compound"), H5Tclose) {
-  const hid_t t = job_row.id();
-  insert(t, "job_id", offsetof(JobRow, job_id), H5T_NATIVE_UINT64);
-  insert(t, "campaign", offsetof(JobRow, campaign), H5T_NATIVE_UINT32);
-  insert(t, "phase", offsetof(JobRow, phase), phase_enum.id());
-  insert(t, "status", offsetof(JobRow, status), status_enum.id());
-  insert(t, "host", offsetof(JobRow, host), H5T_NATIVE_UINT32);
-  insert(t, "nodes", offsetof(JobRow, nodes), H5T_NATIVE_UINT32);
-  insert(t, "gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32);
-  insert(t, "submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE);
-  insert(t, "start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE);
-  insert(t, "end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE);
-  insert(t, "gpu_hours", offsetof(JobRow, gpu_hours), H5T_NATIVE_DOUBLE);
-  insert(t, "it_energy_j", offsetof(JobRow, it_energy_j), H5T_NATIVE_DOUBLE);
-  insert(t, "energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE);
-  insert(t, "co2_g", offsetof(JobRow, co2_g), H5T_NATIVE_DOUBLE);
-  insert(t, "cost", offsetof(JobRow, cost), H5T_NATIVE_DOUBLE);
-  insert(t, "stage", offsetof(JobRow, stage), H5T_NATIVE_UINT32);
-  insert(t, "stage_run", offsetof(JobRow, stage_run), H5T_NATIVE_UINT32);
-  insert(t, "attempt", offsetof(JobRow, attempt), H5T_NATIVE_UINT32);
-  insert(t, "rung", offsetof(JobRow, rung), H5T_NATIVE_INT32);
-  insert(t, "trial", offsetof(JobRow, trial), H5T_NATIVE_UINT64);
-  insert(t, "score", offsetof(JobRow, score), H5T_NATIVE_DOUBLE);
-  insert(t, "wait_s", offsetof(JobRow, wait_s), H5T_NATIVE_DOUBLE);
-  insert(t, "stop_reason", offsetof(JobRow, stop_reason), stop_reason_enum.id());
-  insert(t, "wasted_gpu_hours", offsetof(JobRow, wasted_gpu_hours), H5T_NATIVE_DOUBLE);
-  insert(t, "wasted_co2_g", offsetof(JobRow, wasted_co2_g), H5T_NATIVE_DOUBLE);
+    : phase_enum(h5::enum_type({"experimentation", "training", "inference"})),
+      status_enum(h5::enum_type({"completed", "unfinished"})),
+      stop_reason_enum(h5::enum_type({std::begin(kStopReasonNames), std::end(kStopReasonNames)})),
+      job_row(sizeof(JobRow)) {
+  job_row.add("job_id", offsetof(JobRow, job_id), H5T_NATIVE_UINT64)
+      .add("campaign", offsetof(JobRow, campaign), H5T_NATIVE_UINT32)
+      .add("phase", offsetof(JobRow, phase), phase_enum.id())
+      .add("status", offsetof(JobRow, status), status_enum.id())
+      .add("host", offsetof(JobRow, host), H5T_NATIVE_UINT32)
+      .add("nodes", offsetof(JobRow, nodes), H5T_NATIVE_UINT32)
+      .add("gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32)
+      .add("submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE)
+      .add("start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE)
+      .add("end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE)
+      .add("gpu_hours", offsetof(JobRow, gpu_hours), H5T_NATIVE_DOUBLE)
+      .add("it_energy_j", offsetof(JobRow, it_energy_j), H5T_NATIVE_DOUBLE)
+      .add("energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE)
+      .add("co2_g", offsetof(JobRow, co2_g), H5T_NATIVE_DOUBLE)
+      .add("cost", offsetof(JobRow, cost), H5T_NATIVE_DOUBLE)
+      .add("stage", offsetof(JobRow, stage), H5T_NATIVE_UINT32)
+      .add("stage_run", offsetof(JobRow, stage_run), H5T_NATIVE_UINT32)
+      .add("attempt", offsetof(JobRow, attempt), H5T_NATIVE_UINT32)
+      .add("rung", offsetof(JobRow, rung), H5T_NATIVE_INT32)
+      .add("trial", offsetof(JobRow, trial), H5T_NATIVE_UINT64)
+      .add("score", offsetof(JobRow, score), H5T_NATIVE_DOUBLE)
+      .add("wait_s", offsetof(JobRow, wait_s), H5T_NATIVE_DOUBLE)
+      .add("stop_reason", offsetof(JobRow, stop_reason), stop_reason_enum.id())
+      .add("wasted_gpu_hours", offsetof(JobRow, wasted_gpu_hours), H5T_NATIVE_DOUBLE)
+      .add("wasted_co2_g", offsetof(JobRow, wasted_co2_g), H5T_NATIVE_DOUBLE);
 }
 
 void write_host_table(hid_t root, const TraceTypes&, const RunOutcome& outcome) {
   h5::Handle text = h5::string_type();
-  h5::Handle type(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(HostRow)), "creating a compound"),
-                  H5Tclose);
-  insert(type.id(), "name", offsetof(HostRow, name), text.id());
-  insert(type.id(), "cluster", offsetof(HostRow, cluster), H5T_NATIVE_UINT32);
-  insert(type.id(), "gpus", offsetof(HostRow, gpus), H5T_NATIVE_UINT32);
-  insert(type.id(), "it_energy_j", offsetof(HostRow, it_energy_j), H5T_NATIVE_DOUBLE);
-  insert(type.id(), "energy_j", offsetof(HostRow, energy_j), H5T_NATIVE_DOUBLE);
+  h5::CompoundType type(sizeof(HostRow));
+  type.add("name", offsetof(HostRow, name), text.id())
+      .add("cluster", offsetof(HostRow, cluster), H5T_NATIVE_UINT32)
+      .add("gpus", offsetof(HostRow, gpus), H5T_NATIVE_UINT32)
+      .add("it_energy_j", offsetof(HostRow, it_energy_j), H5T_NATIVE_DOUBLE)
+      .add("energy_j", offsetof(HostRow, energy_j), H5T_NATIVE_DOUBLE);
   std::vector<HostRow> rows;
   for (const HostTotals& h : outcome.summary.hosts)
     rows.push_back(HostRow{h.name.c_str(), h.cluster, h.gpus, h.it_energy_j, h.energy_j});
-  const hsize_t count = rows.size();
-  h5::Handle space(h5::check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"),
-                   H5Sclose);
-  h5::Handle dataset(h5::check(H5Dcreate2(root, "hosts", type.id(), space.id(), H5P_DEFAULT,
-                                          H5P_DEFAULT, H5P_DEFAULT),
-                               "creating /hosts"),
-                     H5Dclose);
-  h5::check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()),
-            "writing /hosts");
+  h5::write_rows(root, "hosts", type.id(), type.id(), rows.data(), rows.size());
   if (outcome.plugin_max_rel_diff >= 0)
     h5::write_doubles(root, "hosts_simgrid_plugin_energy_j", outcome.plugin_host_energy_j);
 }
@@ -146,17 +123,8 @@ void write_grid_group(hid_t root, const RunOutcome& outcome) {
     h5::write_doubles(region.id(), "intensity_g_per_kwh", use.intensity_g_per_kwh);
     if (use.mix_sources.empty()) continue;
     h5::write_strings(region.id(), "sources", use.mix_sources);
-    const hsize_t dims[2] = {use.time_s.size(), use.mix_sources.size()};
-    h5::Handle space(h5::check(H5Screate_simple(2, dims, nullptr), "creating a dataspace"),
-                     H5Sclose);
-    h5::Handle dataset(h5::check(H5Dcreate2(region.id(), "generation_mw", H5T_NATIVE_DOUBLE,
-                                            space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                 "creating generation_mw"),
-                       H5Dclose);
-    if (!use.generation_mw.empty())
-      h5::check(H5Dwrite(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                         use.generation_mw.data()),
-                "writing generation_mw");
+    h5::write_matrix(region.id(), "generation_mw", use.time_s.size(), use.mix_sources.size(),
+                     use.generation_mw);
   }
 }
 
@@ -185,17 +153,16 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   const RunSummary& s = outcome.summary;
   h5::Handle group = h5::create_group(root, "summary");
   h5::Handle text = h5::string_type();
-  h5::Handle type(h5::check(H5Tcreate(H5T_COMPOUND, sizeof(SummaryRow)), "creating a compound"),
-                  H5Tclose);
-  insert(type.id(), "series", offsetof(SummaryRow, series), text.id());
-  insert(type.id(), "jobs", offsetof(SummaryRow, jobs), H5T_NATIVE_UINT64);
-  insert(type.id(), "gpu_hours", offsetof(SummaryRow, gpu_hours), H5T_NATIVE_DOUBLE);
-  insert(type.id(), "it_energy_j", offsetof(SummaryRow, it_energy_j), H5T_NATIVE_DOUBLE);
-  insert(type.id(), "energy_j", offsetof(SummaryRow, energy_j), H5T_NATIVE_DOUBLE);
-  insert(type.id(), "co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE);
-  insert(type.id(), "cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE);
-  insert(type.id(), "co2_marginal_g", offsetof(SummaryRow, co2_marginal_g), H5T_NATIVE_DOUBLE);
-  insert(type.id(), "deployments", offsetof(SummaryRow, deployments), H5T_NATIVE_UINT64);
+  h5::CompoundType type(sizeof(SummaryRow));
+  type.add("series", offsetof(SummaryRow, series), text.id())
+      .add("jobs", offsetof(SummaryRow, jobs), H5T_NATIVE_UINT64)
+      .add("gpu_hours", offsetof(SummaryRow, gpu_hours), H5T_NATIVE_DOUBLE)
+      .add("it_energy_j", offsetof(SummaryRow, it_energy_j), H5T_NATIVE_DOUBLE)
+      .add("energy_j", offsetof(SummaryRow, energy_j), H5T_NATIVE_DOUBLE)
+      .add("co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE)
+      .add("cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE)
+      .add("co2_marginal_g", offsetof(SummaryRow, co2_marginal_g), H5T_NATIVE_DOUBLE)
+      .add("deployments", offsetof(SummaryRow, deployments), H5T_NATIVE_UINT64);
   std::vector<std::string> names;
   for (std::string_view n : kSeriesNames) names.emplace_back(n);
   names.emplace_back("total");
@@ -205,15 +172,7 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
     rows.push_back(SummaryRow{names[i].c_str(), t.jobs, t.gpu_hours, t.it_energy_j, t.energy_j,
                               t.co2_g, t.cost, t.co2_marginal_g, t.deployments});
   }
-  const hsize_t count = rows.size();
-  h5::Handle space(h5::check(H5Screate_simple(1, &count, nullptr), "creating a dataspace"),
-                   H5Sclose);
-  h5::Handle dataset(h5::check(H5Dcreate2(group.id(), "by_series", type.id(), space.id(),
-                                          H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                               "creating /summary/by_series"),
-                     H5Dclose);
-  h5::check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()),
-            "writing /summary/by_series");
+  h5::write_rows(group.id(), "by_series", type.id(), type.id(), rows.data(), rows.size());
   const hid_t g = group.id();
   h5::write_attribute(g, "energy_j", s.total.energy_j);
   h5::write_attribute(g, "it_energy_j", s.total.it_energy_j);

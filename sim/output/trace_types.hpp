@@ -4,7 +4,7 @@
 
 #include "accounting/run_outcome.hpp"
 #include "accounting/run_records.hpp"
-#include "output/h5.hpp"
+#include "output/h5_types.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mlcycle {
@@ -50,7 +50,7 @@ struct TraceTypes {
   h5::Handle phase_enum;
   h5::Handle status_enum;
   h5::Handle stop_reason_enum;
-  h5::Handle job_row;
+  h5::CompoundType job_row;  // the members above: phase_enum and the rest open first
 };
 
 void write_host_table(hid_t root, const TraceTypes& types, const RunOutcome& outcome);
