@@ -43,8 +43,11 @@ sanitize: sanitize-build
 fuzz: sanitize-build
 	@tests/fuzz/fuzz_all.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
 
+# The bare-engine floor (../shared/bench) is built only for the bench, when ../shared is there.
 bench: build
-	@tests/perf/run_bench.sh $(BUILD_DIR)/mlcycle . 5
+	@if [ -f ../shared/bench/floor_single_actor.cpp ]; then \
+	  cmake --build --preset release --target bench_floor >/dev/null; fi
+	@tests/perf/run_bench.sh $(BUILD_DIR)/mlcycle . 5 $(BUILD_DIR)/floor
 	@tests/perf/run_sweep_bench.sh $(BUILD_DIR)/mlcycle .
 
 clean:

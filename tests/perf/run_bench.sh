@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
 # Benchmarks of whole runs (full accounting, HDF5 trace written): wall time and peak RSS from
 # /usr/bin/time -v. Timings are printed, never asserted: machines are shared and noisy.
-# usage: run_bench.sh MLCYCLE SOURCE_DIR [REPEATS]
+# FLOOR: the bare-engine floor (../shared/bench/floor_single_actor.cpp, built by CMake as
+# bench_floor): it runs interleaved with the 1,000,000-trial case, and the bench prints its wall
+# time and the ratio mlcycle / floor of their medians: a ratio of one session, never an
+# absolute time, is what compares across runs and machines.
+# usage: run_bench.sh MLCYCLE SOURCE_DIR [REPEATS [FLOOR]]
 set -euo pipefail
 mlcycle=$1
 src=$2
 repeats=${3:-3}
+floor=${4:-}
+floor_case="1,000,000 trials, 4,096 GPUs"
+if [ -n "$floor" ] && [ ! -x "$floor" ]; then
+  echo "note: $floor absent (../shared/bench missing?): no floor, no ratio"
+  floor=
+elif [ -z "$floor" ]; then
+  echo "note: no floor given (4th argument): no ratio"
+fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -14,7 +26,7 @@ cases=(
   "lisa-campaign, exec engine|$src/scenarios/strubell2019/lisa-campaign.toml|--set simulation.engine=exec"
   "100,000 trials, 512 GPUs|$src/tests/perf/trials-100k-512gpu.toml|"
   "100,000 trials, 512 GPUs, exec engine|$src/tests/perf/trials-100k-512gpu.toml|--set simulation.engine=exec"
-  "1,000,000 trials, 4,096 GPUs|$src/tests/perf/trials-1m-4096gpu.toml|"
+  "$floor_case|$src/tests/perf/trials-1m-4096gpu.toml|"
   "1,000,000 trials, solar-heavy synthetic grid|$src/tests/perf/trials-1m-4096gpu-solar.toml|"
   "ASHA 100,000 configs, 1,024 GPUs, crashes|$src/tests/perf/asha-100k-1024gpu.toml|"
   "100k-EV fleet 3 y + 10k req/s service 2 y|$src/tests/perf/inference-fleet-serving.toml|"
@@ -26,25 +38,43 @@ else
   echo "note: ../shared/data absent: the real-trace benchmark is skipped"
 fi
 
+# Wall seconds of the /usr/bin/time -v report in $out/time.txt.
+wall_of() {
+  awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$out/time.txt" |
+    awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }'
+}
+median_of() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1] }'; }
+
 printf '%-42s %10s %10s %10s %14s %10s\n' case "wall min" "wall med" "wall max" "peak RSS MiB" "trace MiB"
+floor_walls=()
 for entry in "${cases[@]}"; do
   IFS='|' read -r name scenario extra <<<"$entry"
   walls=()
   rss_kb=0
   for ((i = 0; i < repeats; i++)); do
+    if [ -n "$floor" ] && [ "$name" = "$floor_case" ]; then
+      /usr/bin/time -v "$floor" 1000000 4096 --log=root.thres:critical >/dev/null 2>"$out/time.txt"
+      floor_walls+=("$(wall_of)")
+    fi
     # shellcheck disable=SC2086
     /usr/bin/time -v "$mlcycle" run "$scenario" -o "$out/trace.h5" --quiet $extra 2>"$out/time.txt"
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$out/time.txt" |
-           awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-    walls+=("$wall")
+    walls+=("$(wall_of)")
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/time.txt")
     (( rss > rss_kb )) && rss_kb=$rss
   done
   sorted=($(printf '%s\n' "${walls[@]}" | sort -g))
   median=${sorted[$(( ${#sorted[@]} / 2 ))]}
+  [ "$name" = "$floor_case" ] && floor_case_median=$median
   size=$(stat -c %s "$out/trace.h5")
   printf '%-42s %9.2fs %9.2fs %9.2fs %14.1f %10.1f\n' "$name" "${sorted[0]}" "$median" \
     "${sorted[-1]}" "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" \
     "$(awk -v b="$size" 'BEGIN {print b / 1048576}')"
 done
+if [ ${#floor_walls[@]} -gt 0 ]; then
+  floor_median=$(median_of "${floor_walls[@]}")
+  printf '%-42s %9.2fs (median of %d, runs interleaved with the case above)\n' \
+    "bare-engine floor, 1,000,000 trials" "$floor_median" "${#floor_walls[@]}"
+  printf '%-42s %9.2f  (%s: median wall / floor median wall)\n' "ratio mlcycle / floor" \
+    "$(awk -v m="$floor_case_median" -v f="$floor_median" 'BEGIN {print m / f}')" "$floor_case"
+fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); repeats: $repeats"
