@@ -1,17 +1,15 @@
-"""Shared helpers for the end-to-end CLI tests of mlcycle (tests/cli/test_*.py).
+"""Shared helpers for the end-to-end CLI tests of mlcycle (tests/cli/test_*.py, run by pytest).
 
-Standard library only, so that test_bad_inputs.py runs (and lists its cases at CMake configure
-time) without h5py or pandas. Every check raises TestFailure with a message that says what was
-expected and what mlcycle actually did; `main_wrapper` turns that into exit status 1.
+Standard library only: h5py and numpy are imported when a test needs them. Every check raises
+TestFailure with a message that says what was expected and what mlcycle actually did; pytest
+reports it as the test's failure.
 """
 import os
-import re
 import shlex
 import signal
 import subprocess
 import sys
 import tempfile
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,9 @@ BAD_DIR = CLI_DIR / "bad"
 SOURCE_DIR = CLI_DIR.parent.parent
 SCENARIOS_DIR = SOURCE_DIR / "scenarios"
 PLATFORMS_DIR = SOURCE_DIR / "platforms"
+# ../shared/data beside the repository (CMake passes its cache variable MLCYCLE_SHARED_DATA):
+# a test that needs it is skipped without it (pytest.skip; CTest shows "Skipped").
+SHARED_DATA = Path(os.environ.get("MLCYCLE_SHARED_DATA") or SOURCE_DIR.parent / "shared" / "data")
 
 TIMEOUT_S = 10  # every run of every test here takes well under a second
 
@@ -31,6 +32,8 @@ CRASH_MARKERS = ("Segmentation fault", "Backtrace", "terminate called", "Aborted
 
 class TestFailure(Exception):
     """A check failed; the message is the whole explanation."""
+
+    __test__ = False  # not a pytest test class, though its name starts with "Test"
 
 
 @dataclass
@@ -114,58 +117,6 @@ def h5_files_under(directory):
 
 def temp_dir(prefix):
     return tempfile.TemporaryDirectory(prefix=f"mlcycle-{prefix}-")
-
-
-class TestRegistry(dict):
-    """name -> test function(args)."""
-
-    def __call__(self, name):
-        def register(function):
-            self[name] = function
-            return function
-        return register
-
-
-def run_named_tests(tests, argv, description):
-    """Command-line driver shared by the scripts: --list, --test NAME
-    (repeatable) or --all. Exit status 1 when any test failed."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--mlcycle", help="path of the mlcycle binary under test")
-    parser.add_argument("--test", action="append", default=[], help="run this test (repeatable)")
-    parser.add_argument("--all", action="store_true", help="run every test")
-    parser.add_argument("--list", action="store_true", help="print the test names")
-    args = parser.parse_args(argv)
-    if args.list:
-        for name in tests:
-            print(name)
-        return 0
-    names = list(tests) if args.all else args.test
-    if not names:
-        parser.error("give --test NAME, --all or --list")
-    unknown = [n for n in names if n not in tests]
-    if unknown:
-        parser.error(f"unknown test(s): {', '.join(unknown)} (see --list)")
-    if not args.mlcycle:
-        parser.error("--mlcycle PATH is required")
-    failures = 0
-    for name in names:
-        try:
-            args.mlcycle_path = check_mlcycle_binary(args.mlcycle)
-            tests[name](args)
-            print(f"PASS {name}", flush=True)
-        except TestFailure as e:
-            failures += 1
-            print(f"FAIL {name}:\n{e}",
-                  file=sys.stderr)
-        except Exception:  # a bug in the test itself: say so, with the traceback
-            failures += 1
-            print(f"ERROR {name}: the test script itself failed:\n{traceback.format_exc()}",
-                  file=sys.stderr)
-    if len(names) > 1:
-        print(f"{len(names) - failures} passed, {failures} failed", file=sys.stderr)
-    return 1 if failures else 0
 
 
 def import_hdf5_stack():

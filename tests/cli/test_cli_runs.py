@@ -1,30 +1,28 @@
-#!/usr/bin/python3
 """End-to-end runs of the mlcycle binary: --help and --version, `check` on every scenario,
 `run` of scenarios/single-trial.toml against a hand-computed oracle, determinism of
 scenarios/two-sites.toml under a seed, and --set / --seed overrides.
 
-    test_cli_runs.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
-    test_cli_runs.py --mlcycle PATH --all         every test
-    test_cli_runs.py --list                       the test names (used by CMake)
+    /usr/bin/python3 -m pytest tests/cli/test_cli_runs.py --mlcycle PATH
 
-Needs h5py and numpy (Debian's /usr/bin/python3); --list needs only the standard library.
+Needs h5py and numpy (Debian's /usr/bin/python3).
 """
 import re
 import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, TestRegistry, expect,
+from cli_support import (SCENARIOS_DIR, SHARED_DATA, SOURCE_DIR, TestFailure, expect,
                          expect_close, expect_success, h5_files_under, import_hdf5_stack,
-                         run_mlcycle, run_named_tests, temp_dir)
+                         run_mlcycle, temp_dir)
 
 SINGLE = SCENARIOS_DIR / "single-trial.toml"
 TWO_SITES = SCENARIOS_DIR / "two-sites.toml"
 J_PER_KWH = 3.6e6
 G_PER_LB = 453.59237
 
-tests = TestRegistry()
 
 # --- The single-trial oracle, by hand ---------------------------------------------------------
 # platforms/p100-node.xml: one host, 8 cores (= 8 GPUs), wattage_per_state 240:240:1265.43
@@ -59,10 +57,10 @@ def project_version():
     return m.group(1)
 
 
-def run_to(args, tmp, scenario, name, extra=()):
+def run_to(mlcycle, tmp, scenario, name, extra=()):
     """`mlcycle run SCENARIO -o tmp/name` and checks of what every successful run does."""
     out = Path(tmp) / name
-    result = run_mlcycle(args.mlcycle_path, ["run", scenario, "-o", out, *extra], cwd=tmp)
+    result = run_mlcycle(mlcycle, ["run", scenario, "-o", out, *extra], cwd=tmp)
     expect_success(result, f"run {Path(scenario).name}")
     expect(result.stderr == "", "a successful run prints nothing on stderr", result)
     expect(out.is_file(), f"{out} was not written", result)
@@ -110,11 +108,11 @@ def same_array(a, b):
     return a.tobytes() == b.tobytes()
 
 
-@tests("help")
-def test_help(args):
+@pytest.mark.title("help")
+def test_help(mlcycle):
     texts = []
     for argv in (["--help"], ["-h"], ["help"]):
-        result = run_mlcycle(args.mlcycle_path, argv)
+        result = run_mlcycle(mlcycle, argv)
         expect_success(result, f"mlcycle {' '.join(argv)}")
         expect(result.stderr == "", "help prints nothing on stderr", result)
         for needle in ("usage:", "mlcycle run SCENARIO.toml", "mlcycle check SCENARIO.toml",
@@ -125,9 +123,9 @@ def test_help(args):
     expect(texts[0] == texts[1] == texts[2], "--help, -h and `help` print different texts")
 
 
-@tests("version")
-def test_version(args):
-    result = run_mlcycle(args.mlcycle_path, ["--version"])
+@pytest.mark.title("version")
+def test_version(mlcycle):
+    result = run_mlcycle(mlcycle, ["--version"])
     expect_success(result, "mlcycle --version")
     expect(result.stderr == "", "--version prints nothing on stderr", result)
     expected = f"mlcycle {project_version()}\n"
@@ -135,22 +133,10 @@ def test_version(args):
            f"--version printed {result.stdout!r}, expected {expected!r} (project version)", result)
 
 
-@tests("check every scenario")
-def test_check_every_scenario(args):
-    scenarios = sorted(SCENARIOS_DIR.rglob("*.toml"))
-    expect(SINGLE in scenarios and TWO_SITES in scenarios and len(scenarios) >= 3,
-           f"expected the example scenarios under {SCENARIOS_DIR}, found {scenarios}")
-    # scenarios/shared-data/ reads ../shared/data next to the repository: check those only
-    # when it is there.
-    shared_data = SOURCE_DIR.parent / "shared" / "data"
-    needs_shared = [s for s in scenarios if (SCENARIOS_DIR / "shared-data") in s.parents]
-    if needs_shared and not shared_data.is_dir():
-        print(f"note: {shared_data} not found: not checking {len(needs_shared)} scenario(s) "
-              f"under {SCENARIOS_DIR / 'shared-data'}", flush=True)
-        scenarios = [s for s in scenarios if s not in needs_shared]
+def check_scenarios(mlcycle, scenarios):
     with temp_dir("check") as tmp:
         for scenario in scenarios:
-            result = run_mlcycle(args.mlcycle_path, ["check", scenario], cwd=tmp)
+            result = run_mlcycle(mlcycle, ["check", scenario], cwd=tmp)
             expect_success(result, f"check {scenario}")
             expect(result.stderr == "", f"check {scenario.name}: stderr not empty", result)
             pattern = (re.escape(str(scenario)) + r": ok \(\d+ campaign\(s\), "
@@ -160,13 +146,37 @@ def test_check_every_scenario(args):
                    f"check {scenario.name}: unexpected output", result)
             leftovers = list(Path(tmp).iterdir())
             expect(not leftovers, f"check wrote files: {leftovers}", result)
-        single = run_mlcycle(args.mlcycle_path, ["check", SINGLE], cwd=tmp)
+
+
+# scenarios/shared-data/ reads ../shared/data next to the repository: a test of its own, which
+# is skipped when the data is absent.
+SHARED_SCENARIOS = SCENARIOS_DIR / "shared-data"
+
+
+@pytest.mark.title("check every scenario")
+def test_check_every_scenario(mlcycle):
+    scenarios = sorted(s for s in SCENARIOS_DIR.rglob("*.toml")
+                       if SHARED_SCENARIOS not in s.parents)
+    expect(SINGLE in scenarios and TWO_SITES in scenarios and len(scenarios) >= 3,
+           f"expected the example scenarios under {SCENARIOS_DIR}, found {scenarios}")
+    check_scenarios(mlcycle, scenarios)
+    with temp_dir("check") as tmp:
+        single = run_mlcycle(mlcycle, ["check", SINGLE], cwd=tmp)
         expect(single.stdout == f"{SINGLE}: ok (1 campaign(s), 1 host(s); p100-node: 8 GPUs)\n",
                "check single-trial: wrong counts", single)
-        two = run_mlcycle(args.mlcycle_path, ["check", TWO_SITES], cwd=tmp)
+        two = run_mlcycle(mlcycle, ["check", TWO_SITES], cwd=tmp)
         expect(two.stdout == f"{TWO_SITES}: ok (3 campaign(s), 3 host(s); "
                              "site-a: 16 GPUs, site-b: 8 GPUs)\n",
                "check two-sites: wrong counts", two)
+
+
+@pytest.mark.title("check the shared-data scenarios")
+def test_check_shared_data_scenarios(mlcycle):
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{SHARED_DATA} is absent")
+    scenarios = sorted(SHARED_SCENARIOS.rglob("*.toml"))
+    expect(len(scenarios) >= 3, f"expected the shared-data scenarios, found {scenarios}")
+    check_scenarios(mlcycle, scenarios)
 
 
 def summary_row(stdout, name):
@@ -177,10 +187,10 @@ def summary_row(stdout, name):
     raise TestFailure(f"the summary table has no row '{name}':\n{stdout}")
 
 
-@tests("run single-trial")
-def test_run_single_trial(args):
+@pytest.mark.title("run single-trial")
+def test_run_single_trial(mlcycle):
     with temp_dir("run") as tmp:
-        out, result = run_to(args, tmp, SINGLE, "single.h5")
+        out, result = run_to(mlcycle, tmp, SINGLE, "single.h5")
         text = result.stdout
         expect(f": {SINGLE} (seed 7, analytic engine)" in text.splitlines()[0],
                "first summary line should name the scenario, seed 7 and the engine", result)
@@ -224,10 +234,10 @@ def test_run_single_trial(args):
             expect(len(f["jobs"]) == 1, f"/jobs has {len(f['jobs'])} rows, expected 1")
 
 
-@tests("single-trial oracle")
-def test_single_trial_oracle(args):
+@pytest.mark.title("single-trial oracle")
+def test_single_trial_oracle(mlcycle):
     with temp_dir("oracle") as tmp:
-        out, _ = run_to(args, tmp, SINGLE, "single.h5", ["--quiet"])
+        out, _ = run_to(mlcycle, tmp, SINGLE, "single.h5", ["--quiet"])
         t = read_trace(out)
     jobs = t["jobs"]
     expect(len(jobs) == 1, f"/jobs has {len(jobs)} rows, expected 1")
@@ -266,17 +276,17 @@ def test_single_trial_oracle(args):
     expect(t["attrs"]["start_utc"] == "2020-01-01T00:00:00Z", "start_utc attribute")
 
 
-@tests("run default output path and --quiet")
-def test_default_output(args):
+@pytest.mark.title("run default output path and --quiet")
+def test_default_output(mlcycle):
     with temp_dir("default-out") as tmp:
-        result = run_mlcycle(args.mlcycle_path, ["run", SINGLE], cwd=tmp)
+        result = run_mlcycle(mlcycle, ["run", SINGLE], cwd=tmp)
         expect_success(result, "run without -o")
         default = Path(tmp) / "results" / "single-trial.h5"
         expect(default.is_file(), f"run without -o should write {default}", result)
         expect(result.stdout.splitlines()[-1] == "  trace            results/single-trial.h5",
                "the summary should name results/single-trial.h5", result)
         default.unlink()
-        quiet = run_mlcycle(args.mlcycle_path, ["run", SINGLE, "--quiet"], cwd=tmp)
+        quiet = run_mlcycle(mlcycle, ["run", SINGLE, "--quiet"], cwd=tmp)
         expect_success(quiet, "run --quiet")
         expect(quiet.stdout == "" and quiet.stderr == "", "--quiet must print nothing", quiet)
         expect(default.is_file(), f"run --quiet should still write {default}", quiet)
@@ -284,12 +294,12 @@ def test_default_output(args):
         expect(files == [str(default)], f"unexpected files after the runs: {files}")
 
 
-@tests("same seed is deterministic")
-def test_same_seed(args):
+@pytest.mark.title("same seed is deterministic")
+def test_same_seed(mlcycle):
     with temp_dir("determinism") as tmp:
-        a, _ = run_to(args, tmp, TWO_SITES, "a.h5", ["--quiet"])
-        b, _ = run_to(args, tmp, TWO_SITES, "b.h5", ["--quiet"])
-        c, _ = run_to(args, tmp, TWO_SITES, "c.h5", ["--quiet", "--seed", "3"])
+        a, _ = run_to(mlcycle, tmp, TWO_SITES, "a.h5", ["--quiet"])
+        b, _ = run_to(mlcycle, tmp, TWO_SITES, "b.h5", ["--quiet"])
+        c, _ = run_to(mlcycle, tmp, TWO_SITES, "c.h5", ["--quiet", "--seed", "3"])
         ta, tb, tc = read_trace(a), read_trace(b), read_trace(c)
     expect(ta["attrs"]["seed"] == 3, f"two-sites seed attribute {ta['attrs']['seed']}, expected 3")
     expect(len(ta["jobs"]) == 301, f"two-sites should run 301 jobs, got {len(ta['jobs'])}")
@@ -308,12 +318,12 @@ def test_same_seed(args):
                    f"/summary/by_series.{field} differs between a run and {label}")
 
 
-@tests("different seed changes the jobs")
-def test_different_seed(args):
+@pytest.mark.title("different seed changes the jobs")
+def test_different_seed(mlcycle):
     _, np = import_hdf5_stack()
     with temp_dir("seed") as tmp:
-        a, _ = run_to(args, tmp, TWO_SITES, "a.h5", ["--quiet"])
-        b, _ = run_to(args, tmp, TWO_SITES, "b.h5", ["--quiet", "--seed", "4"])
+        a, _ = run_to(mlcycle, tmp, TWO_SITES, "a.h5", ["--quiet"])
+        b, _ = run_to(mlcycle, tmp, TWO_SITES, "b.h5", ["--quiet", "--seed", "4"])
         ta, tb = read_trace(a), read_trace(b)
     expect(tb["attrs"]["seed"] == 4, f"seed attribute is {tb['attrs']['seed']} after --seed 4")
     expect(scenario_toml(tb)["simulation"]["seed"] == 4,
@@ -331,11 +341,11 @@ def test_different_seed(args):
         expect_close(training["gpu_hours"][0], 16 * 24, "training job GPU-hours")
 
 
-@tests("set trials override")
-def test_set_trials(args):
+@pytest.mark.title("set trials override")
+def test_set_trials(mlcycle):
     with temp_dir("set-trials") as tmp:
-        base, _ = run_to(args, tmp, SINGLE, "base.h5", ["--quiet"])
-        out, _ = run_to(args, tmp, SINGLE, "three.h5",
+        base, _ = run_to(mlcycle, tmp, SINGLE, "base.h5", ["--quiet"])
+        out, _ = run_to(mlcycle, tmp, SINGLE, "three.h5",
                         ["--quiet", "--set", "campaign.one-trial.trials=3"])
         tb, t = read_trace(base), read_trace(out)
     expect(len(tb["jobs"]) == 1, f"baseline has {len(tb['jobs'])} jobs, expected 1")
@@ -352,11 +362,11 @@ def test_set_trials(args):
            "the override should appear as trials = 3 in the scenario_toml attribute")
 
 
-@tests("set price doubles cost")
-def test_set_price(args):
+@pytest.mark.title("set price doubles cost")
+def test_set_price(mlcycle):
     with temp_dir("set-price") as tmp:
-        base, _ = run_to(args, tmp, SINGLE, "base.h5", ["--quiet"])
-        out, _ = run_to(args, tmp, SINGLE, "price.h5",
+        base, _ = run_to(mlcycle, tmp, SINGLE, "base.h5", ["--quiet"])
+        out, _ = run_to(mlcycle, tmp, SINGLE, "price.h5",
                         ["--quiet", "--set", "accounting.price_per_kwh=0.2"])
         tb, t = read_trace(base), read_trace(out)
     expect(len(t["jobs"]) == len(tb["jobs"]) == 1, "one job in each run")
@@ -397,15 +407,15 @@ length = { distribution = "fixed", hours = 3 }
 """
 
 
-@tests("platform property defaults")
-def test_platform_defaults(args):
+@pytest.mark.title("platform property defaults")
+def test_platform_defaults(mlcycle):
     # Regression guard: a platform without node_overhead_w / pue / grid_region (optional, per
     # platform_loader.hpp) used to crash (SIGSEGV in NetZone::get_property: the zone walk went
     # past the root zone).
     with temp_dir("defaults") as tmp:
         (Path(tmp) / "minimal.xml").write_text(MINIMAL_PLATFORM)
         (Path(tmp) / "minimal.toml").write_text(MINIMAL_SCENARIO)
-        out, _ = run_to(args, tmp, Path(tmp) / "minimal.toml", "minimal.h5", ["--quiet"])
+        out, _ = run_to(mlcycle, tmp, Path(tmp) / "minimal.toml", "minimal.h5", ["--quiet"])
         t = read_trace(out)
     # 2 of 8 GPUs, AllCores 200 W, no overhead: 2 * 200 / 8 = 50 W IT; pue 1 => 50 W facility
     # for 3 h = 540,000 J = 0.15 kWh; at 400 g/kWh: 60 g.
@@ -414,6 +424,3 @@ def test_platform_defaults(args):
     expect_close(job["energy_j"], 50 * 10800, "job energy_j (pue defaults to 1)")
     expect_close(job["co2_g"], 60.0, "job co2_g")
 
-
-if __name__ == "__main__":
-    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))

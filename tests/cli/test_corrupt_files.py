@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """`mlcycle info` on corrupt files: whatever the bytes of a trace file or a sweep.h5, it exits 0
 or 2, with nothing on stderr or exactly one line, never killed by a signal, within a time and an
 address-space bound. HDF5 1.10 trusts the sizes a file states for its variable-length strings (a
@@ -6,9 +5,7 @@ global heap object claiming 2^44 bytes was copied as such: SIGSEGV), so those ar
 seeded byte flips, overwritten 8-byte fields and truncations of fresh files cover the rest, and
 every input that once crashed mlcycle is kept in tests/data/corrupt/.
 
-    test_corrupt_files.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
-    test_corrupt_files.py --mlcycle PATH --all         every test
-    test_corrupt_files.py --list                       the test names (used by CMake)
+    /usr/bin/python3 -m pytest tests/cli/test_corrupt_files.py --mlcycle PATH
 
 Standard library only.
 """
@@ -22,9 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, TestRegistry, expect,
-                         expect_success, run_mlcycle, run_named_tests, temp_dir)
+from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, expect,
+                         expect_success, run_mlcycle, temp_dir)
 
 SINGLE = SCENARIOS_DIR / "single-trial.toml"
 # Campaign rows (a search, a crashing training run) and deployment rows (serving, a fleet).
@@ -35,7 +34,6 @@ ADDRESS_SPACE_BYTES = 1 << 30  # so that a multi-gigabyte allocation fails inste
 HUGE = 1 << 44  # 17592186044416: the size that crashed HDF5's heap reader
 MUTATIONS_PER_TEST = 40  # x 8 seeds
 
-tests = TestRegistry()
 
 
 def limit_address_space():
@@ -86,21 +84,21 @@ def check_survives(mlcycle, path, what, data=None):
     return status, err
 
 
-def fresh_run_file(args, tmp, scenario=SINGLE):
+def fresh_run_file(mlcycle, tmp, scenario=SINGLE):
     out = Path(tmp) / "base.h5"
-    result = run_mlcycle(args.mlcycle_path, ["run", scenario, "-o", out, "--quiet"], cwd=tmp)
+    result = run_mlcycle(mlcycle, ["run", scenario, "-o", out, "--quiet"], cwd=tmp)
     expect_success(result, f"run {scenario.name}")
     return out.read_bytes()
 
 
-def fresh_lifecycle_file(args, tmp):
-    return fresh_run_file(args, tmp, LIFECYCLE_MIX)
+def fresh_lifecycle_file(mlcycle, tmp):
+    return fresh_run_file(mlcycle, tmp, LIFECYCLE_MIX)
 
 
-def fresh_sweep_file(args, tmp):
+def fresh_sweep_file(mlcycle, tmp):
     """sweep.h5 of a 2-point sweep of single-trial (1 and 2 GPUs)."""
     out = Path(tmp) / "sweep"
-    result = run_mlcycle(args.mlcycle_path,
+    result = run_mlcycle(mlcycle,
                          ["sweep", SINGLE, "-o", out, "--vary",
                           "campaign.one-trial.gpus_per_trial=1,2", "--jobs", "1"],
                          cwd=tmp, timeout=60)
@@ -156,46 +154,46 @@ def mutate(data, rng):
     return bytes(changed), f"{kind} at byte {at}"
 
 
-def check_mutations(args, fresh, name, seed):
+def check_mutations(mlcycle, fresh, name, seed):
     with temp_dir("corrupt") as tmp:
-        data = fresh(args, tmp)
+        data = fresh(mlcycle, tmp)
         rng = random.Random(seed)
         statuses = {0: 0, 2: 0}
         for i in range(MUTATIONS_PER_TEST):
             changed, how = mutate(data, rng)
             path = Path(tmp) / name
             path.write_bytes(changed)
-            status, _ = check_survives(args.mlcycle_path, path,
+            status, _ = check_survives(mlcycle, path,
                                        f"mutation {i} of seed {seed} ({how})", changed)
             statuses[status] += 1
         # The mutations must reach the readers, not only HDF5's superblock checks.
         expect(statuses[2] > 0, f"no mutation of seed {seed} was reported as bad input")
 
 
-@tests("corrupt run file: heap object of 2^44 bytes")
-def test_run_file_huge_heap_object(args):
+@pytest.mark.title("corrupt run file: heap object of 2^44 bytes")
+def test_run_file_huge_heap_object(mlcycle):
     with temp_dir("corrupt") as tmp:
         path = Path(tmp) / "run.h5"
-        path.write_bytes(with_first_heap_object_size(fresh_run_file(args, tmp), HUGE))
-        status, err = check_survives(args.mlcycle_path, path, "a run file")
+        path.write_bytes(with_first_heap_object_size(fresh_run_file(mlcycle, tmp), HUGE))
+        status, err = check_survives(mlcycle, path, "a run file")
         expect(status == 2 and re.search(r"object 1 claims 17592186044416 bytes, more than the "
                                          r"collection's 4096\n$", err),
                f"expected the heap object's size in the one line, got {err!r}")
 
 
-@tests("corrupt sweep file: heap object of 2^44 bytes")
-def test_sweep_file_huge_heap_object(args):
+@pytest.mark.title("corrupt sweep file: heap object of 2^44 bytes")
+def test_sweep_file_huge_heap_object(mlcycle):
     with temp_dir("corrupt") as tmp:
-        data = fresh_sweep_file(args, tmp)
+        data = fresh_sweep_file(mlcycle, tmp)
         directory = Path(tmp) / "copy"
         directory.mkdir()
         path = directory / "sweep.h5"
         path.write_bytes(with_first_heap_object_size(data, HUGE))
-        status, err = check_survives(args.mlcycle_path, path, "a sweep file")
+        status, err = check_survives(mlcycle, path, "a sweep file")
         expect(status == 2 and "object 1 claims 17592186044416 bytes" in err,
                f"expected the heap object's size in the one line, got {err!r}")
         # The same through the sweep's directory (the line names DIR/sweep.h5).
-        status, out, err = info_on(args.mlcycle_path, "copy", cwd=tmp)
+        status, out, err = info_on(mlcycle, "copy", cwd=tmp)
         expect(status == 2 and err.startswith("copy/sweep.h5: ") and len(err.splitlines()) == 1,
                f"info copy: expected one line about copy/sweep.h5, got {status}: {err!r}")
 
@@ -214,11 +212,11 @@ def heap_objects(data, collection):
     return objects
 
 
-@tests("corrupt run file: heap collection structure")
-def test_heap_structure(args):
+@pytest.mark.title("corrupt run file: heap collection structure")
+def test_heap_structure(mlcycle):
     """Each check of the heap parser on its own: one line naming what is wrong."""
     with temp_dir("corrupt") as tmp:
-        data = fresh_run_file(args, tmp)
+        data = fresh_run_file(mlcycle, tmp)
         collection = heap_collections(data)[0]
         objects = heap_objects(data, collection)
         free = [o for o in objects if o[0] == 0][0]
@@ -245,31 +243,35 @@ def test_heap_structure(args):
         for i, (corrupt, expected) in enumerate(cases):
             path = Path(tmp) / f"case{i}.h5"
             path.write_bytes(corrupt)
-            status, err = check_survives(args.mlcycle_path, path, f"heap case {i}")
+            status, err = check_survives(mlcycle, path, f"heap case {i}")
             expect(status == 2 and expected in err, f"case {i}: expected '{expected}', got {err!r}")
 
 
-@tests("corrupt files kept from crashes")
-def test_saved_inputs(args):
+@pytest.mark.title("corrupt files kept from crashes")
+def test_saved_inputs(mlcycle):
     saved = sorted(SAVED_DIR.glob("*.h5"))
     expect(saved, f"no saved inputs in {SAVED_DIR}")
     with temp_dir("corrupt") as tmp:
         for original in saved:
             path = Path(tmp) / original.name
             shutil.copyfile(original, path)
-            status, _ = check_survives(args.mlcycle_path, path, str(original))
+            status, _ = check_survives(mlcycle, path, str(original))
             expect(status == 2, f"{original.name}: expected exit status 2, got {status}")
 
 
-for _seed in range(1, 6):
-    tests(f"corrupt run file: mutations seed {_seed}")(
-        lambda args, seed=_seed: check_mutations(args, fresh_run_file, "run.h5", seed))
-tests("corrupt lifecycle run file: mutations seed 1")(
-    lambda args: check_mutations(args, fresh_lifecycle_file, "mix.h5", 1))
-for _seed in range(1, 3):
-    tests(f"corrupt sweep file: mutations seed {_seed}")(
-        lambda args, seed=_seed: check_mutations(args, fresh_sweep_file, "sweep.h5", seed))
+@pytest.mark.title("corrupt run file: mutations seed {}")
+@pytest.mark.parametrize("seed", range(1, 6), ids=str)
+def test_run_file_mutations(mlcycle, seed):
+    check_mutations(mlcycle, fresh_run_file, "run.h5", seed)
 
 
-if __name__ == "__main__":
-    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))
+@pytest.mark.title("corrupt lifecycle run file: mutations seed {}")
+@pytest.mark.parametrize("seed", [1], ids=str)
+def test_lifecycle_file_mutations(mlcycle, seed):
+    check_mutations(mlcycle, fresh_lifecycle_file, "mix.h5", seed)
+
+
+@pytest.mark.title("corrupt sweep file: mutations seed {}")
+@pytest.mark.parametrize("seed", range(1, 3), ids=str)
+def test_sweep_file_mutations(mlcycle, seed):
+    check_mutations(mlcycle, fresh_sweep_file, "sweep.h5", seed)

@@ -1,11 +1,8 @@
-#!/usr/bin/python3
 """An interrupted run leaves no file: SIGINT (Ctrl-C), SIGTERM (a batch system's time limit) and
 SIGHUP during `mlcycle run` remove OUT.h5.tmp, and the process ends by the same signal (so a
 shell reports 130 for Ctrl-C). A signal the caller ignores stays ignored.
 
-    test_interrupt.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
-    test_interrupt.py --mlcycle PATH --all         every test
-    test_interrupt.py --list                       the test names (used by CMake)
+    /usr/bin/python3 -m pytest tests/cli/test_interrupt.py --mlcycle PATH
 """
 import signal
 import subprocess
@@ -13,23 +10,24 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (CRASH_MARKERS, SOURCE_DIR, TestFailure, TestRegistry, run_named_tests,
+from cli_support import (CRASH_MARKERS, SOURCE_DIR, TestFailure,
                          temp_dir)
 
 # A million trials on 4,096 GPUs: about 2.5 s in a Release build, long enough to interrupt.
 LONG_RUN = SOURCE_DIR / "tests" / "perf" / "trials-1m-4096gpu.toml"
 
-tests = TestRegistry()
 
 
-def interrupt_run(args, signal_number, ignore=False):
+def interrupt_run(mlcycle, signal_number, ignore=False):
     with temp_dir("interrupt") as tmp:
         out = Path(tmp) / "out.h5"
         temp = Path(str(out) + ".tmp")
         # preexec_fn: the signal ignored by the parent, as nohup or a background job does.
         preexec = (lambda: signal.signal(signal_number, signal.SIG_IGN)) if ignore else None
-        proc = subprocess.Popen([args.mlcycle, "run", str(LONG_RUN), "-o", str(out), "--quiet"],
+        proc = subprocess.Popen([mlcycle, "run", str(LONG_RUN), "-o", str(out), "--quiet"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, preexec_fn=preexec)
         deadline = time.monotonic() + 30
@@ -66,25 +64,22 @@ def interrupt_run(args, signal_number, ignore=False):
             raise TestFailure(f"after {name} stderr shows a crash: {text}")
 
 
-@tests("interrupt: SIGINT removes the partial trace")
-def test_sigint(args):
-    interrupt_run(args, signal.SIGINT)
+@pytest.mark.title("interrupt: SIGINT removes the partial trace")
+def test_sigint(mlcycle):
+    interrupt_run(mlcycle, signal.SIGINT)
 
 
-@tests("interrupt: SIGTERM removes the partial trace")
-def test_sigterm(args):
-    interrupt_run(args, signal.SIGTERM)
+@pytest.mark.title("interrupt: SIGTERM removes the partial trace")
+def test_sigterm(mlcycle):
+    interrupt_run(mlcycle, signal.SIGTERM)
 
 
-@tests("interrupt: SIGHUP removes the partial trace")
-def test_sighup(args):
-    interrupt_run(args, signal.SIGHUP)
+@pytest.mark.title("interrupt: SIGHUP removes the partial trace")
+def test_sighup(mlcycle):
+    interrupt_run(mlcycle, signal.SIGHUP)
 
 
-@tests("interrupt: an ignored SIGINT stays ignored")
-def test_ignored_sigint(args):
-    interrupt_run(args, signal.SIGINT, ignore=True)
+@pytest.mark.title("interrupt: an ignored SIGINT stays ignored")
+def test_ignored_sigint(mlcycle):
+    interrupt_run(mlcycle, signal.SIGINT, ignore=True)
 
-
-if __name__ == "__main__":
-    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))

@@ -1,23 +1,22 @@
-#!/usr/bin/python3
 """End-to-end runs of the lifecycle scenarios: `check` accepts scenarios/lisa-lifecycle.toml and
 scenarios/asha-vs-random.toml; asha-vs-random is deterministic under its seed (/jobs, /trace and
 /campaigns compared array by array) and a different simulation.seed changes them; the printed
 campaign table shows that ASHA saves GPU-hours against training every configuration fully and
 that random search saves none.
 
-    test_lifecycle_cli.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
-    test_lifecycle_cli.py --mlcycle PATH --all         every test
-    test_lifecycle_cli.py --list                       the test names (used by CMake)
+    /usr/bin/python3 -m pytest tests/cli/test_lifecycle_cli.py --mlcycle PATH
 
-Needs h5py and numpy (Debian's /usr/bin/python3); --list needs only the standard library.
+Needs h5py and numpy (Debian's /usr/bin/python3).
 """
 import re
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (SCENARIOS_DIR, TestFailure, TestRegistry, expect, expect_close,
-                         expect_success, import_hdf5_stack, run_mlcycle, run_named_tests,
+from cli_support import (SCENARIOS_DIR, TestFailure, expect, expect_close,
+                         expect_success, import_hdf5_stack, run_mlcycle,
                          temp_dir)
 
 LISA_LIFECYCLE = SCENARIOS_DIR / "lisa-lifecycle.toml"
@@ -29,13 +28,12 @@ ASHA_VS_RANDOM = SCENARIOS_DIR / "asha-vs-random.toml"
 # most configurations at its lower rungs (1, 3, 9 epochs) and saves the difference.
 FULL_BUDGET_GPU_HOURS = 729 * 27 * 0.5  # = 9841.5
 
-tests = TestRegistry()
 
 
-def run_to(args, tmp, scenario, name, extra=()):
+def run_to(mlcycle, tmp, scenario, name, extra=()):
     """`mlcycle run SCENARIO -o tmp/name [extra]`: checks of every successful run."""
     out = Path(tmp) / name
-    result = run_mlcycle(args.mlcycle_path, ["run", scenario, "-o", out, *extra], cwd=tmp)
+    result = run_mlcycle(mlcycle, ["run", scenario, "-o", out, *extra], cwd=tmp)
     expect_success(result, f"run {Path(scenario).name}")
     expect(result.stderr == "", "a successful run prints nothing on stderr", result)
     expect(out.is_file(), f"{out} was not written", result)
@@ -111,14 +109,14 @@ def printed_campaign_table(result):
                       + result.describe())
 
 
-@tests("lifecycle: check accepts the example scenarios")
-def test_check_examples(args):
+@pytest.mark.title("lifecycle: check accepts the example scenarios")
+def test_check_examples(mlcycle):
     # (scenario, campaigns, hosts, the cluster listing) as the platforms define them:
     # lisa-titanx-64.xml has 16 nodes x 4 GPUs, v100-cluster-64.xml 8 nodes x 8 GPUs.
     expected = ((LISA_LIFECYCLE, 3, 16, "lisa: 64 GPUs"), (ASHA_VS_RANDOM, 2, 8, "v100: 64 GPUs"))
     for scenario, campaigns, hosts, clusters in expected:
         with temp_dir("lifecycle-check") as tmp:
-            result = run_mlcycle(args.mlcycle_path, ["check", scenario], cwd=tmp)
+            result = run_mlcycle(mlcycle, ["check", scenario], cwd=tmp)
             expect_success(result, f"check {scenario.name}")
             expect(result.stderr == "", "check prints nothing on stderr", result)
             pattern = (re.escape(str(scenario)) + rf": ok \({campaigns} campaign\(s\), .*"
@@ -128,11 +126,11 @@ def test_check_examples(args):
             expect(not any(Path(tmp).iterdir()), "check must not write anything", result)
 
 
-@tests("lifecycle: same seed gives identical jobs, trace and campaigns")
-def test_same_seed(args):
+@pytest.mark.title("lifecycle: same seed gives identical jobs, trace and campaigns")
+def test_same_seed(mlcycle):
     with temp_dir("lifecycle-determinism") as tmp:
-        a, _ = run_to(args, tmp, ASHA_VS_RANDOM, "a.h5", ["--quiet"])
-        b, _ = run_to(args, tmp, ASHA_VS_RANDOM, "b.h5", ["--quiet"])
+        a, _ = run_to(mlcycle, tmp, ASHA_VS_RANDOM, "a.h5", ["--quiet"])
+        b, _ = run_to(mlcycle, tmp, ASHA_VS_RANDOM, "b.h5", ["--quiet"])
         ta, tb = read_datasets(a), read_datasets(b)
     expect(ta["seed"] == 11, f"asha-vs-random's seed attribute is {ta['seed']}, expected 11")
     # random search runs all 729 configurations; ASHA starts 729 and promotes some of them
@@ -144,11 +142,11 @@ def test_same_seed(args):
     expect(not diff, "two runs with the same seed differ in: " + ", ".join(diff))
 
 
-@tests("lifecycle: a different seed changes jobs, trace and campaigns")
-def test_different_seed(args):
+@pytest.mark.title("lifecycle: a different seed changes jobs, trace and campaigns")
+def test_different_seed(mlcycle):
     with temp_dir("lifecycle-seed") as tmp:
-        a, _ = run_to(args, tmp, ASHA_VS_RANDOM, "a.h5", ["--quiet"])
-        b, _ = run_to(args, tmp, ASHA_VS_RANDOM, "b.h5", ["--quiet", "--set", "simulation.seed=12"])
+        a, _ = run_to(mlcycle, tmp, ASHA_VS_RANDOM, "a.h5", ["--quiet"])
+        b, _ = run_to(mlcycle, tmp, ASHA_VS_RANDOM, "b.h5", ["--quiet", "--set", "simulation.seed=12"])
         ta, tb = read_datasets(a), read_datasets(b)
     expect(tb["seed"] == 12, f"seed attribute is {tb['seed']} after --set simulation.seed=12")
     diff = differences(ta, tb)
@@ -162,10 +160,10 @@ def test_different_seed(args):
                f"{name}: best_score is the same with seeds 11 and 12")
 
 
-@tests("lifecycle: ASHA saves GPU-hours, random search saves none")
-def test_asha_saves(args):
+@pytest.mark.title("lifecycle: ASHA saves GPU-hours, random search saves none")
+def test_asha_saves(mlcycle):
     with temp_dir("lifecycle-saved") as tmp:
-        out, result = run_to(args, tmp, ASHA_VS_RANDOM, "saved.h5")
+        out, result = run_to(mlcycle, tmp, ASHA_VS_RANDOM, "saved.h5")
         campaigns = read_datasets(out)["campaigns"]
     table = printed_campaign_table(result)
     for name in ("random-search", "asha"):
@@ -206,12 +204,12 @@ def read_table(path, name):
         return f[name][()], dict(f["summary"].attrs)
 
 
-@tests("lifecycle: crashes, checkpoints, arrivals and power-off are deterministic")
-def test_lisa_lifecycle_determinism(args):
+@pytest.mark.title("lifecycle: crashes, checkpoints, arrivals and power-off are deterministic")
+def test_lisa_lifecycle_determinism(mlcycle):
     extra = ["--quiet", "--set", 'scheduler.power_off_after="1h"']
     with temp_dir("lifecycle-lisa") as tmp:
-        a, _ = run_to(args, tmp, LISA_LIFECYCLE, "a.h5", extra)
-        b, _ = run_to(args, tmp, LISA_LIFECYCLE, "b.h5", extra)
+        a, _ = run_to(mlcycle, tmp, LISA_LIFECYCLE, "a.h5", extra)
+        b, _ = run_to(mlcycle, tmp, LISA_LIFECYCLE, "b.h5", extra)
         ta, tb = read_datasets(a), read_datasets(b)
         _, summary = read_table(a, "campaigns")
     diff = differences(ta, tb)
@@ -224,12 +222,12 @@ def test_lisa_lifecycle_determinism(args):
            "power_off_after = 1h switches nodes off and boots them again")
 
 
-@tests("lifecycle: EASY backfilling waits less and finishes earlier than FIFO")
-def test_easy_beats_fifo(args):
+@pytest.mark.title("lifecycle: EASY backfilling waits less and finishes earlier than FIFO")
+def test_easy_beats_fifo(mlcycle):
     waits, ends = {}, {}
     with temp_dir("lifecycle-easy") as tmp:
         for policy in ("easy-backfill", "fifo"):
-            out, _ = run_to(args, tmp, EASY_VS_FIFO, f"{policy}.h5",
+            out, _ = run_to(mlcycle, tmp, EASY_VS_FIFO, f"{policy}.h5",
                             ["--quiet", "--set", f'scheduler.policy="{policy}"'])
             campaigns, summary = read_table(out, "campaigns")
             waits[policy] = {text(r["name"]): float(r["mean_wait_s"]) for r in campaigns}
@@ -270,13 +268,13 @@ idle_w = 5
     return path
 
 
-@tests("inference: serving and fleet runs are deterministic, the seed moves the noise")
-def test_deployments_determinism(args):
+@pytest.mark.title("inference: serving and fleet runs are deterministic, the seed moves the noise")
+def test_deployments_determinism(mlcycle):
     with temp_dir("inference-determinism") as tmp:
         scenario = serving_and_fleet(tmp, 0.2)
-        a, _ = run_to(args, tmp, scenario, "a.h5", ["--quiet"])
-        b, _ = run_to(args, tmp, scenario, "b.h5", ["--quiet"])
-        c, _ = run_to(args, tmp, scenario, "c.h5", ["--quiet", "--set", "simulation.seed=4"])
+        a, _ = run_to(mlcycle, tmp, scenario, "a.h5", ["--quiet"])
+        b, _ = run_to(mlcycle, tmp, scenario, "b.h5", ["--quiet"])
+        c, _ = run_to(mlcycle, tmp, scenario, "c.h5", ["--quiet", "--set", "simulation.seed=4"])
         da, sa = read_table(a, "deployments")
         db, _ = read_table(b, "deployments")
         dc, _ = read_table(c, "deployments")
@@ -299,10 +297,10 @@ def test_deployments_determinism(args):
     expect(sa["inference_co2_share"] == 1.0, "only inference draws in this scenario")
 
 
-@tests("inference: bloom-like serves the paper's 230,768 requests at 4.88 Wh each (IT)")
-def test_bloom_like(args):
+@pytest.mark.title("inference: bloom-like serves the paper's 230,768 requests at 4.88 Wh each (IT)")
+def test_bloom_like(mlcycle):
     with temp_dir("inference-bloom") as tmp:
-        out, result = run_to(args, tmp, BLOOM_LIKE, "bloom.h5")
+        out, result = run_to(mlcycle, tmp, BLOOM_LIKE, "bloom.h5")
         deployments, _ = read_table(out, "deployments")
     d = deployments[0]
     # 18 d x (1,560 W + 0.65287 x 1,600 W) = 1,125.2 kWh IT; / 230,768 requests = 4.876 Wh.
@@ -312,10 +310,10 @@ def test_bloom_like(args):
     expect("bloom-api (serving)" in result.stdout, "the summary prints the deployment", result)
 
 
-@tests("inference: llm-serving overtakes development within the run")
-def test_llm_serving_crossover(args):
+@pytest.mark.title("inference: llm-serving overtakes development within the run")
+def test_llm_serving_crossover(mlcycle):
     with temp_dir("inference-llm") as tmp:
-        out, result = run_to(args, tmp, LLM_SERVING, "llm.h5")
+        out, result = run_to(mlcycle, tmp, LLM_SERVING, "llm.h5")
         deployments, summary = read_table(out, "deployments")
     start_s = float(deployments["start_s"][0])
     crossover_s = float(summary["crossover_s"])
@@ -328,15 +326,15 @@ def test_llm_serving_crossover(args):
     expect("crossover        2024-" in result.stdout, "the summary prints the crossover", result)
 
 
-@tests("inference: a fleet-only scenario needs no platform and prints no cluster lines")
-def test_fleet_only_without_platform(args):
+@pytest.mark.title("inference: a fleet-only scenario needs no platform and prints no cluster lines")
+def test_fleet_only_without_platform(mlcycle):
     scenario = SCENARIOS_DIR.parent / "tests" / "data" / "fleet-only.toml"
     with temp_dir("fleet-only") as tmp:
-        check = run_mlcycle(args.mlcycle_path, ["check", scenario], cwd=tmp)
+        check = run_mlcycle(mlcycle, ["check", scenario], cwd=tmp)
         expect_success(check, "check fleet-only.toml")
         expect(check.stdout.endswith(": ok (0 campaign(s), 1 deployment(s), 0 host(s))\n"),
                "check counts no host", check)
-        out, result = run_to(args, tmp, scenario, "fleet.h5")
+        out, result = run_to(mlcycle, tmp, scenario, "fleet.h5")
         for absent in ("GPU utilization", "capacity shares", "nodes  "):
             expect(absent not in result.stdout, f"no platform: no '{absent}' line", result)
         # 100 EVs x 500 W x 2 h x 10 days = 1,000 kWh facility (PUE 1) = 300 kg at 300 g/kWh.
@@ -346,14 +344,14 @@ def test_fleet_only_without_platform(args):
         with h5py.File(out, "r") as f:
             expect(f["hosts"].shape[0] == 0, "/hosts has no row", result)
             expect("cluster_busy_gpus" not in f["trace"], "no cluster series in /trace", result)
-        info = run_mlcycle(args.mlcycle_path, ["info", out], cwd=tmp)
+        info = run_mlcycle(mlcycle, ["info", out], cwd=tmp)
         expect_success(info, "info fleet.h5")
         expect(result.stdout.splitlines()[1:-1] == info.stdout.splitlines()[2:],
                "info prints run's table", info)
 
 
-@tests("inference: a serving deployment without a platform is a located error")
-def test_serving_needs_platform(args):
+@pytest.mark.title("inference: a serving deployment without a platform is a located error")
+def test_serving_needs_platform(mlcycle):
     with temp_dir("serving-no-platform") as tmp:
         scenario = Path(tmp) / "s.toml"
         scenario.write_text("""[simulation]
@@ -367,12 +365,9 @@ duration = "1h"
 replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }
 demand = { base_rps = 1 }
 """)
-        result = run_mlcycle(args.mlcycle_path, ["run", scenario, "-o", "x.h5"], cwd=tmp)
+        result = run_mlcycle(mlcycle, ["run", scenario, "-o", "x.h5"], cwd=tmp)
         expect(result.returncode == 2, "exit status 2", result)
         expect(result.stderr == f"{scenario}:1:2: simulation: missing key 'platform' (path to a "
                "SimGrid platform XML; campaigns and serving deployments run on its clusters)\n",
                "one located line", result)
         expect(not any(Path(tmp).glob("x.h5*")), "no output file", result)
-
-if __name__ == "__main__":
-    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))

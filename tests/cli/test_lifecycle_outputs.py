@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """The trace of lifecycle runs read back by other tools: h5dump, h5py and pandas read /campaigns,
 /deployments, /stages and the lifecycle fields of /jobs, and energy is conserved from the file
 alone:
@@ -11,21 +10,21 @@ inference series), the last row of /trace/energy_cumulative_j and co2_cumulative
 sums of /trace/energy_j and co2_g, and the per-campaign and per-deployment series add up to their
 table rows.
 
-    test_lifecycle_outputs.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
-    test_lifecycle_outputs.py --mlcycle PATH --all         every test
-    test_lifecycle_outputs.py --list                       the test names (used by CMake)
+    /usr/bin/python3 -m pytest tests/cli/test_lifecycle_outputs.py --mlcycle PATH
 
-Needs h5py, numpy and pandas (Debian's /usr/bin/python3); --list needs only the standard library.
+Needs h5py, numpy and pandas (Debian's /usr/bin/python3).
 """
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, TestRegistry, expect,
-                         expect_close, expect_success, import_hdf5_stack, run_mlcycle,
-                         run_named_tests, temp_dir)
+import conservation  # noqa: E402
+from cli_support import (SCENARIOS_DIR, SOURCE_DIR, TestFailure, expect,
+                         expect_close, expect_success, import_hdf5_stack, run_mlcycle, temp_dir)
 
 LISA_LIFECYCLE = SCENARIOS_DIR / "lisa-lifecycle.toml"
 ASHA_VS_RANDOM = SCENARIOS_DIR / "asha-vs-random.toml"
@@ -39,16 +38,15 @@ REL = 1e-9
 # region "f" (deployments_scenario can move it to the hosts' region).
 MIX_SCENARIO = SOURCE_DIR / "tests" / "data" / "lifecycle-mix.toml"
 
-tests = TestRegistry()
 
 
 def text(value):
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def run_file(args, tmp, scenario, name):
+def run_file(mlcycle, tmp, scenario, name):
     out = Path(tmp) / name
-    result = run_mlcycle(args.mlcycle_path, ["run", scenario, "-o", out, "--quiet"], cwd=tmp)
+    result = run_mlcycle(mlcycle, ["run", scenario, "-o", out, "--quiet"], cwd=tmp)
     expect_success(result, f"run {Path(scenario).name}")
     expect(out.is_file(), f"{out} was not written", result)
     return out
@@ -147,30 +145,12 @@ def check_tables(f, np, pd, campaigns, deployments, stages):
 
 
 def check_conservation(f, np, pd, c, d, jobs):
-    by = frame(pd, f["summary/by_series"]).set_index("series")
+    # jobs + deployments + idle = trace = summary = hosts + fleets (conservation.py); then what
+    # only lifecycle runs hold.
+    conservation.check_file(f)
     trace = f["trace"]
     energy, co2 = trace["energy_j"][()], trace["co2_g"][()]
-    summary = f["summary"].attrs
-    idle = by.loc["idle", "energy_j"]
-    parts = jobs["energy_j"].sum() + d["energy_j"].sum() + idle
-    for value, what in ((energy.sum(), "sum of /trace/energy_j"),
-                        (by.loc["total", "energy_j"], "by_series total"),
-                        (summary["energy_j"], "/summary energy_j attribute")):
-        expect_close(parts, value, f"/jobs + /deployments + idle energy vs {what}")
-    # Per series: the phases' jobs (and, for inference, the deployments) are the series' bins.
-    for p, name in enumerate(SERIES[:3]):
-        mine = jobs[jobs["phase"] == p]["energy_j"].sum()
-        if name == "inference":
-            mine += d["energy_j"].sum()
-        expect_close(mine, energy[:, p].sum(), f"{name} energy: /jobs (+ deployments) vs trace",
-                     REL, 1e-6)
-        expect_close(energy[:, p].sum(), by.loc[name, "energy_j"], f"{name}: trace vs by_series",
-                     REL, 1e-6)
-    expect_close(energy[:, 3].sum(), idle, "idle: trace vs by_series")
-    # The platform's hosts and the fleets' own sites account for all of it.
-    fleets = d[d["kind"] == "fleet"]["energy_j"].sum()
-    expect_close(frame(pd, f["hosts"])["energy_j"].sum() + fleets, energy.sum(),
-                 "sum of /hosts energy_j + fleet energy vs the trace total")
+    idle = float(frame(pd, f["summary/by_series"]).set_index("series").loc["idle", "energy_j"])
     expect(idle >= 0, f"idle energy {idle} J is negative")
     # Cumulative series: the last row is the column sums.
     for name, per_bin in (("energy_cumulative_j", energy), ("co2_cumulative_g", co2)):
@@ -203,10 +183,10 @@ def check_run(path, campaigns, deployments, stages):
         return c, d, jobs
 
 
-@tests("lifecycle outputs: lisa-lifecycle")
-def test_lisa_lifecycle(args):
+@pytest.mark.title("lifecycle outputs: lisa-lifecycle")
+def test_lisa_lifecycle(mlcycle):
     with temp_dir("lifecycle-out") as tmp:
-        out = run_file(args, tmp, LISA_LIFECYCLE, "lisa.h5")
+        out = run_file(mlcycle, tmp, LISA_LIFECYCLE, "lisa.h5")
         c, _, jobs = check_run(out, ["grid-searches", "final-lisa", "retrain"], [],
                                ["exploration", "final-model", "monthly-retraining"])
         # 4,789 trials (123 grid searches of 39 and 1 more); crashes add attempts on top.
@@ -217,10 +197,10 @@ def test_lisa_lifecycle(args):
         expect(c.iloc[2]["runs"] == 12, "retrain runs 12 times (every 30 d, repeat 12)")
 
 
-@tests("lifecycle outputs: asha-vs-random")
-def test_asha_vs_random(args):
+@pytest.mark.title("lifecycle outputs: asha-vs-random")
+def test_asha_vs_random(mlcycle):
     with temp_dir("lifecycle-out") as tmp:
-        out = run_file(args, tmp, ASHA_VS_RANDOM, "asha.h5")
+        out = run_file(mlcycle, tmp, ASHA_VS_RANDOM, "asha.h5")
         c, _, _ = check_run(out, ["random-search", "asha"], [], [])
         # 729 configurations x 27 epochs x 0.5 h: the full budget of both searches.
         expect(list(c["full_budget_gpu_hours"]) == [9841.5, 9841.5], "full budgets")
@@ -228,10 +208,10 @@ def test_asha_vs_random(args):
         expect(list(c["trials_started"]) == [729, 729], "trials are configurations")
 
 
-@tests("lifecycle outputs: serving and fleet")
-def test_serving_and_fleet(args):
+@pytest.mark.title("lifecycle outputs: serving and fleet")
+def test_serving_and_fleet(mlcycle):
     with temp_dir("lifecycle-out") as tmp:
-        out = run_file(args, tmp, deployments_scenario(tmp, "f"), "deployments.h5")
+        out = run_file(mlcycle, tmp, deployments_scenario(tmp, "f"), "deployments.h5")
         c, d, jobs = check_run(out, ["search", "final"], ["api", "cars"], ["explore", "train"])
         expect([text(k) for k in d["kind"]] == ["serving", "fleet"], "/deployments kind")
         expect(c.iloc[1]["crashes"] >= 1, "the training run crashes (0.5 per GPU-hour, 6 h)")
@@ -240,14 +220,11 @@ def test_serving_and_fleet(args):
         expect_close(api["served"], 2 * 86400, "a day at 2 requests/s")
 
 
-@tests("lifecycle outputs: fleet on the platform grid")
-def test_fleet_on_the_datacenter_grid(args):
+@pytest.mark.title("lifecycle outputs: fleet on the platform grid")
+def test_fleet_on_the_datacenter_grid(mlcycle):
     """The fleet charges from region "r", where the hosts draw at PUE 1: the same facility site.
     The platform's idle power must survive the fleet's charger switching off."""
     with temp_dir("lifecycle-out") as tmp:
-        out = run_file(args, tmp, deployments_scenario(tmp, "r"), "shared.h5")
+        out = run_file(mlcycle, tmp, deployments_scenario(tmp, "r"), "shared.h5")
         check_run(out, ["search", "final"], ["api", "cars"], ["explore", "train"])
 
-
-if __name__ == "__main__":
-    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))

@@ -1,23 +1,21 @@
-#!/usr/bin/python3
 """Platforms SimGrid 3.32 used to abort on that are legitimate and must work: a state_file given
 by an absolute path (SimGrid's own loader cannot open one), one profile file shared by two hosts
 (SimGrid refuses to define a profile twice), and a large cluster that `check` accepts with an
 estimate of what loading it costs.
 
-    test_platform_inputs.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
-    test_platform_inputs.py --mlcycle PATH --all         every test
-    test_platform_inputs.py --list                       the test names (used by CMake)
+    /usr/bin/python3 -m pytest tests/cli/test_platform_inputs.py --mlcycle PATH
 
-Needs h5py (Debian's /usr/bin/python3); --list needs only the standard library.
+Needs h5py (Debian's /usr/bin/python3).
 """
 import sys
 from pathlib import Path
 
-sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (TestRegistry, expect, expect_close, expect_success, import_hdf5_stack,
-                         run_mlcycle, run_named_tests, temp_dir)
+import pytest
 
-tests = TestRegistry()
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from cli_support import (expect, expect_close, expect_success, import_hdf5_stack,
+                         run_mlcycle, temp_dir)
+
 
 # One 3-hour trial (it takes g0, the first host), scenario start 2020-01-01T00:00:00Z.
 SCENARIO = """[simulation]
@@ -56,10 +54,10 @@ def host_energy_j(trace):
         return {row["name"].decode(): float(row["energy_j"]) for row in f["hosts"][()]}
 
 
-def run_platform(args, tmp, hosts):
+def run_platform(mlcycle, tmp, hosts):
     (tmp / "platform.xml").write_text(platform(hosts))
     (tmp / "scenario.toml").write_text(SCENARIO)
-    result = run_mlcycle(args.mlcycle_path, ["run", "scenario.toml", "-o", "out.h5", "--quiet"],
+    result = run_mlcycle(mlcycle, ["run", "scenario.toml", "-o", "out.h5", "--quiet"],
                          cwd=tmp)
     expect_success(result, "run")
     expect(result.stderr == "", "nothing on stderr", result)
@@ -72,32 +70,32 @@ G0_J = 2000 * 3 * 3600
 FAILING_J = 1000 * 2 * 3600
 
 
-@tests("platform: absolute state_file path")
-def absolute_state_file(args):
+@pytest.mark.title("platform: absolute state_file path")
+def test_absolute_state_file(mlcycle):
     with temp_dir("platform") as name:
         tmp = Path(name)
         profile = tmp / "profiles" / "g1.state"
         profile.parent.mkdir()
         profile.write_text("3600 0\n7200 1\n")
-        energy = run_platform(args, tmp, [("g0", ""), ("g1", f' state_file="{profile}"')])
+        energy = run_platform(mlcycle, tmp, [("g0", ""), ("g1", f' state_file="{profile}"')])
         expect_close(energy["g0"], G0_J, "g0 energy_j")
         expect_close(energy["g1"], FAILING_J, "g1 energy_j (down from 1 h to 2 h)")
 
 
-@tests("platform: two hosts share a state_file")
-def shared_state_file(args):
+@pytest.mark.title("platform: two hosts share a state_file")
+def test_shared_state_file(mlcycle):
     with temp_dir("platform") as name:
         tmp = Path(name)
         (tmp / "shared.state").write_text("# both down for the second hour\n3600 0\n7200 1\n")
-        energy = run_platform(args, tmp, [("g0", ""), ("g1", ' state_file="shared.state"'),
+        energy = run_platform(mlcycle, tmp, [("g0", ""), ("g1", ' state_file="shared.state"'),
                                           ("g2", ' state_file="shared.state"')])
         expect_close(energy["g0"], G0_J, "g0 energy_j")
         expect_close(energy["g1"], FAILING_J, "g1 energy_j")
         expect_close(energy["g2"], FAILING_J, "g2 energy_j")
 
 
-@tests("platform: large cluster passes check with an estimate")
-def large_cluster(args):
+@pytest.mark.title("platform: large cluster passes check with an estimate")
+def test_large_cluster(mlcycle):
     with temp_dir("platform") as name:
         tmp = Path(name)
         (tmp / "platform.xml").write_text(
@@ -110,7 +108,7 @@ def large_cluster(args):
             '    <prop id="grid_region" value="us-average-2018"/>\n'
             "  </cluster>\n</platform>\n")
         (tmp / "scenario.toml").write_text(SCENARIO)
-        result = run_mlcycle(args.mlcycle_path, ["check", "scenario.toml"], cwd=tmp, timeout=60)
+        result = run_mlcycle(mlcycle, ["check", "scenario.toml"], cwd=tmp, timeout=60)
         expect_success(result, "check")
         # 20,000 hosts: CPU 2 loads x 30 us x 20,000 = 1.2 s; memory 3.6 kB x 20,000 = 72.0 MB
         # plus the GPU pool's (8 + 1) bitmaps of 20,000 / 8 + 64 bytes = 0.02 MB -> 72 MB
@@ -120,6 +118,3 @@ def large_cluster(args):
         expect(result.stdout == expected, f"stdout:\n{expected}", result)
         expect(result.stderr == "", "nothing on stderr", result)
 
-
-if __name__ == "__main__":
-    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))

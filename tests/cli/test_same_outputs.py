@@ -8,8 +8,8 @@ only for a change that means to change outputs, and say so in the commit:
     /usr/bin/python3 tests/cli/test_same_outputs.py --mlcycle build/release/mlcycle --write
 
 Runs happen in the source directory with relative paths, so that the paths recorded in the
-files are the same on every machine. Exit status 77 (CTest: skipped) when a case needs
-../shared/data and it is absent.
+files are the same on every machine. One pytest case per scenario (CTest: `cli: same outputs:
+NAME`); a case that needs ../shared/data is skipped when it is absent.
 """
 import argparse
 import json
@@ -19,13 +19,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_support import SHARED_DATA, SOURCE_DIR  # noqa: E402
 from output_digest import digest  # noqa: E402
 
-SOURCE_DIR = Path(__file__).resolve().parent.parent.parent
 GOLDEN = SOURCE_DIR / "tests" / "data" / "golden" / "output-digests.json"
-SHARED_DATA = Path(os.environ.get("MLCYCLE_SHARED_DATA", SOURCE_DIR.parent / "shared" / "data"))
-SKIPPED = 77
 
 
 def cases():
@@ -71,38 +71,33 @@ def compare(expected, actual):
     return problems
 
 
+@pytest.mark.title("same outputs: {}")
+@pytest.mark.parametrize("name", list(cases()))
+def test_same_outputs(mlcycle, name):
+    _, _, shared = cases()[name]
+    if shared and not SHARED_DATA.is_dir():
+        pytest.skip(f"{SHARED_DATA} is absent")
+    expected = json.loads(GOLDEN.read_text()).get(name)
+    assert expected is not None, f"{name}: no golden digest (rewrite {GOLDEN.name} with --write)"
+    problems = compare(expected, digests_of(mlcycle, name))
+    assert not problems, "outputs differ from the golden digests:\n" + "\n".join(problems)
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--mlcycle", required="--list" not in argv)
-    parser.add_argument("--list", action="store_true", help="print the case names")
-    parser.add_argument("--case", help="run one case against the golden digests")
-    parser.add_argument("--write", action="store_true", help="rewrite the golden digests")
+    parser.add_argument("--mlcycle", required=True)
+    parser.add_argument("--write", action="store_true", required=True,
+                        help="rewrite the golden digests (the tests themselves run under pytest)")
     args = parser.parse_args(argv)
-    if args.list:
-        print("\n".join(cases()))
-        return 0
-    if args.write:
-        golden = {}
-        for name, (_, _, shared) in cases().items():
-            if shared and not SHARED_DATA.is_dir():
-                raise SystemExit(f"{SHARED_DATA} is absent: cannot write every golden digest")
-            golden[name] = digests_of(args.mlcycle, name)
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(json.dumps(golden, indent=1, sort_keys=True) + "\n")
-        print(f"wrote {GOLDEN} ({len(golden)} cases)")
-        return 0
-    _, _, shared = cases()[args.case]
-    if shared and not SHARED_DATA.is_dir():
-        print(f"skipped: {SHARED_DATA} is absent")
-        return SKIPPED
-    expected = json.loads(GOLDEN.read_text()).get(args.case)
-    if expected is None:
-        print(f"{args.case}: no golden digest (rewrite {GOLDEN.name} with --write)")
-        return 1
-    problems = compare(expected, digests_of(args.mlcycle, args.case))
-    for line in problems:
-        print(line)
-    return 1 if problems else 0
+    golden = {}
+    for name, (_, _, shared) in cases().items():
+        if shared and not SHARED_DATA.is_dir():
+            raise SystemExit(f"{SHARED_DATA} is absent: cannot write every golden digest")
+        golden[name] = digests_of(args.mlcycle, name)
+    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+    GOLDEN.write_text(json.dumps(golden, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {GOLDEN} ({len(golden)} cases)")
+    return 0
 
 
 if __name__ == "__main__":

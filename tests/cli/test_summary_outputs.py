@@ -1,23 +1,22 @@
-#!/usr/bin/python3
 """End-to-end tests of what the summary counts for deployments, with hand-computed oracles:
 serving GPUs reserved vs active, GPU-hour capacity shares, deployments counted apart from jobs,
 the crossover rule (NaN when nothing was overtaken), a table that stays aligned with a billion
 vehicles, files written before these fields, and the sweep table's deployment columns.
 
-    test_summary_outputs.py --mlcycle PATH --test NAME   one test (CTest: `cli: NAME`)
-    test_summary_outputs.py --mlcycle PATH --all         every test
-    test_summary_outputs.py --list                       the test names (used by CMake)
+    /usr/bin/python3 -m pytest tests/cli/test_summary_outputs.py --mlcycle PATH
 
-Needs h5py and numpy (Debian's /usr/bin/python3); --list needs only the standard library.
+Needs h5py and numpy (Debian's /usr/bin/python3).
 """
 import csv
 import math
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (SOURCE_DIR, TestRegistry, expect, expect_close, expect_success,
-                         import_hdf5_stack, run_mlcycle, run_named_tests, temp_dir)
+from cli_support import (SOURCE_DIR, expect, expect_close, expect_success,
+                         import_hdf5_stack, run_mlcycle, temp_dir)
 from test_info import diff, expect_same_table, info
 
 TWO_HOSTS = SOURCE_DIR / "tests" / "data" / "two-hosts.xml"
@@ -44,7 +43,6 @@ idle_w = 5
 source = "ev"
 """
 
-tests = TestRegistry()
 
 
 def scenario(tmp, name, rps=1, start_at="0h", extra=""):
@@ -59,8 +57,9 @@ def line(table, prefix):
     return found[0]
 
 
-@tests("summary: serving reserved vs active, capacity shares, deployments apart from jobs")
-def test_serving_figures(args):
+@pytest.mark.title(
+    "summary: serving reserved vs active, capacity shares, deployments apart from jobs")
+def test_serving_figures(mlcycle):
     # 1 request/s on 2 replicas of mu = 2/s: u = 0.25. The reservation, 2 GPUs x 10 h = 20 GPU-h,
     # is held whole (100 %); at work 36,000 / 2 per s = 5 GPU-h (25 %). With explore (1 GPU x
     # 1 h) and train (1 GPU x 2 h): 23 of 4 x 10 = 40 GPU-h held, 57.5 % reserved, (1 + 2 + 5) /
@@ -68,9 +67,9 @@ def test_serving_figures(args):
     # Development (105 W then 52.5 W) leads the service (45 W) until 157.5 Wh / 45 W = 3.5 h.
     h5py, _ = import_hdf5_stack()
     with temp_dir("summary") as tmp:
-        out = expect_same_table(args, tmp, scenario(tmp, "svc.toml", extra=EXPLORE_AND_TRAIN),
+        out = expect_same_table(mlcycle, tmp, scenario(tmp, "svc.toml", extra=EXPLORE_AND_TRAIN),
                                 "svc.h5")
-        table = info(args, out, cwd=tmp).stdout.splitlines()
+        table = info(mlcycle, out, cwd=tmp).stdout.splitlines()
         expect(line(table, "  phase ").split() == ["phase", "jobs", "deployments", "GPU-hours",
                                                    "IT", "kWh", "facility", "kWh", "CO2e", "kg",
                                                    "CO2e", "lbs", "USD"], "phase header")
@@ -103,21 +102,21 @@ def test_serving_figures(args):
                    "by_series counts the deployment apart from the jobs")
 
 
-@tests("summary: no crossover when nothing was overtaken")
-def test_crossover_rule(args):
+@pytest.mark.title("summary: no crossover when nothing was overtaken")
+def test_crossover_rule(mlcycle):
     h5py, _ = import_hdf5_stack()
     with temp_dir("summary") as tmp:
         # A service from 12 h with no development: it used to store 43,200 s.
-        out = expect_same_table(args, tmp, scenario(tmp, "alone.toml", start_at="12h"), "alone.h5")
+        out = expect_same_table(mlcycle, tmp, scenario(tmp, "alone.toml", start_at="12h"), "alone.h5")
         with h5py.File(out, "r") as f:
             expect(math.isnan(f["summary"].attrs["crossover_s"]), "crossover_s NaN")
             expect(f["summary"].attrs["crossover"] == "no_development", "crossover state")
         # 4 requests/s: u = 1, 105 W from t = 0 against a training job's 52.5 W from t = 0:
         # inference is never behind; it used to print the start, 2020-01-01T00:00:00Z.
         train = EXPLORE_AND_TRAIN.split("[[campaign]]")[2]
-        out = expect_same_table(args, tmp, scenario(tmp, "led.toml", rps=4,
+        out = expect_same_table(mlcycle, tmp, scenario(tmp, "led.toml", rps=4,
                                                     extra="[[campaign]]" + train), "led.h5")
-        table = info(args, out, cwd=tmp).stdout.splitlines()
+        table = info(mlcycle, out, cwd=tmp).stdout.splitlines()
         expect(line(table, "  crossover  ") == "  crossover        none: inference led from its "
                "first instant (it overtook nothing)", "inference-led crossover line")
         with h5py.File(out, "r") as f:
@@ -125,12 +124,12 @@ def test_crossover_rule(args):
             expect(f["summary"].attrs["crossover"] == "inference_led", "crossover state")
 
 
-@tests("summary: the table stays aligned with a billion vehicles")
-def test_alignment(args):
+@pytest.mark.title("summary: the table stays aligned with a billion vehicles")
+def test_alignment(mlcycle):
     with temp_dir("summary") as tmp:
         path = scenario(tmp, "big.toml", extra=FLEET.format(vehicles=1_000_000_000, days=200))
-        out = expect_same_table(args, tmp, path, "big.h5")
-        table = info(args, out, cwd=tmp).stdout.splitlines()
+        out = expect_same_table(mlcycle, tmp, path, "big.h5")
+        table = info(mlcycle, out, cwd=tmp).stdout.splitlines()
         start = next(i for i, text in enumerate(table) if text.startswith("  phase "))
         rows = table[start:start + 6]
         expect(len({len(text) for text in rows}) == 1,
@@ -144,13 +143,13 @@ def test_alignment(args):
         expect(len(rows[3].split()[6]) > 12, "the inference CO2e kg exceeds its 12 columns")
 
 
-@tests("summary: info reads files written before these fields")
-def test_older_file(args):
+@pytest.mark.title("summary: info reads files written before these fields")
+def test_older_file(mlcycle):
     h5py, np = import_hdf5_stack()
     with temp_dir("summary") as tmp:
-        out = expect_same_table(args, tmp, scenario(tmp, "svc.toml", extra=EXPLORE_AND_TRAIN),
+        out = expect_same_table(mlcycle, tmp, scenario(tmp, "svc.toml", extra=EXPLORE_AND_TRAIN),
                                 "svc.h5")
-        expected = info(args, out, cwd=tmp).stdout.splitlines()
+        expected = info(mlcycle, out, cwd=tmp).stdout.splitlines()
         with h5py.File(out, "r+") as f:
             for name in ("crossover", "mean_activity_utilization", "idle_gpu_hours"):
                 del f["summary"].attrs[name]
@@ -165,7 +164,7 @@ def test_older_file(args):
                     older[n] = rows[n]
                 del f[group]
                 f.create_dataset(group, data=older)
-        shown = info(args, out, cwd=tmp).stdout.splitlines()
+        shown = info(mlcycle, out, cwd=tmp).stdout.splitlines()
         # The same table, without what the file lacks: the active share and the utilizations
         # of the deployment. Deployments are counted from /deployments.
         want = [text.replace(", 20.0 % active (serving GPUs at their replicas' load)", "")
@@ -179,15 +178,15 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
-@tests("summary: sweep.csv carries the deployments' results")
-def test_sweep_columns(args):
+@pytest.mark.title("summary: sweep.csv carries the deployments' results")
+def test_sweep_columns(mlcycle):
     # base_rps 1: 36,000 served, none dropped. base_rps 5 on a capacity of 2 x 2 = 4 requests/s:
     # 144,000 served, 36,000 dropped; at u = 1, 2 x 52.5 W x 1.5 (PUE) x 10 h = 1,575 Wh,
     # 1,575 / 144,000 = 0.0109375 Wh per request. The fleet: 20 vehicles x 2 days = 40.
     h5py, _ = import_hdf5_stack()
     with temp_dir("summary") as tmp:
         path = scenario(tmp, "sweep.toml", extra=FLEET.format(vehicles=20, days=2))
-        result = run_mlcycle(args.mlcycle_path, ["sweep", path, "-o", "s", "--vary",
+        result = run_mlcycle(mlcycle, ["sweep", path, "-o", "s", "--vary",
                                                  "deployment.api.demand.base_rps=1,5"],
                              cwd=tmp, timeout=60)
         expect_success(result, "sweep")
@@ -210,6 +209,3 @@ def test_sweep_columns(args):
                    "vehicle_days = the run file's")
             expect(row["crossover_s"] == "", "no development: no crossover (empty cell)")
 
-
-if __name__ == "__main__":
-    sys.exit(run_named_tests(tests, sys.argv[1:], __doc__.split("\n\n")[0]))

@@ -8,8 +8,11 @@
 #include "collecting_recorder.hpp"
 #include "engine/simulation.hpp"
 #include "scenario/scenario_loader.hpp"
+#include "support/conservation.hpp"
 
 using namespace mlcycle;
+using mlcycle::testing::check_conservation;
+using mlcycle::testing::EnergyBooks;
 
 namespace {
 
@@ -63,9 +66,7 @@ TEST_CASE("a constant-rate service with fixed replicas draws replicas x power x 
   CHECK(s.series[static_cast<int>(Phase::inference)].energy_j == Approx(675 * kWh).epsilon(1e-12));
   CHECK(s.series[kIdleSeries].it_energy_j == Approx(150 * kWh).epsilon(1e-9));
   // Conservation: deployments + jobs + idle = trace = hosts.
-  const double bins_j = recorder.trace_energy_j();
-  CHECK(bins_j == Approx(s.hosts[0].energy_j + s.hosts[1].energy_j).epsilon(1e-12));
-  CHECK(d.energy_j + s.series[kIdleSeries].energy_j == Approx(bins_j).epsilon(1e-12));
+  check_conservation(s, recorder.jobs, recorder.bins);
   // The per-source trace series: no campaign, one deployment holding 2 replicas throughout.
   double source_j = 0;
   for (const TraceBin& b : recorder.bins) {
@@ -130,11 +131,9 @@ per_vehicle = true)" + fleet,
   CHECK(s.deployments[0].co2_g == s.deployments[1].co2_g);
   CHECK(s.series[1].co2_g == Approx(23.625).epsilon(1e-12));
   CHECK(s.crossover_s == Approx(22 * 3600 + 23.625 / (2 * 12500 * 300 / 3.6e6)).epsilon(1e-12));
-  // Fleets draw outside the hosts: hosts + fleets = trace.
-  const double bins_j = recorder.trace_energy_j();
-  double hosts_j = 0;
-  for (const HostTotals& h : s.hosts) hosts_j += h.energy_j;
-  CHECK(bins_j == Approx(hosts_j + 2 * 1000 * 3.6e6).epsilon(1e-12));
+  // Fleets draw outside the hosts: hosts + fleets = trace, and the rest is conserved too.
+  const EnergyBooks books = check_conservation(s, recorder.jobs, recorder.bins);
+  CHECK(books.fleets_j == Approx(2 * 1000 * 3.6e6).epsilon(1e-12));
   // Per-source series: the training campaign, then the two fleets.
   std::array<double, 3> source_g{};
   for (const TraceBin& b : recorder.bins)
@@ -189,4 +188,5 @@ ev = { charger_efficiency = 1, charge_start_h = 22, charge_hours = 8 }
   CHECK(s.total.co2_g == Approx(300000).epsilon(1e-12));
   CHECK(s.makespan_s == Approx(246 * 3600).epsilon(1e-12));
   CHECK(recorder.trace_energy_j() == Approx(1000 * 3.6e6).epsilon(1e-12));
+  check_conservation(s, recorder.jobs, recorder.bins);
 }

@@ -16,8 +16,11 @@
 #include "engine/simulation.hpp"
 #include "grid/grid_csv.hpp"
 #include "scenario/scenario_loader.hpp"
+#include "support/conservation.hpp"
+#include "support/skip.hpp"
 
 using namespace mlcycle;
+using mlcycle::testing::EnergyBooks;
 namespace fs = std::filesystem;
 
 namespace {
@@ -76,38 +79,14 @@ double rows_integral(const IntensitySeries& s, double a, double b) {
   return sum;
 }
 
-struct Totals {
-  double jobs_j = 0, jobs_g = 0, bins_j = 0, bins_g = 0, region_j = 0, region_g = 0, hosts_j = 0;
-};
-
-// jobs + idle = trace bins = per-region bins = hosts (facility), to 1e-9.
-Totals check_conservation(const RunOutcome& outcome, const CollectingRecorder& recorder) {
+// Conserved (support/conservation.hpp), with jobs and idle both drawing energy, in one bin per
+// started hour of the run.
+void check_conservation(const RunOutcome& outcome, const CollectingRecorder& recorder) {
   const RunSummary& s = outcome.summary;
-  Totals t;
-  for (const JobRecord& j : recorder.jobs) {
-    t.jobs_j += j.energy_j;
-    t.jobs_g += j.co2_g;
-  }
-  for (const TraceBin& b : recorder.bins) {
-    for (double e : b.energy_j) t.bins_j += e;
-    for (double g : b.co2_g) t.bins_g += g;
-    for (double e : b.region_energy_j) t.region_j += e;
-    for (double g : b.region_co2_g) t.region_g += g;
-  }
-  for (const HostTotals& h : s.hosts) t.hosts_j += h.energy_j;
-  const double idle_j = s.series[kIdleSeries].energy_j, idle_g = s.series[kIdleSeries].co2_g;
-  CHECK(t.jobs_j > 0);
-  CHECK(idle_j > 0);
-  CHECK(t.jobs_j + idle_j == Approx(t.bins_j).epsilon(1e-9));
-  CHECK(t.jobs_g + idle_g == Approx(t.bins_g).epsilon(1e-9));
-  CHECK(t.bins_j == Approx(t.hosts_j).epsilon(1e-9));
-  CHECK(t.bins_j == Approx(t.region_j).epsilon(1e-9));
-  CHECK(t.bins_g == Approx(t.region_g).epsilon(1e-9));
-  CHECK(s.total.energy_j == Approx(t.bins_j).epsilon(1e-9));
-  CHECK(s.total.co2_g == Approx(t.bins_g).epsilon(1e-9));
-  // One bin per started hour of the run.
+  const EnergyBooks books = mlcycle::testing::check_conservation(s, recorder.jobs, recorder.bins);
+  CHECK(books.jobs_j > 0);
+  CHECK(books.idle_j > 0);
   CHECK(recorder.bins.size() == static_cast<std::size_t>(std::ceil(s.makespan_s / 3600)));
-  return t;
 }
 
 // The DE run's jobs against the oracle: CO2e = IT W x PUE x integral of the trace's rows.
@@ -169,11 +148,10 @@ length = { distribution = "list", hours = [2, 1, 3] }
 
 }  // namespace
 
-TEST_CASE("DE 2020 15-min trace: jobs + idle = trace bins = hosts, jobs match the rows") {
-  if (!fs::is_regular_file(de_trace())) {
-    WARN("skipped: " << de_trace().string() << " not found (shared data absent)");
-    return;
-  }
+TEST_CASE("DE 2020 15-min trace: jobs + idle = trace bins = hosts, jobs match the rows",
+          "[shared]") {
+  if (!fs::is_regular_file(de_trace()))
+    MLCYCLE_SKIP(de_trace().string() << " not found (shared data absent)");
   CollectingRecorder recorder;
   const RunOutcome outcome = run(de_scenario("analytic"), recorder);
   CHECK(outcome.summary.total.jobs == 44);
@@ -185,11 +163,10 @@ TEST_CASE("DE 2020 15-min trace: jobs + idle = trace bins = hosts, jobs match th
   CHECK(outcome.grid[0].time_s.size() > 4 * outcome.summary.makespan_s / 3600 - 2);
 }
 
-TEST_CASE("DE 2020 15-min trace, exec engine: conserved, and the energy plugin agrees") {
-  if (!fs::is_regular_file(de_trace())) {
-    WARN("skipped: " << de_trace().string() << " not found (shared data absent)");
-    return;
-  }
+TEST_CASE("DE 2020 15-min trace, exec engine: conserved, and the energy plugin agrees",
+          "[shared]") {
+  if (!fs::is_regular_file(de_trace()))
+    MLCYCLE_SKIP(de_trace().string() << " not found (shared data absent)");
   CollectingRecorder recorder;
   const RunOutcome outcome = run(de_scenario("exec"), recorder);
   CHECK(outcome.summary.total.jobs == 44);

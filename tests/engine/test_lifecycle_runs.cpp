@@ -7,6 +7,7 @@
 #include "core/units.hpp"
 #include "engine/simulation.hpp"
 #include "scenario/scenario_loader.hpp"
+#include "support/conservation.hpp"
 
 using namespace mlcycle;
 
@@ -19,16 +20,9 @@ RunOutcome run(const std::string& text, CollectingRecorder& recorder, EngineOpti
 
 constexpr double kWh = 3600.0;
 
-// Jobs + idle = trace bins = hosts, facility energy.
+// Jobs + idle = trace bins = hosts, facility energy (support/conservation.hpp).
 void check_conservation(const RunOutcome& outcome, const CollectingRecorder& recorder) {
-  const RunSummary& s = outcome.summary;
-  double jobs_j = 0, hosts_j = 0;
-  const double bins_j = recorder.trace_energy_j();
-  for (const JobRecord& j : recorder.jobs) jobs_j += j.energy_j;
-  for (const HostTotals& h : s.hosts) hosts_j += h.energy_j;
-  CHECK(jobs_j + s.series[kIdleSeries].energy_j == Approx(hosts_j).epsilon(1e-9));
-  CHECK(bins_j == Approx(hosts_j).epsilon(1e-9));
-  CHECK(s.total.energy_j == Approx(hosts_j).epsilon(1e-9));
+  mlcycle::testing::check_conservation(outcome.summary, recorder.jobs, recorder.bins);
 }
 
 // power-states.xml at 100 g/kWh: a 2-h trial at t = 0 (campaign `first_name`), then a 1-h trial

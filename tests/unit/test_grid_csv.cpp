@@ -9,6 +9,7 @@
 #include "core/input_error.hpp"
 #include "core/utc_timestamp.hpp"
 #include "grid/grid_csv.hpp"
+#include "support/skip.hpp"
 
 using namespace mlcycle;
 namespace fs = std::filesystem;
@@ -266,12 +267,9 @@ TEST_CASE("generation mix errors", "[grid_csv]") {
 }
 
 #ifdef MLCYCLE_SHARED_DATA
-TEST_CASE("the shared 2020 grid files read completely", "[grid_csv]") {
+TEST_CASE("the shared 2020 grid files read completely", "[grid_csv][shared]") {
   const fs::path grid = fs::path(MLCYCLE_SHARED_DATA) / "grid";
-  if (!fs::is_directory(grid)) {
-    WARN("skipped: no shared grid data at " << grid.string());
-    return;
-  }
+  if (!fs::is_directory(grid)) MLCYCLE_SKIP("no shared grid data at " << grid.string());
   const IntensitySeries de =
       read_intensity_csv((grid / "de_2020_carbon_intensity.csv").string(), *trace_format("plain"));
   // 366 days x 96 quarter-hours = 35,136, less the two missing at 2020-12-19T23:15Z and 23:45Z.

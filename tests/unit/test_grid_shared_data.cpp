@@ -1,6 +1,6 @@
 // GB's and FR's 2020 intensity recomputed from their generation-mix files with our
 // MixIntensityModel and compared, row by row, with the Let's Wait Awhile intensity files
-// (../shared/data/grid; IPCC SRREN medians, per the data's README). Skips without the data.
+// (../shared/data/grid; IPCC SRREN medians, per the data's README). Skipped without the data.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -8,6 +8,7 @@
 
 #include "grid/grid_csv.hpp"
 #include "grid/mix_intensity.hpp"
+#include "support/skip.hpp"
 
 using namespace mlcycle;
 
@@ -88,10 +89,8 @@ Agreement compare(const std::string& region, const std::string& factor_set) {
 // The bounds leave room of about 1.5x over what was measured, no more: one wrong factor of
 // weight is caught (AR5's biomass 230 alone: GB mean |diff| 8.5 %; AR5's gas 490 alone: 5.2 %).
 TEST_CASE("GB 2020: intensity recomputed from the mix agrees with the LWA file", "[shared]") {
-  if (!have_shared_data("gb")) {
-    WARN("skipped: GB 2020 files not found under " << MLCYCLE_SHARED_DATA << "/grid");
-    return;
-  }
+  if (!have_shared_data("gb"))
+    MLCYCLE_SKIP("GB 2020 files not found under " << MLCYCLE_SHARED_DATA << "/grid");
   const Agreement srren = compare("gb", "ipcc-srren-2011");
   CHECK(srren.rows == 17568);
   CHECK(srren.pearson > 0.9);
@@ -106,10 +105,8 @@ TEST_CASE("GB 2020: intensity recomputed from the mix agrees with the LWA file",
 }
 
 TEST_CASE("FR 2020: intensity recomputed from the mix agrees with the LWA file", "[shared]") {
-  if (!have_shared_data("fr")) {
-    WARN("skipped: FR 2020 files not found under " << MLCYCLE_SHARED_DATA << "/grid");
-    return;
-  }
+  if (!have_shared_data("fr"))
+    MLCYCLE_SKIP("FR 2020 files not found under " << MLCYCLE_SHARED_DATA << "/grid");
   const Agreement srren = compare("fr", "ipcc-srren-2011");
   CHECK(srren.rows == 8784);
   CHECK(srren.pearson > 0.9);

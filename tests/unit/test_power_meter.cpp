@@ -3,6 +3,7 @@
 #include "accounting/facility_sites.hpp"
 #include "accounting/power_meter.hpp"
 #include "grid/step_timeline.hpp"
+#include "support/conservation.hpp"
 
 using namespace mlcycle;
 
@@ -112,11 +113,7 @@ TEST_CASE("two hosts, three jobs: job, idle, trace and host energies match the h
     CHECK(recorder.bins[b].energy_j[kIdleSeries] == Approx(idle_wh[b] * 1.5 * 3600).epsilon(1e-12));
   }
   // Conservation: jobs + idle = trace = hosts (facility).
-  double trace_j = 0;
-  for (const TraceBin& b : recorder.bins)
-    for (double e : b.energy_j) trace_j += e;
-  CHECK(trace_j == Approx(s.total.energy_j).epsilon(1e-12));
-  CHECK(s.hosts[0].energy_j + s.hosts[1].energy_j == Approx(s.total.energy_j).epsilon(1e-12));
+  mlcycle::testing::check_conservation(s, recorder.jobs, recorder.bins);
 }
 
 TEST_CASE("step intensity: 100 W for 2 h at 200 then 400 g/kWh gives 60 g") {

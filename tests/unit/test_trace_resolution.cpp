@@ -12,6 +12,7 @@
 #include "core/utc_time.hpp"
 #include "grid/grid_csv.hpp"
 #include "grid/series_source.hpp"
+#include "support/skip.hpp"
 
 using namespace mlcycle;
 
@@ -124,10 +125,8 @@ TEST_CASE(
 TEST_CASE("DE 2020 15-min trace vs its hourly average (shared data)", "[resolution][shared]") {
   const std::filesystem::path file =
       std::filesystem::path(MLCYCLE_SHARED_DATA) / "grid" / "de_2020_carbon_intensity.csv";
-  if (!std::filesystem::is_regular_file(file)) {
-    WARN("skipped: " << file.string() << " not found (shared data absent)");
-    return;
-  }
+  if (!std::filesystem::is_regular_file(file))
+    MLCYCLE_SKIP(file.string() << " not found (shared data absent)");
   const IntensitySeries fine = read_intensity_csv(file.string(), *trace_format("plain"));
   const IntensitySeries coarse = hourly_average(fine);
   REQUIRE(coarse.time_unix_s.size() == 8784);  // every hour of 2020
