@@ -22,10 +22,10 @@ std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::ui
   return index;
 }
 
-std::vector<JobStart> JobScheduler::dispatch(double now_s) {
-  std::vector<JobStart> started;
-  for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, started);
-  return started;
+std::vector<JobStart>& JobScheduler::dispatch(double now_s) {
+  started_.clear();
+  for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, started_);
+  return started_;
 }
 
 void JobScheduler::finish(const JobStart& job) {

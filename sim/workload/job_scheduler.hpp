@@ -24,8 +24,10 @@ class JobScheduler {
   std::uint32_t open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster);
   std::uint32_t next_source_index() const { return static_cast<std::uint32_t>(sources_.size()); }
 
-  // Every job that can start at `now_s`, in start order, with its GPUs taken.
-  std::vector<JobStart> dispatch(double now_s);
+  // Every job that can start at `now_s`, in start order, with its GPUs taken. The list is the
+  // scheduler's own, reused (a million-job run dispatches a million times): valid, and free to
+  // move from, until the next call.
+  std::vector<JobStart>& dispatch(double now_s);
   void finish(const JobStart& job);
 
   CampaignSource& source(std::uint32_t index) { return *sources_[index]; }
@@ -46,6 +48,7 @@ class JobScheduler {
   std::unique_ptr<SchedulingPolicy> policy_;
   std::vector<std::unique_ptr<CampaignSource>> sources_;
   std::vector<std::uint32_t> source_cluster_;
+  std::vector<JobStart> started_;  // dispatch()'s answer
   std::uint64_t next_job_id_ = 0;
 };
 
