@@ -23,19 +23,7 @@ CrossoverState crossover_state(const RunSummary& s) {
 }
 
 const char* crossover_state_name(CrossoverState state) {
-  switch (state) {
-    case CrossoverState::no_inference:
-      return "no_inference";
-    case CrossoverState::no_development:
-      return "no_development";
-    case CrossoverState::crossed:
-      return "crossed";
-    case CrossoverState::inference_led:
-      return "inference_led";
-    case CrossoverState::never:
-      return "never";
-  }
-  return "never";
+  return enum_name(state).data();
 }
 
 std::array<double, kPhaseCount> gpu_hours_shares(const RunSummary& s) {

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "accounting/run_records.hpp"
+#include "core/enum_names.hpp"
 
 namespace mlcycle {
 
@@ -16,10 +17,21 @@ enum class CrossoverState {
   inference_led,   // inference was never behind: it led from its first instant
   never,           // development led and inference had not caught up by the end
 };
+// The words of /summary's `crossover` attribute and the sweep table.
+inline constexpr EnumName<CrossoverState> kCrossoverStateNames[] = {
+    {CrossoverState::no_inference, "no_inference"},
+    {CrossoverState::no_development, "no_development"},
+    {CrossoverState::crossed, "crossed"},
+    {CrossoverState::inference_led, "inference_led"},
+    {CrossoverState::never, "never"}};
+constexpr std::span<const EnumName<CrossoverState>> enum_names(CrossoverState) {
+  return kCrossoverStateNames;
+}
 // From the totals alone: without a crossover, inference ending ahead means it was never behind
 // (the cumulative lead is continuous, so having been behind and ending ahead is a crossing).
 CrossoverState crossover_state(const RunSummary& summary);
-const char* crossover_state_name(CrossoverState state);  // "none", "crossed", ...
+// enum_name() as a C string (the table's names are literals): "crossed", "never", ...
+const char* crossover_state_name(CrossoverState state);
 
 // Each phase's share of the GPU-hours held by the three phases (jobs, and serving
 // reservations whole): what operators state as "10 : 20 : 70". NaN when nothing was held.

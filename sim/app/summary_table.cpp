@@ -212,7 +212,7 @@ void print_summary(std::ostream& out, const Scenario& scenario, const RunOutcome
                    const std::string& trace_path) {
   out << "mlcycle " << MLCYCLE_VERSION << " on SimGrid " << outcome.provenance.simgrid_version
       << ": " << scenario.source_path << " (seed " << scenario.simulation.seed << ", "
-      << (scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic") << " engine)\n";
+      << enum_name(scenario.simulation.engine) << " engine)\n";
   print_summary_table(out, outcome.summary, scenario.simulation.start, scenario.accounting.currency,
                       outcome.plugin_max_rel_diff);
   out << "  trace            " << trace_path << "\n";

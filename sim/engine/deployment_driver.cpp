@@ -120,7 +120,7 @@ DeploymentDriver::DeploymentDriver(const Scenario& scenario, const LoadedPlatfor
     running_.push_back(std::move(run));
     DeploymentResult result;
     result.name = d.name;
-    result.kind = d.kind == DeploymentKind::serving ? "serving" : "fleet";
+    result.kind = enum_name(d.kind);
     results_.push_back(result);
   }
 }

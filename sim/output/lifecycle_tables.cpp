@@ -43,13 +43,11 @@ void write_campaign_table(hid_t root, const Scenario& scenario, const RunSummary
                    column("mean_wait_s", ColumnType::real),
                    column("first_submit_s", ColumnType::real),
                    column("last_end_s", ColumnType::real)};
-  static const char* const kSearchNames[] = {"grid", "random", "successive_halving", "asha",
-                                             "hyperband"};
   for (std::size_t i = 0; i < summary.campaigns.size(); ++i) {
     const CampaignResult& c = summary.campaigns[i];
     const CampaignSpec& spec = scenario.campaigns[i];
     const std::string search =
-        spec.search ? kSearchNames[static_cast<int>(spec.search->kind)] : "independent";
+        spec.search ? std::string(enum_name(spec.search->kind)) : "independent";
     table.rows.push_back({text_cell(c.name),
                           unsigned_cell(static_cast<std::uint64_t>(c.phase)),
                           text_cell(c.stage),

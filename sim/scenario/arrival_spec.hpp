@@ -9,6 +9,7 @@
 // See workload/arrival_process.hpp for the exact rules.
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "core/input_error.hpp"
 
 namespace mlcycle {
@@ -24,5 +25,12 @@ struct ArrivalSpec {
   std::vector<int> weekdays = {1, 2, 3, 4, 5};  // ISO: 1 = Monday ... 7 = Sunday
   SourceLocation where;
 };
+inline constexpr EnumName<ArrivalSpec::Pattern> kArrivalPatternNames[] = {
+    {ArrivalSpec::Pattern::all_at_start, "all-at-start"},
+    {ArrivalSpec::Pattern::rate, "rate"},
+    {ArrivalSpec::Pattern::researcher, "researcher"}};
+constexpr std::span<const EnumName<ArrivalSpec::Pattern>> enum_names(ArrivalSpec::Pattern) {
+  return kArrivalPatternNames;
+}
 
 }  // namespace mlcycle

@@ -96,10 +96,8 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
   if (!names.insert(spec.name).second)
     throw c.error_at("name", "'" + spec.name + "' is used by an earlier campaign");
   if (auto phase = c.string("phase")) {
-    auto parsed = parse_phase(*phase);
-    if (!parsed)
-      throw c.error_at("phase",
-                       "'" + *phase + "' is not one of: experimentation, training, inference");
+    const std::optional<Phase> parsed = parse_enum<Phase>(*phase);
+    if (!parsed) throw c.error_at("phase", not_one_of<Phase>(*phase));
     spec.phase = *parsed;
   }
   spec.cluster = c.string("cluster").value_or("");

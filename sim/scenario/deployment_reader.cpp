@@ -34,14 +34,10 @@ DeploymentSpec read_deployment(const toml::node& node, std::size_t index, const 
   if (!names.insert(spec.name).second)
     throw d.error_at("name", "'" + spec.name + "' is used by an earlier deployment");
   const std::string kind = d.string("kind").value_or("");
-  if (kind == "serving")
-    spec.kind = DeploymentKind::serving;
-  else if (kind == "fleet")
-    spec.kind = DeploymentKind::fleet;
-  else if (kind.empty())
-    throw d.error_here("missing key 'kind' (serving or fleet)");
-  else
-    throw d.error_at("kind", "'" + kind + "' is not one of: serving, fleet");
+  if (kind.empty()) throw d.error_here("missing key 'kind' (serving or fleet)");
+  const std::optional<DeploymentKind> parsed = parse_enum<DeploymentKind>(kind);
+  if (!parsed) throw d.error_at("kind", not_one_of<DeploymentKind>(kind));
+  spec.kind = *parsed;
   spec.after = d.string("after").value_or("");
   if (d.has("start_at") && !spec.after.empty())
     throw d.error_at("start_at", "give 'after' (a stage) or 'start_at', not both");

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/enum_names.hpp"
 #include "core/input_error.hpp"
 #include "scenario/fleet_spec.hpp"
 #include "scenario/serving_spec.hpp"
@@ -11,6 +12,11 @@
 namespace mlcycle {
 
 enum class DeploymentKind { serving, fleet };
+inline constexpr EnumName<DeploymentKind> kDeploymentKindNames[] = {
+    {DeploymentKind::serving, "serving"}, {DeploymentKind::fleet, "fleet"}};
+constexpr std::span<const EnumName<DeploymentKind>> enum_names(DeploymentKind) {
+  return kDeploymentKindNames;
+}
 
 struct DeploymentSpec {
   std::string name;

@@ -79,17 +79,12 @@ void read_ice(TomlTableReader& t, IceSpec& s) {
   s.engine_efficiency = efficiency(t, "engine_efficiency", s.engine_efficiency);
   s.alternator_efficiency = efficiency(t, "alternator_efficiency", s.alternator_efficiency);
   const std::string fuel = t.string("fuel").value_or("gasoline");
-  if (fuel == "gasoline") {
-    s.fuel = Fuel::gasoline;
-    s.fuel_co2_kg_per_l = kGasolineCo2KgPerL;
-    s.fuel_kwh_per_l = kGasolineKwhPerL;
-  } else if (fuel == "diesel") {
-    s.fuel = Fuel::diesel;
-    s.fuel_co2_kg_per_l = kDieselCo2KgPerL;
-    s.fuel_kwh_per_l = kDieselKwhPerL;
-  } else {
-    throw t.error_at("fuel", "'" + fuel + "' is not one of: gasoline, diesel");
-  }
+  const std::optional<Fuel> parsed = parse_enum<Fuel>(fuel);
+  if (!parsed) throw t.error_at("fuel", not_one_of<Fuel>(fuel));
+  s.fuel = *parsed;
+  const bool gasoline = s.fuel == Fuel::gasoline;
+  s.fuel_co2_kg_per_l = gasoline ? kGasolineCo2KgPerL : kDieselCo2KgPerL;
+  s.fuel_kwh_per_l = gasoline ? kGasolineKwhPerL : kDieselKwhPerL;
   s.fuel_co2_kg_per_l = t.non_negative_number("fuel_co2_kg_per_l", s.fuel_co2_kg_per_l);
   s.fuel_kwh_per_l = t.positive_number("fuel_kwh_per_l", s.fuel_kwh_per_l);
   t.reject_unknown_keys();
@@ -131,12 +126,9 @@ void read_fleet(TomlTableReader& d, FleetSpec& spec) {
 
   auto source = d.string("source");
   if (!source) throw d.error_here("missing key 'source' (ev or ice)");
-  if (*source == "ev")
-    spec.source = FleetSource::ev;
-  else if (*source == "ice")
-    spec.source = FleetSource::ice;
-  else
-    throw d.error_at("source", "'" + *source + "' is not one of: ev, ice");
+  const std::optional<FleetSource> parsed_source = parse_enum<FleetSource>(*source);
+  if (!parsed_source) throw d.error_at("source", not_one_of<FleetSource>(*source));
+  spec.source = *parsed_source;
   const bool ev = spec.source == FleetSource::ev;
   const char* other = ev ? "ice" : "ev";
   if (d.has(other)) {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/enum_names.hpp"
+
 namespace mlcycle {
 
 // When and how long the vehicles drive; every time is local (UTC + utc_offset_hours).
@@ -42,6 +44,11 @@ struct EvSpec {
 };
 
 enum class Fuel { gasoline, diesel };
+inline constexpr EnumName<Fuel> kFuelNames[] = {{Fuel::gasoline, "gasoline"},
+                                                {Fuel::diesel, "diesel"}};
+constexpr std::span<const EnumName<Fuel>> enum_names(Fuel) {
+  return kFuelNames;
+}
 
 // Combustion engine: the on-board electricity comes from the alternator, burning fuel.
 struct IceSpec {
@@ -54,6 +61,11 @@ struct IceSpec {
 };
 
 enum class FleetSource { ev, ice };
+inline constexpr EnumName<FleetSource> kFleetSourceNames[] = {{FleetSource::ev, "ev"},
+                                                              {FleetSource::ice, "ice"}};
+constexpr std::span<const EnumName<FleetSource>> enum_names(FleetSource) {
+  return kFleetSourceNames;
+}
 
 struct FleetSpec {
   std::int64_t vehicles = 0;                 // at the deployment start; >= 0

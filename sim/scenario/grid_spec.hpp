@@ -5,11 +5,19 @@
 #include <optional>
 #include <string>
 
+#include "core/enum_names.hpp"
 #include "core/input_error.hpp"
 
 namespace mlcycle {
 
 enum class GridKind { constant, trace, mix, synthetic };
+inline constexpr EnumName<GridKind> kGridKindNames[] = {{GridKind::constant, "constant"},
+                                                        {GridKind::trace, "trace"},
+                                                        {GridKind::mix, "mix"},
+                                                        {GridKind::synthetic, "synthetic"}};
+constexpr std::span<const EnumName<GridKind>> enum_names(GridKind) {
+  return kGridKindNames;
+}
 
 // What to do where the simulation needs grid data the file does not have.
 struct CoverageSpec {
@@ -18,6 +26,12 @@ struct CoverageSpec {
   enum class Fill { none, previous, linear } fill = Fill::none;  // steps longer than max_gap_s
   double max_gap_s = 0;  // 0: three times the data's median step
 };
+// `fill = ...` names a way to fill; none is the default, not a word a scenario may write.
+inline constexpr EnumName<CoverageSpec::Fill> kFillNames[] = {
+    {CoverageSpec::Fill::previous, "previous"}, {CoverageSpec::Fill::linear, "linear"}};
+constexpr std::span<const EnumName<CoverageSpec::Fill>> enum_names(CoverageSpec::Fill) {
+  return kFillNames;
+}
 
 // An import column `import_from_<cc>_mw` of a mix: a factor, another region, or left out.
 struct ImportSpec {

@@ -131,12 +131,9 @@ CoverageSpec read_coverage(TomlTableReader& t) {
     c.hold_edges = true;
   }
   if (auto fill = t.string("fill")) {
-    if (*fill == "previous")
-      c.fill = CoverageSpec::Fill::previous;
-    else if (*fill == "linear")
-      c.fill = CoverageSpec::Fill::linear;
-    else
-      throw t.error_at("fill", "'" + *fill + "' is not one of: previous, linear");
+    const std::optional<CoverageSpec::Fill> parsed = parse_enum<CoverageSpec::Fill>(*fill);
+    if (!parsed) throw t.error_at("fill", not_one_of<CoverageSpec::Fill>(*fill));
+    c.fill = *parsed;
   }
   if (auto gap = t.duration_s("max_gap")) {
     if (*gap <= 0) throw t.error_at("max_gap", "must be greater than zero");
@@ -160,24 +157,23 @@ std::vector<GridRegionSpec> read_grid_regions(TomlTableReader& root,
     spec.name = std::string(name.str());
     spec.where = toml_location(value, root.file());
     const std::string kind = grid.string("kind").value_or("constant");
-    if (kind == "constant") {
-      spec.kind = GridKind::constant;
+    const std::optional<GridKind> parsed = parse_enum<GridKind>(kind);
+    if (!parsed) throw grid.error_at("kind", not_one_of<GridKind>(kind));
+    spec.kind = *parsed;
+    if (spec.kind == GridKind::constant) {
       read_constant(spec, grid);
-    } else if (kind == "trace") {
-      spec.kind = GridKind::trace;
+    } else if (spec.kind == GridKind::trace) {
       spec.file = resolve_path(grid, "file", base_dir);
       remember(spec, grid, "file");
       read_trace_columns(spec, grid);
       spec.coverage = read_coverage(grid);
-    } else if (kind == "mix") {
-      spec.kind = GridKind::mix;
+    } else if (spec.kind == GridKind::mix) {
       spec.file = resolve_path(grid, "file", base_dir);
       remember(spec, grid, "file");
       if (auto c = grid.string("time_column")) spec.time_column = *c;
       read_mix_options(spec, grid);
       spec.coverage = read_coverage(grid);
-    } else if (kind == "synthetic") {
-      spec.kind = GridKind::synthetic;
+    } else {  // synthetic
       auto model = grid.string("model");
       if (!model) throw grid.error_here("missing key 'model' (a built-in synthetic grid)");
       spec.model = *model;
@@ -185,8 +181,6 @@ std::vector<GridRegionSpec> read_grid_regions(TomlTableReader& root,
       if (grid.has("imports")) throw grid.error_at("imports", "a synthetic grid has no imports");
       read_mix_options(spec, grid);
       spec.coverage = read_coverage(grid);  // for a marginal_file
-    } else {
-      throw grid.error_at("kind", "'" + kind + "' is not one of: constant, trace, mix, synthetic");
     }
     if (grid.has("marginal_file")) {
       if (spec.kind == GridKind::constant)

@@ -76,16 +76,15 @@ ArrivalSpec read_arrival(TomlTableReader& t) {
   ArrivalSpec spec;
   spec.where = table_location(t);
   const std::string pattern = t.string("pattern").value_or("all-at-start");
-  if (pattern == "all-at-start") {
-    spec.pattern = ArrivalSpec::Pattern::all_at_start;
-  } else if (pattern == "rate") {
-    spec.pattern = ArrivalSpec::Pattern::rate;
+  const std::optional<ArrivalSpec::Pattern> parsed = parse_enum<ArrivalSpec::Pattern>(pattern);
+  if (!parsed) throw t.error_at("pattern", not_one_of<ArrivalSpec::Pattern>(pattern, true));
+  spec.pattern = *parsed;
+  if (spec.pattern == ArrivalSpec::Pattern::rate) {
     spec.rate_per_hour = required_positive(t, "rate_per_hour", "jobs submitted per hour");
     if (spec.rate_per_hour > limits::kMaxArrivalsPerHour)
       throw t.error_at("rate_per_hour", "is out of range: at most 3600000 jobs per hour");
     spec.poisson = read_bool(t, "poisson", false);
-  } else if (pattern == "researcher") {
-    spec.pattern = ArrivalSpec::Pattern::researcher;
+  } else if (spec.pattern == ArrivalSpec::Pattern::researcher) {
     spec.per_day = required_positive(t, "per_day", "jobs submitted per working day");
     if (spec.per_day < limits::kMinArrivalsPerDay || spec.per_day > limits::kMaxArrivalsPerDay)
       throw t.error_at("per_day", "is out of range: 0.001 to 3600000 jobs per working day");
@@ -99,9 +98,6 @@ ArrivalSpec read_arrival(TomlTableReader& t) {
     if (spec.utc_offset_hours < -14 || spec.utc_offset_hours > 14)
       throw t.error_at("utc_offset_hours", "must be within [-14, 14] hours");
     spec.weekdays = read_weekdays(t);
-  } else {
-    throw t.error_at("pattern",
-                     "'" + pattern + "' is not one of: \"all-at-start\", \"rate\", \"researcher\"");
   }
   reject_keys_of_other_pattern(t, pattern);
   t.reject_unknown_keys();

@@ -2,8 +2,9 @@
 // The lifecycle phases every joule is attributed to, plus the idle series of the trace.
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string_view>
+
+#include "core/enum_names.hpp"
 
 namespace mlcycle {
 
@@ -16,14 +17,12 @@ inline constexpr int kIdleSeries = kPhaseCount;
 inline constexpr std::array<std::string_view, kSeriesCount> kSeriesNames{
     "experimentation", "training", "inference", "idle"};
 
-inline std::string_view phase_name(Phase phase) {
-  return kSeriesNames[static_cast<int>(phase)];
-}
-
-inline std::optional<Phase> parse_phase(std::string_view text) {
-  for (int i = 0; i < kPhaseCount; ++i)
-    if (kSeriesNames[i] == text) return static_cast<Phase>(i);
-  return std::nullopt;
+// The phases' names are the first series names (the trace's enum and columns use both).
+inline constexpr EnumName<Phase> kPhaseNames[] = {{Phase::experimentation, kSeriesNames[0]},
+                                                  {Phase::training, kSeriesNames[1]},
+                                                  {Phase::inference, kSeriesNames[2]}};
+constexpr std::span<const EnumName<Phase>> enum_names(Phase) {
+  return kPhaseNames;
 }
 
 }  // namespace mlcycle

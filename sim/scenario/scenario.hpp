@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "core/input_error.hpp"
 #include "core/utc_time.hpp"
 #include "scenario/arrival_spec.hpp"
@@ -22,6 +23,12 @@ enum class EngineMode {
   analytic,  // one scheduler actor advances SimGrid's clock event to event; power from the model
   exec,      // every job is a SimGrid exec on its hosts; the host energy plugin cross-checks
 };
+// `engine = ...` of [simulation], and the run's attribute in the trace and summaries.
+inline constexpr EnumName<EngineMode> kEngineModeNames[] = {{EngineMode::analytic, "analytic"},
+                                                            {EngineMode::exec, "exec"}};
+constexpr std::span<const EnumName<EngineMode>> enum_names(EngineMode) {
+  return kEngineModeNames;
+}
 
 struct SimulationSpec {
   UtcTime start;
@@ -54,6 +61,14 @@ struct AccountingSpec {
 };
 
 enum class LengthDistribution { fixed, uniform, lognormal, list };
+inline constexpr EnumName<LengthDistribution> kLengthDistributionNames[] = {
+    {LengthDistribution::fixed, "fixed"},
+    {LengthDistribution::uniform, "uniform"},
+    {LengthDistribution::lognormal, "lognormal"},
+    {LengthDistribution::list, "list"}};
+constexpr std::span<const EnumName<LengthDistribution>> enum_names(LengthDistribution) {
+  return kLengthDistributionNames;
+}
 
 struct TrialLengthSpec {
   LengthDistribution distribution = LengthDistribution::fixed;
@@ -110,6 +125,11 @@ struct StageSpec {
 };
 
 enum class SchedulerPolicy { fifo, easy_backfill };
+inline constexpr EnumName<SchedulerPolicy> kSchedulerPolicyNames[] = {
+    {SchedulerPolicy::fifo, "fifo"}, {SchedulerPolicy::easy_backfill, "easy-backfill"}};
+constexpr std::span<const EnumName<SchedulerPolicy>> enum_names(SchedulerPolicy) {
+  return kSchedulerPolicyNames;
+}
 
 struct SchedulerSpec {
   SchedulerPolicy policy = SchedulerPolicy::fifo;

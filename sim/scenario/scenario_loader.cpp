@@ -62,12 +62,9 @@ SimulationSpec read_simulation(TomlTableReader& root, const std::filesystem::pat
     spec.platform_path = platform_path.lexically_normal().string();
   }
   if (auto engine = sim.string("engine")) {
-    if (*engine == "analytic")
-      spec.engine = EngineMode::analytic;
-    else if (*engine == "exec")
-      spec.engine = EngineMode::exec;
-    else
-      throw sim.error_at("engine", "'" + *engine + "' is not one of: analytic, exec");
+    const std::optional<EngineMode> mode = parse_enum<EngineMode>(*engine);
+    if (!mode) throw sim.error_at("engine", not_one_of<EngineMode>(*engine));
+    spec.engine = *mode;
   }
   sim.reject_unknown_keys();
   return spec;

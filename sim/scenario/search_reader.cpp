@@ -18,17 +18,13 @@ std::string number_text(double x) {
   return out.str();
 }
 
-const char* kKinds = "grid, random, successive_halving, asha, hyperband";
-
 SearchKind read_kind(TomlTableReader& t) {
   const std::optional<std::string> kind = t.string("kind");
-  if (!kind) throw t.error_here(std::string("missing key 'kind' (one of: ") + kKinds + ")");
-  if (*kind == "grid") return SearchKind::grid;
-  if (*kind == "random") return SearchKind::random;
-  if (*kind == "successive_halving") return SearchKind::successive_halving;
-  if (*kind == "asha") return SearchKind::asha;
-  if (*kind == "hyperband") return SearchKind::hyperband;
-  throw t.error_at("kind", "'" + *kind + "' is not one of: " + kKinds);
+  if (!kind)
+    throw t.error_here("missing key 'kind' (one of: " + enum_name_list<SearchKind>() + ")");
+  const std::optional<SearchKind> parsed = parse_enum<SearchKind>(*kind);
+  if (!parsed) throw t.error_at("kind", not_one_of<SearchKind>(*kind));
+  return *parsed;
 }
 
 bool uses_ladder(SearchKind kind) {
@@ -51,12 +47,9 @@ void read_budgets(TomlTableReader& t, SearchSpec& spec, const std::string& path)
     spec.eta = *eta;
   }
   const std::string unit = t.string("unit").value_or("epochs");
-  if (unit == "epochs")
-    spec.unit = BudgetUnit::epochs;
-  else if (unit == "gpu_hours")
-    spec.unit = BudgetUnit::gpu_hours;
-  else
-    throw t.error_at("unit", "'" + unit + "' is not one of: epochs, gpu_hours");
+  const std::optional<BudgetUnit> parsed = parse_enum<BudgetUnit>(unit);
+  if (!parsed) throw t.error_at("unit", not_one_of<BudgetUnit>(unit));
+  spec.unit = *parsed;
   spec.hours_per_epoch = t.positive_number("hours_per_epoch", spec.hours_per_epoch);
 }
 

@@ -18,12 +18,28 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/enum_names.hpp"
 #include "core/input_error.hpp"
 
 namespace mlcycle {
 
 enum class SearchKind { grid, random, successive_halving, asha, hyperband };
 enum class BudgetUnit { gpu_hours, epochs };
+inline constexpr EnumName<SearchKind> kSearchKindNames[] = {
+    {SearchKind::grid, "grid"},
+    {SearchKind::random, "random"},
+    {SearchKind::successive_halving, "successive_halving"},
+    {SearchKind::asha, "asha"},
+    {SearchKind::hyperband, "hyperband"}};
+constexpr std::span<const EnumName<SearchKind>> enum_names(SearchKind) {
+  return kSearchKindNames;
+}
+// Epochs first: the default unit leads the list of accepted words.
+inline constexpr EnumName<BudgetUnit> kBudgetUnitNames[] = {{BudgetUnit::epochs, "epochs"},
+                                                            {BudgetUnit::gpu_hours, "gpu_hours"}};
+constexpr std::span<const EnumName<BudgetUnit>> enum_names(BudgetUnit) {
+  return kBudgetUnitNames;
+}
 
 struct SearchSpec {
   SearchKind kind = SearchKind::random;

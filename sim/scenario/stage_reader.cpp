@@ -73,12 +73,9 @@ SchedulerSpec read_scheduler(TomlTableReader& root) {
   if (!table) return spec;
   TomlTableReader s(*table, "scheduler", root.file());
   if (auto policy = s.string("policy")) {
-    if (*policy == "fifo")
-      spec.policy = SchedulerPolicy::fifo;
-    else if (*policy == "easy-backfill")
-      spec.policy = SchedulerPolicy::easy_backfill;
-    else
-      throw s.error_at("policy", "'" + *policy + "' is not one of: fifo, easy-backfill");
+    const std::optional<SchedulerPolicy> parsed = parse_enum<SchedulerPolicy>(*policy);
+    if (!parsed) throw s.error_at("policy", not_one_of<SchedulerPolicy>(*policy));
+    spec.policy = *parsed;
   }
   if (auto idle = s.duration_s("power_off_after")) {
     if (*idle < 0) throw s.error_at("power_off_after", "must not be negative");

@@ -104,22 +104,20 @@ TrialLengthSpec read_trial_length(TomlTableReader& t) {
     return spec;
   }
   const std::string distribution = t.string("distribution").value_or("fixed");
-  if (distribution == "fixed") {
-    spec.distribution = LengthDistribution::fixed;
+  const std::optional<LengthDistribution> parsed = parse_enum<LengthDistribution>(distribution);
+  if (!parsed) throw t.error_at("distribution", not_one_of<LengthDistribution>(distribution));
+  spec.distribution = *parsed;
+  if (spec.distribution == LengthDistribution::fixed) {
     spec.hours = positive_length_h(t, "hours", "");
-  } else if (distribution == "uniform") {
-    spec.distribution = LengthDistribution::uniform;
+  } else if (spec.distribution == LengthDistribution::uniform) {
     spec.min_hours = positive_length_h(t, "min_h", "min");
     spec.max_hours = positive_length_h(t, "max_h", "max");
     if (spec.max_hours < spec.min_hours)
       throw t.error_at(t.has("max_h") ? "max_h" : "max", "must not be less than min_h");
-  } else if (distribution == "lognormal") {
+  } else if (spec.distribution == LengthDistribution::lognormal) {
     read_lognormal(t, spec);
-  } else if (distribution == "list") {
-    read_list(t, spec);
   } else {
-    throw t.error_at("distribution",
-                     "'" + distribution + "' is not one of: fixed, uniform, lognormal, list");
+    read_list(t, spec);
   }
   t.reject_unknown_keys();
   return spec;
