@@ -66,7 +66,6 @@ const std::vector<CoreHost> kTwoHostsBoot{{0, 600}, {0, 600}};
 
 CampaignSpec campaign(std::uint64_t trials, std::uint32_t gpus, double hours, double submit_s = 0) {
   CampaignSpec spec;
-  spec.name = "c";
   spec.trials = trials;
   spec.gpus_per_trial = gpus;
   spec.length.hours = hours;
@@ -144,7 +143,7 @@ TEST_CASE("core: a node failure cuts a job to its checkpoint and requeues it", "
   CHECK(effects.ends[2].ending.reason == StopReason::completed);
 }
 
-TEST_CASE("core: without retries a node failure fails the gang; a later job takes the node",
+TEST_CASE("core: without retries a node failure fails the gang, a later job takes the node",
           "[core]") {
   // A 2-GPU job on hosts 0 + 1 from 0 h; host 1 fails at 1 h: failed for good, cut, 1 h lost
   // (no checkpoint). A 1-GPU job submitted at 1 h runs on host 0 1 h-2 h.
@@ -272,7 +271,7 @@ TEST_CASE("core: EASY backfills a short job that FIFO holds behind the head", "[
         std::map<std::uint32_t, double>{{0, 0}, {1, 10 * kHour}, {2, 11 * kHour}, {3, 11 * kHour}});
 }
 
-TEST_CASE("core: a walltime kills a job at its request; the horizon cuts the rest", "[core]") {
+TEST_CASE("core: a walltime kills a job at its request, the horizon cuts the rest", "[core]") {
   // Walltime 1 h on 2-h trials: each attempt ends `walltime` after 1 h. Horizon 90 min: the
   // first job (0 h-1 h) ends by walltime; a 3-h trial started at 0 on the other host is cut
   // at 1 h 30 (`horizon`, unfinished), and no job starts at the horizon.
