@@ -11,7 +11,11 @@ namespace mlcycle {
 
 PowerIntegrator::PowerIntegrator(std::vector<HostPowerModel> hosts, const FacilitySites& sites)
     : hosts_(std::move(hosts)), state_(hosts_.size()), sites_(sites), site_power_(sites.size()) {
-  for (const HostPowerModel& h : hosts_) site_power_.at(h.site).total_it_w += h.it_power_w(0);
+  for (const HostPowerModel& h : hosts_) {
+    site_power_.at(h.site).total_it_w += h.it_power_w(0);
+    busy_gpu_w_.push_back(h.busy_gpu_it_power_w());
+    host_site_.push_back(h.site);
+  }
 }
 
 void PowerIntegrator::set_tags(std::size_t tags) {
@@ -111,11 +115,20 @@ void PowerIntegrator::add_phase_power(std::uint32_t site, Phase phase, std::uint
   p.tag_it_w[tag] = p.tag_shares[tag] == 0 ? 0.0 : p.tag_it_w[tag] + delta_w;
 }
 
-ActiveJob PowerIntegrator::start_job(JobStart start, bool own_power) {
+ActiveJob PowerIntegrator::start_job(const JobStart& start, bool own_power) {
   ActiveJob job;
   job.own_power = own_power;
   job.start_s = now_s_;
   job.since_s = now_s_;
+  if (own_power || start.allocation.size() != 1) {
+    job.start = start;
+  } else {  // the common case: no copy of the allocation (see ActiveJob::shares)
+    job.start.request = start.request;
+    job.start.cluster = start.cluster;
+    job.start.woken = start.woken;
+    job.single = true;
+    job.single_share = start.allocation.front();
+  }
   for (const HostShare& share : start.allocation) {
     const double w = share_it_power_w(share);
     job.it_power_w += w;
@@ -123,7 +136,7 @@ ActiveJob PowerIntegrator::start_job(JobStart start, bool own_power) {
       st.busy += share.cores;
       if (!own_power) st.sg_busy += share.cores;
     });
-    const std::uint32_t site = hosts_[share.host].site;
+    const std::uint32_t site = host_site_[share.host];
     add_phase_power(site, start.request.phase, start.request.campaign, w, 1);
     if (!own_power) continue;
     auto it = std::find_if(job.sites.begin(), job.sites.end(),
@@ -132,7 +145,6 @@ ActiveJob PowerIntegrator::start_job(JobStart start, bool own_power) {
     it->cores += share.cores;
     it->busy_w += w;
   }
-  job.start = std::move(start);
   return job;
 }
 
@@ -156,8 +168,8 @@ void PowerIntegrator::accumulate_job(ActiveJob& job) {
       job.co2_g += co2_g;
     }
   } else {
-    for (const HostShare& share : job.start.allocation) {
-      const FacilitySite& site = sites_[hosts_[share.host].site];
+    for (const HostShare& share : job.shares()) {
+      const FacilitySite& site = sites_[host_site_[share.host]];
       const double w = share_it_power_w(share);
       job.it_energy_j += w * dt;
       job.energy_j += w * site.pue->integral(job.since_s, now_s_);
@@ -183,9 +195,9 @@ double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s
   if (t1_s <= t0_s) return 0;
   const double gpus = job.start.request.gpus;
   double co2_g = 0;
-  for (const HostShare& share : job.start.allocation) {
+  for (const HostShare& share : job.shares()) {
     const double w = job.own_power ? job.it_power_w * share.cores / gpus : share_it_power_w(share);
-    co2_g += w * sites_[hosts_[share.host].site].carbon->integral(t0_s, t1_s);
+    co2_g += w * sites_[host_site_[share.host]].carbon->integral(t0_s, t1_s);
   }
   return co2_g / units::kJoulePerKwh;
 }
@@ -203,8 +215,8 @@ JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
   record.attempt = request.attempt;
   record.rung = request.rung;
   record.trial = request.trial;
-  record.host = job.start.allocation.front().host;
-  record.nodes = static_cast<std::uint32_t>(job.start.allocation.size());
+  record.host = job.shares().front().host;
+  record.nodes = static_cast<std::uint32_t>(job.shares().size());
   record.gpus = request.gpus;
   record.submit_s = request.submit_s;
   record.start_s = job.start_s;
@@ -219,8 +231,8 @@ JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
   // An own-power job leaves its site: its power above its GPUs' busy power goes first.
   for (const ActiveJob::SitePiece& piece : job.sites)
     site_power_[piece.site].total_it_w -= job.it_power_w * piece.cores / gpus - piece.busy_w;
-  for (const HostShare& share : job.start.allocation) {
-    const std::uint32_t site = hosts_[share.host].site;
+  for (const HostShare& share : job.shares()) {
+    const std::uint32_t site = host_site_[share.host];
     const double busy_w = share_it_power_w(share);
     const double w = job.own_power ? job.it_power_w * share.cores / gpus : busy_w;
     add_phase_power(site, request.phase, request.campaign, -w, -1);

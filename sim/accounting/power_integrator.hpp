@@ -7,6 +7,7 @@
 // interval: the trace binner and the run statistics turn those into bins and totals.
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "accounting/facility_sites.hpp"
@@ -25,7 +26,16 @@ struct ActiveJob {
     double busy_w = 0;  // its GPUs' busy power, which the hosts' own state counts
     double it_energy_j = 0, energy_j = 0, co2_g = 0;
   };
+  // The job as started, except for an ordinary job on one host: its allocation stays empty and
+  // its one share is `single_share`, so that its end reads no heap block of its own (in a
+  // million-job run, that block has long left the cache by then). Read the shares by shares().
   JobStart start;
+  bool single = false;  // start.allocation left empty, the share is:
+  HostShare single_share;
+  std::span<const HostShare> shares() const {
+    if (single) return {&single_share, 1};
+    return start.allocation;
+  }
   double start_s = 0;
   // Jobs draw their GPUs' busy power unless set_job_power() gives them their own (serving).
   bool own_power = false;
@@ -87,13 +97,13 @@ class PowerIntegrator {
   // Valid until the next call.
   const std::vector<SiteInterval>& site_intervals(double t0_s, double t1_s);
 
-  ActiveJob start_job(JobStart start, bool own_power);
+  ActiveJob start_job(const JobStart& start, bool own_power);
   void set_job_power(ActiveJob& job, double it_power_w);
   // The job's record up to now, every field but the cost; its power leaves hosts and sites.
   JobRecord end_job(ActiveJob& job, JobStatus status);
   double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;
   double share_it_power_w(const HostShare& share) const {
-    return share.cores * hosts_[share.host].busy_gpu_it_power_w();
+    return share.cores * busy_gpu_w_[share.host];
   }
 
   HostStateChange set_host_state(std::uint32_t host, HostPowerState state);
@@ -138,6 +148,10 @@ class PowerIntegrator {
   void accumulate_load(Load& load);
 
   std::vector<HostPowerModel> hosts_;
+  // Per host, what every job start and end reads, packed apart from the models (whose names
+  // and other fields would spread them over many more cache lines).
+  std::vector<double> busy_gpu_w_;        // busy_gpu_it_power_w()
+  std::vector<std::uint32_t> host_site_;  // HostPowerModel::site
   std::vector<HostState> state_;
   const FacilitySites& sites_;
   std::vector<SitePower> site_power_;

@@ -62,8 +62,8 @@ void PowerMeter::advance_to(double time_s) {
   integrator_.set_now_s(time_s);
 }
 
-ActiveJob PowerMeter::start_job(JobStart start, bool own_power) {
-  ActiveJob job = integrator_.start_job(std::move(start), own_power);
+ActiveJob PowerMeter::start_job(const JobStart& start, bool own_power) {
+  ActiveJob job = integrator_.start_job(start, own_power);
   binner_.add_busy_gpus(job.start.cluster, job.start.request.gpus);
   return job;
 }

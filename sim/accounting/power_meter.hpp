@@ -42,7 +42,7 @@ class PowerMeter {
   void advance_to(double time_s);
   // `own_power`: the job's power is set by set_job_power (serving replicas), SimGrid runs no
   // exec for it; it starts at its GPUs' busy power.
-  ActiveJob start_job(JobStart start, bool own_power = false);
+  ActiveJob start_job(const JobStart& start, bool own_power = false);
   void set_job_power(ActiveJob& job, double it_power_w) {
     integrator_.set_job_power(job, it_power_w);
   }
