@@ -205,6 +205,14 @@ TraceFile::TraceFile(std::string path, std::size_t regions)
   if (!parent.empty() && !std::filesystem::is_directory(parent))
     throw InputError(SourceLocation{path_, 0, 0}, "--output",
                      "directory " + parent.string() + " does not exist");
+  // The temporary is created here first, without HDF5: an unwritable path fails before HDF5 sees
+  // it (a failed create leaves part of HDF5 1.10 unreleased, and it then prints "infinite loop
+  // closing library" at exit from whichever thread exits).
+  std::FILE* probe = std::fopen(temp_path_.c_str(), "wb");
+  if (!probe)
+    throw InputError(SourceLocation{path_, 0, 0}, "--output",
+                     "cannot create " + temp_path_ + " (is the directory writable?)");
+  std::fclose(probe);
   impl_ = std::make_unique<Impl>(path_, regions);
   try {
     impl_->open(temp_path_);
