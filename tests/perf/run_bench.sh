@@ -72,8 +72,8 @@ for entry in "${cases[@]}"; do
 done
 if [ ${#floor_walls[@]} -gt 0 ]; then
   floor_median=$(median_of "${floor_walls[@]}")
-  printf '%-42s %9.2fs (median of %d, runs interleaved with the case above)\n' \
-    "bare-engine floor, 1,000,000 trials" "$floor_median" "${#floor_walls[@]}"
+  printf '%-42s %9.2fs (median of %d, each run just before one of "%s")\n' \
+    "bare-engine floor, 1,000,000 trials" "$floor_median" "${#floor_walls[@]}" "$floor_case"
   printf '%-42s %9.2f  (%s: median wall / floor median wall)\n' "ratio mlcycle / floor" \
     "$(awk -v m="$floor_case_median" -v f="$floor_median" 'BEGIN {print m / f}')" "$floor_case"
 fi
