@@ -64,6 +64,8 @@ bool read_rows(hid_t dataset, hid_t memory_type, void* out, std::size_t count) {
 
 bool read_field_bytes(hid_t dataset, const char* field, hid_t member, void* out,
                       std::size_t count) {
+  // HDF5 converts only the members both types have: a field the file lacks would read as nothing.
+  if (!has_member(dataset_type(dataset).id(), field)) return false;
   try {
     CompoundType memory(size_of(member));
     memory.add(field, 0, member);

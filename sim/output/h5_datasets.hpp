@@ -32,7 +32,8 @@ int rank_of(hid_t dataset);
 bool read_rows(hid_t dataset, hid_t memory_type, void* out, std::size_t count);
 
 // Field `field` of the `count` rows of a compound dataset, converted to `member` (a native
-// number or enum type of sizeof(T) bytes); nullopt when it cannot be read.
+// number or enum type of sizeof(T) bytes); nullopt when the dataset has no such field or it
+// cannot be read.
 template <typename T>
 std::optional<std::vector<T>> read_field(hid_t dataset, const char* field, hid_t member,
                                          std::size_t count);
