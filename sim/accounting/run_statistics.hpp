@@ -4,6 +4,7 @@
 // crossover of inference over development, node boots and off/down hours, utilization; at the
 // end, the RunSummary. It sees intervals of constant power with their sites' exact integrals
 // (from the integrator), closed trace bins, ended jobs and host state changes.
+#include <array>
 #include <cstdint>
 #include <vector>
 
