@@ -1,7 +1,8 @@
 """Platforms SimGrid 3.32 used to abort on that are legitimate and must work: a state_file given
 by an absolute path (SimGrid's own loader cannot open one), one profile file shared by two hosts
-(SimGrid refuses to define a profile twice), and a large cluster that `check` accepts with an
-estimate of what loading it costs.
+(SimGrid refuses to define a profile twice), a large cluster that `check` accepts with an
+estimate of what loading it costs, and a platform that leaves every optional property to its
+default.
 
     /usr/bin/python3 -m pytest tests/cli/test_platform_inputs.py --mlcycle PATH
 
@@ -117,4 +118,54 @@ def test_large_cluster(mlcycle):
                     "and 72 MB of memory\n")
         expect(result.stdout == expected, f"stdout:\n{expected}", result)
         expect(result.stderr == "", "nothing on stderr", result)
+
+
+MINIMAL_PLATFORM = """<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<!-- Only wattage_per_state: node_overhead_w (default 0), pue (default 1.0) and grid_region
+     (default: the scenario's only region) are left to their documented defaults. -->
+<platform version="4.1">
+  <zone id="site" routing="Full">
+    <host id="n0" speed="1Gf" core="8">
+      <prop id="wattage_per_state" value="100:100:200"/>
+    </host>
+  </zone>
+</platform>
+"""
+MINIMAL_SCENARIO = """[simulation]
+start = 2020-01-01T00:00:00Z
+platform = "minimal.xml"
+
+[grid.only]
+intensity_g_per_kwh = 400
+
+[[campaign]]
+name = "c"
+trials = 1
+gpus_per_trial = 2
+length = { distribution = "fixed", hours = 3 }
+"""
+
+
+@pytest.mark.title("platform property defaults")
+def test_platform_defaults(mlcycle):
+    # Regression guard: a platform without node_overhead_w / pue / grid_region (optional, per
+    # platform_loader.hpp) used to crash (SIGSEGV in NetZone::get_property: the zone walk went
+    # past the root zone).
+    with temp_dir("defaults") as tmp:
+        (Path(tmp) / "minimal.xml").write_text(MINIMAL_PLATFORM)
+        (Path(tmp) / "minimal.toml").write_text(MINIMAL_SCENARIO)
+        out = Path(tmp) / "minimal.h5"
+        result = run_mlcycle(mlcycle, ["run", Path(tmp) / "minimal.toml", "-o", out, "--quiet"],
+                             cwd=tmp)
+        expect_success(result, "run minimal.toml")
+        h5py, _ = import_hdf5_stack()
+        with h5py.File(out, "r") as f:
+            jobs = f["jobs"][()]
+    # 2 of 8 GPUs, AllCores 200 W, no overhead: 2 * 200 / 8 = 50 W IT; pue 1 => 50 W facility
+    # for 3 h = 540,000 J = 0.15 kWh; at 400 g/kWh: 60 g.
+    job = jobs[0]
+    expect_close(job["it_energy_j"], 50 * 10800, "job it_energy_j (no overhead)")
+    expect_close(job["energy_j"], 50 * 10800, "job energy_j (pue defaults to 1)")
+    expect_close(job["co2_g"], 60.0, "job co2_g")
 
