@@ -5,29 +5,13 @@
 
 #include "accounting/facility_sites.hpp"
 #include "accounting/power_integrator.hpp"
+#include "support/meter_fixtures.hpp"
 
 using namespace mlcycle;
+using mlcycle::test::constant_grid;
+using mlcycle::test::small_host;
 
 namespace {
-
-GridRegistry constant_grid(double g_per_kwh) {
-  std::vector<std::unique_ptr<StepSignal>> signals;
-  signals.push_back(std::make_unique<ConstantSignal>(g_per_kwh));
-  return GridRegistry({"r"}, std::move(signals));
-}
-
-// 2 GPUs, wattage_per_state 10:20:100, overhead 5 W: a busy GPU draws (100 + 5) / 2 = 52.5 W.
-HostPowerModel small_host(const char* name) {
-  HostPowerModel h;
-  h.name = name;
-  h.cores = 2;
-  h.idle_w = 10;
-  h.epsilon_w = 20;
-  h.all_cores_w = 100;
-  h.overhead_w = 5;
-  h.off_w = 2;
-  return h;
-}
 
 JobStart one_job(std::uint64_t id, std::uint32_t host, std::uint32_t gpus, Phase phase) {
   JobStart start;
@@ -44,7 +28,7 @@ TEST_CASE("integrator: a one-GPU job for an hour, at PUE 1.5 and 300 g/kWh") {
   GridRegistry grid = constant_grid(300);
   FacilitySites sites(grid);
   REQUIRE(sites.site(0, 1.5) == 0);
-  PowerIntegrator integrator({small_host("h0"), small_host("h1")}, sites);
+  PowerIntegrator integrator({small_host("h0", 2), small_host("h1", 2)}, sites);
   integrator.set_tags(1);
   // Idle hosts: 10 + 5 = 15 W each, 30 W at the site.
   CHECK(integrator.site_power()[0].total_it_w == 30);
@@ -93,7 +77,7 @@ TEST_CASE("integrator: a host state change reports what it was and how long it h
   GridRegistry grid = constant_grid(300);
   FacilitySites sites(grid);
   sites.site(0, 1.0);
-  PowerIntegrator integrator({small_host("h0")}, sites);
+  PowerIntegrator integrator({small_host("h0", 2)}, sites);
   integrator.set_now_s(100);
   HostStateChange off = integrator.set_host_state(0, HostPowerState::off);
   CHECK(off.from == HostPowerState::on);
@@ -112,7 +96,7 @@ TEST_CASE("integrator: an own-power job changes power and gives the host its sha
   GridRegistry grid = constant_grid(300);
   FacilitySites sites(grid);
   sites.site(0, 1.0);
-  PowerIntegrator integrator({small_host("h0")}, sites);
+  PowerIntegrator integrator({small_host("h0", 2)}, sites);
   ActiveJob job = integrator.start_job(one_job(1, 0, 2, Phase::inference), true);
   CHECK(job.it_power_w == 105);  // its GPUs' busy power: 2 x 52.5 W
   integrator.set_now_s(1800);

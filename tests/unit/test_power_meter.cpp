@@ -4,8 +4,11 @@
 #include "accounting/power_meter.hpp"
 #include "grid/step_timeline.hpp"
 #include "support/conservation.hpp"
+#include "support/meter_fixtures.hpp"
 
 using namespace mlcycle;
+using mlcycle::test::constant_grid;
+using mlcycle::test::small_host;
 
 namespace {
 
@@ -16,12 +19,6 @@ struct CollectingRecorder final : RunRecorder {
   void record_bin(const TraceBin& bin) override { bins.push_back(bin); }
 };
 
-GridRegistry constant_grid(double g_per_kwh) {
-  std::vector<std::unique_ptr<StepSignal>> signals;
-  signals.push_back(std::make_unique<ConstantSignal>(g_per_kwh));
-  return GridRegistry({"r"}, std::move(signals));
-}
-
 JobStart job(std::uint64_t id, std::uint32_t host, std::uint32_t gpus, double hours) {
   JobStart start;
   start.request.job_id = id;
@@ -29,18 +26,6 @@ JobStart job(std::uint64_t id, std::uint32_t host, std::uint32_t gpus, double ho
   start.request.duration_s = hours * 3600;
   start.allocation = {HostShare{host, gpus}};
   return start;
-}
-
-// Two hosts of 2 GPUs: wattage_per_state 10:20:100, overhead 5 W, PUE 1.5.
-HostPowerModel small_host(const char* name) {
-  HostPowerModel h;
-  h.name = name;
-  h.cores = 2;
-  h.idle_w = 10;
-  h.epsilon_w = 20;
-  h.all_cores_w = 100;
-  h.overhead_w = 5;
-  return h;
 }
 
 constexpr double kWh = 3.6e6;  // J

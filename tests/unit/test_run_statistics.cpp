@@ -5,16 +5,12 @@
 
 #include "accounting/facility_sites.hpp"
 #include "accounting/run_statistics.hpp"
+#include "support/meter_fixtures.hpp"
 
 using namespace mlcycle;
+using mlcycle::test::constant_grid;
 
 namespace {
-
-GridRegistry constant_grid(double g_per_kwh) {
-  std::vector<std::unique_ptr<StepSignal>> signals;
-  signals.push_back(std::make_unique<ConstantSignal>(g_per_kwh));
-  return GridRegistry({"r"}, std::move(signals));
-}
 
 constexpr int kTraining = static_cast<int>(Phase::training);
 constexpr int kInference = static_cast<int>(Phase::inference);

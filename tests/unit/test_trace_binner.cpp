@@ -4,18 +4,10 @@
 
 #include "accounting/facility_sites.hpp"
 #include "accounting/trace_binner.hpp"
+#include "support/meter_fixtures.hpp"
 
 using namespace mlcycle;
-
-namespace {
-
-GridRegistry constant_grid(double g_per_kwh) {
-  std::vector<std::unique_ptr<StepSignal>> signals;
-  signals.push_back(std::make_unique<ConstantSignal>(g_per_kwh));
-  return GridRegistry({"r"}, std::move(signals));
-}
-
-}  // namespace
+using mlcycle::test::constant_grid;
 
 TEST_CASE("binner: half an hour of a job and idle power, then the bin closes at 1 h") {
   GridRegistry grid = constant_grid(300);
