@@ -177,7 +177,7 @@ TEST_CASE("a fractional per_day is a Poisson mean per working day", "[arrival]")
   CHECK(std::abs(count - 25000) < 632);
 }
 
-TEST_CASE("equal streams give equal arrivals; other streams differ", "[arrival]") {
+TEST_CASE("equal streams give equal arrivals, other streams differ", "[arrival]") {
   ArrivalSpec spec = researcher(4);
   ArrivalProcess a(spec, kFriday, 0, make_stream(1, 5)), b(spec, kFriday, 0, make_stream(1, 5)),
       c(spec, kFriday, 0, make_stream(2, 5));

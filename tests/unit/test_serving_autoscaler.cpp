@@ -21,7 +21,7 @@ TEST_CASE("desired replicas: ceil of rate over sized rate, clamped, tolerant of 
   CHECK(b.desired(0) == 3);
 }
 
-TEST_CASE("a scale-down cancels loading replicas first; low demand must last a whole cooldown",
+TEST_CASE("a scale-down cancels loading replicas first, and low demand must last a whole cooldown",
           "[autoscaler]") {
   // Delay 180 s = 3 steps of loading, cooldown 120 s = 2 steps of low demand.
   Autoscaler a(AutoscalerSpec{0.5, 0, 10, 180, 120}, 32, 60);

@@ -244,7 +244,7 @@ TEST_CASE("sweep.h5 /runs: columns, types and values in plan order", "[sweep_tab
   CHECK(total[7] == 314);
 }
 
-TEST_CASE("sweep.h5 /run_files and /aggregates; sweep.csv", "[sweep_table]") {
+TEST_CASE("sweep.h5 /run_files and /aggregates, and sweep.csv", "[sweep_table]") {
   TempDir dir("sweep-links");
   const SweepPlan plan = write_small_sweep(dir.path);
   H5 file{H5Fopen((dir.path / "sweep.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
@@ -301,14 +301,16 @@ TEST_CASE("sweep.h5 /run_files and /aggregates; sweep.csv", "[sweep_table]") {
       "run_file";
   for (const std::string& h : headline_names()) header += "," + h;
   CHECK(lines[0] == header);
+  // The 25 headline columns: p0000-r0 holds 100 x 0 + 10 x 0 + i = i; the failed run none.
   CHECK(lines[1] ==
-        "p0000-r0,0,0,7,10,fr,done,0.1,,runs/p0000-r0.h5,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16");
+        "p0000-r0,0,0,7,10,fr,done,0.1,,runs/p0000-r0.h5,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,"
+        "17,18,19,20,21,22,23,24");
   CHECK(lines[4] ==
         "p0001-r1,1,1,8,10,\"us,east\",failed,2.25,\"grid \"\"x\"\", bad\","
-        "runs/p0001-r1.h5,,,,,,,,,,,,,,,,,");
+        "runs/p0001-r1.h5,,,,,,,,,,,,,,,,,,,,,,,,,");
 }
 
-TEST_CASE("sweep tables: boolean, real and mixed-type keys; no aggregates for 1 replicate",
+TEST_CASE("sweep tables: boolean, real and mixed-type keys, no aggregates for 1 replicate",
           "[sweep_table]") {
   TempDir dir("sweep-types");
   SweepPlan plan;
@@ -346,7 +348,7 @@ TEST_CASE("sweep tables: boolean, real and mixed-type keys; no aggregates for 1 
   CHECK(lines[2].rfind("p0001-r0,1,0,0,false,1,failed,0,boom,", 0) == 0);
 }
 
-TEST_CASE("run files: complete only when committed; headline values", "[sweep_table]") {
+TEST_CASE("run files: complete only when committed, and headline values", "[sweep_table]") {
   TempDir dir("run-file");
   CHECK_FALSE(run_file_complete((dir.path / "missing.h5").string()));
   CHECK_FALSE(read_run_results((dir.path / "missing.h5").string()));

@@ -47,7 +47,7 @@ TEST_CASE("equal split without a length distribution") {
   for (int i = 0; i < 4; ++i) CHECK(campaign.next().duration_s == 12.5 * 3600);
 }
 
-TEST_CASE("the same seed gives the same lengths; another seed or campaign does not") {
+TEST_CASE("the same seed gives the same lengths, another seed or campaign does not") {
   CampaignSpec spec = lognormal_campaign(50);
   spec.length.min_hours = 0;  // no clamps: two streams could both clamp to the same bound
   spec.length.max_hours = 0;
