@@ -208,7 +208,8 @@ TEST_CASE("hold = edges holds the first value before the data and the last after
   CHECK(tl->integral(365 * kDay, 365 * kDay + kHour) == Approx(1080000).epsilon(1e-15));
 }
 
-TEST_CASE("a gap longer than max_gap is an error naming its line, and max_gap widens it", "[series]") {
+TEST_CASE("a gap longer than max_gap is an error naming its line, and max_gap widens it",
+          "[series]") {
   // Rows 00:00, 01:00, 02:00, 10:00, 11:00 on lines 2-6. Steps 1, 1, 8, 1 h: median 1 h, so
   // max_gap defaults to 3 h and the 8 h gap before line 5 is too long.
   const IntensitySeries s =
