@@ -7,6 +7,8 @@ packages=(
   libsimgrid-dev libboost-dev libboost-program-options-dev
   libhdf5-dev zlib1g-dev hdf5-tools catch2 libtomlplusplus-dev openmpi-bin libopenmpi-dev
   python3-h5py python3-pandas python3-numpy python3-pytest python3-matplotlib chromium
+  # The analysis package built into a wheel offline from its pyproject.toml (a test does).
+  python3-pip python3-setuptools
   clang-format
   # The sanitizer build and the fuzz harnesses (make sanitize, make fuzz): clang 14 and its
   # runtimes (libclang_rt.asan, .ubsan_standalone and .fuzzer are in libclang-rt-14-dev).
