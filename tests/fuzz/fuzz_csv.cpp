@@ -20,6 +20,7 @@
 #include "accounting/pue_profiles.hpp"
 #include "core/csv_table.hpp"
 #include "core/input_error.hpp"
+#include "core/utc_timestamp.hpp"
 #include "fuzz_support.hpp"
 #include "grid/grid_csv.hpp"
 #include "grid/series_source.hpp"
