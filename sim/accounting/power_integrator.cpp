@@ -120,15 +120,7 @@ ActiveJob PowerIntegrator::start_job(const JobStart& start, bool own_power) {
   job.own_power = own_power;
   job.start_s = now_s_;
   job.since_s = now_s_;
-  if (own_power || start.allocation.size() != 1) {
-    job.start = start;
-  } else {  // the common case: no copy of the allocation (see ActiveJob::shares)
-    job.start.request = start.request;
-    job.start.cluster = start.cluster;
-    job.start.woken = start.woken;
-    job.single = true;
-    job.single_share = start.allocation.front();
-  }
+  job.start = start;
   for (const HostShare& share : start.allocation) {
     const double w = share_it_power_w(share);
     job.it_power_w += w;

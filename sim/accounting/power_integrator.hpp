@@ -26,15 +26,9 @@ struct ActiveJob {
     double busy_w = 0;  // its GPUs' busy power, which the hosts' own state counts
     double it_energy_j = 0, energy_j = 0, co2_g = 0;
   };
-  // The job as started, except for an ordinary job on one host: its allocation stays empty and
-  // its one share is `single_share`, so that its end reads no heap block of its own (in a
-  // million-job run, that block has long left the cache by then). Read the shares by shares().
   JobStart start;
-  bool single = false;  // start.allocation left empty, the share is:
-  HostShare single_share;
   std::span<const HostShare> shares() const {
-    if (single) return {&single_share, 1};
-    return start.allocation;
+    return {start.allocation.data(), start.allocation.size()};
   }
   double start_s = 0;
   // Jobs draw their GPUs' busy power unless set_job_power() gives them their own (serving).

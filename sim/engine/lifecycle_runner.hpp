@@ -42,6 +42,7 @@ class LifecycleRunner : private LifecycleEffects {
   double next_node_up_s(double now_s) const;
   void on_node_event(const NodeEvent& event, double now_s);
   void check_run_span(double next_s) const;
+  void prefetch_next_end() const;
   void wait_for_execs(Slot& slot);
   void cancel_execs(Slot& slot);
   void finish_run(double now_s);

@@ -69,7 +69,9 @@ std::optional<Allocation> GpuPool::allocate(std::uint32_t gpus) {
   // A gang larger than any node spans nodes: whole free powered nodes (lowest index first)
   // while the gang fills them, then whole off nodes, then the remainder best fit, then any
   // free GPUs, largest nodes first.
-  Allocation allocation;
+  // Built in place (returned without a move: GCC 12 misreads the inline buffer's move).
+  std::optional<Allocation> result(std::in_place);
+  Allocation& allocation = *result;
   std::uint32_t needed = gpus;
   auto take = [&](std::uint32_t local, std::uint32_t count) {
     if (state_[local] == NodeState::off) wake(local);
@@ -92,7 +94,7 @@ std::optional<Allocation> GpuPool::allocate(std::uint32_t gpus) {
       const std::uint32_t local = by_free_[f].first();
       take(local, std::min(needed, free_[local]));
     }
-  return allocation;
+  return result;
 }
 
 void GpuPool::release(const Allocation& allocation) {

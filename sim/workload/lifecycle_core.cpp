@@ -1,12 +1,14 @@
 #include "workload/lifecycle_core.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace mlcycle {
 
 namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
-}
+constexpr std::size_t kCacheLineBytes = 64;
+}  // namespace
 
 LifecycleCore::LifecycleCore(const Scenario& scenario, std::vector<CoreHost> hosts,
                              const std::vector<ClusterGpus>& clusters,
@@ -21,8 +23,10 @@ LifecycleCore::LifecycleCore(const Scenario& scenario, std::vector<CoreHost> hos
       host_idle_token_(hosts_.size(), 0) {}
 
 void LifecycleCore::push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
-                         std::uint64_t generation) {
-  events_.push(Event{time_s, kind, order, target, generation});
+                         std::uint32_t generation) {
+  if (order >> kOrderBits) throw std::logic_error("LifecycleCore: event order out of range");
+  const std::uint64_t rank = static_cast<std::uint64_t>(kind) << kOrderBits | order;
+  events_.push(Event{time_s, rank, target, generation});
 }
 
 // Campaigns outside any stage open at time 0 (their submit_at delays them); staged ones when
@@ -175,6 +179,18 @@ bool LifecycleCore::work_left(double now_s) const {
   return stages_.next_start_after(now_s) != kNever;
 }
 
+std::optional<std::uint32_t> LifecycleCore::next_ending_slot() const {
+  if (events_.empty() || events_.top().kind() != EventKind::job_end) return std::nullopt;
+  return events_.top().target;
+}
+
+void LifecycleCore::prefetch_slot(std::uint32_t slot) const {
+  if (slot >= slots_.size()) return;
+  const char* bytes = reinterpret_cast<const char*>(&slots_[slot]);
+  for (std::size_t offset = 0; offset < sizeof(slots_[slot]); offset += kCacheLineBytes)
+    __builtin_prefetch(bytes + offset);
+}
+
 double LifecycleCore::next_event_s(double now_s) const {
   double next = events_.empty() ? kNever : events_.top().time_s;
   next = std::min(next, scheduler_.next_release_after(now_s));
@@ -186,7 +202,7 @@ void LifecycleCore::handle_due(double now_s) {
   while (!events_.empty() && events_.top().time_s <= now_s) {
     const Event event = events_.top();
     events_.pop();
-    switch (event.kind) {
+    switch (event.kind()) {
       case EventKind::job_end:
         end_if_current(event, now_s);
         break;
@@ -213,7 +229,7 @@ void LifecycleCore::handle_due(double now_s) {
 
 void LifecycleCore::end_jobs_due_at_horizon(double now_s) {
   while (!events_.empty() && events_.top().time_s <= now_s &&
-         events_.top().kind == EventKind::job_end) {
+         events_.top().kind() == EventKind::job_end) {
     const Event event = events_.top();
     events_.pop();
     end_if_current(event, now_s);
