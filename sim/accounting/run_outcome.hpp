@@ -3,9 +3,12 @@
 // summary, the clusters and grid signals used, the energy plugin's cross-check, and apart from
 // these the run's provenance.
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "accounting/policy_comparison.hpp"
+#include "accounting/policy_tally.hpp"
 #include "accounting/run_records.hpp"
 
 namespace mlcycle {
@@ -40,6 +43,10 @@ struct RunOutcome {
   // run_simulation once SimGrid has returned.
   std::exception_ptr failure;
   RunProvenance provenance;
+  // Runs whose scenario shifts work: this pass's deferrable jobs, and (policy pass, once the
+  // baseline pass is back) the comparison of the two.
+  std::optional<ShiftFigures> shift_figures;
+  std::optional<PolicyComparison> policy;
 };
 
 }  // namespace mlcycle

@@ -1,10 +1,14 @@
 #include "app/run_command.hpp"
 
 #include <filesystem>
+#include <optional>
 
 #include "app/interrupt_cleanup.hpp"
+#include "app/policy_summary.hpp"
 #include "app/summary_table.hpp"
+#include "engine/baseline_pass.hpp"
 #include "output/trace_file.hpp"
+#include "scenario/policy_switch.hpp"
 #include "scenario/scenario_loader.hpp"
 
 namespace mlcycle {
@@ -29,13 +33,25 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
   remove_on_interrupt(temp_path);
   EngineOptions engine = cli.engine;
   engine.on_engine_created = [&temp_path] { remove_on_interrupt(temp_path); };
+  // A run with policies has a counterfactual pass (policies off), in a child started before
+  // this process has threads or a SimGrid engine.
+  std::optional<BaselinePass> baseline;
+  if (shifts_work(scenario)) baseline.emplace(scenario, cli.engine);
   TraceFile trace(output, scenario.grids.size());
   RunOutcome outcome = run_simulation(scenario, trace, engine);
+  if (baseline) {
+    BaselineResult counterfactual = baseline->wait();
+    outcome.policy = compare_passes(counterfactual.totals, counterfactual.figures,
+                                    pass_totals(outcome.summary), *outcome.shift_figures);
+  }
   outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trace.commit(scenario, outcome);
   keep_on_interrupt();
-  if (!cli.quiet) print_summary(out, scenario, outcome, output);
+  if (!cli.quiet) {
+    print_summary(out, scenario, outcome, output);
+    if (outcome.policy) print_policy_comparison(out, *outcome.policy);
+  }
   return 0;
 }
 

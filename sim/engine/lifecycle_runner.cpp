@@ -45,6 +45,13 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
   });
 }
 
+void LifecycleRunner::set_release_policies(
+    const std::vector<std::unique_ptr<ReleasePolicy>>& policies) {
+  std::vector<const ReleasePolicy*> raw;
+  for (const auto& policy : policies) raw.push_back(policy.get());
+  core_.set_release_policies(std::move(raw));
+}
+
 void LifecycleRunner::campaign_run_opened(std::uint32_t campaign) {
   tally_.run_opened(campaign);
 }

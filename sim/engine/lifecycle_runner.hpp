@@ -7,6 +7,7 @@
 // cluster size. In exec mode every job also runs as SimGrid execs on its hosts (one per host
 // share, one thread per GPU), so SimGrid's energy plugin can be compared with the meter.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <simgrid/s4u/Exec.hpp>
 #include <vector>
@@ -27,6 +28,8 @@ class LifecycleRunner : private LifecycleEffects {
                   RunRecorder& recorder, RunOutcome& outcome,
                   std::vector<std::uint32_t> fleet_sites);
   void operator()();
+  // Per [[campaign]] (null: none); they outlive the runner's run.
+  void set_release_policies(const std::vector<std::unique_ptr<ReleasePolicy>>& policies);
 
  private:
   // What the engine keeps of a started job: its meter entry and, in exec mode, its executions.

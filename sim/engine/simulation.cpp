@@ -11,6 +11,8 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "accounting/pue_profiles.hpp"
+#include "accounting/shift_policies.hpp"
+#include "core/seed_stream.hpp"
 #include "engine/deployment_driver.hpp"
 #include "engine/lifecycle_runner.hpp"
 #include "engine/platform_loader.hpp"
@@ -81,6 +83,46 @@ std::vector<GridRegionUse> describe_grid_use(const GridRegistry& grid, double en
   return uses;
 }
 
+// Each shifting campaign's policy reads the grid region and CO2e rate of its cluster's first
+// host (a cluster's hosts normally share one site).
+std::vector<std::unique_ptr<ReleasePolicy>> make_release_policies(const Scenario& scenario,
+                                                                  const LoadedPlatform& platform,
+                                                                  const FacilitySites& sites) {
+  std::vector<std::unique_ptr<ReleasePolicy>> policies(scenario.campaigns.size());
+  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c) {
+    const CampaignSpec& campaign = scenario.campaigns[c];
+    if (!campaign.shift) continue;
+    const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
+    const FacilitySite& site = sites[platform.hosts.at(cluster.hosts.at(0)).site];
+    if (site.region == kNoRegion)
+      throw std::logic_error("a campaign's cluster draws no grid power");
+    policies[c] = make_release_policy(campaign, sites.grid().shared_signal(site.region),
+                                      site.carbon, mix_seed(scenario.simulation.seed ^ (c + 1)));
+  }
+  return policies;
+}
+
+// The tally of `tallied`'s shifting campaigns (none: no tally), with the bound's signals when
+// this run shifts them itself.
+std::optional<PolicyTally> make_policy_tally(const Scenario& tallied, const Scenario& running,
+                                             const LoadedPlatform& platform,
+                                             const FacilitySites& sites, RunRecorder& recorder) {
+  std::vector<TalliedCampaign> campaigns(tallied.campaigns.size());
+  bool any = false;
+  for (std::size_t c = 0; c < campaigns.size(); ++c) {
+    if (!tallied.campaigns[c].shift) continue;
+    any = true;
+    campaigns[c].shifted = true;
+    campaigns[c].slack_s = tallied.campaigns[c].shift->slack_s;
+    if (c < running.campaigns.size() && running.campaigns[c].shift) {
+      const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
+      campaigns[c].carbon = sites[platform.hosts.at(cluster.hosts.at(0)).site].carbon;
+    }
+  }
+  if (!any) return std::nullopt;
+  return std::optional<PolicyTally>(std::in_place, recorder, std::move(campaigns));
+}
+
 }  // namespace
 
 PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options) {
@@ -130,14 +172,22 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
   outcome.provenance.simgrid_version = simgrid_library_version();
   outcome.cluster_names = platform.cluster_names;
   std::vector<std::uint32_t> fleet_sites = make_fleet_sites(scenario, sites, grid);
+  std::optional<PolicyTally> tally =
+      make_policy_tally(options.tally_shifts_of ? *options.tally_shifts_of : scenario, scenario,
+                        platform, sites, recorder);
+  RunRecorder& records = tally ? static_cast<RunRecorder&>(*tally) : recorder;
   PowerMeter meter(platform.hosts, sites, scenario.accounting.price_per_kwh,
-                   scenario.output.trace_step_s, recorder);
+                   scenario.output.trace_step_s, records);
   meter.set_sources(scenario.campaigns.size(), scenario.deployments.size());
   // The runner owns the run's state; the actor only borrows it (it outlives engine->run()).
-  LifecycleRunner runner(scenario, platform, meter, recorder, outcome, std::move(fleet_sites));
+  const std::vector<std::unique_ptr<ReleasePolicy>> policies =
+      make_release_policies(scenario, platform, sites);
+  LifecycleRunner runner(scenario, platform, meter, records, outcome, std::move(fleet_sites));
+  runner.set_release_policies(policies);
   sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
   engine->run();
   if (outcome.failure) std::rethrow_exception(outcome.failure);
+  if (tally) outcome.shift_figures = tally->take();
   outcome.grid = describe_grid_use(grid, outcome.summary.makespan_s);
   return outcome;
 }

@@ -18,6 +18,10 @@ struct EngineOptions {
   // Called once SimGrid's engine exists: SimGrid installs its own SIGINT handler (status, then
   // exit(1)) as the engine starts, so the run's clean-up handlers are put back here.
   std::function<void()> on_engine_created;
+  // The scenario whose shifting campaigns are tallied (RunOutcome::shift_figures): the run's
+  // own when null. The baseline pass of a policy comparison runs without policies but tallies
+  // the campaigns the policy pass shifts.
+  const Scenario* tally_shifts_of = nullptr;
 };
 
 struct PlatformCheck {

@@ -39,6 +39,9 @@ class GridRegistry {
   std::size_t size() const { return regions_.size(); }
   const std::string& name(std::size_t region) const { return regions_[region].name; }
   const StepSignal& signal(std::size_t region) const { return *regions_[region].signal; }
+  std::shared_ptr<const StepSignal> shared_signal(std::size_t region) const {
+    return regions_[region].signal;
+  }
   // The timeline behind a region (nullptr for constant and hand-made signals).
   std::shared_ptr<const StepTimeline> timeline(std::size_t region) const {
     return regions_[region].timeline;

@@ -12,6 +12,7 @@
 #include "output/h5_appendable.hpp"
 #include "output/h5_attributes.hpp"
 #include "output/h5_datasets.hpp"
+#include "output/policy_group.hpp"
 #include "output/trace_columns.hpp"
 #include "output/trace_types.hpp"
 
@@ -117,6 +118,7 @@ void write_run_level(TraceSink& sink, const Scenario& scenario, const RunOutcome
   h5::write_attribute(trace, "step_s", scenario.output.trace_step_s);
 
   write_summary_group(root, sink.types, scenario, outcome);
+  if (outcome.policy) write_policy_group(root, *outcome.policy);
 
   h5::write_attribute(root, "wall_time_s", outcome.provenance.wall_time_s);
   // Written last: a reader (sweep --resume) trusts a file only when it carries this.

@@ -5,6 +5,7 @@
 #include "core/limits.hpp"
 #include "scenario/lifecycle_readers.hpp"
 #include "scenario/search_reader.hpp"
+#include "scenario/shift_reader.hpp"
 #include "scenario/trial_length_reader.hpp"
 
 namespace mlcycle {
@@ -132,6 +133,14 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
     spec.failures = read_failures(f);
   }
   read_scheduling(c, spec);
+  if (c.has("shift")) {
+    TomlTableReader t(*c.table("shift"), key + ".shift", file);
+    spec.shift = read_shift(t);
+    if (spec.shift->policy == ShiftPolicy::forecast_min && spec.search &&
+        !spec.shift->expected_length_s)
+      throw t.error_here(
+          "missing key 'expected_length': a search's jobs have no common length to plan with");
+  }
   c.reject_unknown_keys();
   return spec;
 }

@@ -16,6 +16,7 @@
 #include "scenario/grid_spec.hpp"
 #include "scenario/phase.hpp"
 #include "scenario/search_spec.hpp"
+#include "scenario/shift_spec.hpp"
 
 namespace mlcycle {
 
@@ -104,6 +105,7 @@ struct CampaignSpec {
   // after it (0: no all-reduce modelled).
   double step_s = 0;
   double gradient_mb = 0;
+  std::optional<ShiftSpec> shift;  // temporal shifting of its jobs; none: they start when ready
   // Where the campaign and its platform-dependent keys are written, for errors found only once
   // the platform is loaded.
   SourceLocation where;

@@ -92,7 +92,7 @@ const JobRequest* CampaignSource::peek(double now_s) {
   // A search's next trial may change when a result arrives (a promotion becomes possible):
   // ask it again rather than keep a stale answer.
   if (peeked_ && peeked_from_search_) peeked_.reset();
-  if (peeked_) return &*peeked_;
+  if (peeked_) return held(now_s) ? nullptr : &*peeked_;
   peeked_from_search_ = false;
   if (info_.release_s + spec_.submit_s > now_s) return nullptr;
   release_arrivals(now_s);
@@ -122,7 +122,21 @@ const JobRequest* CampaignSource::peek(double now_s) {
   job.priority = spec_.priority;
   const double run_s = run_time_s(job.work_s, 1);
   job.requested_s = spec_.walltime_s ? *spec_.walltime_s : run_s * spec_.walltime_factor;
+  if (release_policy_) {
+    peeked_release_s_ = release_of(job.submit_s);
+    if (held(now_s)) return nullptr;
+  }
   return &job;
+}
+
+// Jobs are released in their order: a job is never released before the one peeked before it
+// (a retry ready later than the trials behind it keeps them behind it).
+double CampaignSource::release_of(double ready_s) {
+  if (ready_s != last_ready_s_) {
+    last_release_s_ = std::max(last_release_s_, release_policy_->release_s(ready_s));
+    last_ready_s_ = ready_s;
+  }
+  return last_release_s_;
 }
 
 JobRequest CampaignSource::take() {
@@ -186,8 +200,11 @@ void CampaignSource::requeue(const JobRequest& job) {
 double CampaignSource::next_release_after(double now_s) const {
   const double first_s = info_.release_s + spec_.submit_s;
   if (first_s > now_s && !finished()) return first_s;
-  if (trials_ && released_ < spec_.trials && next_arrival_s_ > now_s) return next_arrival_s_;
-  return std::numeric_limits<double>::infinity();
+  double next_s = std::numeric_limits<double>::infinity();
+  if (peeked_ && held(now_s)) next_s = peeked_release_s_;
+  if (trials_ && released_ < spec_.trials && next_arrival_s_ > now_s)
+    next_s = std::min(next_s, next_arrival_s_);
+  return next_s;
 }
 
 bool CampaignSource::finished() const {

@@ -14,6 +14,7 @@
 #include "workload/arrival_process.hpp"
 #include "workload/failure_model.hpp"
 #include "workload/job.hpp"
+#include "workload/release_policy.hpp"
 #include "workload/search_algorithm.hpp"
 #include "workload/trial_campaign.hpp"
 
@@ -39,6 +40,9 @@ class CampaignSource {
 
   const CampaignSpec& spec() const { return spec_; }
   const CampaignRunInfo& info() const { return info_; }
+  // Jobs start no earlier than `policy` releases them (nullptr: when ready). The policy
+  // outlives the source.
+  void set_release_policy(const ReleasePolicy* policy) { release_policy_ = policy; }
 
   // The job this campaign would start at `now_s` (nullptr: none eligible now).
   const JobRequest* peek(double now_s);
@@ -75,6 +79,8 @@ class CampaignSource {
  private:
   JobRequest make_trial_job();
   JobRequest make_search_job(const SearchTrial& trial);
+  double release_of(double ready_s);
+  bool held(double now_s) const { return release_policy_ && peeked_release_s_ > now_s; }
   double budget_hours(double budget) const;
 
   const CampaignSpec spec_;  // declared first: the members below refer to it
@@ -86,6 +92,10 @@ class CampaignSource {
   std::deque<JobRequest> retries_;
   std::optional<JobRequest> peeked_;
   bool peeked_from_search_ = false;
+  const ReleasePolicy* release_policy_ = nullptr;
+  double peeked_release_s_ = 0;  // when the peeked job may start (with a release policy)
+  double last_ready_s_ = -1;     // the last job's ready time and release, in job order
+  double last_release_s_ = -1;
   std::uint64_t released_ = 0;  // independent trials released by arrivals so far
   // Arrivals not fully started: (trials released up to and including it, arrival time).
   std::deque<std::pair<std::uint64_t, double>> batches_;

@@ -35,10 +35,11 @@ void LifecycleCore::open_stage_runs(double now_s) {
   auto open = [&](std::uint32_t campaign, std::uint32_t stage, std::uint32_t run, double t) {
     CampaignRunInfo info{campaign, scheduler_.next_source_index(), stage, run, t};
     effects_.campaign_run_opened(campaign);
-    scheduler_.open(
-        std::make_unique<CampaignSource>(scenario_.campaigns[campaign], info,
-                                         scenario_.simulation.start, scenario_.simulation.seed),
-        campaign_clusters_[campaign]);
+    auto source = std::make_unique<CampaignSource>(
+        scenario_.campaigns[campaign], info, scenario_.simulation.start, scenario_.simulation.seed);
+    if (campaign < release_policies_.size())
+      source->set_release_policy(release_policies_[campaign]);
+    scheduler_.open(std::move(source), campaign_clusters_[campaign]);
   };
   if (now_s == 0 && scheduler_.sources() == 0)
     for (std::uint32_t c = 0; c < scenario_.campaigns.size(); ++c)

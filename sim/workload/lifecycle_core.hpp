@@ -15,6 +15,7 @@
 #include "core/quaternary_heap.hpp"
 #include "scenario/scenario.hpp"
 #include "workload/job_scheduler.hpp"
+#include "workload/release_policy.hpp"
 #include "workload/stage_plan.hpp"
 
 namespace mlcycle {
@@ -71,6 +72,11 @@ class LifecycleCore {
   const JobScheduler& scheduler() const { return scheduler_; }
   const StagePlan& stages() const { return stages_; }
 
+  // Per [[campaign]], the policy that releases its jobs (nullptr: none). Before the first
+  // handle_due(); the policies outlive the core.
+  void set_release_policies(std::vector<const ReleasePolicy*> policies) {
+    release_policies_ = std::move(policies);
+  }
   // Every idle node starts its power-off countdown at time 0.
   void arm_all_power_offs();
   // Handles what is due at `now_s`: job ends, boots, begins, stage runs, the dispatch, then the
@@ -146,6 +152,7 @@ class LifecycleCore {
   const Scenario& scenario_;
   std::vector<CoreHost> hosts_;
   std::vector<std::uint32_t> campaign_clusters_;
+  std::vector<const ReleasePolicy*> release_policies_;
   LifecycleEffects& effects_;
   JobScheduler scheduler_;
   StagePlan stages_;

@@ -1,0 +1,69 @@
+#include "accounting/policy_comparison.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/units.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+double saving_pct(double baseline, double value) {
+  return baseline > 0 ? 100 * (baseline - value) / baseline : 0;
+}
+
+// p-th percentile of a sample (0 < p <= 100), the nearest-rank definition: the smallest value
+// with at least p % of the sample at or below it.
+double nearest_rank(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(values.size())));
+  const std::size_t index = std::max<std::size_t>(rank, 1) - 1;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index),
+                   values.end());
+  return values[index];
+}
+
+}  // namespace
+
+PassTotals pass_totals(const RunSummary& summary) {
+  return PassTotals{summary.total.co2_g, summary.total.energy_j, summary.makespan_s};
+}
+
+PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
+                                const PassTotals& policy, const ShiftFigures& policy_jobs) {
+  PolicyComparison c;
+  c.baseline = baseline;
+  c.policy = policy;
+  c.baseline_jobs_co2_g = baseline_jobs.jobs_co2_g;
+  c.policy_jobs_co2_g = policy_jobs.jobs_co2_g;
+  c.bound_jobs_co2_g = policy_jobs.bound_co2_g;
+  c.saving_pct = saving_pct(c.baseline_jobs_co2_g, c.policy_jobs_co2_g);
+  c.bound_saving_pct = saving_pct(c.baseline_jobs_co2_g, c.bound_jobs_co2_g);
+  c.total_saving_pct = saving_pct(baseline.co2_g, policy.co2_g);
+  c.energy_change_pct = -saving_pct(baseline.energy_j, policy.energy_j);
+  c.jobs = policy_jobs.jobs;
+  c.deadline_misses = policy_jobs.deadline_misses;
+  std::vector<double> delays_h;
+  for (const auto& [key, policy_ends] : policy_jobs.trial_end_s) {
+    const auto found = baseline_jobs.trial_end_s.find(key);
+    if (found == baseline_jobs.trial_end_s.end()) continue;
+    const std::vector<double>& baseline_ends = found->second;
+    for (std::size_t t = 0; t < policy_ends.size() && t < baseline_ends.size(); ++t)
+      if (!std::isnan(policy_ends[t]) && !std::isnan(baseline_ends[t]))
+        delays_h.push_back((policy_ends[t] - baseline_ends[t]) / units::kSecondsPerHour);
+  }
+  c.trials_compared = delays_h.size();
+  if (!delays_h.empty()) {
+    double sum = 0;
+    for (double d : delays_h) sum += d;
+    c.delay_mean_h = sum / static_cast<double>(delays_h.size());
+    c.delay_max_h = *std::max_element(delays_h.begin(), delays_h.end());
+    c.delay_p95_h = nearest_rank(std::move(delays_h), 95);
+  }
+  return c;
+}
+
+}  // namespace mlcycle

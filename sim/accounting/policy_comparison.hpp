@@ -1,0 +1,43 @@
+#pragma once
+// A run with carbon-aware policies against its counterfactual: the same scenario and seed with
+// every policy off (the same trials, lengths and draws), run as a second pass of the same
+// engine. What `mlcycle run` prints and the trace's /policy group holds.
+#include <cstdint>
+#include <limits>
+
+#include "accounting/policy_tally.hpp"
+#include "accounting/run_records.hpp"
+
+namespace mlcycle {
+
+struct PassTotals {
+  double co2_g = 0;     // the whole run, idle included
+  double energy_j = 0;  // facility
+  double makespan_s = 0;
+};
+
+struct PolicyComparison {
+  PassTotals baseline, policy;
+  // Deferrable jobs (those of shifting campaigns) in each pass, and their exact lower bound:
+  // each job at its best start in its window, capacity ignored.
+  double baseline_jobs_co2_g = 0;
+  double policy_jobs_co2_g = 0;
+  double bound_jobs_co2_g = std::numeric_limits<double>::quiet_NaN();
+  double saving_pct = 0;         // of the deferrable jobs' CO2e: (baseline - policy) / baseline
+  double bound_saving_pct = 0;   // (baseline - bound) / baseline: no policy can save more
+  double total_saving_pct = 0;   // of the whole run's CO2e, idle included
+  double energy_change_pct = 0;  // of the whole run's facility energy (idle waits count)
+  // Completion of each deferrable trial, policy minus baseline (hours); trials completed in
+  // both passes.
+  std::uint64_t trials_compared = 0;
+  double delay_mean_h = 0, delay_p95_h = 0, delay_max_h = 0;
+  std::uint64_t jobs = 0;
+  std::uint64_t deadline_misses = 0;
+};
+
+PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
+                                const PassTotals& policy, const ShiftFigures& policy_jobs);
+
+PassTotals pass_totals(const RunSummary& summary);
+
+}  // namespace mlcycle

@@ -1,0 +1,58 @@
+#pragma once
+// The carbon-aware release policies of temporal shifting (`shift = {...}` of a campaign): they
+// read a grid region's signals and decide when a ready job may start (workload's
+// ReleasePolicy). They live in accounting, the first wing that sees both the work and the
+// grid. Equations and sources: docs/carbon-aware.md.
+#include <cstdint>
+#include <memory>
+
+#include "grid/step_signal.hpp"
+#include "scenario/scenario.hpp"
+#include "workload/release_policy.hpp"
+
+namespace mlcycle {
+
+// threshold: start at the first time in [ready, ready + slack] at which the region's intensity
+// is at or below the threshold (a fixed g/kWh, or a percentile of the intensity over the
+// look-back window before the hour the job became ready); at ready + slack otherwise.
+class ThresholdRelease final : public ReleasePolicy {
+ public:
+  ThresholdRelease(std::shared_ptr<const StepSignal> intensity, const ShiftSpec& spec);
+  double release_s(double ready_s) const override;
+  double threshold_g_per_kwh(double ready_s) const;
+
+ private:
+  std::shared_ptr<const StepSignal> intensity_;
+  ShiftSpec spec_;
+  // The percentile threshold of the last hour asked for (jobs come in time order).
+  mutable double cached_hour_ = -1;
+  mutable double cached_threshold_ = 0;
+};
+
+// forecast-min: the start in [ready, ready + slack] that minimises the forecast CO2e rate
+// integral (PUE x intensity) over the planned run length; ties go to the earliest start.
+class ForecastMinRelease final : public ReleasePolicy {
+ public:
+  ForecastMinRelease(std::shared_ptr<const StepSignal> forecast_carbon, double slack_s,
+                     double planned_length_s);
+  double release_s(double ready_s) const override;
+
+ private:
+  std::shared_ptr<const StepSignal> forecast_;
+  double slack_s_;
+  double planned_length_s_;
+};
+
+// The run length forecast-min plans with: `expected_length`, else the campaign's mean trial
+// length from its length distribution (exact for fixed lengths).
+double planned_length_s(const CampaignSpec& campaign);
+
+// The policy of `campaign` (which has a shift spec) at a site whose grid region has signal
+// `intensity` and whose CO2e rate per IT watt is `carbon` (PUE x intensity). `seed` drives the
+// noisy forecast.
+std::unique_ptr<ReleasePolicy> make_release_policy(const CampaignSpec& campaign,
+                                                   std::shared_ptr<const StepSignal> intensity,
+                                                   std::shared_ptr<const StepSignal> carbon,
+                                                   std::uint64_t seed);
+
+}  // namespace mlcycle

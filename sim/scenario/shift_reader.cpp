@@ -1,0 +1,140 @@
+#include "scenario/shift_reader.hpp"
+
+#include <cmath>
+#include <string>
+
+namespace mlcycle {
+
+namespace {
+
+// A threshold is g/kWh as a number, or a string with its unit; any other unit is a mistake
+// worth naming (a threshold of 0.2 meant as kg/kWh would otherwise never be reached).
+double read_threshold_g_per_kwh(TomlTableReader& t) {
+  const toml::node* n = t.node("threshold");
+  double value = 0;
+  if (n->is_number()) {
+    value = *n->value<double>();
+  } else if (n->is_string()) {
+    const std::string text = n->as_string()->get();
+    std::size_t used = 0;
+    double number = 0;
+    try {
+      number = std::stod(text, &used);
+    } catch (const std::exception&) {
+      throw t.error_at("threshold",
+                       "'" + text + "' is not an intensity (e.g. 200 or \"0.2 kg/kWh\")");
+    }
+    std::string unit = text.substr(used);
+    unit.erase(0, unit.find_first_not_of(' '));
+    if (unit == "g/kWh")
+      value = number;
+    else if (unit == "kg/kWh")
+      value = number * 1000;
+    else if (unit == "kg/MWh")
+      value = number;
+    else if (unit == "lbs/MWh")
+      value = number * 453.59237 / 1000;
+    else
+      throw t.error_at("threshold", "unit '" + unit +
+                                        "' is not an intensity: use g/kWh, kg/kWh, kg/MWh or "
+                                        "lbs/MWh (a bare number is g/kWh)");
+  } else {
+    throw t.error_at("threshold",
+                     std::string("expected an intensity in g/kWh, got ") + toml_type_name(*n));
+  }
+  if (!std::isfinite(value) || value < 0)
+    throw t.error_at("threshold", "must be an intensity of at least 0 g/kWh");
+  return value;
+}
+
+double positive_duration(TomlTableReader& t, std::string_view key, double fallback) {
+  const std::optional<double> value = t.duration_s(key);
+  if (!value) return fallback;
+  if (*value <= 0) throw t.error_at(key, "must be a positive duration");
+  return *value;
+}
+
+void reject_unless(TomlTableReader& t, bool allowed, std::string_view key, const char* why) {
+  if (!allowed && t.has(key)) throw t.error_at(key, why);
+}
+
+void read_threshold_policy(TomlTableReader& t, ShiftSpec& spec) {
+  if (t.has("threshold") && t.has("threshold_percentile"))
+    throw t.error_at("threshold_percentile",
+                     "give 'threshold' or 'threshold_percentile', not both");
+  if (t.has("threshold")) {
+    spec.threshold_g_per_kwh = read_threshold_g_per_kwh(t);
+  } else if (t.has("threshold_percentile")) {
+    const double p = *t.number("threshold_percentile");
+    if (!(p >= 0 && p <= 100))
+      throw t.error_at("threshold_percentile", "must be a percentile within [0, 100]");
+    spec.threshold_percentile = p;
+    spec.lookback_s = positive_duration(t, "lookback", spec.lookback_s);
+  } else {
+    throw t.error_here(
+        "missing key 'threshold' (g/kWh at or below which jobs start) or "
+        "'threshold_percentile' (of the region's intensity over 'lookback')");
+  }
+  reject_unless(t, spec.threshold_percentile.has_value(), "lookback",
+                "applies to 'threshold_percentile' only");
+}
+
+void read_forecast_policy(TomlTableReader& t, ShiftSpec& spec) {
+  if (auto quality = t.string("forecast")) {
+    const std::optional<ForecastQuality> parsed = parse_enum<ForecastQuality>(*quality);
+    if (!parsed) throw t.error_at("forecast", not_one_of<ForecastQuality>(*quality, true));
+    spec.forecast = *parsed;
+  }
+  const bool persistence = spec.forecast == ForecastQuality::persistence;
+  const bool noisy = spec.forecast == ForecastQuality::noisy;
+  reject_unless(t, persistence, "forecast_lag", "applies to forecast = \"persistence\" only");
+  reject_unless(t, noisy, "forecast_error", "applies to forecast = \"noisy\" only");
+  reject_unless(t, noisy, "forecast_correlation", "applies to forecast = \"noisy\" only");
+  spec.forecast_lag_s = positive_duration(t, "forecast_lag", spec.forecast_lag_s);
+  if (noisy) {
+    if (!t.has("forecast_error"))
+      throw t.error_here("missing key 'forecast_error' (relative sd of the forecast, e.g. 0.1)");
+    const double error = *t.number("forecast_error");
+    if (!(error >= 0) || !std::isfinite(error))
+      throw t.error_at("forecast_error", "must be a relative standard deviation of at least 0");
+    spec.forecast_error = error;
+    const std::optional<double> correlation = t.duration_s("forecast_correlation");
+    if (correlation && *correlation < 0)
+      throw t.error_at("forecast_correlation", "must be a duration of at least 0");
+    spec.forecast_correlation_s = correlation.value_or(spec.forecast_correlation_s);
+  }
+  if (t.has("expected_length")) spec.expected_length_s = positive_duration(t, "expected_length", 0);
+}
+
+}  // namespace
+
+ShiftSpec read_shift(TomlTableReader& t) {
+  ShiftSpec spec;
+  spec.where = t.error_here("").where();
+  if (!t.has("policy"))
+    throw t.error_here("missing key 'policy' (" + enum_name_list<ShiftPolicy>(true) +
+                       "): a slack alone shifts nothing");
+  const std::string policy = *t.string("policy");
+  const std::optional<ShiftPolicy> parsed = parse_enum<ShiftPolicy>(policy);
+  if (!parsed) throw t.error_at("policy", not_one_of<ShiftPolicy>(policy, true));
+  spec.policy = *parsed;
+  if (!t.has("slack"))
+    throw t.error_here("missing key 'slack' (how long a job may wait, e.g. \"24h\")");
+  const double slack_s = *t.duration_s("slack");
+  if (slack_s <= 0) throw t.error_at("slack", "must be a positive duration (the longest wait)");
+  spec.slack_s = slack_s;
+  const bool threshold = spec.policy == ShiftPolicy::threshold;
+  for (const char* key : {"threshold", "threshold_percentile", "lookback"})
+    reject_unless(t, threshold, key, "applies to policy = \"threshold\" only");
+  for (const char* key :
+       {"forecast", "forecast_lag", "forecast_error", "forecast_correlation", "expected_length"})
+    reject_unless(t, !threshold, key, "applies to policy = \"forecast-min\" only");
+  if (threshold)
+    read_threshold_policy(t, spec);
+  else
+    read_forecast_policy(t, spec);
+  t.reject_unknown_keys();
+  return spec;
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,49 @@
+#pragma once
+// Temporal shifting of a campaign's deferrable jobs (`shift = {...}` of a [[campaign]]): a
+// job ready at r starts at a time the policy chooses in [r, r + slack], keeping its GPUs free
+// for others meanwhile. See docs/carbon-aware.md for the equations.
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "core/enum_names.hpp"
+#include "core/input_error.hpp"
+
+namespace mlcycle {
+
+enum class ShiftPolicy : std::uint8_t { threshold, forecast_min };
+inline constexpr EnumName<ShiftPolicy> kShiftPolicyNames[] = {
+    {ShiftPolicy::threshold, "threshold"}, {ShiftPolicy::forecast_min, "forecast-min"}};
+constexpr std::span<const EnumName<ShiftPolicy>> enum_names(ShiftPolicy) {
+  return kShiftPolicyNames;
+}
+
+// What forecast-min believes the intensity will be (the threshold policy reads the grid now).
+enum class ForecastQuality : std::uint8_t { perfect, persistence, noisy };
+inline constexpr EnumName<ForecastQuality> kForecastQualityNames[] = {
+    {ForecastQuality::perfect, "perfect"},
+    {ForecastQuality::persistence, "persistence"},
+    {ForecastQuality::noisy, "noisy"}};
+constexpr std::span<const EnumName<ForecastQuality>> enum_names(ForecastQuality) {
+  return kForecastQualityNames;
+}
+
+struct ShiftSpec {
+  ShiftPolicy policy = ShiftPolicy::threshold;
+  double slack_s = 0;  // latest start = ready + slack
+  // threshold: a fixed intensity (g/kWh), or a percentile of the region's intensity over the
+  // look-back window before the job is ready.
+  std::optional<double> threshold_g_per_kwh;
+  std::optional<double> threshold_percentile;
+  double lookback_s = 7 * 86400.0;
+  // forecast-min: the forecast and the run length it plans for (default: the campaign's
+  // expected trial length; a job's true length is not known to a real scheduler).
+  ForecastQuality forecast = ForecastQuality::perfect;
+  double forecast_lag_s = 86400;               // persistence: same time yesterday
+  double forecast_error = 0;                   // noisy: relative sd of the multiplicative error
+  double forecast_correlation_s = 6 * 3600.0;  // noisy: correlation time of the error
+  std::optional<double> expected_length_s;
+  SourceLocation where;
+};
+
+}  // namespace mlcycle
