@@ -46,6 +46,7 @@ PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& 
   c.energy_change_pct = -saving_pct(baseline.energy_j, policy.energy_j);
   c.jobs = policy_jobs.jobs;
   c.deadline_misses = policy_jobs.deadline_misses;
+  c.baseline_deadline_misses = baseline_jobs.deadline_misses;
   std::vector<double> delays_h;
   for (const auto& [key, policy_ends] : policy_jobs.trial_end_s) {
     const auto found = baseline_jobs.trial_end_s.find(key);

@@ -2,7 +2,9 @@
 // What one pass of a policy comparison keeps of its jobs (the policy run, or its baseline with
 // every policy off): the CO2e of the deferrable jobs (those of shifting campaigns), when each
 // of their trials completed, the deadlines missed, and in the policy run the exact lower bound
-// of their CO2e. It watches the run's records on their way to the trace file.
+// of their CO2e: each job at its best start in [ready, ready + slack] (capacity ignored), or
+// where it actually ran when that was cleaner still (the queue can hold a job past its window).
+// It watches the run's records on their way to the trace file.
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "accounting/run_records.hpp"
+#include "grid/cumulative_steps.hpp"
 #include "grid/step_signal.hpp"
 
 namespace mlcycle {
@@ -44,6 +47,7 @@ class PolicyTally final : public RunRecorder {
  private:
   RunRecorder& inner_;
   std::vector<TalliedCampaign> campaigns_;
+  std::vector<std::unique_ptr<CumulativeSteps>> carbon_steps_;  // per campaign with a bound
   ShiftFigures figures_;
 };
 

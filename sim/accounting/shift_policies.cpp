@@ -1,5 +1,6 @@
 #include "accounting/shift_policies.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -29,9 +30,11 @@ double ThresholdRelease::threshold_g_per_kwh(double ready_s) const {
   return cached_threshold_;
 }
 
-double ThresholdRelease::release_s(double ready_s) const {
-  return first_time_at_or_below_s(*intensity_, ready_s, threshold_g_per_kwh(ready_s),
-                                  ready_s + spec_.slack_s);
+double ThresholdRelease::earliest_start_s(double ready_s, double now_s) const {
+  const double latest_s = ready_s + spec_.slack_s;
+  if (now_s >= latest_s) return now_s;
+  return first_time_at_or_below_s(*intensity_, std::max(ready_s, now_s),
+                                  threshold_g_per_kwh(ready_s), latest_s);
 }
 
 ForecastMinRelease::ForecastMinRelease(std::shared_ptr<const StepSignal> forecast_carbon,
@@ -40,8 +43,16 @@ ForecastMinRelease::ForecastMinRelease(std::shared_ptr<const StepSignal> forecas
       slack_s_(slack_s),
       planned_length_s_(planned_length_s) {}
 
-double ForecastMinRelease::release_s(double ready_s) const {
-  return best_start(*forecast_, ready_s, ready_s + slack_s_, planned_length_s_).start_s;
+double ForecastMinRelease::earliest_start_s(double ready_s, double now_s) const {
+  const double latest_s = ready_s + slack_s_;
+  if (now_s >= latest_s) return now_s;
+  const double from_s = std::max(ready_s, now_s);
+  if (ready_s == cached_ready_s_ && from_s >= cached_from_s_ && from_s <= cached_start_s_)
+    return cached_start_s_;
+  cached_start_s_ = best_start(*forecast_, from_s, latest_s, planned_length_s_).start_s;
+  cached_ready_s_ = ready_s;
+  cached_from_s_ = from_s;
+  return cached_start_s_;
 }
 
 // Mean of the length distribution (lognormal: exp(mu + sigma^2 / 2), its clamps ignored); a

@@ -12,13 +12,13 @@
 
 namespace mlcycle {
 
-// threshold: start at the first time in [ready, ready + slack] at which the region's intensity
-// is at or below the threshold (a fixed g/kWh, or a percentile of the intensity over the
-// look-back window before the hour the job became ready); at ready + slack otherwise.
+// threshold: a job starts only while the region's intensity is at or below the threshold (a
+// fixed g/kWh, or a percentile of the intensity over the look-back window before the hour the
+// job became ready), or once ready + slack has come.
 class ThresholdRelease final : public ReleasePolicy {
  public:
   ThresholdRelease(std::shared_ptr<const StepSignal> intensity, const ShiftSpec& spec);
-  double release_s(double ready_s) const override;
+  double earliest_start_s(double ready_s, double now_s) const override;
   double threshold_g_per_kwh(double ready_s) const;
 
  private:
@@ -30,17 +30,21 @@ class ThresholdRelease final : public ReleasePolicy {
 };
 
 // forecast-min: the start in [ready, ready + slack] that minimises the forecast CO2e rate
-// integral (PUE x intensity) over the planned run length; ties go to the earliest start.
+// integral (PUE x intensity) over the planned run length; ties go to the earliest start. A
+// job the queue held past its planned start plans again over what is left of its window.
 class ForecastMinRelease final : public ReleasePolicy {
  public:
   ForecastMinRelease(std::shared_ptr<const StepSignal> forecast_carbon, double slack_s,
                      double planned_length_s);
-  double release_s(double ready_s) const override;
+  double earliest_start_s(double ready_s, double now_s) const override;
 
  private:
   std::shared_ptr<const StepSignal> forecast_;
   double slack_s_;
   double planned_length_s_;
+  // The last plan: asked again from a later time up to its start, the plan stands (it was the
+  // earliest best start of a window that contains the new one), so it is not searched again.
+  mutable double cached_ready_s_ = -1, cached_from_s_ = 0, cached_start_s_ = -1;
 };
 
 // The run length forecast-min plans with: `expected_length`, else the campaign's mean trial

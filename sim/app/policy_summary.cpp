@@ -13,19 +13,20 @@ constexpr double kGramsPerKg = 1000;
 
 void print_policy_comparison(std::ostream& out, const PolicyComparison& c) {
   const auto kg = [](double g) { return g / kGramsPerKg; };
-  out << std::fixed << std::setprecision(1);
+  out << std::fixed << std::setprecision(3);
   out << "  policy           deferrable jobs " << c.jobs << ", CO2e kg: baseline "
       << kg(c.baseline_jobs_co2_g) << ", policy " << kg(c.policy_jobs_co2_g);
   if (!std::isnan(c.bound_jobs_co2_g)) out << ", bound " << kg(c.bound_jobs_co2_g);
-  out << "\n";
+  out << "\n" << std::setprecision(1);
   out << "                   saving " << c.saving_pct << " %";
   if (!std::isnan(c.bound_jobs_co2_g)) out << " of at most " << c.bound_saving_pct << " %";
   out << "; whole run (idle included) " << c.total_saving_pct << " %, energy " << std::showpos
       << c.energy_change_pct << std::noshowpos << " %\n";
   out << std::setprecision(2);
   out << "                   added completion delay h: mean " << c.delay_mean_h << ", p95 "
-      << c.delay_p95_h << ", max " << c.delay_max_h << " (" << c.trials_compared
-      << " trials); deadline misses " << c.deadline_misses << "\n";
+      << c.delay_p95_h << ", max " << c.delay_max_h << " (" << c.trials_compared << " trials)\n";
+  out << "                   started after ready + slack: " << c.deadline_misses
+      << " jobs (baseline " << c.baseline_deadline_misses << ")\n";
   out << std::defaultfloat << std::setprecision(6);
 }
 

@@ -23,6 +23,7 @@ void write_policy_group(hid_t root, const PolicyComparison& c) {
   h5::write_attribute(g, "energy_change_pct", c.energy_change_pct);
   h5::write_attribute(g, "deferrable_jobs", c.jobs);
   h5::write_attribute(g, "deadline_misses", c.deadline_misses);
+  h5::write_attribute(g, "baseline_deadline_misses", c.baseline_deadline_misses);
   h5::write_attribute(g, "trials_compared", c.trials_compared);
   h5::write_attribute(g, "delay_mean_h", c.delay_mean_h);
   h5::write_attribute(g, "delay_p95_h", c.delay_p95_h);

@@ -92,7 +92,15 @@ const JobRequest* CampaignSource::peek(double now_s) {
   // A search's next trial may change when a result arrives (a promotion becomes possible):
   // ask it again rather than keep a stale answer.
   if (peeked_ && peeked_from_search_) peeked_.reset();
-  if (peeked_) return held(now_s) ? nullptr : &*peeked_;
+  if (peeked_) {
+    if (held(now_s)) return nullptr;
+    // Its hold expired, or it was peeked before a hold applied: ask the policy (again).
+    if (release_policy_) {
+      peeked_release_s_ = release_policy_->earliest_start_s(peeked_->submit_s, now_s);
+      if (held(now_s)) return nullptr;
+    }
+    return &*peeked_;
+  }
   peeked_from_search_ = false;
   if (info_.release_s + spec_.submit_s > now_s) return nullptr;
   release_arrivals(now_s);
@@ -105,7 +113,10 @@ const JobRequest* CampaignSource::peek(double now_s) {
     if (!trial) return nullptr;
     peeked_ = make_search_job(*trial);
     peeked_from_search_ = true;
-    peeked_->submit_s = now_s;  // a search submits a trial when a worker asks for one
+    // A search submits a trial when a worker asks for one; one that a policy holds keeps the
+    // time of the first ask (else every wake-up would start its wait again).
+    if (release_policy_ && search_ready_s_ < 0) search_ready_s_ = now_s;
+    peeked_->submit_s = search_ready_s_ >= 0 ? search_ready_s_ : now_s;
   } else {
     if (next_trial_ >= released_) return nullptr;
     peeked_ = make_trial_job();
@@ -123,20 +134,10 @@ const JobRequest* CampaignSource::peek(double now_s) {
   const double run_s = run_time_s(job.work_s, 1);
   job.requested_s = spec_.walltime_s ? *spec_.walltime_s : run_s * spec_.walltime_factor;
   if (release_policy_) {
-    peeked_release_s_ = release_of(job.submit_s);
+    peeked_release_s_ = release_policy_->earliest_start_s(job.submit_s, now_s);
     if (held(now_s)) return nullptr;
   }
   return &job;
-}
-
-// Jobs are released in their order: a job is never released before the one peeked before it
-// (a retry ready later than the trials behind it keeps them behind it).
-double CampaignSource::release_of(double ready_s) {
-  if (ready_s != last_ready_s_) {
-    last_release_s_ = std::max(last_release_s_, release_policy_->release_s(ready_s));
-    last_ready_s_ = ready_s;
-  }
-  return last_release_s_;
 }
 
 JobRequest CampaignSource::take() {
@@ -149,6 +150,7 @@ JobRequest CampaignSource::take() {
       throw std::logic_error("CampaignSource: the search changed its mind between peek and take");
   }
   peeked_from_search_ = false;
+  search_ready_s_ = -1;
   ++running_;
   return job;
 }

@@ -40,8 +40,8 @@ class CampaignSource {
 
   const CampaignSpec& spec() const { return spec_; }
   const CampaignRunInfo& info() const { return info_; }
-  // Jobs start no earlier than `policy` releases them (nullptr: when ready). The policy
-  // outlives the source.
+  // Jobs start only when `policy` lets them (nullptr: when ready), in their order: a held job
+  // holds the campaign's jobs behind it. The policy outlives the source.
   void set_release_policy(const ReleasePolicy* policy) { release_policy_ = policy; }
 
   // The job this campaign would start at `now_s` (nullptr: none eligible now).
@@ -79,7 +79,6 @@ class CampaignSource {
  private:
   JobRequest make_trial_job();
   JobRequest make_search_job(const SearchTrial& trial);
-  double release_of(double ready_s);
   bool held(double now_s) const { return release_policy_ && peeked_release_s_ > now_s; }
   double budget_hours(double budget) const;
 
@@ -94,9 +93,8 @@ class CampaignSource {
   bool peeked_from_search_ = false;
   const ReleasePolicy* release_policy_ = nullptr;
   double peeked_release_s_ = 0;  // when the peeked job may start (with a release policy)
-  double last_ready_s_ = -1;     // the last job's ready time and release, in job order
-  double last_release_s_ = -1;
-  std::uint64_t released_ = 0;  // independent trials released by arrivals so far
+  double search_ready_s_ = -1;   // when a worker first asked for the held search trial
+  std::uint64_t released_ = 0;   // independent trials released by arrivals so far
   // Arrivals not fully started: (trials released up to and including it, arrival time).
   std::deque<std::pair<std::uint64_t, double>> batches_;
   double next_arrival_s_ = 0;

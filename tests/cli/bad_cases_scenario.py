@@ -4,7 +4,25 @@ import sys
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 from bad_case import Case, run_single, setup_existing_dir, setup_read_only_dir  # noqa: E402
-from cli_support import SCENARIOS_DIR  # noqa: E402
+from cli_support import SCENARIOS_DIR, SOURCE_DIR  # noqa: E402
+
+# --- `shift = {...}` of a campaign: the case's setup writes a scenario into the temporary
+# directory, valid but for that table ({f}). Line 9 is the campaign's `name`; the campaign's
+# other lines follow, then `shift = { ... }` on the next line, its `{` in column 9.
+SHIFT_HEAD = ('[simulation]\nstart = 2020-01-01T00:00:00Z\n'
+              f'platform = "{SOURCE_DIR / "tests" / "data" / "power-states.xml"}"\n\n'
+              '[grid.r]\nintensity_g_per_kwh = 300\n\n[[campaign]]\nname = "c"\n')
+TRIALS = ['trials = 2', 'length = { fixed = "1h" }']  # the shift on line 12
+ASHA = ['search = { kind = "asha", configurations = 9, min_budget = 1, max_budget = 9 }']
+
+
+def shift_case(name, shift, stderr, campaign=TRIALS):
+    def setup(tmp):
+        path = tmp / "shift.toml"
+        path.write_text(SHIFT_HEAD + "\n".join(campaign + [f"shift = {{ {shift} }}"]) + "\n")
+        return {"f": str(path)}
+    return Case(name, setup=setup, stderr=stderr)
+
 
 SCENARIO_CASES = [
     # --- scenario TOML -----------------------------------------------------------------------
@@ -68,6 +86,37 @@ SCENARIO_CASES = [
                 r"cluster 'p100-node' has only 8"),
     Case("empty-scenario", scenario="empty.toml",
          stderr=r"{f}(:1:1)?: (simulation: )?missing table \[simulation\]"),
+
+    # --- shift: temporal shifting of a campaign (keys point at the key, tables at their `{`) ---
+    shift_case("shift-slack-without-policy", 'slack = "24h"',
+               r"{f}:12:9: campaign\[0\]\.shift: missing key 'policy' \(\"threshold\", "
+               r"\"forecast-min\"\): a slack alone shifts nothing"),
+    shift_case("shift-negative-slack", 'policy = "threshold", threshold = 200, slack = "-1h"',
+               # `slack` starts at column 50
+               r"{f}:12:50: campaign\[0\]\.shift\.slack: must be a positive duration .+"),
+    shift_case("shift-threshold-in-watts",
+               'policy = "threshold", threshold = "200 W", slack = "1d"',
+               r"{f}:12:33: campaign\[0\]\.shift\.threshold: unit 'W' is not an intensity: "
+               r"use g/kWh, kg/kWh, kg/MWh or lbs/MWh \(a bare number is g/kWh\)"),
+    shift_case("shift-negative-forecast-error",
+               'policy = "forecast-min", forecast = "noisy", forecast_error = -0.1, slack = "1d"',
+               r"{f}:12:56: campaign\[0\]\.shift\.forecast_error: must be a relative standard "
+               r"deviation of at least 0"),
+    shift_case("shift-unknown-policy", 'policy = "greedy", slack = "1d"',
+               r"{f}:12:11: campaign\[0\]\.shift\.policy: 'greedy' is not one of: "
+               r"\"threshold\", \"forecast-min\""),
+    shift_case("shift-threshold-under-forecast-min",
+               'policy = "forecast-min", threshold = 200, slack = "1d"',
+               r"{f}:12:36: campaign\[0\]\.shift\.threshold: applies to policy = \"threshold\" "
+               r"only"),
+    shift_case("shift-search-without-expected-length", 'policy = "forecast-min", slack = "1d"',
+               # the search's line 10 moves the shift to line 11
+               r"{f}:11:9: campaign\[0\]\.shift: missing key 'expected_length': a search's jobs "
+               r"have no common length to plan with", campaign=ASHA),
+    shift_case("shift-percentile-above-100",
+               'policy = "threshold", threshold_percentile = 101, slack = "1d"',
+               r"{f}:12:33: campaign\[0\]\.shift\.threshold_percentile: must be a percentile "
+               r"within \[0, 100\]"),
 
     # --- platform XML (errors are found after OUT.h5.tmp was created: it must be removed) -----
     Case("malformed-platform-xml", scenario="malformed-platform.toml", xml="malformed-platform.xml",
