@@ -33,9 +33,12 @@ def cases():
     found = {}
     for scenario in sorted((SOURCE_DIR / "scenarios").rglob("*.toml")):
         rel = scenario.relative_to(SOURCE_DIR).as_posix()
+        text = scenario.read_text()
+        if any(line.strip() == "[sweep]" for line in text.splitlines()):
+            continue  # a sweep file, not a scenario
         name = rel[len("scenarios/"):-len(".toml")]
         found[name] = (["run", rel, "-o", "{out}/run.h5", "--quiet"], ["run.h5"],
-                       rel.startswith("scenarios/shared-data/"))
+                       "shared/data/" in text)
     found["strubell2019/lisa-campaign (exec engine)"] = (
         ["run", "scenarios/strubell2019/lisa-campaign.toml", "-o", "{out}/run.h5", "--quiet",
          "--set", "simulation.engine=exec"], ["run.h5"], False)

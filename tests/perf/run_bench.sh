@@ -12,6 +12,8 @@ src=$2
 repeats=${3:-3}
 floor=${4:-}
 floor_case="1,000,000 trials, 4,096 GPUs"
+plain_case="1,000,000 trials, DE 2020 15-min trace"
+policy_case="the same, threshold shifting + baseline"
 if [ -n "$floor" ] && [ ! -x "$floor" ]; then
   echo "note: $floor absent (../shared/bench missing?): no floor, no ratio"
   floor=
@@ -34,6 +36,8 @@ cases=(
 # The real 15-min trace lives outside the repository: benchmark it when it is there.
 if [ -f "$src/../shared/data/grid/de_2020_carbon_intensity.csv" ]; then
   cases+=("1,000,000 trials, DE 2020 15-min trace|$src/tests/perf/trials-1m-4096gpu-de-trace.toml|")
+  # The same with threshold shifting: two passes (the counterfactual in a child process).
+  cases+=("$policy_case|$src/tests/perf/trials-1m-4096gpu-de-threshold.toml|")
 else
   echo "note: ../shared/data absent: the real-trace benchmark is skipped"
 fi
@@ -65,6 +69,8 @@ for entry in "${cases[@]}"; do
   sorted=($(printf '%s\n' "${walls[@]}" | sort -g))
   median=${sorted[$(( ${#sorted[@]} / 2 ))]}
   [ "$name" = "$floor_case" ] && floor_case_median=$median
+  [ "$name" = "$plain_case" ] && plain_case_median=$median
+  [ "$name" = "$policy_case" ] && policy_case_median=$median
   size=$(stat -c %s "$out/trace.h5")
   printf '%-42s %9.2fs %9.2fs %9.2fs %14.1f %10.1f\n' "$name" "${sorted[0]}" "$median" \
     "${sorted[-1]}" "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" \
@@ -76,5 +82,10 @@ if [ ${#floor_walls[@]} -gt 0 ]; then
     "bare-engine floor, 1,000,000 trials" "$floor_median" "${#floor_walls[@]}" "$floor_case"
   printf '%-42s %9.2f  (%s: median wall / floor median wall)\n' "ratio mlcycle / floor" \
     "$(awk -v m="$floor_case_median" -v f="$floor_median" 'BEGIN {print m / f}')" "$floor_case"
+fi
+if [ -n "${policy_case_median:-}" ]; then
+  printf '%-42s %9.2f  (%s / %s: median walls)\n' "ratio policy run / plain run" \
+    "$(awk -v p="$policy_case_median" -v q="$plain_case_median" 'BEGIN {print p / q}')" \
+    "$policy_case" "$plain_case"
 fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); repeats: $repeats"
