@@ -44,6 +44,8 @@ class Run:
     # has no campaigns (deployments) or the file predates these datasets.
     campaign_trace: pd.DataFrame | None = None
     deployment_trace: pd.DataFrame | None = None
+    # /policy's attributes (the run against its policies-off pass), None without policies.
+    policy: dict | None = None
 
     @property
     def start(self) -> pd.Timestamp:
@@ -234,8 +236,10 @@ def load_run(path) -> Run:
         summary["series"] = [text(s) for s in summary["series"]]
         summary = summary.set_index("series")
         summary_attrs = attributes(f[S.SUMMARY])
+        policy = attributes(f[S.POLICY]) if S.POLICY in f else None
     return Run(path, attrs, jobs, trace, regions, grid, summary, summary_attrs, campaigns, hosts,
-               clusters, deployments, stages, busy, queue, campaign_trace, deployment_trace)
+               clusters, deployments, stages, busy, queue, campaign_trace, deployment_trace,
+               policy)
 
 
 def conservation_errors(run: Run) -> dict[str, float]:

@@ -56,13 +56,14 @@ GRID_SOURCES = "sources"  # mix and synthetic signals only
 GRID_GENERATION = "generation_mw"  # mix and synthetic signals only
 SUMMARY = "/summary"
 BY_SERIES = "/summary/by_series"
+POLICY = "/policy"  # runs with carbon-aware policies only: the counterfactual comparison
 
 RUN_DATASETS = (CAMPAIGNS, DEPLOYMENTS, STAGES, CLUSTERS, HOSTS, HOSTS_PLUGIN_ENERGY, JOBS, TRACE,
                 TRACE_TIME, TRACE_DURATION, TRACE_SERIES, TRACE_ENERGY, TRACE_CO2,
                 TRACE_ENERGY_CUMULATIVE, TRACE_CO2_CUMULATIVE, TRACE_POWER, TRACE_INTENSITY,
                 TRACE_REGIONS, REGION_ENERGY, REGION_CO2, REGION_INTENSITY, CLUSTER_BUSY,
                 CLUSTER_QUEUE, CAMPAIGN_ENERGY, CAMPAIGN_CO2, DEPLOYMENT_ENERGY, DEPLOYMENT_CO2,
-                DEPLOYMENT_REPLICAS, GRID, SUMMARY, BY_SERIES)
+                DEPLOYMENT_REPLICAS, GRID, SUMMARY, BY_SERIES, POLICY)
 GRID_MEMBERS = (GRID_TIME, GRID_INTENSITY, GRID_SOURCES, GRID_GENERATION)
 
 # Series of /trace/series and rows of /summary/by_series (plus "total"), in file order.

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "app/policy_summary.hpp"
 #include "app/summary_table.hpp"
 #include "core/input_error.hpp"
 #include "core/units.hpp"
@@ -36,6 +37,7 @@ void print_trace(std::ostream& out, const TraceInfo& info) {
       << " (seed " << info.seed << ", " << or_unknown(info.engine) << " engine)\n";
   print_summary_table(out, info.summary, info.start, info.currency,
                       info.simgrid_plugin_max_rel_diff);
+  if (info.policy) print_policy_comparison(out, *info.policy);
 }
 
 // --- a sweep ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 #include "output/h5_bounded_read.hpp"
 #include "output/h5_datasets.hpp"
 #include "output/h5_types.hpp"
+#include "output/policy_group.hpp"
 #include "output/run_tables_reader.hpp"
 #include "output/trace_file.hpp"
 
@@ -228,6 +229,11 @@ TraceInfo read_trace_info(const std::string& path) {
   info.start_utc = *start;
   info.start = *parsed;
   read_summary(root, path, info);
+  try {
+    info.policy = read_policy_group(root);
+  } catch (const std::runtime_error& error) {
+    throw file_error(path, error.what());
+  }
   return info;
 }
 

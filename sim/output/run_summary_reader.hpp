@@ -4,8 +4,10 @@
 // Every problem with the file is an InputError whose text is one line `PATH: what is wrong`.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
+#include "accounting/policy_comparison.hpp"
 #include "accounting/run_records.hpp"
 #include "core/utc_time.hpp"
 
@@ -34,6 +36,7 @@ struct TraceInfo {
   RunSummary summary;
   std::string currency;
   double simgrid_plugin_max_rel_diff = -1;  // -1: analytic run (or absent)
+  std::optional<PolicyComparison> policy;   // /policy: runs with carbon-aware policies
 };
 
 // The root attribute `format` of an mlcycle HDF5 file: "mlcycle-trace" or "mlcycle-sweep".

@@ -360,3 +360,12 @@ def test_policy_block_printed(mlcycle, tmp):
         expect(needle in block, f"the policy block lacks {needle!r}:\n{block}", result)
     quiet = run(mlcycle, tmp, text, "quiet", "--quiet")[1]
     expect(quiet.stdout == "", "--quiet prints no policy block", quiet)
+    # `mlcycle info` reads /policy back and prints the same block.
+    out = tmp / "printed.h5"
+    info = run_mlcycle(mlcycle, ["info", out.name], cwd=tmp)
+    expect_success(info, "info printed.h5")
+    info_lines = info.stdout.splitlines()
+    info_at = [i for i, line in enumerate(info_lines) if line.startswith("  policy")]
+    expect(len(info_at) == 1, "info prints one policy block", info)
+    expect("\n".join(info_lines[info_at[0]:info_at[0] + 4]) == block,
+           f"info's policy block differs from run's:\n{block}", info)

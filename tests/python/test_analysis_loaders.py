@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 import pandas as pd
 import pytest
-from analysis_support import ANALYSIS, PYTHON, SERIES, check_image, equal, parse
+from analysis_support import ANALYSIS, PYTHON, ROOT, SERIES, check_image, equal, parse, simulate
 from mlcycle_analysis import (SchemaError, conservation_errors, derived, load_run, load_sweep,
                               plots)
 from mlcycle_analysis.report import write_report
@@ -242,3 +242,22 @@ def test_sweep_results(sweep_dir):
     assert len(table) == 6 and list(table.columns[-3:]) == ["mean", "low", "high"]
     first = sweep.runs[sweep.runs["point"] == table["point"].iloc[0]]["cost"]
     assert table["mean"].iloc[0] == pytest.approx(first.iloc[0], rel=1e-12)
+
+
+def test_policy_group_loads(tmp_path):
+    # A shifting campaign gives /policy: the single trial with a threshold it never meets on
+    # its constant 400 g/kWh grid waits its 6 h slack, then runs 3 h at 400 g/kWh as in the
+    # baseline pass: same job CO2e (0 % saving), every trial done 6 h later.
+    out = simulate(tmp_path / "policy.h5", os.path.join(ROOT, "scenarios", "single-trial.toml"),
+                   "--set", "campaign.one-trial.shift.policy=threshold",
+                   "--set", "campaign.one-trial.shift.slack=6h",
+                   "--set", "campaign.one-trial.shift.threshold=300")
+    run = load_run(out)
+    with h5py.File(out, "r") as f:
+        assert run.policy == {k: v.item() for k, v in f["policy"].attrs.items()}
+    assert run.policy["deferrable_jobs"] == 1
+    assert run.policy["saving_pct"] == pytest.approx(0, abs=1e-12)
+    assert run.policy["delay_max_h"] == pytest.approx(6)
+    assert run.policy["baseline_jobs_co2_g"] == pytest.approx(run.jobs["co2_g"].sum())
+    assert load_run(simulate(tmp_path / "plain.h5",
+                             os.path.join(ROOT, "scenarios", "single-trial.toml"))).policy is None

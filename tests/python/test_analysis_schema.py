@@ -100,8 +100,9 @@ def test_every_dataset_of_real_files_is_in_the_schema(lifecycle_run, sweep_dir):
         found = datasets(f)
     members = {f"{schema.GRID}/{m}" for m in schema.GRID_MEMBERS}
     assert found - set(schema.RUN_DATASETS) - members == set()
-    # All but the exec engine's /hosts_simgrid_plugin_energy_j are in this analytic run.
-    assert set(schema.RUN_DATASETS) - found == {schema.HOSTS_PLUGIN_ENERGY}
+    # All but the exec engine's /hosts_simgrid_plugin_energy_j and /policy (runs with
+    # carbon-aware policies) are in this analytic run.
+    assert set(schema.RUN_DATASETS) - found == {schema.HOSTS_PLUGIN_ENERGY, schema.POLICY}
     with h5py.File(os.path.join(sweep_dir, schema.SWEEP_FILE), "r") as f:
         top = {"/" + name for name in f.keys()}  # /run_files holds links to the run files
         assert schema.file_format(f) == schema.SWEEP_FORMAT[0]
