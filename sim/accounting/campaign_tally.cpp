@@ -19,7 +19,7 @@ CampaignTally::CampaignTally(const std::vector<CampaignSpec>& campaigns)
 void CampaignTally::job_started(const JobRequest& job, double wait_s, bool search) {
   wait_s_.at(job.campaign) += wait_s;
   ++started_[job.campaign];
-  if (job.attempt == 0 && !search) ++results_[job.campaign].trials_started;
+  if (job.attempt == 0 && !job.resumed && !search) ++results_[job.campaign].trials_started;
 }
 
 void CampaignTally::job_ended(const JobRecord& record, bool crash, bool search) {

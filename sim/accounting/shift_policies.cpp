@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -30,11 +31,19 @@ double ThresholdRelease::threshold_g_per_kwh(double ready_s) const {
   return cached_threshold_;
 }
 
-double ThresholdRelease::earliest_start_s(double ready_s, double now_s) const {
-  const double latest_s = ready_s + spec_.slack_s;
+double ThresholdRelease::earliest_start_s(double ready_s, double latest_s, double now_s) const {
   if (now_s >= latest_s) return now_s;
   return first_time_at_or_below_s(*intensity_, std::max(ready_s, now_s),
                                   threshold_g_per_kwh(ready_s), latest_s);
+}
+
+double ThresholdRelease::pause_at_s(double now_s, double until_s) const {
+  const double never = std::numeric_limits<double>::infinity();
+  if (spec_.policy != ShiftPolicy::suspend_resume || !spec_.threshold_g_per_kwh) return never;
+  for (double t = intensity_->next_change_after_s(now_s); t < until_s;
+       t = intensity_->next_change_after_s(t))
+    if (intensity_->value_at(t) > *spec_.threshold_g_per_kwh) return t;
+  return never;
 }
 
 ForecastMinRelease::ForecastMinRelease(std::shared_ptr<const StepSignal> forecast_carbon,
@@ -43,14 +52,15 @@ ForecastMinRelease::ForecastMinRelease(std::shared_ptr<const StepSignal> forecas
       slack_s_(slack_s),
       planned_length_s_(planned_length_s) {}
 
-double ForecastMinRelease::earliest_start_s(double ready_s, double now_s) const {
-  const double latest_s = ready_s + slack_s_;
+double ForecastMinRelease::earliest_start_s(double ready_s, double latest_s, double now_s) const {
   if (now_s >= latest_s) return now_s;
   const double from_s = std::max(ready_s, now_s);
-  if (ready_s == cached_ready_s_ && from_s >= cached_from_s_ && from_s <= cached_start_s_)
+  if (ready_s == cached_ready_s_ && latest_s == cached_latest_s_ && from_s >= cached_from_s_ &&
+      from_s <= cached_start_s_)
     return cached_start_s_;
   cached_start_s_ = best_start(*forecast_, from_s, latest_s, planned_length_s_).start_s;
   cached_ready_s_ = ready_s;
+  cached_latest_s_ = latest_s;
   cached_from_s_ = from_s;
   return cached_start_s_;
 }
@@ -90,7 +100,7 @@ std::unique_ptr<ReleasePolicy> make_release_policy(const CampaignSpec& campaign,
                                                    std::uint64_t seed) {
   if (!campaign.shift) throw std::logic_error("make_release_policy: the campaign does not shift");
   const ShiftSpec& shift = *campaign.shift;
-  if (shift.policy == ShiftPolicy::threshold)
+  if (shift.policy != ShiftPolicy::forecast_min)
     return std::make_unique<ThresholdRelease>(std::move(intensity), shift);
   ForecastSpec forecast;
   switch (shift.forecast) {

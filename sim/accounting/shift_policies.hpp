@@ -14,11 +14,16 @@ namespace mlcycle {
 
 // threshold: a job starts only while the region's intensity is at or below the threshold (a
 // fixed g/kWh, or a percentile of the intensity over the look-back window before the hour the
-// job became ready), or once ready + slack has come.
+// job became ready), or once ready + slack has come. suspend-resume: the same gate, and
+// running jobs pause when the intensity rises above the (fixed) threshold.
 class ThresholdRelease final : public ReleasePolicy {
  public:
   ThresholdRelease(std::shared_ptr<const StepSignal> intensity, const ShiftSpec& spec);
-  double earliest_start_s(double ready_s, double now_s) const override;
+  using ReleasePolicy::earliest_start_s;
+  double slack_s() const override { return spec_.slack_s; }
+  double earliest_start_s(double ready_s, double latest_s, double now_s) const override;
+  // suspend-resume only: the first rise above the threshold in (now, until).
+  double pause_at_s(double now_s, double until_s) const override;
   double threshold_g_per_kwh(double ready_s) const;
 
  private:
@@ -36,7 +41,9 @@ class ForecastMinRelease final : public ReleasePolicy {
  public:
   ForecastMinRelease(std::shared_ptr<const StepSignal> forecast_carbon, double slack_s,
                      double planned_length_s);
-  double earliest_start_s(double ready_s, double now_s) const override;
+  using ReleasePolicy::earliest_start_s;
+  double slack_s() const override { return slack_s_; }
+  double earliest_start_s(double ready_s, double latest_s, double now_s) const override;
 
  private:
   std::shared_ptr<const StepSignal> forecast_;
@@ -44,7 +51,8 @@ class ForecastMinRelease final : public ReleasePolicy {
   double planned_length_s_;
   // The last plan: asked again from a later time up to its start, the plan stands (it was the
   // earliest best start of a window that contains the new one), so it is not searched again.
-  mutable double cached_ready_s_ = -1, cached_from_s_ = 0, cached_start_s_ = -1;
+  mutable double cached_ready_s_ = -1, cached_latest_s_ = -1, cached_from_s_ = 0,
+                 cached_start_s_ = -1;
 };
 
 // The run length forecast-min plans with: `expected_length`, else the campaign's mean trial

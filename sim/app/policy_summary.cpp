@@ -8,8 +8,16 @@
 namespace mlcycle {
 
 namespace {
+
 constexpr double kGramsPerKg = 1000;
+
+// A percentage to one decimal, never "-0.0" (a rounding crumb of an unchanged total).
+double shown_pct(double pct) {
+  const double rounded = std::round(pct * 10) / 10;
+  return rounded == 0 ? 0.0 : rounded;
 }
+
+}  // namespace
 
 void print_policy_comparison(std::ostream& out, const PolicyComparison& c) {
   const auto kg = [](double g) { return g / kGramsPerKg; };
@@ -18,10 +26,13 @@ void print_policy_comparison(std::ostream& out, const PolicyComparison& c) {
       << kg(c.baseline_jobs_co2_g) << ", policy " << kg(c.policy_jobs_co2_g);
   if (!std::isnan(c.bound_jobs_co2_g)) out << ", bound " << kg(c.bound_jobs_co2_g);
   out << "\n" << std::setprecision(1);
-  out << "                   saving " << c.saving_pct << " %";
-  if (!std::isnan(c.bound_jobs_co2_g)) out << " of at most " << c.bound_saving_pct << " %";
-  out << "; whole run (idle included) " << c.total_saving_pct << " %, energy " << std::showpos
-      << c.energy_change_pct << std::noshowpos << " %\n";
+  out << "                   saving " << shown_pct(c.saving_pct) << " %";
+  if (!std::isnan(c.bound_jobs_co2_g))
+    out << " of at most " << shown_pct(c.bound_saving_pct) << " %";
+  else
+    out << " (no bound: paused work)";
+  out << "; whole run (idle included) " << shown_pct(c.total_saving_pct) << " %, energy "
+      << std::showpos << shown_pct(c.energy_change_pct) << std::noshowpos << " %\n";
   out << std::setprecision(2);
   out << "                   added completion delay h: mean " << c.delay_mean_h << ", p95 "
       << c.delay_p95_h << ", max " << c.delay_max_h << " (" << c.trials_compared << " trials)\n";

@@ -109,12 +109,17 @@ std::optional<PolicyTally> make_policy_tally(const Scenario& tallied, const Scen
                                              const FacilitySites& sites, RunRecorder& recorder) {
   std::vector<TalliedCampaign> campaigns(tallied.campaigns.size());
   bool any = false;
+  // Paused work can beat every contiguous start: the window bound would not bound it.
+  const bool preemptible =
+      std::any_of(tallied.campaigns.begin(), tallied.campaigns.end(), [](const CampaignSpec& c) {
+        return c.shift && c.shift->policy == ShiftPolicy::suspend_resume;
+      });
   for (std::size_t c = 0; c < campaigns.size(); ++c) {
     if (!tallied.campaigns[c].shift) continue;
     any = true;
     campaigns[c].shifted = true;
     campaigns[c].slack_s = tallied.campaigns[c].shift->slack_s;
-    if (c < running.campaigns.size() && running.campaigns[c].shift) {
+    if (!preemptible && c < running.campaigns.size() && running.campaigns[c].shift) {
       const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
       campaigns[c].carbon = sites[platform.hosts.at(cluster.hosts.at(0)).site].carbon;
     }

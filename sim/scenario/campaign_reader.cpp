@@ -136,6 +136,10 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
   if (c.has("shift")) {
     TomlTableReader t(*c.table("shift"), key + ".shift", file);
     spec.shift = read_shift(t);
+    if (spec.shift->policy == ShiftPolicy::suspend_resume && spec.search)
+      throw t.error_at("policy",
+                       "suspend-resume applies to independent trials (a search's rungs are "
+                       "already checkpointed steps)");
     if (spec.shift->policy == ShiftPolicy::forecast_min && spec.search &&
         !spec.shift->expected_length_s)
       throw t.error_here(

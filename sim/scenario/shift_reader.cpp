@@ -26,6 +26,7 @@ double read_threshold_g_per_kwh(TomlTableReader& t) {
     }
     std::string unit = text.substr(used);
     unit.erase(0, unit.find_first_not_of(' '));
+    unit.erase(unit.find_last_not_of(' ') + 1);
     if (unit == "g/kWh")
       value = number;
     else if (unit == "kg/kWh")
@@ -123,16 +124,32 @@ ShiftSpec read_shift(TomlTableReader& t) {
   const double slack_s = *t.duration_s("slack");
   if (slack_s <= 0) throw t.error_at("slack", "must be a positive duration (the longest wait)");
   spec.slack_s = slack_s;
-  const bool threshold = spec.policy == ShiftPolicy::threshold;
+  const bool suspend = spec.policy == ShiftPolicy::suspend_resume;
+  const bool threshold = spec.policy == ShiftPolicy::threshold || suspend;
   for (const char* key : {"threshold", "threshold_percentile", "lookback"})
-    reject_unless(t, threshold, key, "applies to policy = \"threshold\" only");
+    reject_unless(t, threshold, key,
+                  "applies to policy = \"threshold\" or \"suspend-resume\" only");
   for (const char* key :
        {"forecast", "forecast_lag", "forecast_error", "forecast_correlation", "expected_length"})
     reject_unless(t, !threshold, key, "applies to policy = \"forecast-min\" only");
+  for (const char* key : {"checkpoint_write", "restore"})
+    reject_unless(t, suspend, key, "applies to policy = \"suspend-resume\" only");
+  // A pause starts when the intensity rises above one fixed level; a percentile of the week
+  // before each job's ready hour would give every job its own level.
+  reject_unless(t, !suspend, "threshold_percentile",
+                "suspend-resume needs a fixed 'threshold' (g/kWh)");
   if (threshold)
     read_threshold_policy(t, spec);
   else
     read_forecast_policy(t, spec);
+  if (suspend) {
+    for (const char* key : {"checkpoint_write", "restore"}) {
+      const std::optional<double> value = t.duration_s(key);
+      if (value && *value < 0) throw t.error_at(key, "must be a duration of at least 0");
+    }
+    spec.checkpoint_write_s = t.duration_s("checkpoint_write").value_or(0);
+    spec.restore_s = t.duration_s("restore").value_or(spec.checkpoint_write_s);
+  }
   t.reject_unknown_keys();
   return spec;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Temporal shifting of a campaign's deferrable jobs (`shift = {...}` of a [[campaign]]): a
 // job ready at r starts at a time the policy chooses in [r, r + slack], keeping its GPUs free
-// for others meanwhile. See docs/carbon-aware.md for the equations.
+// for others meanwhile; with suspend-resume it also pauses while the grid is dirty. See
+// docs/carbon-aware.md for the equations.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -11,9 +12,11 @@
 
 namespace mlcycle {
 
-enum class ShiftPolicy : std::uint8_t { threshold, forecast_min };
+enum class ShiftPolicy : std::uint8_t { threshold, forecast_min, suspend_resume };
 inline constexpr EnumName<ShiftPolicy> kShiftPolicyNames[] = {
-    {ShiftPolicy::threshold, "threshold"}, {ShiftPolicy::forecast_min, "forecast-min"}};
+    {ShiftPolicy::threshold, "threshold"},
+    {ShiftPolicy::forecast_min, "forecast-min"},
+    {ShiftPolicy::suspend_resume, "suspend-resume"}};
 constexpr std::span<const EnumName<ShiftPolicy>> enum_names(ShiftPolicy) {
   return kShiftPolicyNames;
 }
@@ -43,6 +46,11 @@ struct ShiftSpec {
   double forecast_error = 0;                   // noisy: relative sd of the multiplicative error
   double forecast_correlation_s = 6 * 3600.0;  // noisy: correlation time of the error
   std::optional<double> expected_length_s;
+  // suspend-resume: the threshold policy's gate, and running jobs pause while the intensity is
+  // above it: a checkpoint is written (GPUs busy), and a resumed job first restores it. From
+  // ready + slack on, the trial runs to its end.
+  double checkpoint_write_s = 0;
+  double restore_s = 0;
   SourceLocation where;
 };
 

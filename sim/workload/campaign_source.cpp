@@ -1,6 +1,7 @@
 #include "workload/campaign_source.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -96,7 +97,8 @@ const JobRequest* CampaignSource::peek(double now_s) {
     if (held(now_s)) return nullptr;
     // Its hold expired, or it was peeked before a hold applied: ask the policy (again).
     if (release_policy_) {
-      peeked_release_s_ = release_policy_->earliest_start_s(peeked_->submit_s, now_s);
+      peeked_release_s_ =
+          release_policy_->earliest_start_s(peeked_->submit_s, peeked_->shift_deadline_s, now_s);
       if (held(now_s)) return nullptr;
     }
     return &*peeked_;
@@ -134,7 +136,11 @@ const JobRequest* CampaignSource::peek(double now_s) {
   const double run_s = run_time_s(job.work_s, 1);
   job.requested_s = spec_.walltime_s ? *spec_.walltime_s : run_s * spec_.walltime_factor;
   if (release_policy_) {
-    peeked_release_s_ = release_policy_->earliest_start_s(job.submit_s, now_s);
+    // A trial's first part sets the deadline; its resumed parts keep it.
+    if (std::isnan(job.shift_deadline_s))
+      job.shift_deadline_s = job.submit_s + release_policy_->slack_s();
+    peeked_release_s_ =
+        release_policy_->earliest_start_s(job.submit_s, job.shift_deadline_s, now_s);
     if (held(now_s)) return nullptr;
   }
   return &job;
@@ -177,6 +183,14 @@ AttemptPlan CampaignSource::cut_attempt(const JobRequest& job, double stretch,
 bool CampaignSource::on_end(const JobRequest& job, StopReason reason, double work_saved_s,
                             double now_s) {
   --running_;
+  if (reason == StopReason::suspended) {  // the rest of its work, queued again as it is now
+    JobRequest rest = job;
+    rest.work_s = std::max(0.0, job.work_s - work_saved_s);
+    rest.submit_s = now_s;
+    rest.resumed = true;
+    retries_.push_back(rest);
+    return true;
+  }
   const bool crash = reason == StopReason::crashed || reason == StopReason::node_failure;
   if (crash && job.attempt + 1 < failures_.max_attempts()) {
     JobRequest retry = job;

@@ -54,7 +54,8 @@ class CampaignSource {
   AttemptPlan cut_attempt(const JobRequest& job, double stretch, double after_s) const;
   double run_time_s(double work_s, double stretch) const;
 
-  // A started job ended. `work_saved_s`: work its retry does not redo (crash / node failure).
+  // A started job ended. `work_saved_s`: work its retry does not redo (crash / node failure),
+  // or the work a suspended job did (its rest is queued as a resumed job).
   // Returns whether a retry was queued.
   // A retry is submitted again at `now_s`.
   bool on_end(const JobRequest& job, StopReason reason, double work_saved_s, double now_s);

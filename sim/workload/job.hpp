@@ -21,9 +21,10 @@ enum class StopReason : std::uint8_t {
   failed = 3,
   walltime = 4,
   horizon = 5,
+  suspended = 6,  // paused by a suspend-resume policy: the rest of its work is queued again
 };
-inline constexpr const char* kStopReasonNames[] = {"completed", "crashed",  "node_failure",
-                                                   "failed",    "walltime", "horizon"};
+inline constexpr const char* kStopReasonNames[] = {"completed", "crashed", "node_failure", "failed",
+                                                   "walltime",  "horizon", "suspended"};
 
 inline constexpr std::uint32_t kNoStage = std::numeric_limits<std::uint32_t>::max();
 
@@ -47,6 +48,10 @@ struct JobRequest {
   double budget_from = 0;
   double budget_to = 0;
   std::int64_t priority = 0;
+  // suspend-resume: a resumed part first restores its checkpoint; until `shift_deadline_s`
+  // (the first part's ready + slack) the trial may be held and paused.
+  bool resumed = false;
+  double shift_deadline_s = std::numeric_limits<double>::quiet_NaN();
 };
 
 // GPUs taken on one host: `cores` of host `host` (an index into the platform's host list).

@@ -115,7 +115,10 @@ void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch
   slot.stretch = stretch;
   slot.launch_s = now_s;
   slot.plan = source.plan_attempt(request, stretch);
-  double run_s = slot.plan.run_s;
+  // A resumed job restores its checkpoint first (its GPUs busy), then computes.
+  slot.restore_s = request.resumed && spec.shift ? spec.shift->restore_s : 0;
+  slot.paused_work_s = 0;
+  double run_s = slot.restore_s + slot.plan.run_s;
   slot.reason = slot.plan.crashes ? StopReason::crashed : StopReason::completed;
   if (spec.walltime_s && run_s > *spec.walltime_s) {
     run_s = *spec.walltime_s;
@@ -124,6 +127,38 @@ void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch
   request.duration_s = run_s;
   effects_.job_launched(index, slot.start, now_s, source.is_search());
   push(now_s + run_s, EventKind::job_end, request.job_id, index, slot.generation);
+  arm_pause(index, now_s, run_s);
+}
+
+// suspend-resume: before the trial's deadline, the job pauses at the first rise of the
+// intensity above the threshold while it runs.
+void LifecycleCore::arm_pause(std::uint32_t index, double now_s, double run_s) {
+  const Slot& slot = *slots_[index];
+  const JobRequest& request = slot.start.request;
+  const CampaignSpec& spec = scenario_.campaigns[request.campaign];
+  if (!spec.shift || spec.shift->policy != ShiftPolicy::suspend_resume) return;
+  if (request.campaign >= release_policies_.size() || !release_policies_[request.campaign]) return;
+  const double until_s = std::min(now_s + run_s, request.shift_deadline_s);
+  if (!(now_s < until_s)) return;
+  const double pause_s = release_policies_[request.campaign]->pause_at_s(now_s, until_s);
+  if (pause_s < until_s) push(pause_s, EventKind::pause, request.job_id, index, slot.generation);
+}
+
+// The job stops computing now and ends once its checkpoint is written. Its work so far is
+// its run time past the restore, in units of work (a stretch of data-parallel steps aside,
+// one second of run is one second of work; a campaign's own periodic checkpoints are not
+// subtracted).
+void LifecycleCore::pause_if_current(const Event& event, double now_s) {
+  auto& entry = slots_[event.target];
+  if (!entry || entry->generation != event.generation || entry->state != JobState::running) return;
+  Slot& slot = *entry;
+  const CampaignSpec& spec = scenario_.campaigns[slot.start.request.campaign];
+  const double computed_s = std::max(0.0, now_s - slot.launch_s - slot.restore_s);
+  slot.paused_work_s = std::min(slot.start.request.work_s, computed_s / slot.stretch);
+  slot.reason = StopReason::suspended;
+  slot.generation = ++generation_;  // the planned end no longer applies
+  push(now_s + spec.shift->checkpoint_write_s, EventKind::job_end, slot.start.request.job_id,
+       event.target, slot.generation);
 }
 
 // A crash without retries left fails the trial; a job stopped before its planned crash (node
@@ -138,13 +173,16 @@ void LifecycleCore::end_job(std::uint32_t index, StopReason reason, double now_s
   JobEnding ending;
   ending.reason = reason;
   ending.crash = crash;
-  ending.cut =
-      reason == StopReason::node_failure || (reason == StopReason::failed && !slot.plan.crashes);
+  ending.cut = reason == StopReason::node_failure || reason == StopReason::suspended ||
+               (reason == StopReason::failed && !slot.plan.crashes);
   AttemptPlan plan = slot.plan;
   if (ending.cut) plan = source.cut_attempt(request, slot.stretch, now_s - slot.launch_s);
   if (crash || reason == StopReason::failed)
     ending.lost_s = std::max(0.0, (plan.work_done_s - plan.work_saved_s) * slot.stretch);
-  source.on_end(request, reason, crash ? plan.work_saved_s : 0, now_s);
+  const double kept_work_s = reason == StopReason::suspended ? slot.paused_work_s
+                             : crash                         ? plan.work_saved_s
+                                                             : 0;
+  source.on_end(request, reason, kept_work_s, now_s);
   if (reason == StopReason::completed) ending.score = source.score_of(request);
   ending.is_search = source.is_search();
   effects_.job_ended(index, slot.start, ending, now_s);
@@ -167,7 +205,8 @@ void LifecycleCore::release(std::uint32_t index, double now_s) {
 void LifecycleCore::end_if_current(const Event& event, double now_s) {
   auto& slot = slots_[event.target];
   if (!slot || slot->generation != event.generation) return;
-  effects_.job_end_due(event.target);
+  // A paused job's executions are cut, not awaited.
+  if (slot->reason != StopReason::suspended) effects_.job_end_due(event.target);
   end_job(event.target, slot->reason, now_s);
 }
 
@@ -217,6 +256,9 @@ void LifecycleCore::handle_due(double now_s) {
       }
       case EventKind::power_off:
         due_power_offs_.push_back(event);
+        break;
+      case EventKind::pause:
+        pause_if_current(event, now_s);
         break;
     }
   }

@@ -116,8 +116,16 @@ class LifecycleCore {
     AttemptPlan plan;
     StopReason reason = StopReason::completed;
     std::uint32_t generation = 0;
+    double restore_s = 0;      // a resumed job's checkpoint restore, at the start of its run
+    double paused_work_s = 0;  // work done before a pause (suspend-resume)
   };
-  enum class EventKind : std::uint8_t { job_end = 0, boot_done = 1, job_begin = 2, power_off = 3 };
+  enum class EventKind : std::uint8_t {
+    job_end = 0,
+    boot_done = 1,
+    job_begin = 2,
+    power_off = 3,
+    pause = 4,  // suspend-resume: the job writes a checkpoint, then ends as suspended
+  };
   // 24 bytes, so that the four children of a heap node fit in two cache lines. Generations
   // and idle tokens are 32-bit: a stale event could be taken for a current one only after
   // four billion starts on one slot (or power-off countdowns on one node) while it waits.
@@ -128,7 +136,7 @@ class LifecycleCore {
     std::uint32_t generation;  // slot generation or idle token: the event is stale if changed
     EventKind kind() const { return static_cast<EventKind>(rank >> kOrderBits); }
   };
-  static constexpr int kOrderBits = 62;
+  static constexpr int kOrderBits = 61;
   struct EarlierEvent {  // time, then kind, then order: a total, stable order
     bool operator()(const Event& a, const Event& b) const {
       return a.time_s < b.time_s || (a.time_s == b.time_s && a.rank < b.rank);
@@ -143,6 +151,8 @@ class LifecycleCore {
   void launch_job(std::uint32_t slot, double now_s, double stretch);
   void end_job(std::uint32_t slot, StopReason reason, double now_s);
   void end_if_current(const Event& event, double now_s);
+  void pause_if_current(const Event& event, double now_s);
+  void arm_pause(std::uint32_t slot, double now_s, double run_s);
   void drop_unstarted(std::uint32_t slot, double now_s);
   void release(std::uint32_t slot, double now_s);
   void arm_power_off(std::uint32_t host, double now_s);

@@ -90,7 +90,7 @@ SCENARIO_CASES = [
     # --- shift: temporal shifting of a campaign (keys point at the key, tables at their `{`) ---
     shift_case("shift-slack-without-policy", 'slack = "24h"',
                r"{f}:12:9: campaign\[0\]\.shift: missing key 'policy' \(\"threshold\", "
-               r"\"forecast-min\"\): a slack alone shifts nothing"),
+               r"\"forecast-min\", \"suspend-resume\"\): a slack alone shifts nothing"),
     shift_case("shift-negative-slack", 'policy = "threshold", threshold = 200, slack = "-1h"',
                # `slack` starts at column 50
                r"{f}:12:50: campaign\[0\]\.shift\.slack: must be a positive duration .+"),
@@ -104,15 +104,32 @@ SCENARIO_CASES = [
                r"deviation of at least 0"),
     shift_case("shift-unknown-policy", 'policy = "greedy", slack = "1d"',
                r"{f}:12:11: campaign\[0\]\.shift\.policy: 'greedy' is not one of: "
-               r"\"threshold\", \"forecast-min\""),
+               r"\"threshold\", \"forecast-min\", \"suspend-resume\""),
     shift_case("shift-threshold-under-forecast-min",
                'policy = "forecast-min", threshold = 200, slack = "1d"',
                r"{f}:12:36: campaign\[0\]\.shift\.threshold: applies to policy = \"threshold\" "
-               r"only"),
+               r"or \"suspend-resume\" only"),
     shift_case("shift-search-without-expected-length", 'policy = "forecast-min", slack = "1d"',
                # the search's line 10 moves the shift to line 11
                r"{f}:11:9: campaign\[0\]\.shift: missing key 'expected_length': a search's jobs "
                r"have no common length to plan with", campaign=ASHA),
+    shift_case("shift-suspend-with-percentile",
+               'policy = "suspend-resume", threshold_percentile = 30, slack = "1d"',
+               r"{f}:12:38: campaign\[0\]\.shift\.threshold_percentile: suspend-resume needs a "
+               r"fixed 'threshold' \(g/kWh\)"),
+    shift_case("shift-negative-checkpoint-write",
+               'policy = "suspend-resume", threshold = 200, slack = "1d", '
+               'checkpoint_write = "-5min"',
+               r"{f}:12:69: campaign\[0\]\.shift\.checkpoint_write: must be a duration of at "
+               r"least 0"),
+    shift_case("shift-restore-under-threshold",
+               'policy = "threshold", threshold = 200, slack = "1d", restore = "5min"',
+               r"{f}:12:64: campaign\[0\]\.shift\.restore: applies to policy = "
+               r"\"suspend-resume\" only"),
+    shift_case("shift-suspend-on-a-search",
+               'policy = "suspend-resume", threshold = 200, slack = "1d"',
+               r"{f}:11:\d+: campaign\[0\]\.shift\.policy: suspend-resume applies to independent "
+               r"trials .+", campaign=ASHA),
     shift_case("shift-percentile-above-100",
                'policy = "threshold", threshold_percentile = 101, slack = "1d"',
                r"{f}:12:33: campaign\[0\]\.shift\.threshold_percentile: must be a percentile "

@@ -1,10 +1,10 @@
 """Temporal shifting of deferrable jobs (a campaign's `shift = {...}`), end to end: when held
 jobs start, what they emit, and what `/policy` and the printed policy block report, against
 hand-computed oracles; energy is still conserved with the waits, also under the exec engine;
-the counterfactual in `/policy` is exactly a plain run of the scenario without its shifts.
-A search's trial is not held within its slack: that test is a strict expected failure until
-the implementation is fixed. The saving-within-the-bound runs are in
-test_carbon_aware_bounds.py, the bad `shift` tables in bad_cases_scenario.py.
+the counterfactual in `/policy` is exactly a plain run of the scenario without its shifts; a
+search's held trial keeps its first ready time. The saving-within-the-bound runs are in
+test_carbon_aware_bounds.py, suspend-resume in test_carbon_aware_suspend.py, the bad `shift`
+tables in bad_cases_scenario.py.
 
     /usr/bin/python3 -m pytest tests/cli/test_carbon_aware.py --mlcycle PATH
 

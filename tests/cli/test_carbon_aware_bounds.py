@@ -54,8 +54,8 @@ CASES = {
     "perfect-lognormal": (
         "wind", f'trials = 25\n{LOGNORMAL}\narrival = {{ pattern = "rate", rate_per_hour = 0.25 }}',
         'policy = "forecast-min", forecast = "perfect", slack = "2d"', 48),
-    # A search's trials are ready when a worker asks for them (but see the expected failure
-    # "search trial ... within its slack" of test_carbon_aware.py).
+    # A search's trials are ready when a worker first asks for them ("search trial ... within
+    # its slack" of test_carbon_aware.py).
     "perfect-asha-search": (
         "solar-heavy", 'search = { kind = "asha", configurations = 27, min_budget = 1, '
                        'max_budget = 9, hours_per_epoch = 0.5 }\nmax_concurrent = 3',

@@ -150,13 +150,23 @@ def check_scenarios(mlcycle, scenarios):
 
 # scenarios/shared-data/ reads ../shared/data next to the repository: a test of its own, which
 # is skipped when the data is absent.
-SHARED_SCENARIOS = SCENARIOS_DIR / "shared-data"
+
+
+def shipped_files(shared):
+    """The shipped scenarios that read ../shared/data (shared) or not; sweep files apart."""
+    found = []
+    for path in sorted(SCENARIOS_DIR.rglob("*.toml")):
+        text = path.read_text()
+        if any(line.strip() == "[sweep]" for line in text.splitlines()):
+            continue
+        if ("shared/data/" in text) == shared:
+            found.append(path)
+    return found
 
 
 @pytest.mark.title("check every scenario")
 def test_check_every_scenario(mlcycle):
-    scenarios = sorted(s for s in SCENARIOS_DIR.rglob("*.toml")
-                       if SHARED_SCENARIOS not in s.parents)
+    scenarios = shipped_files(shared=False)
     expect(SINGLE in scenarios and TWO_SITES in scenarios and len(scenarios) >= 3,
            f"expected the example scenarios under {SCENARIOS_DIR}, found {scenarios}")
     check_scenarios(mlcycle, scenarios)
@@ -174,9 +184,16 @@ def test_check_every_scenario(mlcycle):
 def test_check_shared_data_scenarios(mlcycle):
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is absent")
-    scenarios = sorted(SHARED_SCENARIOS.rglob("*.toml"))
+    scenarios = shipped_files(shared=True)
     expect(len(scenarios) >= 3, f"expected the shared-data scenarios, found {scenarios}")
     check_scenarios(mlcycle, scenarios)
+    # The policy sweep file (over the DE trace): its points check like its scenario.
+    sweep = SCENARIOS_DIR / "carbon-aware" / "lisa-policy-sweep.toml"
+    with temp_dir("check") as tmp:
+        result = run_mlcycle(mlcycle, ["check", sweep], cwd=tmp)
+        expect_success(result, f"check {sweep}")
+        expect(re.match(re.escape(str(sweep)) + r": ok \(12 point", result.stdout) is not None,
+               f"check {sweep.name}: unexpected output", result)
 
 
 def summary_row(stdout, name):

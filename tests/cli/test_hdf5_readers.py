@@ -41,7 +41,7 @@ JOB_FIELDS = ["job_id", "campaign", "phase", "status", "host", "nodes", "gpus", 
               "stage", "stage_run", "attempt", "rung", "trial", "score", "wait_s", "stop_reason",
               "wasted_gpu_hours", "wasted_co2_g"]
 STOP_REASONS = {"completed": 0, "crashed": 1, "node_failure": 2, "failed": 3, "walltime": 4,
-                "horizon": 5}
+                "horizon": 5, "suspended": 6}
 NO_STAGE = 2**32 - 1
 CAMPAIGN_FIELDS = ["name", "phase", "stage", "search", "runs", "trials_started", "jobs",
                    "completed", "stopped_early", "failed", "crashes", "unfinished", "gpu_hours",

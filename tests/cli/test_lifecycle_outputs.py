@@ -113,7 +113,8 @@ def check_tables(f, np, pd, campaigns, deployments, stages):
     jobs = frame(pd, f["jobs"])
     reasons = h5py.check_enum_dtype(f["jobs"].dtype["stop_reason"])
     expect(reasons == {"completed": 0, "crashed": 1, "node_failure": 2, "failed": 3,
-                       "walltime": 4, "horizon": 5}, f"/jobs stop_reason enum {reasons}")
+                       "walltime": 4, "horizon": 5, "suspended": 6},
+           f"/jobs stop_reason enum {reasons}")
     expect(np.array_equal(jobs["wait_s"], jobs["start_s"] - jobs["submit_s"]),
            "/jobs wait_s == start_s - submit_s")
     stage_index = {name: i for i, name in enumerate(stages)}

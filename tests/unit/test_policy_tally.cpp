@@ -46,7 +46,8 @@ CampaignSpec search_campaign(std::uint64_t configurations) {
 // Lets a job start one hour after it is ready (or now, if that is later).
 class OneHourLater final : public ReleasePolicy {
  public:
-  double earliest_start_s(double ready_s, double now_s) const override {
+  double slack_s() const override { return 86400; }
+  double earliest_start_s(double ready_s, double, double now_s) const override {
     return std::max(now_s, ready_s + 3600);
   }
 };
@@ -55,7 +56,8 @@ class OneHourLater final : public ReleasePolicy {
 class TableRelease final : public ReleasePolicy {
  public:
   explicit TableRelease(std::map<double, double> table) : table_(std::move(table)) {}
-  double earliest_start_s(double ready_s, double now_s) const override {
+  double slack_s() const override { return 86400; }
+  double earliest_start_s(double ready_s, double, double now_s) const override {
     const auto it = table_.find(ready_s);
     return std::max(now_s, it == table_.end() ? ready_s : it->second);
   }
