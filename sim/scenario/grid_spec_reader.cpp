@@ -12,8 +12,7 @@ std::string resolve_path(TomlTableReader& t, std::string_view key,
   if (!text) throw t.error_here("missing key '" + std::string(key) + "' (path to a CSV file)");
   std::filesystem::path path(*text);
   if (path.is_relative()) path = base_dir / path;
-  if (!std::filesystem::is_regular_file(path))
-    throw t.error_at(key, "no such file: " + path.string());
+  if (const std::string why = not_a_file(path); !why.empty()) throw t.error_at(key, why);
   return path.lexically_normal().string();
 }
 

@@ -57,8 +57,8 @@ SimulationSpec read_simulation(TomlTableReader& root, const std::filesystem::pat
   if (auto platform = sim.string("platform")) {
     std::filesystem::path platform_path(*platform);
     if (platform_path.is_relative()) platform_path = base_dir / platform_path;
-    if (!std::filesystem::is_regular_file(platform_path))
-      throw sim.error_at("platform", "no such file: " + platform_path.string());
+    if (const std::string why = not_a_file(platform_path); !why.empty())
+      throw sim.error_at("platform", why);
     spec.platform_path = platform_path.lexically_normal().string();
   }
   if (auto engine = sim.string("engine")) {

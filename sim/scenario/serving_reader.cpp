@@ -44,8 +44,7 @@ void read_demand(TomlTableReader& d, DemandSpec& spec, const std::filesystem::pa
         throw t.error_at(key, "not used with 'file': the file gives the request rate");
     std::filesystem::path path(*file);
     if (path.is_relative()) path = base_dir / path;
-    if (!std::filesystem::is_regular_file(path))
-      throw t.error_at("file", "no such file: " + path.string());
+    if (const std::string why = not_a_file(path); !why.empty()) throw t.error_at("file", why);
     spec.file = read_demand_csv(path.lexically_normal().string());
     spec.file.key = t.path_of("file");
     if (auto hold = t.string("hold")) {

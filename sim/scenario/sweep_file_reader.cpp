@@ -127,8 +127,8 @@ SweepFileEntries read_sweep_file_entries(const std::string& text, const std::str
   std::filesystem::path scenario_path(*scenario);
   if (scenario_path.is_relative())
     scenario_path = std::filesystem::path(path).parent_path() / scenario_path;
-  if (!std::filesystem::is_regular_file(scenario_path))
-    throw sweep.error_at("scenario", "no such file: " + scenario_path.string());
+  if (const std::string why = not_a_file(scenario_path); !why.empty())
+    throw sweep.error_at("scenario", why);
   spec.scenario_path = scenario_path.lexically_normal().string();
   if (auto n = sweep.integer("replicates"))
     spec.replicates = count_at_least_1(sweep, "replicates", *n);

@@ -216,4 +216,12 @@ void TomlTableReader::reject_unknown_keys() const {
   }
 }
 
+std::string not_a_file(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(path, error)) return "";
+  if (error && error != std::errc::no_such_file_or_directory)
+    return "cannot read " + path.string() + ": " + error.message();
+  return "no such file: " + path.string();
+}
+
 }  // namespace mlcycle

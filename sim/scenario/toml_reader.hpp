@@ -3,6 +3,7 @@
 // reject_unknown_keys() can point at a misspelt key with its file, line and column.
 #include <toml++/toml.h>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -60,5 +61,9 @@ class TomlTableReader {
 SourceLocation toml_location(const toml::node& n, const std::string& file);
 
 const char* toml_type_name(const toml::node& n);
+
+// Empty when `path` is a regular file; else what is wrong, for a message at the key that named
+// it: "no such file: PATH", or the system's reason when it cannot even look (a name too long).
+std::string not_a_file(const std::filesystem::path& path);
 
 }  // namespace mlcycle

@@ -24,6 +24,15 @@ def shift_case(name, shift, stderr, campaign=TRIALS):
     return Case(name, setup=setup, stderr=stderr)
 
 
+def platform_name_too_long(tmp):
+    # A file name of 300 characters in an existing folder: the system cannot even look it up
+    # (ENAMETOOLONG; names stop at 255 bytes). Found by the scenario fuzzer, which crashed on it.
+    path = tmp / "long-name.toml"
+    path.write_text('[simulation]\nstart = 2020-01-01T00:00:00Z\n'
+                    f'platform = "{"x" * 300}.xml"\n')
+    return {"f": str(path), "t": str(tmp)}
+
+
 SCENARIO_CASES = [
     # --- scenario TOML -----------------------------------------------------------------------
     Case("malformed-toml", scenario="malformed-toml.toml",
@@ -84,6 +93,8 @@ SCENARIO_CASES = [
     Case("too-many-gpus", scenario="too-many-gpus.toml",
          stderr=r"{f}:12:1: campaign\[0\]\.gpus_per_trial: 16 GPUs asked, but "
                 r"cluster 'p100-node' has only 8"),
+    Case("platform-name-too-long", setup=platform_name_too_long,
+         stderr=r"{f}:3:1: simulation\.platform: cannot read {t}/x+\.xml: File name too long"),
     Case("empty-scenario", scenario="empty.toml",
          stderr=r"{f}(:1:1)?: (simulation: )?missing table \[simulation\]"),
 
