@@ -201,10 +201,11 @@ struct TraceFile::Impl {
 
 TraceFile::TraceFile(std::string path, std::size_t regions)
     : path_(std::move(path)), temp_path_(path_ + ".tmp") {
-  if (std::filesystem::is_directory(path_))
+  std::error_code unknown;  // a path the system cannot look up fails to open below
+  if (std::filesystem::is_directory(path_, unknown))
     throw InputError(SourceLocation{path_, 0, 0}, "--output", "is a directory, not a file name");
   const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
-  if (!parent.empty() && !std::filesystem::is_directory(parent))
+  if (!parent.empty() && !std::filesystem::is_directory(parent, unknown))
     throw InputError(SourceLocation{path_, 0, 0}, "--output",
                      "directory " + parent.string() + " does not exist");
   // The temporary is created here first, without HDF5: an unwritable path fails before HDF5 sees

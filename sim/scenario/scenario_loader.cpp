@@ -169,7 +169,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& path,
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-  if (std::filesystem::is_directory(path))
+  std::error_code unknown;  // a path the system cannot look up fails to open just below
+  if (std::filesystem::is_directory(path, unknown))
     throw InputError(SourceLocation{path, 0, 0}, "", "is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open the scenario file");

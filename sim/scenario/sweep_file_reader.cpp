@@ -149,7 +149,8 @@ SweepFileEntries read_sweep_file_entries(const std::string& text, const std::str
 }
 
 std::string read_sweep_file_text(const std::string& path) {
-  if (std::filesystem::is_directory(path))
+  std::error_code unknown;  // a path the system cannot look up fails to open just below
+  if (std::filesystem::is_directory(path, unknown))
     throw InputError(SourceLocation{path, 0, 0}, "", "is a directory, not a sweep file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open the sweep file");

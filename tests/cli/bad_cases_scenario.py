@@ -181,6 +181,13 @@ SCENARIO_CASES = [
     Case("output-is-a-directory", command=["run", "{single}", "-o", "{tmp}/existing-dir"],
          setup=setup_existing_dir, outputs=["{tmp}/existing-dir.tmp"],
          stderr=r"{tmp}/existing-dir: --output: .+"),
+    # Names of 300 characters: the system cannot look them up (ENAMETOOLONG), yet it is still
+    # bad input with its one line and exit 2, not an uncaught filesystem error.
+    Case("output-name-too-long", command=["run", "{single}", "-o", "{tmp}/" + "y" * 300 + ".h5"],
+         outputs=[],
+         stderr=r"{tmp}/y+\.h5: --output: cannot create {tmp}/y+\.h5\.tmp .+"),
+    Case("scenario-name-too-long", command=["run", "{tmp}/" + "y" * 300 + ".toml", "-o", "{out}"],
+         stderr=r"{tmp}/y+\.toml: cannot open the scenario file"),
     Case("output-empty", command=["run", "{single}", "-o", ""],
          outputs=["{tmp}/results/single-trial.h5"],
          stderr=r"(command line: )?(--output|-o)\b.*|command line: .*(--output|'-o').*"),
