@@ -267,9 +267,15 @@ std::string read_string_value(hid_t attribute) {
   Handle type(H5Aget_type(attribute), H5Tclose);
   if (type.id() < 0 || H5Tget_class(type.id()) != H5T_STRING)
     fail(attribute, what, "is not a string");
+  // HDF5 copies the attribute's stored bytes as its type says: a corrupt header that stores
+  // fewer makes it read past them (found by the fuzzer), so the two must agree first.
+  const hsize_t stored_bytes = H5Aget_storage_size(attribute);
   if (H5Tis_variable_str(type.id()) > 0) {
     register_descriptor_conversion();
     GlobalHeap heap(attribute, what);
+    if (stored_bytes < heap.descriptor_size())
+      fail(attribute, what,
+           "stores " + std::to_string(stored_bytes) + " bytes, less than its type");
     const Handle raw = descriptor_type(heap.descriptor_size());
     unsigned char descriptor[20] = {};
     if (H5Aread(attribute, raw.id(), descriptor) < 0) fail(attribute, what, "cannot be read");
@@ -278,6 +284,8 @@ std::string read_string_value(hid_t attribute) {
   const std::size_t size = H5Tget_size(type.id());
   if (size == 0 || size > file_size_of(attribute))
     fail(attribute, what, "a string of " + std::to_string(size) + " bytes, more than the file has");
+  if (stored_bytes < size)
+    fail(attribute, what, "stores " + std::to_string(stored_bytes) + " bytes, less than its type");
   std::string value(size, '\0');
   if (H5Aread(attribute, type.id(), value.data()) < 0) fail(attribute, what, "cannot be read");
   return text_of(value.data(), size);
