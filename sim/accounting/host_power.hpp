@@ -17,16 +17,17 @@ namespace mlcycle {
 
 struct HostPowerModel {
   std::string name;
-  std::uint32_t cluster = 0;  // index into the platform's clusters
-  std::uint32_t cores = 1;    // GPUs
-  double idle_w = 0;          // SimGrid Idle at the host's pstate
-  double epsilon_w = 0;       // SimGrid Epsilon
-  double all_cores_w = 0;     // SimGrid AllCores
-  double overhead_w = 0;      // node_overhead_w
-  std::uint32_t site = 0;     // index into the facility sites (grid region x PUE signal)
-  double off_w = 0;           // SimGrid wattage_off
-  double boot_w = 0;          // boot_power_w (default: AllCores + overhead)
-  double boot_s = 0;          // boot_time_s
+  std::uint32_t cluster = 0;    // index into the platform's clusters
+  std::uint32_t cores = 1;      // GPUs
+  double idle_w = 0;            // SimGrid Idle at the host's pstate
+  double epsilon_w = 0;         // SimGrid Epsilon
+  double all_cores_w = 0;       // SimGrid AllCores
+  double overhead_w = 0;        // node_overhead_w
+  std::uint32_t site = 0;       // index into the facility sites (grid region x PUE signal)
+  double off_w = 0;             // SimGrid wattage_off
+  double boot_w = 0;            // boot_power_w (default: AllCores + overhead)
+  double boot_s = 0;            // boot_time_s
+  std::uint32_t cap_curve = 0;  // index into the platform's power-cap curves (0: the default)
 
   // What SimGrid's host energy plugin integrates for this host with `busy` cores loaded.
   double simgrid_power_w(std::uint32_t busy) const {

@@ -11,7 +11,7 @@ namespace mlcycle {
 PolicyTally::PolicyTally(RunRecorder& inner, std::vector<TalliedCampaign> campaigns)
     : inner_(inner), campaigns_(std::move(campaigns)), carbon_steps_(campaigns_.size()) {
   for (std::size_t c = 0; c < campaigns_.size(); ++c) {
-    if (!campaigns_[c].shifted || !campaigns_[c].carbon) continue;
+    if (!campaigns_[c].under_policy || !campaigns_[c].carbon) continue;
     figures_.bound_co2_g = 0;
     carbon_steps_[c] = std::make_unique<CumulativeSteps>(campaigns_[c].carbon);
   }
@@ -25,7 +25,7 @@ double least_job_co2_g(const StepSignal& carbon, double it_power_w, double ready
 
 void PolicyTally::record_job(const JobRecord& job) {
   inner_.record_job(job);
-  if (job.campaign >= campaigns_.size() || !campaigns_[job.campaign].shifted) return;
+  if (job.campaign >= campaigns_.size() || !campaigns_[job.campaign].under_policy) return;
   const TalliedCampaign& campaign = campaigns_[job.campaign];
   ++figures_.jobs;
   figures_.jobs_co2_g += job.co2_g;

@@ -21,7 +21,7 @@ namespace mlcycle {
 // A campaign as the tally sees it: shifted or not, its slack, and (policy pass only) the CO2e
 // rate per IT watt of its site (PUE x intensity), for the bound.
 struct TalliedCampaign {
-  bool shifted = false;
+  bool under_policy = false;  // shifted or power-capped
   double slack_s = 0;
   std::shared_ptr<const StepSignal> carbon;  // nullptr: no bound in this pass
 };

@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "accounting/gpu_power_cap.hpp"
 #include "core/units.hpp"
 
 namespace mlcycle {
@@ -49,10 +50,16 @@ const std::vector<SiteInterval>& PowerIntegrator::site_intervals(double t0_s, do
   return intervals_;
 }
 
+double PowerIntegrator::cap_saving_per_gpu_w(const ActiveJob& job, std::uint32_t host) const {
+  const HostPowerModel& h = hosts_[host];
+  return gpu_busy_board_w(h) - capped_board_w(h, *caps_[job.start.request.campaign]);
+}
+
+// Capped GPUs draw their cap: in SimGrid's linear model, a loaded core less its saving.
 double PowerIntegrator::host_it_power_w(const HostState& st, const HostPowerModel& h) const {
   switch (st.state) {
     case HostPowerState::on:
-      return h.it_power_w(st.busy);
+      return h.it_power_w(st.busy) - st.cap_saving_w;
     case HostPowerState::booting:
       return h.boot_w;
     case HostPowerState::off:
@@ -67,7 +74,8 @@ double PowerIntegrator::host_it_power_w(const HostState& st, const HostPowerMode
 // a failed node is off in SimGrid too.
 double PowerIntegrator::host_simgrid_power_w(const HostState& st, const HostPowerModel& h) const {
   if (st.state == HostPowerState::down) return h.off_w;
-  return h.simgrid_power_w(st.state == HostPowerState::on ? st.sg_busy : 0);
+  if (st.state != HostPowerState::on) return h.simgrid_power_w(0);
+  return h.simgrid_power_w(st.sg_busy) - st.cap_saving_w;
 }
 
 template <class Change>
@@ -121,12 +129,18 @@ ActiveJob PowerIntegrator::start_job(const JobStart& start, bool own_power) {
   job.start_s = now_s_;
   job.since_s = now_s_;
   job.start = start;
+  const std::uint32_t campaign = start.request.campaign;
+  job.capped = !own_power && campaign < caps_.size() && caps_[campaign].has_value();
   for (const HostShare& share : start.allocation) {
-    const double w = share_it_power_w(share);
+    const double w = job_share_it_power_w(job, share);
     job.it_power_w += w;
+    const double saving_w = job.capped ? share.cores * cap_saving_per_gpu_w(job, share.host) : 0;
     change_host(share.host, [&](HostState& st) {
       st.busy += share.cores;
       if (!own_power) st.sg_busy += share.cores;
+      if (!job.capped) return;
+      st.capped += share.cores;
+      st.cap_saving_w += saving_w;
     });
     const std::uint32_t site = host_site_[share.host];
     add_phase_power(site, start.request.phase, start.request.campaign, w, 1);
@@ -162,7 +176,7 @@ void PowerIntegrator::accumulate_job(ActiveJob& job) {
   } else {
     for (const HostShare& share : job.shares()) {
       const FacilitySite& site = sites_[host_site_[share.host]];
-      const double w = share_it_power_w(share);
+      const double w = job_share_it_power_w(job, share);
       job.it_energy_j += w * dt;
       job.energy_j += w * site.pue->integral(job.since_s, now_s_);
       job.co2_g += w * site.carbon->integral(job.since_s, now_s_) / units::kJoulePerKwh;
@@ -188,7 +202,8 @@ double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s
   const double gpus = job.start.request.gpus;
   double co2_g = 0;
   for (const HostShare& share : job.shares()) {
-    const double w = job.own_power ? job.it_power_w * share.cores / gpus : share_it_power_w(share);
+    const double w =
+        job.own_power ? job.it_power_w * share.cores / gpus : job_share_it_power_w(job, share);
     co2_g += w * sites_[host_site_[share.host]].carbon->integral(t0_s, t1_s);
   }
   return co2_g / units::kJoulePerKwh;
@@ -226,11 +241,17 @@ JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
   for (const HostShare& share : job.shares()) {
     const std::uint32_t site = host_site_[share.host];
     const double busy_w = share_it_power_w(share);
-    const double w = job.own_power ? job.it_power_w * share.cores / gpus : busy_w;
+    const double w =
+        job.own_power ? job.it_power_w * share.cores / gpus : job_share_it_power_w(job, share);
     add_phase_power(site, request.phase, request.campaign, -w, -1);
+    const double saving_w = job.capped ? share.cores * cap_saving_per_gpu_w(job, share.host) : 0;
     change_host(share.host, [&](HostState& st) {
       st.busy -= share.cores;
       if (!job.own_power) st.sg_busy -= share.cores;
+      if (!job.capped) return;
+      st.capped -= share.cores;
+      // The last capped GPU leaves no rounding crumbs behind.
+      st.cap_saving_w = st.capped == 0 ? 0.0 : st.cap_saving_w - saving_w;
     });
     if (!job.own_power) continue;
     // The host integrated these GPUs at busy power: replace that by its share of the job.

@@ -7,12 +7,14 @@
 // interval: the trace binner and the run statistics turn those into bins and totals.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "accounting/facility_sites.hpp"
 #include "accounting/host_power.hpp"
 #include "accounting/run_records.hpp"
+#include "scenario/power_cap_spec.hpp"
 #include "workload/job.hpp"
 
 namespace mlcycle {
@@ -33,6 +35,7 @@ struct ActiveJob {
   double start_s = 0;
   // Jobs draw their GPUs' busy power unless set_job_power() gives them their own (serving).
   bool own_power = false;
+  bool capped = false;    // its campaign caps its GPUs' power (gpu_power_cap.hpp)
   double it_power_w = 0;  // the job's IT power now (all shares)
   double since_s = 0;     // start of the piece not yet added below
   double it_energy_j = 0;
@@ -82,6 +85,8 @@ class PowerIntegrator {
 
   // Per-source power series: `tags` sources (campaigns, then deployments). Before any start.
   void set_tags(std::size_t tags);
+  // Per campaign, the power cap on its jobs' GPUs (none: busy power). Before any start.
+  void set_power_caps(std::vector<std::optional<PowerCapSpec>> caps) { caps_ = std::move(caps); }
   double now_s() const { return now_s_; }
   // Moves the clock; the caller has taken the interval's integrals (site_intervals) first.
   void set_now_s(double time_s) { now_s_ = time_s; }
@@ -98,6 +103,11 @@ class PowerIntegrator {
   double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;
   double share_it_power_w(const HostShare& share) const {
     return share.cores * busy_gpu_w_[share.host];
+  }
+  // A share of `job` (an ordinary job): its GPUs' busy power, or their capped power.
+  double job_share_it_power_w(const ActiveJob& job, const HostShare& share) const {
+    if (!job.capped) return share_it_power_w(share);
+    return share.cores * (busy_gpu_w_[share.host] - cap_saving_per_gpu_w(job, share.host));
   }
 
   HostStateChange set_host_state(std::uint32_t host, HostPowerState state);
@@ -116,6 +126,8 @@ class PowerIntegrator {
     HostPowerState state = HostPowerState::on;
     std::uint32_t busy = 0;     // GPUs held by jobs
     std::uint32_t sg_busy = 0;  // of which SimGrid sees loaded (ordinary jobs)
+    std::uint32_t capped = 0;   // of which run under a power cap
+    double cap_saving_w = 0;    // their watts below busy power (exactly 0 when none)
     double last_s = 0;
     double state_since_s = 0;
     double it_energy_j = 0;
@@ -131,6 +143,7 @@ class PowerIntegrator {
     LoadTotals totals;
   };
 
+  double cap_saving_per_gpu_w(const ActiveJob& job, std::uint32_t host) const;
   double host_it_power_w(const HostState& st, const HostPowerModel& h) const;
   double host_simgrid_power_w(const HostState& st, const HostPowerModel& h) const;
   // Integrates the host up to now, then applies `change` and updates its site's power.
@@ -150,7 +163,8 @@ class PowerIntegrator {
   const FacilitySites& sites_;
   std::vector<SitePower> site_power_;
   std::vector<Load> loads_;
-  std::vector<SiteInterval> intervals_;  // scratch of site_intervals()
+  std::vector<std::optional<PowerCapSpec>> caps_;  // per campaign
+  std::vector<SiteInterval> intervals_;            // scratch of site_intervals()
   std::size_t tags_ = 0;
   double now_s_ = 0;
 };

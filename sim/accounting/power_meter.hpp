@@ -81,9 +81,9 @@ class PowerMeter {
   // Closes the last bin at `end_s` and returns the totals.
   RunSummary finish(double end_s, std::uint64_t jobs_pending);
 
-  // IT power a share of GPUs draws in an ordinary job (constant while the job runs).
-  double share_it_power_w(const HostShare& share) const {
-    return integrator_.share_it_power_w(share);
+  // Per campaign, the power cap on its jobs' GPUs (none: busy power). Before any start.
+  void set_power_caps(std::vector<std::optional<PowerCapSpec>> caps) {
+    integrator_.set_power_caps(std::move(caps));
   }
 
  private:

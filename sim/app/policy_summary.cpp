@@ -22,7 +22,7 @@ double shown_pct(double pct) {
 void print_policy_comparison(std::ostream& out, const PolicyComparison& c) {
   const auto kg = [](double g) { return g / kGramsPerKg; };
   out << std::fixed << std::setprecision(3);
-  out << "  policy           deferrable jobs " << c.jobs << ", CO2e kg: baseline "
+  out << "  policy           jobs under policy " << c.jobs << ", CO2e kg: baseline "
       << kg(c.baseline_jobs_co2_g) << ", policy " << kg(c.policy_jobs_co2_g);
   if (!std::isnan(c.bound_jobs_co2_g)) out << ", bound " << kg(c.bound_jobs_co2_g);
   out << "\n" << std::setprecision(1);
@@ -30,7 +30,7 @@ void print_policy_comparison(std::ostream& out, const PolicyComparison& c) {
   if (!std::isnan(c.bound_jobs_co2_g))
     out << " of at most " << shown_pct(c.bound_saving_pct) << " %";
   else
-    out << " (no bound: paused work)";
+    out << " (no bound: paused or capped work)";
   out << "; whole run (idle included) " << shown_pct(c.total_saving_pct) << " %, energy "
       << std::showpos << shown_pct(c.energy_change_pct) << std::noshowpos << " %\n";
   out << std::setprecision(2);

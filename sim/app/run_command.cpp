@@ -36,7 +36,7 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
   // A run with policies has a counterfactual pass (policies off), in a child started before
   // this process has threads or a SimGrid engine.
   std::optional<BaselinePass> baseline;
-  if (shifts_work(scenario)) baseline.emplace(scenario, cli.engine);
+  if (has_policies(scenario)) baseline.emplace(scenario, cli.engine);
   TraceFile trace(output, scenario.grids.size());
   RunOutcome outcome = run_simulation(scenario, trace, engine);
   if (baseline) {

@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "accounting/gpu_power_cap.hpp"
 #include "core/units.hpp"
 
 namespace mlcycle {
@@ -52,6 +53,17 @@ void LifecycleRunner::set_release_policies(
   core_.set_release_policies(std::move(raw));
 }
 
+void LifecycleRunner::set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps) {
+  std::vector<double> factors;
+  std::vector<std::optional<PowerCapSpec>> specs;
+  for (const auto& cap : caps) {
+    factors.push_back(cap ? cap->time_factor : 1.0);
+    specs.push_back(cap ? std::optional<PowerCapSpec>(cap->spec) : std::nullopt);
+  }
+  core_.set_power_cap_factors(std::move(factors));
+  meter_.set_power_caps(std::move(specs));
+}
+
 void LifecycleRunner::campaign_run_opened(std::uint32_t campaign) {
   tally_.run_opened(campaign);
 }
@@ -80,20 +92,36 @@ void LifecycleRunner::job_launched(std::uint32_t index, const JobStart& job, dou
                                    bool is_search) {
   if (slots_.size() <= index) slots_.resize(index + 1);
   Slot& slot = slots_[index];
-  const double run_s = job.request.duration_s;
-  if (exec_mode_) {
-    for (const HostShare& share : job.allocation) {
-      sg4::Host* host = platform_.sg_hosts[share.host];
-      // SimGrid runs `thread_count` threads of `flops` each: duration = flops / speed.
+  if (exec_mode_) start_execs(slot, job, job.request.duration_s);
+  slot.active = meter_.start_job(job);
+  tally_.job_started(job.request, now_s - job.request.submit_s, is_search);
+}
+
+// SimGrid runs `thread_count` threads of `flops` each: duration = flops / speed. A capped GPU
+// is one thread bounded to load x speed (3.32 ignores the bound of a multi-thread exec) with
+// load x speed x run_s flops: the same duration, and the plugin draws its capped power.
+void LifecycleRunner::start_execs(Slot& slot, const JobStart& job, double run_s) {
+  const std::optional<PowerCapSpec>& cap = scenario_.campaigns[job.request.campaign].power_cap;
+  for (const HostShare& share : job.allocation) {
+    sg4::Host* host = platform_.sg_hosts[share.host];
+    const double speed = host->get_speed();
+    if (!cap) {
       slot.execs.push_back(sg4::Exec::init()
-                               ->set_flops_amount(run_s * host->get_speed())
+                               ->set_flops_amount(run_s * speed)
                                ->set_host(host)
                                ->set_thread_count(static_cast<int>(share.cores)));
       slot.execs.back()->start();
+      continue;
+    }
+    const double load = capped_core_load(platform_.hosts[share.host], *cap);
+    for (std::uint32_t gpu = 0; gpu < share.cores; ++gpu) {
+      slot.execs.push_back(sg4::Exec::init()
+                               ->set_flops_amount(load * speed * run_s)
+                               ->set_host(host)
+                               ->set_bound(load * speed));
+      slot.execs.back()->start();
     }
   }
-  slot.active = meter_.start_job(job);
-  tally_.job_started(job.request, now_s - job.request.submit_s, is_search);
 }
 
 void LifecycleRunner::job_end_due(std::uint32_t index) {

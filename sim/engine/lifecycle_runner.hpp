@@ -17,6 +17,7 @@
 #include "engine/deployment_driver.hpp"
 #include "engine/node_watch.hpp"
 #include "engine/platform_loader.hpp"
+#include "engine/power_cap_setup.hpp"
 #include "engine/simulation.hpp"
 #include "workload/lifecycle_core.hpp"
 
@@ -30,6 +31,8 @@ class LifecycleRunner : private LifecycleEffects {
   void operator()();
   // Per [[campaign]] (null: none); they outlive the runner's run.
   void set_release_policies(const std::vector<std::unique_ptr<ReleasePolicy>>& policies);
+  // Per [[campaign]], its checked power cap (none: uncapped). Before the run starts.
+  void set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps);
 
  private:
   // What the engine keeps of a started job: its meter entry and, in exec mode, its executions.
@@ -46,6 +49,7 @@ class LifecycleRunner : private LifecycleEffects {
   void on_node_event(const NodeEvent& event, double now_s);
   void check_run_span(double next_s) const;
   void prefetch_next_end() const;
+  void start_execs(Slot& slot, const JobStart& job, double run_s);
   void wait_for_execs(Slot& slot);
   void cancel_execs(Slot& slot);
   void finish_run(double now_s);

@@ -9,6 +9,7 @@
 
 #include "engine/platform_preflight.hpp"
 #include "engine/platform_scan.hpp"
+#include "engine/power_cap_setup.hpp"
 #include "engine/state_profiles.hpp"
 #include "engine/wattage_property.hpp"
 #include "workload/replica_model.hpp"
@@ -308,6 +309,8 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
   for (std::uint32_t i = 0; i < platform.sg_hosts.size(); ++i) {
     const sg4::Host& host = *platform.sg_hosts[i];
     HostPowerModel model = describe_host(file, host, scenario, sites, pue_profiles);
+    model.cap_curve = intern_cap_curve(
+        platform.cap_curves, inherited_property(host, "power_cap_curve"), file, model.name);
     const std::string& cluster = host.get_englobing_zone()->get_name();
     auto it = std::find(platform.cluster_names.begin(), platform.cluster_names.end(), cluster);
     if (it == platform.cluster_names.end()) {

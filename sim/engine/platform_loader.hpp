@@ -7,6 +7,7 @@
 //   pue: the datacenter's PUE, a number or the name of a [pue.<name>] profile (default 1.0;
 //        [accounting] pue wins)
 //   grid_region: name of a [grid.<region>] of the scenario (default: the only region)
+//   power_cap_curve: run-time factor under a GPU power cap (workload/power_cap_curve.hpp)
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "grid/grid_registry.hpp"
 #include "scenario/scenario.hpp"
 #include "workload/job_scheduler.hpp"
+#include "workload/power_cap_curve.hpp"
 
 namespace mlcycle {
 
@@ -36,6 +38,8 @@ struct LoadedPlatform {
   // That host; without a platform file (fleets only), a host of mlcycle's own outside `hosts`.
   simgrid::s4u::Host* scheduler_sg_host = nullptr;
   PlatformProfiles profiles;  // the hosts' state profiles (node failures)
+  // The run-time curves under a GPU power cap (property power_cap_curve); 0 is the default.
+  std::vector<PowerCapCurve> cap_curves{PowerCapCurve::default_curve()};
 };
 
 // Must run before Engine::load_platform is called by anyone else and, in exec mode, before the

@@ -16,7 +16,9 @@
 #include "engine/deployment_driver.hpp"
 #include "engine/lifecycle_runner.hpp"
 #include "engine/platform_loader.hpp"
+#include "engine/power_cap_setup.hpp"
 #include "grid/grid_registry.hpp"
+#include "scenario/policy_switch.hpp"
 
 namespace mlcycle {
 
@@ -109,17 +111,21 @@ std::optional<PolicyTally> make_policy_tally(const Scenario& tallied, const Scen
                                              const FacilitySites& sites, RunRecorder& recorder) {
   std::vector<TalliedCampaign> campaigns(tallied.campaigns.size());
   bool any = false;
-  // Paused work can beat every contiguous start: the window bound would not bound it.
-  const bool preemptible =
-      std::any_of(tallied.campaigns.begin(), tallied.campaigns.end(), [](const CampaignSpec& c) {
-        return c.shift && c.shift->policy == ShiftPolicy::suspend_resume;
+  // Paused work can beat every contiguous start, and a cap changes a job's length and power:
+  // the window bound over fixed-length, fixed-power jobs would not bound them.
+  const bool bounded =
+      std::none_of(tallied.campaigns.begin(), tallied.campaigns.end(), [](const CampaignSpec& c) {
+        return (c.shift && c.shift->policy == ShiftPolicy::suspend_resume) || c.power_cap;
       });
   for (std::size_t c = 0; c < campaigns.size(); ++c) {
-    if (!tallied.campaigns[c].shift) continue;
+    const CampaignSpec& campaign = tallied.campaigns[c];
+    if (!under_policy(campaign)) continue;
     any = true;
-    campaigns[c].shifted = true;
-    campaigns[c].slack_s = tallied.campaigns[c].shift->slack_s;
-    if (!preemptible && c < running.campaigns.size() && running.campaigns[c].shift) {
+    campaigns[c].under_policy = true;
+    // A campaign that only caps has no window: none of its starts is late.
+    campaigns[c].slack_s =
+        campaign.shift ? campaign.shift->slack_s : std::numeric_limits<double>::infinity();
+    if (bounded && c < running.campaigns.size() && running.campaigns[c].shift) {
       const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
       campaigns[c].carbon = sites[platform.hosts.at(cluster.hosts.at(0)).site].carbon;
     }
@@ -137,6 +143,7 @@ PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& opti
   FacilitySites sites(grid);
   LoadedPlatform platform = load_platform(*engine, scenario, sites, make_pue_signals(scenario));
   make_fleet_sites(scenario, sites, grid);
+  resolve_power_caps(scenario, platform);  // checked against the clusters' GPUs
   PlatformCheck check;
   check.cluster_names = platform.cluster_names;
   check.hosts = platform.hosts.size();
@@ -189,6 +196,7 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
       make_release_policies(scenario, platform, sites);
   LifecycleRunner runner(scenario, platform, meter, records, outcome, std::move(fleet_sites));
   runner.set_release_policies(policies);
+  runner.set_power_caps(resolve_power_caps(scenario, platform));
   sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
   engine->run();
   if (outcome.failure) std::rethrow_exception(outcome.failure);

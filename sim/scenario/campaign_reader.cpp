@@ -4,6 +4,7 @@
 
 #include "core/limits.hpp"
 #include "scenario/lifecycle_readers.hpp"
+#include "scenario/power_cap_reader.hpp"
 #include "scenario/search_reader.hpp"
 #include "scenario/shift_reader.hpp"
 #include "scenario/trial_length_reader.hpp"
@@ -144,6 +145,10 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
         !spec.shift->expected_length_s)
       throw t.error_here(
           "missing key 'expected_length': a search's jobs have no common length to plan with");
+  }
+  if (c.has("power_cap")) {
+    TomlTableReader t(*c.table("power_cap"), key + ".power_cap", file);
+    spec.power_cap = read_power_cap(t);
   }
   c.reject_unknown_keys();
   return spec;

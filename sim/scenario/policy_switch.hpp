@@ -1,20 +1,27 @@
 #pragma once
-// A scenario's carbon-aware policies switched off, for the counterfactual pass of a policy
-// comparison: the same scenario and seed, so the same trials, lengths and draws.
+// A scenario's carbon- and power-aware policies switched off, for the counterfactual pass of a
+// policy comparison: the same scenario and seed, so the same trials, lengths and draws.
 #include <algorithm>
 
 #include "scenario/scenario.hpp"
 
 namespace mlcycle {
 
-inline bool shifts_work(const Scenario& scenario) {
-  return std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(),
-                     [](const CampaignSpec& c) { return c.shift.has_value(); });
+// A campaign under a policy: it shifts its jobs in time or caps their GPUs' power.
+inline bool under_policy(const CampaignSpec& campaign) {
+  return campaign.shift.has_value() || campaign.power_cap.has_value();
+}
+
+inline bool has_policies(const Scenario& scenario) {
+  return std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(), under_policy);
 }
 
 inline Scenario without_policies(const Scenario& scenario) {
   Scenario baseline = scenario;
-  for (CampaignSpec& campaign : baseline.campaigns) campaign.shift.reset();
+  for (CampaignSpec& campaign : baseline.campaigns) {
+    campaign.shift.reset();
+    campaign.power_cap.reset();
+  }
   return baseline;
 }
 

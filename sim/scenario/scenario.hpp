@@ -15,6 +15,7 @@
 #include "scenario/failure_spec.hpp"
 #include "scenario/grid_spec.hpp"
 #include "scenario/phase.hpp"
+#include "scenario/power_cap_spec.hpp"
 #include "scenario/search_spec.hpp"
 #include "scenario/shift_spec.hpp"
 
@@ -106,6 +107,7 @@ struct CampaignSpec {
   double step_s = 0;
   double gradient_mb = 0;
   std::optional<ShiftSpec> shift;  // temporal shifting of its jobs; none: they start when ready
+  std::optional<PowerCapSpec> power_cap;  // a GPU power cap on its jobs; none: uncapped
   // Where the campaign and its platform-dependent keys are written, for errors found only once
   // the platform is loaded.
   SourceLocation where;

@@ -91,7 +91,7 @@ void LifecycleCore::begin_job(std::uint32_t index, double now_s) {
     effects_.start_probe(index, slot.start, spec.gradient_mb * 1e6);
     return;
   }
-  launch_job(index, now_s, 1);
+  launch_job(index, now_s, cap_factor(slot.start.request.campaign));
 }
 
 void LifecycleCore::on_probe_result(std::uint64_t job_id, double allreduce_s, double now_s) {
@@ -100,12 +100,16 @@ void LifecycleCore::on_probe_result(std::uint64_t job_id, double allreduce_s, do
     if (slots_[i] && slots_[i]->state == JobState::probing &&
         slots_[i]->start.request.job_id == job_id) {
       --probes_pending_;
-      const double step_s = scenario_.campaigns[slots_[i]->start.request.campaign].step_s;
-      launch_job(i, now_s, (step_s + allreduce_s) / step_s);
+      // A power cap slows the step's compute, not its all-reduce.
+      const std::uint32_t campaign = slots_[i]->start.request.campaign;
+      const double step_s = scenario_.campaigns[campaign].step_s;
+      launch_job(i, now_s, (step_s * cap_factor(campaign) + allreduce_s) / step_s);
     }
 }
 
 // The attempt's crash (if any) is drawn now; a walltime shorter than the run kills it there.
+// `stretch`: run time per unit of work (a power cap's factor, with a data-parallel job's
+// all-reduce).
 void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch) {
   Slot& slot = *slots_[index];
   JobRequest& request = slot.start.request;

@@ -77,6 +77,9 @@ class LifecycleCore {
   void set_release_policies(std::vector<const ReleasePolicy*> policies) {
     release_policies_ = std::move(policies);
   }
+  // Per [[campaign]], the run-time factor of its GPUs under its power cap (1 or absent:
+  // uncapped). Before the first handle_due().
+  void set_power_cap_factors(std::vector<double> factors) { cap_factors_ = std::move(factors); }
   // Every idle node starts its power-off countdown at time 0.
   void arm_all_power_offs();
   // Handles what is due at `now_s`: job ends, boots, begins, stage runs, the dispatch, then the
@@ -155,6 +158,9 @@ class LifecycleCore {
   void arm_pause(std::uint32_t slot, double now_s, double run_s);
   void drop_unstarted(std::uint32_t slot, double now_s);
   void release(std::uint32_t slot, double now_s);
+  double cap_factor(std::uint32_t campaign) const {
+    return campaign < cap_factors_.size() ? cap_factors_[campaign] : 1.0;
+  }
   void arm_power_off(std::uint32_t host, double now_s);
   void power_off_idle_nodes();
   GpuPool& pool_of(std::uint32_t host) { return scheduler_.pool(hosts_[host].cluster); }
@@ -163,6 +169,7 @@ class LifecycleCore {
   std::vector<CoreHost> hosts_;
   std::vector<std::uint32_t> campaign_clusters_;
   std::vector<const ReleasePolicy*> release_policies_;
+  std::vector<double> cap_factors_;
   LifecycleEffects& effects_;
   JobScheduler scheduler_;
   StagePlan stages_;

@@ -24,6 +24,30 @@ def shift_case(name, shift, stderr, campaign=TRIALS):
     return Case(name, setup=setup, stderr=stderr)
 
 
+def cap_case(name, cap, stderr, curve=None):
+    """A campaign with `power_cap = { cap }` on line 12 (its `{` in column 13); `curve`: the
+    platform (1 GPU per node, 20:20:100, so a GPU's busy power is 100 W and its idle share
+    20 W) gets that power_cap_curve property ({x})."""
+    def setup(tmp):
+        head = SHIFT_HEAD
+        tokens = {}
+        if curve is not None:
+            xml = (SOURCE_DIR / "tests" / "data" / "power-states.xml").read_text()
+            xml = xml.replace('<prop id="wattage_per_state"',
+                              f'<prop id="power_cap_curve" value="{curve}"/>\n'
+                              '    <prop id="wattage_per_state"', 1)
+            platform = tmp / "curve.xml"
+            platform.write_text(xml)
+            head = head.replace(str(SOURCE_DIR / "tests" / "data" / "power-states.xml"),
+                                str(platform))
+            tokens["x"] = str(platform)
+        path = tmp / "cap.toml"
+        path.write_text(head + "\n".join(TRIALS + [f"power_cap = {{ {cap} }}"]) + "\n")
+        tokens["f"] = str(path)
+        return tokens
+    return Case(name, setup=setup, stderr=stderr)
+
+
 def platform_name_too_long(tmp):
     # A file name of 300 characters in an existing folder: the system cannot even look it up
     # (ENAMETOOLONG; names stop at 255 bytes). Found by the scenario fuzzer, which crashed on it.
@@ -97,6 +121,35 @@ SCENARIO_CASES = [
          stderr=r"{f}:3:1: simulation\.platform: cannot read {t}/x+\.xml: File name too long"),
     Case("empty-scenario", scenario="empty.toml",
          stderr=r"{f}(:1:1)?: (simulation: )?missing table \[simulation\]"),
+
+    # --- power_cap: a GPU power cap on a campaign (keys point at the key) -------------------
+    cap_case("cap-above-busy-power", 'limit = "150 W"',
+             r"{f}:12:15: campaign\[0\]\.power_cap\.limit: 150 W is above the busy power of a "
+             r"GPU of cluster 'ps' \(host p0\), 100 W \(AllCores / GPUs\): a cap must be at "
+             r"most the busy power"),
+    cap_case("cap-fraction-above-one", "limit = 1.5",
+             r"{f}:12:15: campaign\[0\]\.power_cap\.limit: a fraction above 1 is above the busy "
+             r"power: give a fraction in \(0, 1\], or watts per GPU as a string \(\"250 W\"\)"),
+    cap_case("cap-in-wrong-unit", 'limit = "0.3 kW"',
+             r"{f}:12:15: campaign\[0\]\.power_cap\.limit: unit 'kW' is not a power cap: use a "
+             r"fraction of the GPU's busy power in \(0, 1\] \(0\.7 or \"70 %\"\) or watts per "
+             r"GPU \(\"250 W\"\)"),
+    cap_case("cap-at-idle-power", 'limit = "20 W"',
+             r"{f}:12:15: campaign\[0\]\.power_cap\.limit: a cap of 20 W per GPU is not above "
+             r"the idle share 20 W \(Epsilon / GPUs\) of a GPU of cluster 'ps' \(host p0\)"),
+    cap_case("cap-below-curve", "limit = 0.3",
+             r"{f}:12:15: campaign\[0\]\.power_cap\.limit: a cap of 0\.3 of the busy power "
+             r"\(30 W of 100 W\) is below the lowest point of the power_cap_curve of cluster "
+             r"'ps' \(host p0\), 0\.45"),
+    cap_case("cap-without-limit", "",
+             r"{f}:12:13: campaign\[0\]\.power_cap: missing key 'limit': a fraction of the "
+             r"GPU's busy power .+"),
+    cap_case("cap-curve-not-monotone", "limit = 0.6",
+             r"{x}: host p0: power_cap_curve: '0\.7:1\.3': not monotone, a higher cap may not "
+             r"make the GPU slower", curve="0.5:1.2, 0.7:1.3, 1:1"),
+    cap_case("cap-curve-without-uncapped-point", "limit = 0.6",
+             r"{x}: host p0: power_cap_curve: the last point must be 1:1 \(uncapped: no "
+             r"slower\)", curve="0.5:1.4, 0.9:1.1"),
 
     # --- shift: temporal shifting of a campaign (keys point at the key, tables at their `{`) ---
     shift_case("shift-slack-without-policy", 'slack = "24h"',

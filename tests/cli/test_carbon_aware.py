@@ -353,7 +353,7 @@ def test_policy_block_printed(mlcycle, tmp):
     block = "\n".join(lines[at[0]:at[0] + 4])
     # 2 jobs; 0.08 kg, 0.02 kg and the bound 0.02 kg; 75 % of at most 75 %; whole run 35 %,
     # energy +40 %; each trial done 2 h later; no late start in either pass.
-    for needle in ("deferrable jobs 2", "baseline 0.080, policy 0.020, bound 0.020",
+    for needle in ("jobs under policy 2", "baseline 0.080, policy 0.020, bound 0.020",
                    "saving 75.0 % of at most 75.0 %", "whole run (idle included) 35.0 %",
                    "energy +40.0 %", "mean 2.00, p95 2.00, max 2.00 (2 trials)",
                    "started after ready + slack: 0 jobs (baseline 0)"):

@@ -1,0 +1,114 @@
+"""GPU power capping (a campaign's `power_cap = { limit = ... }`), end to end: a capped job runs
+longer by the platform's run-time curve and its GPUs draw the cap; the run compares itself with
+the same scenario uncapped (/policy). Hand-computed oracles on the two-host platform, in both
+engines (SimGrid's energy plugin agreeing on the exec engine), a limit in watts, a platform's
+own curve, a job over two nodes, and conservation. Bad `power_cap` tables and curves are in
+bad_cases_scenario.py.
+
+    /usr/bin/python3 -m pytest tests/cli/test_power_cap.py --mlcycle PATH
+"""
+import math
+import sys
+
+import pytest
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+import conservation  # noqa: E402
+from cli_support import expect, expect_close, import_hdf5_stack  # noqa: E402
+from test_carbon_aware import TRACE, TWO_HOSTS, expect_policy, run, scenario  # noqa: E402
+
+# two-hosts.xml: 2 hosts x 2 GPUs, wattage_per_state 10:20:100 (Idle:Epsilon:AllCores),
+# overhead 5 W, PUE 1.5, region "r". A GPU's busy power b = AllCores / 2 = 50 W, its idle share
+# Epsilon / 2 = 10 W, its overhead share 2.5 W. The grid (STEPS_CSV of test_carbon_aware):
+# 400 g/kWh over 0-2 h, 100 over 2-5 h, then 300.
+
+
+def one_trial(limit, gpus=1):
+    return (f'name = "capped"\ntrials = 1\ngpus_per_trial = {gpus}\nlength = {{ fixed = "1h" }}\n'
+            f"power_cap = {{ limit = {limit} }}")
+
+
+def read(out):
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(out, "r") as f:
+        conservation.check_file(f)
+        return f["jobs"][()], dict(f["policy"].attrs), dict(f["summary"].attrs)
+
+
+@pytest.mark.title("power cap: 67 % of busy power{}")
+@pytest.mark.parametrize("engine", ["", " (exec engine)"], ids=["", " (exec engine)"])
+def test_fraction_cap(mlcycle, tmp, engine):
+    options = ["--set", "simulation.engine=exec"] if engine else []
+    out, result = run(mlcycle, tmp, scenario(TWO_HOSTS, TRACE, one_trial("0.67")), "cap", *options)
+    jobs, policy, summary = read(out)
+    # Cap 0.67 x 50 = 33.5 W per GPU. The default curve's point 0.67:1.21 makes the 1-h trial
+    # run 1.21 h = 4,356 s. Job IT power 33.5 + 2.5 = 36 W: 36 x 4,356 = 156,816 J IT; at the
+    # facility x 1.5; all of it in the 400 g/kWh step: 36 x 1.5 x 1.21 h = 65.34 Wh
+    # -> 0.06534 kWh x 400 = 26.136 g.
+    expect(len(jobs) == 1, f"/jobs has {len(jobs)} rows, expected 1")
+    job = jobs[0]
+    expect_close(job["end_s"], 4356.0, "capped run time")
+    expect_close(job["it_energy_j"], 156816.0, "capped job IT energy")
+    expect_close(job["energy_j"], 1.5 * 156816.0, "capped job facility energy")
+    expect_close(job["co2_g"], 26.136, "capped job co2_g")
+    # Baseline (uncapped): 1 h at 52.5 W IT: 52.5 x 1.5 x 1 h = 78.75 Wh x 400 = 31.5 g.
+    # Saving (31.5 - 26.136) / 31.5; the trial completes 0.21 h later. No bound: a cap changes
+    # the job's length and power.
+    expect_policy(policy, policy_jobs_co2_g=26.136, baseline_jobs_co2_g=31.5,
+                  saving_pct=100 * (31.5 - 26.136) / 31.5, deferrable_jobs=1,
+                  trials_compared=1, delay_mean_h=0.21, delay_max_h=0.21, deadline_misses=0)
+    expect(math.isnan(policy["bound_jobs_co2_g"]), "no bound for capped work")
+    # The whole run, IT: the job's host draws Epsilon + (1/2)(AllCores - Epsilon) less the
+    # saving 50 - 33.5 = 16.5 W, plus overhead: 20 + 40 - 16.5 + 5 = 48.5 W; the other host
+    # idles at 10 + 5 = 15 W: 63.5 W x 4,356 s = 276,606 J. Baseline: (20 + 40 + 5) + 15 = 80 W
+    # x 3,600 s = 288,000 J. PUE is constant: the facility energy changes by
+    # 276,606 / 288,000 - 1.
+    expect_close(summary["it_energy_j"], 276606.0, "capped run IT energy")
+    expect_close(policy["energy_change_pct"], 100 * (276606 / 288000 - 1), "energy change")
+    expect("jobs under policy 1" in result.stdout and "no bound: paused or capped work" in
+           result.stdout, "the printed policy block", result)
+    if engine:
+        # SimGrid sees the capped GPU as a core loaded at (33.5 - 10) / (50 - 10) = 0.5875.
+        expect(summary["simgrid_plugin_max_rel_diff"] < 1e-9,
+               f"SimGrid's plugin disagrees: {summary['simgrid_plugin_max_rel_diff']}")
+
+
+@pytest.mark.title("power cap: a limit in watts, over two nodes{}")
+@pytest.mark.parametrize("engine", ["", " (exec engine)"], ids=["", " (exec engine)"])
+def test_watts_cap_two_nodes(mlcycle, tmp, engine):
+    options = ["--set", "simulation.engine=exec"] if engine else []
+    out, _ = run(mlcycle, tmp, scenario(TWO_HOSTS, TRACE, one_trial('"39 W"', gpus=4)), "watts",
+                 *options)
+    jobs, policy, summary = read(out)
+    # 39 W of 50 W = 0.78: the curve's 0.78:1.11 gives 1.11 h = 3,996 s. Four GPUs at
+    # 39 + 2.5 = 41.5 W: 166 W IT, 166 x 3,996 = 663,336 J; CO2e 166 x 1.5 x 1.11 h / 1000
+    # x 400 = 110.556 g (baseline 4 x 52.5 = 210 W: 210 x 1.5 / 1000 x 400 = 126 g).
+    job = jobs[0]
+    expect(job["nodes"] == 2, f"the job spans both hosts: {job['nodes']}")
+    expect_close(job["end_s"], 3996.0, "capped run time")
+    expect_close(job["it_energy_j"], 663336.0, "capped job IT energy")
+    expect_close(job["co2_g"], 110.556, "capped job co2_g")
+    expect_policy(policy, policy_jobs_co2_g=110.556, baseline_jobs_co2_g=126.0,
+                  delay_max_h=0.11)
+    if engine:
+        expect(summary["simgrid_plugin_max_rel_diff"] < 1e-9,
+               f"SimGrid's plugin disagrees: {summary['simgrid_plugin_max_rel_diff']}")
+
+
+@pytest.mark.title("power cap: the platform's own run-time curve")
+def test_platform_curve(mlcycle, tmp):
+    xml = TWO_HOSTS.read_text().replace(
+        '<prop id="node_overhead_w"', '<prop id="power_cap_curve" value="0.5:2, 1:1"/>\n'
+        '    <prop id="node_overhead_w"', 1)
+    platform = tmp / "curve.xml"
+    platform.write_text(xml)
+    out, _ = run(mlcycle, tmp, scenario(platform, TRACE, one_trial('"75 %"')), "curve")
+    jobs, policy, _ = read(out)
+    # 75 % is halfway between 0.5 (x 2) and 1 (x 1): factor 1.5, 5,400 s. The GPU draws
+    # 37.5 W, the job 37.5 + 2.5 = 40 W IT: 40 x 5,400 = 216,000 J. Its first 2 h are at 400:
+    # 40 x 1.5 x 1.5 h = 90 Wh -> 0.09 kWh x 400 = 36 g (baseline 31.5 g: a slow cap in a
+    # flat-intensity hour emits more, which the saving shows as negative).
+    expect_close(jobs[0]["end_s"], 5400.0, "run time under the platform's curve")
+    expect_close(jobs[0]["it_energy_j"], 216000.0, "job IT energy")
+    expect_close(jobs[0]["co2_g"], 36.0, "job co2_g")
+    expect_policy(policy, saving_pct=100 * (31.5 - 36.0) / 31.5, delay_max_h=0.5)
