@@ -130,7 +130,8 @@ ActiveJob PowerIntegrator::start_job(const JobStart& start, bool own_power) {
   job.since_s = now_s_;
   job.start = start;
   const std::uint32_t campaign = start.request.campaign;
-  job.capped = !own_power && campaign < caps_.size() && caps_[campaign].has_value();
+  job.capped =
+      !own_power && start.cap_engaged && campaign < caps_.size() && caps_[campaign].has_value();
   for (const HostShare& share : start.allocation) {
     const double w = job_share_it_power_w(job, share);
     job.it_power_w += w;
@@ -195,6 +196,27 @@ void PowerIntegrator::set_job_power(ActiveJob& job, double it_power_w) {
     add_phase_power(piece.site, job.start.request.phase, job.start.request.campaign, delta_w, 0);
   }
   job.it_power_w = it_power_w;
+}
+
+// Integrates the job and its hosts at the old power, then moves the saving on or off them.
+void PowerIntegrator::set_job_capped(ActiveJob& job, bool capped) {
+  if (job.capped == capped) return;
+  if (job.own_power || !caps_.at(job.start.request.campaign))
+    throw std::logic_error("PowerMeter: the job's campaign has no power cap");
+  accumulate_job(job);
+  const double sign = capped ? 1 : -1;
+  job.capped = capped;
+  job.it_power_w = 0;
+  for (const HostShare& share : job.shares()) {
+    const double saving_w = share.cores * cap_saving_per_gpu_w(job, share.host);
+    change_host(share.host, [&](HostState& st) {
+      st.capped = capped ? st.capped + share.cores : st.capped - share.cores;
+      st.cap_saving_w = st.capped == 0 ? 0.0 : st.cap_saving_w + sign * saving_w;
+    });
+    job.it_power_w += job_share_it_power_w(job, share);
+    add_phase_power(host_site_[share.host], job.start.request.phase, job.start.request.campaign,
+                    -sign * saving_w, 0);
+  }
 }
 
 double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const {

@@ -35,7 +35,7 @@ struct ActiveJob {
   double start_s = 0;
   // Jobs draw their GPUs' busy power unless set_job_power() gives them their own (serving).
   bool own_power = false;
-  bool capped = false;    // its campaign caps its GPUs' power (gpu_power_cap.hpp)
+  bool capped = false;    // its campaign's GPU power cap holds now (gpu_power_cap.hpp)
   double it_power_w = 0;  // the job's IT power now (all shares)
   double since_s = 0;     // start of the piece not yet added below
   double it_energy_j = 0;
@@ -98,6 +98,8 @@ class PowerIntegrator {
 
   ActiveJob start_job(const JobStart& start, bool own_power);
   void set_job_power(ActiveJob& job, double it_power_w);
+  // carbon-cap: the job's cap engages or releases now (its campaign has a cap).
+  void set_job_capped(ActiveJob& job, bool capped);
   // The job's record up to now, every field but the cost; its power leaves hosts and sites.
   JobRecord end_job(ActiveJob& job, JobStatus status);
   double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;

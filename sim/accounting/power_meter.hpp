@@ -46,6 +46,8 @@ class PowerMeter {
   void set_job_power(ActiveJob& job, double it_power_w) {
     integrator_.set_job_power(job, it_power_w);
   }
+  // carbon-cap: the job's GPU power cap engages or releases now.
+  void set_job_capped(ActiveJob& job, bool capped) { integrator_.set_job_capped(job, capped); }
   // Closes the job's accounting; the caller completes and records the returned record.
   // A deployment's reservation (`counts_as_job` false) adds its energy and GPU-hours to its
   // phase, and counts as a deployment there, not as a job.

@@ -53,7 +53,11 @@ void LifecycleRunner::set_release_policies(
   core_.set_release_policies(std::move(raw));
 }
 
-void LifecycleRunner::set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps) {
+void LifecycleRunner::set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps,
+                                     const std::vector<std::unique_ptr<CapSchedule>>& schedules) {
+  std::vector<const CapSchedule*> raw;
+  for (const auto& schedule : schedules) raw.push_back(schedule.get());
+  core_.set_cap_schedules(std::move(raw));
   std::vector<double> factors;
   std::vector<std::optional<PowerCapSpec>> specs;
   for (const auto& cap : caps) {
@@ -101,7 +105,8 @@ void LifecycleRunner::job_launched(std::uint32_t index, const JobStart& job, dou
 // is one thread bounded to load x speed (3.32 ignores the bound of a multi-thread exec) with
 // load x speed x run_s flops: the same duration, and the plugin draws its capped power.
 void LifecycleRunner::start_execs(Slot& slot, const JobStart& job, double run_s) {
-  const std::optional<PowerCapSpec>& cap = scenario_.campaigns[job.request.campaign].power_cap;
+  const std::optional<PowerCapSpec>& cap =
+      job.cap_engaged ? scenario_.campaigns[job.request.campaign].power_cap : std::nullopt;
   for (const HostShare& share : job.allocation) {
     sg4::Host* host = platform_.sg_hosts[share.host];
     const double speed = host->get_speed();
@@ -122,6 +127,17 @@ void LifecycleRunner::start_execs(Slot& slot, const JobStart& job, double run_s)
       slot.execs.back()->start();
     }
   }
+}
+
+// The meter switches the job's power; in exec mode its executions restart for the rest of the
+// run at the new load (the plugin's integral is updated before the cancel, cancel_execs).
+void LifecycleRunner::job_cap_switched(std::uint32_t index, const JobStart& job, double,
+                                       double remaining_s) {
+  Slot& slot = slots_[index];
+  meter_.set_job_capped(*slot.active, job.cap_engaged);
+  if (!exec_mode_) return;
+  cancel_execs(slot);
+  start_execs(slot, job, remaining_s);
 }
 
 void LifecycleRunner::job_end_due(std::uint32_t index) {

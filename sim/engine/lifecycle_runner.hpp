@@ -31,8 +31,10 @@ class LifecycleRunner : private LifecycleEffects {
   void operator()();
   // Per [[campaign]] (null: none); they outlive the runner's run.
   void set_release_policies(const std::vector<std::unique_ptr<ReleasePolicy>>& policies);
-  // Per [[campaign]], its checked power cap (none: uncapped). Before the run starts.
-  void set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps);
+  // Per [[campaign]], its checked power cap (none: uncapped) and, for carbon-cap, when it holds
+  // (they outlive the runner's run). Before the run starts.
+  void set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps,
+                      const std::vector<std::unique_ptr<CapSchedule>>& schedules);
 
  private:
   // What the engine keeps of a started job: its meter entry and, in exec mode, its executions.
@@ -63,6 +65,8 @@ class LifecycleRunner : private LifecycleEffects {
   void start_probe(std::uint32_t slot, const JobStart& job, double bytes) override;
   void job_launched(std::uint32_t slot, const JobStart& job, double now_s, bool is_search) override;
   void job_end_due(std::uint32_t slot) override;
+  void job_cap_switched(std::uint32_t slot, const JobStart& job, double now_s,
+                        double remaining_s) override;
   void job_ended(std::uint32_t slot, const JobStart& job, const JobEnding& ending,
                  double now_s) override;
   void stage_run_finished(const StageRunEvent& run, bool stage_done) override;

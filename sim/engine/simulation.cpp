@@ -10,6 +10,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "accounting/carbon_cap_schedule.hpp"
 #include "accounting/pue_profiles.hpp"
 #include "accounting/shift_policies.hpp"
 #include "core/seed_stream.hpp"
@@ -104,6 +105,24 @@ std::vector<std::unique_ptr<ReleasePolicy>> make_release_policies(const Scenario
   return policies;
 }
 
+// Each carbon-cap campaign's schedule reads the grid region of its cluster's first host.
+std::vector<std::unique_ptr<CapSchedule>> make_cap_schedules(const Scenario& scenario,
+                                                             const LoadedPlatform& platform,
+                                                             const FacilitySites& sites) {
+  std::vector<std::unique_ptr<CapSchedule>> schedules(scenario.campaigns.size());
+  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c) {
+    const std::optional<PowerCapSpec>& cap = scenario.campaigns[c].power_cap;
+    if (!cap || cap->policy != CapPolicy::carbon_cap) continue;
+    const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
+    const FacilitySite& site = sites[platform.hosts.at(cluster.hosts.at(0)).site];
+    if (site.region == kNoRegion)
+      throw std::logic_error("a campaign's cluster draws no grid power");
+    schedules[c] = std::make_unique<IntensityCapSchedule>(sites.grid().shared_signal(site.region),
+                                                          cap->threshold_g_per_kwh);
+  }
+  return schedules;
+}
+
 // The tally of `tallied`'s shifting campaigns (none: no tally), with the bound's signals when
 // this run shifts them itself.
 std::optional<PolicyTally> make_policy_tally(const Scenario& tallied, const Scenario& running,
@@ -196,7 +215,9 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
       make_release_policies(scenario, platform, sites);
   LifecycleRunner runner(scenario, platform, meter, records, outcome, std::move(fleet_sites));
   runner.set_release_policies(policies);
-  runner.set_power_caps(resolve_power_caps(scenario, platform));
+  const std::vector<std::unique_ptr<CapSchedule>> cap_schedules =
+      make_cap_schedules(scenario, platform, sites);
+  runner.set_power_caps(resolve_power_caps(scenario, platform), cap_schedules);
   sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
   engine->run();
   if (outcome.failure) std::rethrow_exception(outcome.failure);

@@ -149,6 +149,11 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
   if (c.has("power_cap")) {
     TomlTableReader t(*c.table("power_cap"), key + ".power_cap", file);
     spec.power_cap = read_power_cap(t);
+    if (spec.power_cap->policy == CapPolicy::carbon_cap && spec.shift &&
+        spec.shift->policy == ShiftPolicy::suspend_resume)
+      throw t.error_at("policy",
+                       "carbon-cap and a suspend-resume shift both act while the grid is dirty: "
+                       "use one");
   }
   c.reject_unknown_keys();
   return spec;

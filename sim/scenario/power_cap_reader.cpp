@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "scenario/intensity_reader.hpp"
+
 namespace mlcycle {
 
 namespace {
@@ -58,6 +60,18 @@ PowerCapSpec read_power_cap(TomlTableReader& t) {
     throw t.error_at("limit",
                      std::string("expected ") + kLimitForms + ", got " + toml_type_name(*n));
   }
+  if (auto policy = t.string("policy")) {
+    const std::optional<CapPolicy> parsed = parse_enum<CapPolicy>(*policy);
+    if (!parsed) throw t.error_at("policy", not_one_of<CapPolicy>(*policy, true));
+    spec.policy = *parsed;
+  }
+  const bool carbon_cap = spec.policy == CapPolicy::carbon_cap;
+  if (carbon_cap && !t.has("threshold"))
+    throw t.error_here(
+        "missing key 'threshold': carbon-cap caps while the intensity is above it (g/kWh)");
+  if (!carbon_cap && t.has("threshold"))
+    throw t.error_at("threshold", "applies to policy = \"carbon-cap\" only");
+  if (carbon_cap) spec.threshold_g_per_kwh = read_intensity_g_per_kwh(t, "threshold");
   t.reject_unknown_keys();
   return spec;
 }

@@ -1,52 +1,13 @@
 #include "scenario/shift_reader.hpp"
 
+#include "scenario/intensity_reader.hpp"
+
 #include <cmath>
 #include <string>
 
 namespace mlcycle {
 
 namespace {
-
-// A threshold is g/kWh as a number, or a string with its unit; any other unit is a mistake
-// worth naming (a threshold of 0.2 meant as kg/kWh would otherwise never be reached).
-double read_threshold_g_per_kwh(TomlTableReader& t) {
-  const toml::node* n = t.node("threshold");
-  double value = 0;
-  if (n->is_number()) {
-    value = *n->value<double>();
-  } else if (n->is_string()) {
-    const std::string text = n->as_string()->get();
-    std::size_t used = 0;
-    double number = 0;
-    try {
-      number = std::stod(text, &used);
-    } catch (const std::exception&) {
-      throw t.error_at("threshold",
-                       "'" + text + "' is not an intensity (e.g. 200 or \"0.2 kg/kWh\")");
-    }
-    std::string unit = text.substr(used);
-    unit.erase(0, unit.find_first_not_of(' '));
-    unit.erase(unit.find_last_not_of(' ') + 1);
-    if (unit == "g/kWh")
-      value = number;
-    else if (unit == "kg/kWh")
-      value = number * 1000;
-    else if (unit == "kg/MWh")
-      value = number;
-    else if (unit == "lbs/MWh")
-      value = number * 453.59237 / 1000;
-    else
-      throw t.error_at("threshold", "unit '" + unit +
-                                        "' is not an intensity: use g/kWh, kg/kWh, kg/MWh or "
-                                        "lbs/MWh (a bare number is g/kWh)");
-  } else {
-    throw t.error_at("threshold",
-                     std::string("expected an intensity in g/kWh, got ") + toml_type_name(*n));
-  }
-  if (!std::isfinite(value) || value < 0)
-    throw t.error_at("threshold", "must be an intensity of at least 0 g/kWh");
-  return value;
-}
 
 double positive_duration(TomlTableReader& t, std::string_view key, double fallback) {
   const std::optional<double> value = t.duration_s(key);
@@ -64,7 +25,7 @@ void read_threshold_policy(TomlTableReader& t, ShiftSpec& spec) {
     throw t.error_at("threshold_percentile",
                      "give 'threshold' or 'threshold_percentile', not both");
   if (t.has("threshold")) {
-    spec.threshold_g_per_kwh = read_threshold_g_per_kwh(t);
+    spec.threshold_g_per_kwh = read_intensity_g_per_kwh(t, "threshold");
   } else if (t.has("threshold_percentile")) {
     const double p = *t.number("threshold_percentile");
     if (!(p >= 0 && p <= 100))

@@ -133,7 +133,7 @@ const JobRequest* CampaignSource::peek(double now_s) {
   job.stage = info_.stage;
   job.stage_run = info_.stage_run;
   job.priority = spec_.priority;
-  const double run_s = run_time_s(job.work_s, 1);
+  const double run_s = run_time_s(job.work_s, run_time_factor_);
   job.requested_s = spec_.walltime_s ? *spec_.walltime_s : run_s * spec_.walltime_factor;
   if (release_policy_) {
     // A trial's first part sets the deadline; its resumed parts keep it.

@@ -43,6 +43,8 @@ class CampaignSource {
   // Jobs start only when `policy` lets them (nullptr: when ready), in their order: a held job
   // holds the campaign's jobs behind it. The policy outlives the source.
   void set_release_policy(const ReleasePolicy* policy) { release_policy_ = policy; }
+  // The run-time factor of its power cap (1: none): the walltime a job requests covers it.
+  void set_run_time_factor(double factor) { run_time_factor_ = factor; }
 
   // The job this campaign would start at `now_s` (nullptr: none eligible now).
   const JobRequest* peek(double now_s);
@@ -93,6 +95,7 @@ class CampaignSource {
   std::optional<JobRequest> peeked_;
   bool peeked_from_search_ = false;
   const ReleasePolicy* release_policy_ = nullptr;
+  double run_time_factor_ = 1;
   double peeked_release_s_ = 0;  // when the peeked job may start (with a release policy)
   double search_ready_s_ = -1;   // when a worker first asked for the held search trial
   std::uint64_t released_ = 0;   // independent trials released by arrivals so far

@@ -70,6 +70,8 @@ struct JobStart {
   Allocation allocation;
   std::uint32_t cluster = 0;
   std::vector<std::uint32_t> woken;  // hosts of the allocation that were off: they boot first
+  // The campaign's power cap holds now (always, unless a carbon-cap schedule released it).
+  bool cap_engaged = true;
 };
 
 }  // namespace mlcycle

@@ -37,6 +37,7 @@ void LifecycleCore::open_stage_runs(double now_s) {
     effects_.campaign_run_opened(campaign);
     auto source = std::make_unique<CampaignSource>(
         scenario_.campaigns[campaign], info, scenario_.simulation.start, scenario_.simulation.seed);
+    source->set_run_time_factor(cap_factor(campaign));
     if (campaign < release_policies_.size())
       source->set_release_policy(release_policies_[campaign]);
     scheduler_.open(std::move(source), campaign_clusters_[campaign]);
@@ -91,7 +92,7 @@ void LifecycleCore::begin_job(std::uint32_t index, double now_s) {
     effects_.start_probe(index, slot.start, spec.gradient_mb * 1e6);
     return;
   }
-  launch_job(index, now_s, cap_factor(slot.start.request.campaign));
+  launch_job(index, now_s, 1, cap_factor(slot.start.request.campaign));
 }
 
 void LifecycleCore::on_probe_result(std::uint64_t job_id, double allreduce_s, double now_s) {
@@ -103,35 +104,46 @@ void LifecycleCore::on_probe_result(std::uint64_t job_id, double allreduce_s, do
       // A power cap slows the step's compute, not its all-reduce.
       const std::uint32_t campaign = slots_[i]->start.request.campaign;
       const double step_s = scenario_.campaigns[campaign].step_s;
-      launch_job(i, now_s, (step_s * cap_factor(campaign) + allreduce_s) / step_s);
+      launch_job(i, now_s, (step_s + allreduce_s) / step_s,
+                 (step_s * cap_factor(campaign) + allreduce_s) / step_s);
     }
 }
 
 // The attempt's crash (if any) is drawn now; a walltime shorter than the run kills it there.
-// `stretch`: run time per unit of work (a power cap's factor, with a data-parallel job's
-// all-reduce).
-void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch) {
+// `stretch`: run time per unit of work uncapped (with a data-parallel job's all-reduce),
+// `capped_stretch` under the campaign's power cap (the same without one). A carbon-cap job
+// plans in uncapped seconds and runs them on its schedule's clock.
+void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch,
+                               double capped_stretch) {
   Slot& slot = *slots_[index];
   JobRequest& request = slot.start.request;
   CampaignSource& source = scheduler_.source(request.source);
   const CampaignSpec& spec = source.spec();
   slot.state = JobState::running;
-  slot.stretch = stretch;
+  slot.schedule = cap_schedule(request.campaign);
+  slot.cap_ratio = slot.schedule ? capped_stretch / stretch : 1;
+  slot.stretch = slot.schedule ? stretch : capped_stretch;
   slot.launch_s = now_s;
-  slot.plan = source.plan_attempt(request, stretch);
+  slot.plan = source.plan_attempt(request, slot.stretch);
   // A resumed job restores its checkpoint first (its GPUs busy), then computes.
   slot.restore_s = request.resumed && spec.shift ? spec.shift->restore_s : 0;
   slot.paused_work_s = 0;
   double run_s = slot.restore_s + slot.plan.run_s;
+  if (slot.schedule) {
+    run_s = capped_wall_end_s(*slot.schedule, slot.cap_ratio, now_s, run_s) - now_s;
+    slot.start.cap_engaged = slot.schedule->capped_at(now_s);
+  }
   slot.reason = slot.plan.crashes ? StopReason::crashed : StopReason::completed;
   if (spec.walltime_s && run_s > *spec.walltime_s) {
     run_s = *spec.walltime_s;
     slot.reason = StopReason::walltime;
   }
   request.duration_s = run_s;
+  slot.end_s = now_s + run_s;
   effects_.job_launched(index, slot.start, now_s, source.is_search());
   push(now_s + run_s, EventKind::job_end, request.job_id, index, slot.generation);
   arm_pause(index, now_s, run_s);
+  if (slot.schedule) arm_cap_switch(index, now_s);
 }
 
 // suspend-resume: before the trial's deadline, the job pauses at the first rise of the
@@ -180,9 +192,10 @@ void LifecycleCore::end_job(std::uint32_t index, StopReason reason, double now_s
   ending.cut = reason == StopReason::node_failure || reason == StopReason::suspended ||
                (reason == StopReason::failed && !slot.plan.crashes);
   AttemptPlan plan = slot.plan;
-  if (ending.cut) plan = source.cut_attempt(request, slot.stretch, now_s - slot.launch_s);
+  if (ending.cut) plan = source.cut_attempt(request, slot.stretch, progress_s(slot, now_s));
   if (crash || reason == StopReason::failed)
-    ending.lost_s = std::max(0.0, (plan.work_done_s - plan.work_saved_s) * slot.stretch);
+    ending.lost_s = wall_span_s(
+        slot, now_s, std::max(0.0, (plan.work_done_s - plan.work_saved_s) * slot.stretch));
   const double kept_work_s = reason == StopReason::suspended ? slot.paused_work_s
                              : crash                         ? plan.work_saved_s
                                                              : 0;
@@ -263,6 +276,9 @@ void LifecycleCore::handle_due(double now_s) {
         break;
       case EventKind::pause:
         pause_if_current(event, now_s);
+        break;
+      case EventKind::cap_switch:
+        cap_switch_if_current(event, now_s);
         break;
     }
   }

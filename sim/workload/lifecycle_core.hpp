@@ -14,6 +14,7 @@
 
 #include "core/quaternary_heap.hpp"
 #include "scenario/scenario.hpp"
+#include "workload/cap_schedule.hpp"
 #include "workload/job_scheduler.hpp"
 #include "workload/release_policy.hpp"
 #include "workload/stage_plan.hpp"
@@ -51,6 +52,10 @@ class LifecycleEffects {
                             bool is_search) = 0;
   // A job reached its planned end (called before job_ended: exec mode waits for its execs).
   virtual void job_end_due(std::uint32_t slot) = 0;
+  // carbon-cap: the job's cap engaged or released (job.cap_engaged says which); its planned
+  // end is `remaining_s` away.
+  virtual void job_cap_switched(std::uint32_t slot, const JobStart& job, double now_s,
+                                double remaining_s) = 0;
   virtual void job_ended(std::uint32_t slot, const JobStart& job, const JobEnding& ending,
                          double now_s) = 0;
   virtual void stage_run_finished(const StageRunEvent& run, bool stage_done) = 0;
@@ -80,6 +85,11 @@ class LifecycleCore {
   // Per [[campaign]], the run-time factor of its GPUs under its power cap (1 or absent:
   // uncapped). Before the first handle_due().
   void set_power_cap_factors(std::vector<double> factors) { cap_factors_ = std::move(factors); }
+  // Per [[campaign]], when its cap holds (nullptr: always, if it has one). carbon-cap jobs
+  // switch while they run. Before the first handle_due(); the schedules outlive the core.
+  void set_cap_schedules(std::vector<const CapSchedule*> schedules) {
+    cap_schedules_ = std::move(schedules);
+  }
   // Every idle node starts its power-off countdown at time 0.
   void arm_all_power_offs();
   // Handles what is due at `now_s`: job ends, boots, begins, stage runs, the dispatch, then the
@@ -115,7 +125,12 @@ class LifecycleCore {
     JobStart start;
     JobState state = JobState::booting;
     double launch_s = 0;
-    double stretch = 1;
+    double stretch = 1;  // run time per unit of work (carbon-cap: uncapped)
+    // carbon-cap: the schedule, and capped / uncapped run time per unit of work; the clock
+    // of the job's progress is then the schedule's (cap_schedule.hpp).
+    const CapSchedule* schedule = nullptr;
+    double cap_ratio = 1;
+    double end_s = 0;  // planned end
     AttemptPlan plan;
     StopReason reason = StopReason::completed;
     std::uint32_t generation = 0;
@@ -127,7 +142,8 @@ class LifecycleCore {
     boot_done = 1,
     job_begin = 2,
     power_off = 3,
-    pause = 4,  // suspend-resume: the job writes a checkpoint, then ends as suspended
+    pause = 4,       // suspend-resume: the job writes a checkpoint, then ends as suspended
+    cap_switch = 5,  // carbon-cap: the intensity crossed the threshold while the job runs
   };
   // 24 bytes, so that the four children of a heap node fit in two cache lines. Generations
   // and idle tokens are 32-bit: a stale event could be taken for a current one only after
@@ -151,7 +167,13 @@ class LifecycleCore {
   void open_stage_runs(double now_s);
   void dispatch(double now_s);
   void begin_job(std::uint32_t slot, double now_s);
-  void launch_job(std::uint32_t slot, double now_s, double stretch);
+  void launch_job(std::uint32_t slot, double now_s, double stretch, double capped_stretch);
+  void arm_cap_switch(std::uint32_t slot, double now_s);
+  void cap_switch_if_current(const Event& event, double now_s);
+  // Run time since launch counted in progress (uncapped seconds under carbon-cap).
+  double progress_s(const Slot& slot, double now_s) const;
+  // Wall time before `now_s` over which the last `progress_s` of progress was made.
+  double wall_span_s(const Slot& slot, double now_s, double progress_s) const;
   void end_job(std::uint32_t slot, StopReason reason, double now_s);
   void end_if_current(const Event& event, double now_s);
   void pause_if_current(const Event& event, double now_s);
@@ -160,6 +182,9 @@ class LifecycleCore {
   void release(std::uint32_t slot, double now_s);
   double cap_factor(std::uint32_t campaign) const {
     return campaign < cap_factors_.size() ? cap_factors_[campaign] : 1.0;
+  }
+  const CapSchedule* cap_schedule(std::uint32_t campaign) const {
+    return campaign < cap_schedules_.size() ? cap_schedules_[campaign] : nullptr;
   }
   void arm_power_off(std::uint32_t host, double now_s);
   void power_off_idle_nodes();
@@ -170,6 +195,7 @@ class LifecycleCore {
   std::vector<std::uint32_t> campaign_clusters_;
   std::vector<const ReleasePolicy*> release_policies_;
   std::vector<double> cap_factors_;
+  std::vector<const CapSchedule*> cap_schedules_;
   LifecycleEffects& effects_;
   JobScheduler scheduler_;
   StagePlan stages_;

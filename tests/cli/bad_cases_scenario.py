@@ -24,7 +24,7 @@ def shift_case(name, shift, stderr, campaign=TRIALS):
     return Case(name, setup=setup, stderr=stderr)
 
 
-def cap_case(name, cap, stderr, curve=None):
+def cap_case(name, cap, stderr, curve=None, extra=()):
     """A campaign with `power_cap = { cap }` on line 12 (its `{` in column 13); `curve`: the
     platform (1 GPU per node, 20:20:100, so a GPU's busy power is 100 W and its idle share
     20 W) gets that power_cap_curve property ({x})."""
@@ -42,7 +42,8 @@ def cap_case(name, cap, stderr, curve=None):
                                 str(platform))
             tokens["x"] = str(platform)
         path = tmp / "cap.toml"
-        path.write_text(head + "\n".join(TRIALS + [f"power_cap = {{ {cap} }}"]) + "\n")
+        lines = TRIALS + list(extra) + [f"power_cap = {{ {cap} }}"]
+        path.write_text(head + "\n".join(lines) + "\n")
         tokens["f"] = str(path)
         return tokens
     return Case(name, setup=setup, stderr=stderr)
@@ -144,6 +145,25 @@ SCENARIO_CASES = [
     cap_case("cap-without-limit", "",
              r"{f}:12:13: campaign\[0\]\.power_cap: missing key 'limit': a fraction of the "
              r"GPU's busy power .+"),
+    cap_case("cap-carbon-without-threshold", 'limit = 0.67, policy = "carbon-cap"',
+             r"{f}:12:13: campaign\[0\]\.power_cap: missing key 'threshold': carbon-cap caps "
+             r"while the intensity is above it \(g/kWh\)"),
+    cap_case("cap-threshold-without-carbon-cap", "limit = 0.67, threshold = 200",
+             r"{f}:12:29: campaign\[0\]\.power_cap\.threshold: applies to policy = "
+             r"\"carbon-cap\" only"),
+    cap_case("cap-unknown-policy", 'limit = 0.67, policy = "dvfs"',
+             r"{f}:12:29: campaign\[0\]\.power_cap\.policy: 'dvfs' is not one of: \"always\", "
+             r"\"carbon-cap\""),
+    cap_case("cap-threshold-in-watts",
+             'limit = 0.67, policy = "carbon-cap", threshold = "200 W"',
+             r"{f}:12:52: campaign\[0\]\.power_cap\.threshold: unit 'W' is not an intensity: "
+             r"use g/kWh, kg/kWh, kg/MWh or lbs/MWh \(a bare number is g/kWh\)"),
+    cap_case("cap-carbon-with-suspend-resume",
+             'limit = 0.67, policy = "carbon-cap", threshold = 200',
+             # the shift takes line 12, the cap line 13
+             r"{f}:13:29: campaign\[0\]\.power_cap\.policy: carbon-cap and a suspend-resume "
+             r"shift both act while the grid is dirty: use one",
+             extra=['shift = { policy = "suspend-resume", threshold = 200, slack = "1d" }']),
     cap_case("cap-curve-not-monotone", "limit = 0.6",
              r"{x}: host p0: power_cap_curve: '0\.7:1\.3': not monotone, a higher cap may not "
              r"make the GPU slower", curve="0.5:1.2, 0.7:1.3, 1:1"),

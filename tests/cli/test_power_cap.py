@@ -112,3 +112,44 @@ def test_platform_curve(mlcycle, tmp):
     expect_close(jobs[0]["it_energy_j"], 216000.0, "job IT energy")
     expect_close(jobs[0]["co2_g"], 36.0, "job co2_g")
     expect_policy(policy, saving_pct=100 * (31.5 - 36.0) / 31.5, delay_max_h=0.5)
+
+
+# (id, submit_at, end s, IT J, g, baseline g, delay h): a 3-h trial, cap 0.67 (36 W of job power
+# against 52.5 W, x 1.21) only while the intensity is above 200 g/kWh: over 0-2 h (400) and
+# from 5 h on (300), not over 2-5 h (100).
+CARBON_CAP_CASES = [
+    # Capped 0-2 h: 2 / 1.21 h of progress; the other 3 - 2 / 1.21 h uncapped from 2 h: end at
+    # 5 - 2 / 1.21 h = 18,000 - 7,200 / 1.21 = 12,049.587 s. IT 36 x 7,200 + 52.5 x (12,049.587
+    # - 7,200) = 513,803.306 J; CO2e 36 x 1.5 x 2 h x 0.4 = 43.2 g + 52.5 x 1.5 x 1.3471 h x 0.1
+    # = 10.608 g. Baseline 3 h uncapped: 52.5 x 1.5 x (2 x 0.4 + 1 x 0.1) = 70.875 g, done
+    # 2 - 2 / 1.21 = 0.347 h earlier.
+    ("released", 0, 18000 - 7200 / 1.21, 36 * 7200 + 52.5 * (10800 - 7200 / 1.21),
+     43.2 + 52.5 * 1.5 * (3 - 2 / 1.21) * 0.1, 70.875, 2 - 2 / 1.21),
+    # Ready at 4 h: uncapped 4-5 h (1 h of progress), capped from 5 h: 2 x 1.21 = 2.42 h, end
+    # at 7.42 h = 26,712 s. IT 52.5 x 3,600 + 36 x 8,712 = 502,632 J; CO2e 52.5 x 1.5 x 0.1 =
+    # 7.875 g + 36 x 1.5 x 2.42 x 0.3 = 39.204 g. Baseline 7.875 + 52.5 x 1.5 x 2 x 0.3 =
+    # 55.125 g; 0.42 h later.
+    ("engaged", 14400, 26712.0, 502632.0, 47.079, 55.125, 0.42),
+]
+
+
+@pytest.mark.title("power cap: carbon-cap {}{}")
+@pytest.mark.parametrize("engine", ["", " (exec engine)"], ids=["", " (exec engine)"])
+@pytest.mark.parametrize("case", CARBON_CAP_CASES, ids=[c[0] for c in CARBON_CAP_CASES])
+def test_carbon_cap(mlcycle, tmp, case, engine):
+    name, submit_s, end_s, it_j, co2_g, baseline_g, delay_h = case
+    options = ["--set", "simulation.engine=exec"] if engine else []
+    campaign = (f'name = "capped"\ntrials = 1\nsubmit_at = {submit_s}\nlength = {{ fixed = "3h" }}\n'
+                'power_cap = { limit = 0.67, policy = "carbon-cap", threshold = 200 }')
+    out, _ = run(mlcycle, tmp, scenario(TWO_HOSTS, TRACE, campaign), name, *options)
+    jobs, policy, summary = read(out)
+    job = jobs[0]
+    expect(job["start_s"] == submit_s, f"starts when ready: {job['start_s']}")
+    expect_close(job["end_s"], end_s, "end under carbon-cap")
+    expect_close(job["it_energy_j"], it_j, "job IT energy")
+    expect_close(job["co2_g"], co2_g, "job co2_g")
+    expect_policy(policy, policy_jobs_co2_g=co2_g, baseline_jobs_co2_g=baseline_g,
+                  delay_max_h=delay_h)
+    if engine:
+        expect(summary["simgrid_plugin_max_rel_diff"] < 1e-9,
+               f"SimGrid's plugin disagrees: {summary['simgrid_plugin_max_rel_diff']}")

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <tuple>
 
 #include "workload/lifecycle_core.hpp"
 
@@ -38,6 +39,7 @@ class RecordedEffects : public LifecycleEffects {
   std::vector<End> ends;
   std::vector<std::pair<std::uint32_t, double>> boots, offs;  // (host, time)
   std::vector<std::uint64_t> probes;
+  std::vector<std::tuple<double, bool, double>> cap_switches;  // (time, engaged, remaining)
   double now_s = 0;
 
   void campaign_run_opened(std::uint32_t) override {}
@@ -52,6 +54,9 @@ class RecordedEffects : public LifecycleEffects {
                               job.allocation.front().host, job.request.duration_s});
   }
   void job_end_due(std::uint32_t) override {}
+  void job_cap_switched(std::uint32_t, const JobStart& job, double t, double remaining_s) override {
+    cap_switches.emplace_back(t, job.cap_engaged, remaining_s);
+  }
   void job_ended(std::uint32_t, const JobStart& job, const JobEnding& ending, double t) override {
     ends.push_back(End{t, job.request.job_id, job.request.attempt, ending});
   }

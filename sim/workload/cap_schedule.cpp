@@ -1,0 +1,46 @@
+#include "workload/cap_schedule.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace mlcycle {
+
+namespace {
+constexpr double kNever = std::numeric_limits<double>::infinity();
+}  // namespace
+
+double capped_wall_end_s(const CapSchedule& schedule, double ratio, double from_s,
+                         double progress_s) {
+  double t = from_s;
+  double left_s = progress_s;
+  while (left_s > 0) {
+    const double seconds_per_progress = schedule.capped_at(t) ? ratio : 1.0;
+    const double next_s = schedule.next_change_after_s(t);
+    const double needed_s = left_s * seconds_per_progress;
+    if (next_s == kNever || t + needed_s <= next_s) return t + needed_s;
+    left_s -= (next_s - t) / seconds_per_progress;
+    t = next_s;
+  }
+  return t;
+}
+
+double capped_progress_s(const CapSchedule& schedule, double ratio, double from_s, double to_s) {
+  double progress_s = 0;
+  for (double t = from_s; t < to_s;) {
+    const double seconds_per_progress = schedule.capped_at(t) ? ratio : 1.0;
+    const double next_s = std::min(to_s, schedule.next_change_after_s(t));
+    progress_s += (next_s - t) / seconds_per_progress;
+    t = next_s;
+  }
+  return progress_s;
+}
+
+double next_cap_switch_s(const CapSchedule& schedule, double time_s, double until_s) {
+  const bool capped = schedule.capped_at(time_s);
+  for (double t = schedule.next_change_after_s(time_s); t < until_s;
+       t = schedule.next_change_after_s(t))
+    if (schedule.capped_at(t) != capped) return t;
+  return kNever;
+}
+
+}  // namespace mlcycle
