@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/units.hpp"
+#include "scenario/policy_switch.hpp"
 
 namespace mlcycle {
 
@@ -28,12 +29,23 @@ double nearest_rank(std::vector<double> values, double p) {
 
 }  // namespace
 
-PassTotals pass_totals(const RunSummary& summary) {
-  return PassTotals{summary.total.co2_g, summary.total.energy_j, summary.makespan_s};
+PassTotals pass_totals(const RunSummary& summary, const Scenario& policy_scenario) {
+  PassTotals totals{summary.total.co2_g, summary.total.energy_j, summary.makespan_s};
+  for (std::size_t d = 0; d < policy_scenario.deployments.size(); ++d) {
+    if (!under_policy(policy_scenario.deployments[d]) || d >= summary.deployments.size()) continue;
+    const DeploymentResult& r = summary.deployments[d];
+    totals.serving_co2_g += r.co2_g;
+    totals.serving_energy_j += r.energy_j;
+    totals.serving_served += r.served;
+    totals.serving_late += r.late;
+    totals.serving_dropped += r.dropped;
+  }
+  return totals;
 }
 
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
-                                const PassTotals& policy, const ShiftFigures& policy_jobs) {
+                                const PassTotals& policy, const ShiftFigures& policy_jobs,
+                                std::uint64_t serving_deployments) {
   PolicyComparison c;
   c.baseline = baseline;
   c.policy = policy;
@@ -45,8 +57,10 @@ PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& 
   c.total_saving_pct = saving_pct(baseline.co2_g, policy.co2_g);
   c.energy_change_pct = -saving_pct(baseline.energy_j, policy.energy_j);
   c.jobs = policy_jobs.jobs;
+  c.serving_deployments = serving_deployments;
   c.deadline_misses = policy_jobs.deadline_misses;
   c.baseline_deadline_misses = baseline_jobs.deadline_misses;
+  c.serving_saving_pct = saving_pct(baseline.serving_co2_g, policy.serving_co2_g);
   std::vector<double> delays_h;
   for (const auto& [key, policy_ends] : policy_jobs.trial_end_s) {
     const auto found = baseline_jobs.trial_end_s.find(key);

@@ -7,6 +7,7 @@
 
 #include "accounting/policy_tally.hpp"
 #include "accounting/run_records.hpp"
+#include "scenario/scenario.hpp"
 
 namespace mlcycle {
 
@@ -14,6 +15,13 @@ struct PassTotals {
   double co2_g = 0;     // the whole run, idle included
   double energy_j = 0;  // facility
   double makespan_s = 0;
+  // The serving deployments under a policy (power-capped), summed: what their requests cost
+  // and how well they were served.
+  double serving_co2_g = 0;
+  double serving_energy_j = 0;
+  double serving_served = 0;
+  double serving_late = 0;
+  double serving_dropped = 0;
 };
 
 struct PolicyComparison {
@@ -36,11 +44,16 @@ struct PolicyComparison {
   // makes late starts without any policy, so the policy's own misses are the difference.
   std::uint64_t deadline_misses = 0;
   std::uint64_t baseline_deadline_misses = 0;
+  // Serving deployments under a policy (their figures are in `baseline` and `policy`).
+  std::uint64_t serving_deployments = 0;
+  double serving_saving_pct = 0;  // of their CO2e
 };
 
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
-                                const PassTotals& policy, const ShiftFigures& policy_jobs);
+                                const PassTotals& policy, const ShiftFigures& policy_jobs,
+                                std::uint64_t serving_deployments = 0);
 
-PassTotals pass_totals(const RunSummary& summary);
+// A pass's totals; the serving figures sum the deployments the policy scenario caps.
+PassTotals pass_totals(const RunSummary& summary, const Scenario& policy_scenario);
 
 }  // namespace mlcycle

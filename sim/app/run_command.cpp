@@ -1,5 +1,6 @@
 #include "app/run_command.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -41,8 +42,13 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
   RunOutcome outcome = run_simulation(scenario, trace, engine);
   if (baseline) {
     BaselineResult counterfactual = baseline->wait();
-    outcome.policy = compare_passes(counterfactual.totals, counterfactual.figures,
-                                    pass_totals(outcome.summary), *outcome.shift_figures);
+    const auto capped_services = static_cast<std::uint64_t>(
+        std::count_if(scenario.deployments.begin(), scenario.deployments.end(),
+                      [](const DeploymentSpec& d) { return under_policy(d); }));
+    // Only deployments under a policy: no campaign was tallied.
+    outcome.policy = compare_passes(
+        counterfactual.totals, counterfactual.figures, pass_totals(outcome.summary, scenario),
+        outcome.shift_figures.value_or(ShiftFigures{}), capped_services);
   }
   outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
+#include "accounting/gpu_power_cap.hpp"
 #include "core/seed_stream.hpp"
 #include "core/units.hpp"
 
@@ -82,6 +84,8 @@ void add_step(ServingStats& stats, const ServingStep& step, double fraction) {
       fraction * step.duration_s * (step.replicas_active + step.replicas_loading);
   stats.max_replicas_used =
       std::max(stats.max_replicas_used, step.replicas_active + step.replicas_loading);
+  if (step.replica_capacity_per_s > 0)
+    stats.busy_replica_seconds += fraction * step.served / step.replica_capacity_per_s;
 }
 }  // namespace
 
@@ -170,6 +174,28 @@ void DeploymentDriver::on_stage_run_finished(const StageRunEvent& event, bool st
   }
 }
 
+// A capped replica serves each batch curve(p / b) times slower and draws its GPUs' saving
+// b - p less at full load (its idle power is not capped); it must stay at or above idle.
+std::optional<ServingCap> DeploymentDriver::serving_cap(
+    std::size_t i, const HostPowerModel& host, const ReplicaPowerDefaults& defaults) const {
+  if (i >= caps_.size() || !caps_[i]) return std::nullopt;
+  const CampaignPowerCap& cap = *caps_[i];
+  const ReplicaSpec& replica = scenario_.deployments[i].serving.replica;
+  const double saving_w = replica.gpus * (gpu_busy_board_w(host) - capped_board_w(host, cap.spec));
+  const double idle_w = replica.idle_w.value_or(defaults.idle_w);
+  const double busy_w = replica.busy_w.value_or(defaults.busy_w);
+  if (busy_w - saving_w < idle_w) {
+    std::ostringstream message;
+    message << "the capped replica would draw " << busy_w - saving_w << " W at full load ("
+            << busy_w << " W less " << saving_w << " W), less than its idle power " << idle_w
+            << " W: raise the cap or give a lower idle_w";
+    throw InputError(cap.spec.where, "deployment[" + std::to_string(i) + "].power_cap.limit",
+                     message.str());
+  }
+  return ServingCap{cap.time_factor, saving_w,
+                    i < cap_schedules_.size() ? cap_schedules_[i] : nullptr};
+}
+
 void DeploymentDriver::start(std::size_t i, double now_s) {
   const DeploymentSpec& d = scenario_.deployments[i];
   Running& run = *running_[i];
@@ -189,10 +215,10 @@ void DeploymentDriver::start(std::size_t i, double now_s) {
     const HostPowerModel& h = platform_.hosts[allocation->front().host];
     const double gpus = d.serving.replica.gpus;
     run.parked_replica_w = gpus * h.idle_gpu_it_power_w();
-    run.serving.emplace(
-        d.serving,
-        ReplicaPowerDefaults{gpus * h.idle_gpu_it_power_w(), gpus * h.busy_gpu_it_power_w()},
-        scenario_.simulation.start, now_s, run.end_s, seed);
+    const ReplicaPowerDefaults defaults{gpus * h.idle_gpu_it_power_w(),
+                                        gpus * h.busy_gpu_it_power_w()};
+    run.serving.emplace(d.serving, defaults, scenario_.simulation.start, now_s, run.end_s, seed,
+                        serving_cap(i, h, defaults));
     for (std::uint32_t host : pool.woken()) meter_.set_host_state(host, HostPowerState::on);
     JobStart start;
     start.request.phase = Phase::inference;
@@ -265,7 +291,10 @@ void DeploymentDriver::stop(std::size_t i, double now_s) {
     // requests it served over its capacity per second.
     const double replica_gpus = scenario_.deployments[i].serving.replica.gpus;
     result.reserved_gpus = run.job->start.request.gpus;
-    result.busy_gpu_hours = result.served / run.serving->capacity_per_replica_per_s() *
+    // Under a cap the capacity changes from step to step: the steps' own sum.
+    const bool capped = i < caps_.size() && caps_[i];
+    result.busy_gpu_hours = (capped ? stats.busy_replica_seconds
+                                    : result.served / run.serving->capacity_per_replica_per_s()) *
                             replica_gpus / units::kSecondsPerHour;
     if (result.gpu_hours > 0) {
       result.reserved_utilization = result.replica_hours * replica_gpus / result.gpu_hours;

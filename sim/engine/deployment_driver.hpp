@@ -14,6 +14,7 @@
 #include "accounting/facility_sites.hpp"
 #include "accounting/power_meter.hpp"
 #include "engine/platform_loader.hpp"
+#include "engine/power_cap_setup.hpp"
 #include "workload/fleet_load.hpp"
 #include "workload/job_scheduler.hpp"
 #include "workload/serving_load.hpp"
@@ -45,6 +46,13 @@ class DeploymentDriver {
   void on_release(std::function<void(const Allocation&, double)> callback) {
     on_release_ = std::move(callback);
   }
+  // Per [[deployment]], its checked power cap and, for carbon-cap, its schedule (none: uncapped;
+  // the schedules outlive the driver's run). Before the first advance().
+  void set_power_caps(std::vector<std::optional<CampaignPowerCap>> caps,
+                      std::vector<const CapSchedule*> schedules) {
+    caps_ = std::move(caps);
+    cap_schedules_ = std::move(schedules);
+  }
   // Ends whatever runs at `now_s` (the run's end) and returns the results.
   std::vector<DeploymentResult> finish(double now_s);
 
@@ -54,6 +62,8 @@ class DeploymentDriver {
   void step(std::size_t index, double now_s);
   void stop(std::size_t index, double now_s);
   void take_serving_step(Running& run);
+  std::optional<ServingCap> serving_cap(std::size_t index, const HostPowerModel& host,
+                                        const ReplicaPowerDefaults& defaults) const;
 
   const Scenario& scenario_;
   const LoadedPlatform& platform_;
@@ -64,6 +74,8 @@ class DeploymentDriver {
   std::vector<std::unique_ptr<Running>> running_;
   std::vector<DeploymentResult> results_;
   std::function<void(const Allocation&, double)> on_release_;
+  std::vector<std::optional<CampaignPowerCap>> caps_;
+  std::vector<const CapSchedule*> cap_schedules_;
 };
 
 }  // namespace mlcycle

@@ -53,19 +53,22 @@ void LifecycleRunner::set_release_policies(
   core_.set_release_policies(std::move(raw));
 }
 
-void LifecycleRunner::set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps,
-                                     const std::vector<std::unique_ptr<CapSchedule>>& schedules) {
-  std::vector<const CapSchedule*> raw;
-  for (const auto& schedule : schedules) raw.push_back(schedule.get());
-  core_.set_cap_schedules(std::move(raw));
+void LifecycleRunner::set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules) {
+  const auto raw = [](const std::vector<std::unique_ptr<CapSchedule>>& owned) {
+    std::vector<const CapSchedule*> pointers;
+    for (const auto& schedule : owned) pointers.push_back(schedule.get());
+    return pointers;
+  };
   std::vector<double> factors;
   std::vector<std::optional<PowerCapSpec>> specs;
-  for (const auto& cap : caps) {
+  for (const auto& cap : caps.campaigns) {
     factors.push_back(cap ? cap->time_factor : 1.0);
     specs.push_back(cap ? std::optional<PowerCapSpec>(cap->spec) : std::nullopt);
   }
   core_.set_power_cap_factors(std::move(factors));
+  core_.set_cap_schedules(raw(schedules.campaigns));
   meter_.set_power_caps(std::move(specs));
+  deployments_.set_power_caps(caps.deployments, raw(schedules.deployments));
 }
 
 void LifecycleRunner::campaign_run_opened(std::uint32_t campaign) {

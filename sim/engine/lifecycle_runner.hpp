@@ -33,8 +33,7 @@ class LifecycleRunner : private LifecycleEffects {
   void set_release_policies(const std::vector<std::unique_ptr<ReleasePolicy>>& policies);
   // Per [[campaign]], its checked power cap (none: uncapped) and, for carbon-cap, when it holds
   // (they outlive the runner's run). Before the run starts.
-  void set_power_caps(const std::vector<std::optional<CampaignPowerCap>>& caps,
-                      const std::vector<std::unique_ptr<CapSchedule>>& schedules);
+  void set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules);
 
  private:
   // What the engine keeps of a started job: its meter entry and, in exec mode, its executions.

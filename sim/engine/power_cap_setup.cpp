@@ -58,23 +58,29 @@ std::uint32_t intern_cap_curve(std::vector<PowerCapCurve>& curves, const char* r
   return static_cast<std::uint32_t>(curves.size() - 1);
 }
 
-std::vector<std::optional<CampaignPowerCap>> resolve_power_caps(const Scenario& scenario,
-                                                                const LoadedPlatform& platform) {
-  std::vector<std::optional<CampaignPowerCap>> caps(scenario.campaigns.size());
-  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c) {
-    const CampaignSpec& campaign = scenario.campaigns[c];
-    if (!campaign.power_cap) continue;
-    const std::string key = "campaign[" + std::to_string(c) + "].power_cap.limit";
-    const std::uint32_t cluster = platform.campaign_clusters.at(c);
-    CampaignPowerCap cap{*campaign.power_cap, 1};
+ResolvedPowerCaps resolve_power_caps(const Scenario& scenario, const LoadedPlatform& platform) {
+  // The cap checked on every GPU of `cluster`; the slowest GPU's factor.
+  auto resolve = [&](const PowerCapSpec& spec, std::uint32_t cluster, const std::string& key) {
+    CampaignPowerCap cap{spec, 1};
     for (std::uint32_t host : platform.clusters.at(cluster).hosts) {
       const HostPowerModel& model = platform.hosts[host];
       const PowerCapCurve& curve = platform.cap_curves.at(model.cap_curve);
-      check_cap_on_host(cap.spec, model, curve, key, platform.cluster_names[cluster]);
-      cap.time_factor = std::max(cap.time_factor, capped_gpu(model, cap.spec, curve).time_factor);
+      check_cap_on_host(spec, model, curve, key, platform.cluster_names[cluster]);
+      cap.time_factor = std::max(cap.time_factor, capped_gpu(model, spec, curve).time_factor);
     }
-    caps[c] = cap;
-  }
+    return cap;
+  };
+  ResolvedPowerCaps caps;
+  caps.campaigns.resize(scenario.campaigns.size());
+  caps.deployments.resize(scenario.deployments.size());
+  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c)
+    if (const auto& spec = scenario.campaigns[c].power_cap)
+      caps.campaigns[c] = resolve(*spec, platform.campaign_clusters.at(c),
+                                  "campaign[" + std::to_string(c) + "].power_cap.limit");
+  for (std::size_t d = 0; d < scenario.deployments.size(); ++d)
+    if (const auto& spec = scenario.deployments[d].serving.power_cap)
+      caps.deployments[d] = resolve(*spec, platform.deployment_clusters.at(d),
+                                    "deployment[" + std::to_string(d) + "].power_cap.limit");
   return caps;
 }
 

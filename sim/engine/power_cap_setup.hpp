@@ -2,11 +2,13 @@
 // GPU power caps against the platform: each host's run-time curve (property power_cap_curve,
 // else the default), and each capped campaign's cap checked against its cluster's GPUs.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "scenario/scenario.hpp"
+#include "workload/cap_schedule.hpp"
 #include "workload/power_cap_curve.hpp"
 
 namespace mlcycle {
@@ -24,10 +26,20 @@ struct CampaignPowerCap {
   double time_factor = 1;
 };
 
-// Per campaign, its cap (none: uncapped). The cap must lie above each GPU's idle share
-// (Epsilon / c), at most at its busy power (AllCores / c) and on its host's curve: else an
-// InputError at the campaign's `power_cap.limit`.
-std::vector<std::optional<CampaignPowerCap>> resolve_power_caps(const Scenario& scenario,
-                                                                const LoadedPlatform& platform);
+struct ResolvedPowerCaps {
+  std::vector<std::optional<CampaignPowerCap>> campaigns;    // per [[campaign]]
+  std::vector<std::optional<CampaignPowerCap>> deployments;  // per [[deployment]] (serving)
+};
+
+// Per campaign and serving deployment, its cap (none: uncapped). The cap must lie above each
+// GPU's idle share (Epsilon / c) of its cluster, at most at its busy power (AllCores / c) and
+// on its host's curve: else an InputError at its `power_cap.limit`.
+ResolvedPowerCaps resolve_power_caps(const Scenario& scenario, const LoadedPlatform& platform);
+
+// When each carbon-cap campaign's and serving deployment's cap holds (nullptr: always, or no
+// cap), built by the simulation from the grid.
+struct CapSchedules {
+  std::vector<std::unique_ptr<CapSchedule>> campaigns, deployments;
+};
 
 }  // namespace mlcycle

@@ -105,21 +105,27 @@ std::vector<std::unique_ptr<ReleasePolicy>> make_release_policies(const Scenario
   return policies;
 }
 
-// Each carbon-cap campaign's schedule reads the grid region of its cluster's first host.
-std::vector<std::unique_ptr<CapSchedule>> make_cap_schedules(const Scenario& scenario,
-                                                             const LoadedPlatform& platform,
-                                                             const FacilitySites& sites) {
-  std::vector<std::unique_ptr<CapSchedule>> schedules(scenario.campaigns.size());
-  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c) {
-    const std::optional<PowerCapSpec>& cap = scenario.campaigns[c].power_cap;
-    if (!cap || cap->policy != CapPolicy::carbon_cap) continue;
-    const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
+// Each carbon-cap campaign's and serving deployment's schedule reads the grid region of its
+// cluster's first host.
+CapSchedules make_cap_schedules(const Scenario& scenario, const LoadedPlatform& platform,
+                                const FacilitySites& sites) {
+  auto schedule = [&](const std::optional<PowerCapSpec>& cap, std::uint32_t cluster_index) {
+    std::unique_ptr<CapSchedule> made;
+    if (!cap || cap->policy != CapPolicy::carbon_cap) return made;
+    const ClusterGpus& cluster = platform.clusters.at(cluster_index);
     const FacilitySite& site = sites[platform.hosts.at(cluster.hosts.at(0)).site];
-    if (site.region == kNoRegion)
-      throw std::logic_error("a campaign's cluster draws no grid power");
-    schedules[c] = std::make_unique<IntensityCapSchedule>(sites.grid().shared_signal(site.region),
-                                                          cap->threshold_g_per_kwh);
-  }
+    if (site.region == kNoRegion) throw std::logic_error("a cluster draws no grid power");
+    made = std::make_unique<IntensityCapSchedule>(sites.grid().shared_signal(site.region),
+                                                  cap->threshold_g_per_kwh);
+    return made;
+  };
+  CapSchedules schedules;
+  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c)
+    schedules.campaigns.push_back(
+        schedule(scenario.campaigns[c].power_cap, platform.campaign_clusters.at(c)));
+  for (std::size_t d = 0; d < scenario.deployments.size(); ++d)
+    schedules.deployments.push_back(
+        schedule(scenario.deployments[d].serving.power_cap, platform.deployment_clusters.at(d)));
   return schedules;
 }
 
@@ -215,8 +221,7 @@ RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
       make_release_policies(scenario, platform, sites);
   LifecycleRunner runner(scenario, platform, meter, records, outcome, std::move(fleet_sites));
   runner.set_release_policies(policies);
-  const std::vector<std::unique_ptr<CapSchedule>> cap_schedules =
-      make_cap_schedules(scenario, platform, sites);
+  const CapSchedules cap_schedules = make_cap_schedules(scenario, platform, sites);
   runner.set_power_caps(resolve_power_caps(scenario, platform), cap_schedules);
   sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
   engine->run();

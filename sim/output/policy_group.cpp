@@ -39,6 +39,26 @@ constexpr RealAttribute kReals[] = {
     {"delay_max_h", [](PolicyComparison& c) -> double& { return c.delay_max_h; }},
 };
 
+// Only in runs with a power-capped serving deployment (`serving_deployments` > 0): files of
+// runs without one read as before.
+constexpr RealAttribute kServingReals[] = {
+    {"baseline_serving_co2_g",
+     [](PolicyComparison& c) -> double& { return c.baseline.serving_co2_g; }},
+    {"policy_serving_co2_g", [](PolicyComparison& c) -> double& { return c.policy.serving_co2_g; }},
+    {"baseline_serving_energy_j",
+     [](PolicyComparison& c) -> double& { return c.baseline.serving_energy_j; }},
+    {"policy_serving_energy_j",
+     [](PolicyComparison& c) -> double& { return c.policy.serving_energy_j; }},
+    {"serving_saving_pct", [](PolicyComparison& c) -> double& { return c.serving_saving_pct; }},
+    {"baseline_served", [](PolicyComparison& c) -> double& { return c.baseline.serving_served; }},
+    {"policy_served", [](PolicyComparison& c) -> double& { return c.policy.serving_served; }},
+    {"baseline_late", [](PolicyComparison& c) -> double& { return c.baseline.serving_late; }},
+    {"policy_late", [](PolicyComparison& c) -> double& { return c.policy.serving_late; }},
+    {"baseline_dropped", [](PolicyComparison& c) -> double& { return c.baseline.serving_dropped; }},
+    {"policy_dropped", [](PolicyComparison& c) -> double& { return c.policy.serving_dropped; }},
+};
+constexpr const char* kServingCount = "serving_deployments";
+
 constexpr CountAttribute kCounts[] = {
     {"deferrable_jobs", [](PolicyComparison& c) -> std::uint64_t& { return c.jobs; }},
     {"deadline_misses", [](PolicyComparison& c) -> std::uint64_t& { return c.deadline_misses; }},
@@ -54,6 +74,9 @@ void write_policy_group(hid_t root, const PolicyComparison& comparison) {
   PolicyComparison c = comparison;  // the accessors give references: read through a copy
   for (const RealAttribute& a : kReals) h5::write_attribute(group.id(), a.name, a.field(c));
   for (const CountAttribute& a : kCounts) h5::write_attribute(group.id(), a.name, a.field(c));
+  if (c.serving_deployments == 0) return;
+  h5::write_attribute(group.id(), kServingCount, c.serving_deployments);
+  for (const RealAttribute& a : kServingReals) h5::write_attribute(group.id(), a.name, a.field(c));
 }
 
 std::optional<PolicyComparison> read_policy_group(hid_t root) {
@@ -72,6 +95,14 @@ std::optional<PolicyComparison> read_policy_group(hid_t root) {
     const std::optional<std::uint64_t> value = h5::read_uint64_attribute(group.id(), a.name);
     if (!value) throw missing(a.name);
     a.field(c) = *value;
+  }
+  if (const auto services = h5::read_uint64_attribute(group.id(), kServingCount)) {
+    c.serving_deployments = *services;
+    for (const RealAttribute& a : kServingReals) {
+      const std::optional<double> value = h5::read_double_attribute(group.id(), a.name);
+      if (!value) throw missing(a.name);
+      a.field(c) = *value;
+    }
   }
   return c;
 }

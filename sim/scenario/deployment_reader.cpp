@@ -3,6 +3,7 @@
 #include <set>
 
 #include "scenario/fleet_reader.hpp"
+#include "scenario/power_cap_reader.hpp"
 #include "scenario/serving_reader.hpp"
 
 namespace mlcycle {
@@ -53,12 +54,18 @@ DeploymentSpec read_deployment(const toml::node& node, std::size_t index, const 
   if (spec.kind == DeploymentKind::serving) {
     spec.cluster = d.string("cluster").value_or("");
     read_serving(d, spec.serving, base_dir);
+    if (d.has("power_cap")) {
+      TomlTableReader t(*d.table("power_cap"), key + ".power_cap", file);
+      spec.serving.power_cap = read_power_cap(t);
+    }
     spec.max_replicas_where = spec.where;
     if (const toml::table* autoscaler = d.table("autoscaler")) {
       TomlTableReader a(*autoscaler, key + ".autoscaler", file);
       spec.max_replicas_where = a.location_of_key("max_replicas");
     }
   } else {
+    if (d.has("power_cap"))
+      throw d.error_at("power_cap", "applies to serving deployments (a fleet's GPUs are on board)");
     spec.region = d.string("region").value_or("");
     read_update(d, spec, key);
     read_fleet(d, spec.fleet);

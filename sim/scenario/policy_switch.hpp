@@ -12,8 +12,15 @@ inline bool under_policy(const CampaignSpec& campaign) {
   return campaign.shift.has_value() || campaign.power_cap.has_value();
 }
 
+inline bool under_policy(const DeploymentSpec& deployment) {
+  return deployment.kind == DeploymentKind::serving && deployment.serving.power_cap.has_value();
+}
+
 inline bool has_policies(const Scenario& scenario) {
-  return std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(), under_policy);
+  return std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(),
+                     [](const CampaignSpec& c) { return under_policy(c); }) ||
+         std::any_of(scenario.deployments.begin(), scenario.deployments.end(),
+                     [](const DeploymentSpec& d) { return under_policy(d); });
 }
 
 inline Scenario without_policies(const Scenario& scenario) {
@@ -22,6 +29,7 @@ inline Scenario without_policies(const Scenario& scenario) {
     campaign.shift.reset();
     campaign.power_cap.reset();
   }
+  for (DeploymentSpec& deployment : baseline.deployments) deployment.serving.power_cap.reset();
   return baseline;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "scenario/power_cap_spec.hpp"
 
 namespace mlcycle {
 
@@ -70,6 +71,9 @@ struct ServingSpec {
   double step_s = 60;  // demand, autoscaler and power are constant within a step
   // Served requests of a step count as late when the response time exceeds this; unset: never.
   std::optional<double> latency_target_ms;
+  // A GPU power cap on its replicas: a capped replica draws less and serves slower (its batch
+  // latency x the curve's factor); none: uncapped.
+  std::optional<PowerCapSpec> power_cap;
 };
 
 }  // namespace mlcycle

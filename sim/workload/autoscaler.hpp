@@ -26,6 +26,10 @@ class Autoscaler {
   Autoscaler(const AutoscalerSpec& spec, double capacity_per_replica_per_s, double step_s);
 
   std::uint32_t desired(double rate_per_s) const;
+  // A replica's capacity changed (a power cap engaged or released): sizing follows it.
+  void set_capacity_per_replica_per_s(double capacity) {
+    replica_rate_per_s_ = capacity * spec_.target_utilization;
+  }
 
   void start(double first_rate_per_s);
   // Before step k (k >= 1): replicas whose loading ends at k become active.

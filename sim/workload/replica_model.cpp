@@ -36,6 +36,16 @@ ReplicaModel::ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults default
   }
 }
 
+ReplicaModel ReplicaModel::capped(double latency_factor, double busy_saving_w) const {
+  ReplicaModel model = *this;
+  model.batch_latency_s_ *= latency_factor;
+  model.capacity_per_s_ /= latency_factor;
+  model.busy_w_ -= busy_saving_w;
+  if (model.busy_w_ < model.idle_w_)
+    throw std::logic_error("capped serving replica: busy power below idle power");
+  return model;
+}
+
 double ReplicaModel::response_time_s(double utilization) const {
   if (utilization >= 1) return std::numeric_limits<double>::infinity();
   return batch_latency_s_ / (1 - utilization);

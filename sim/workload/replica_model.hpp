@@ -31,6 +31,10 @@ class ReplicaModel {
   double busy_w() const { return busy_w_; }
   double power_w(double utilization) const { return idle_w_ + utilization * (busy_w_ - idle_w_); }
   double response_time_s(double utilization) const;
+  // The replica under a GPU power cap: each batch takes `latency_factor` times longer (so it
+  // serves that much less) and at full load it draws `busy_saving_w` less; idle is unchanged.
+  // The caller has checked that the capped busy power stays at or above idle.
+  ReplicaModel capped(double latency_factor, double busy_saving_w) const;
 
  private:
   double batch_latency_s_;

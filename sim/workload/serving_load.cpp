@@ -20,11 +20,17 @@ std::uint64_t step_count(double start_s, double end_s, double step_s) {
 }  // namespace
 
 ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
-                         UtcTime scenario_start, double start_s, double end_s, std::uint64_t seed)
+                         UtcTime scenario_start, double start_s, double end_s, std::uint64_t seed,
+                         std::optional<ServingCap> cap)
     : replica_(spec.replica, defaults),
+      cap_(cap),
+      capped_replica_(cap ? std::optional<ReplicaModel>(
+                                replica_.capped(cap->latency_factor, cap->busy_saving_w))
+                          : std::nullopt),
       demand_(spec.demand, scenario_start, start_s, end_s),
       noise_(spec.demand.noise_sd, seed),
-      autoscaler_(spec.autoscaler, replica_.capacity_per_s(), spec.step_s),
+      autoscaler_(spec.autoscaler, (capped_replica_ ? *capped_replica_ : replica_).capacity_per_s(),
+                  spec.step_s),
       step_s_(spec.step_s),
       start_s_(start_s),
       end_s_(end_s),
@@ -46,6 +52,9 @@ std::optional<ServingStep> ServingLoad::next() {
   step.duration_s = duration_s;
   step.offered = demand_.requests(from_s, to_s) * noise_.factor(k);
   const double rate_per_s = step.offered / duration_s;
+  const bool capped = cap_ && (!cap_->schedule || cap_->schedule->capped_at(from_s));
+  const ReplicaModel& replica = capped ? *capped_replica_ : replica_;
+  if (cap_) autoscaler_.set_capacity_per_replica_per_s(replica.capacity_per_s());
   if (k == 0)
     autoscaler_.start(rate_per_s);
   else
@@ -53,14 +62,14 @@ std::optional<ServingStep> ServingLoad::next() {
   step.replicas_active = autoscaler_.active();
   step.replicas_loading = autoscaler_.loading();
 
-  const double capacity = step.replicas_active * replica_.capacity_per_s() * duration_s;
+  const double capacity = step.replicas_active * replica.capacity_per_s() * duration_s;
   step.served = std::min(step.offered, capacity);
   step.dropped = step.offered - step.served;
   step.utilization = capacity > 0 ? step.served / capacity : 0.0;
-  const bool late = step.served > 0 && replica_.response_time_s(step.utilization) > late_above_s_;
+  const bool late = step.served > 0 && replica.response_time_s(step.utilization) > late_above_s_;
   step.late = late ? step.served : 0.0;
-  step.power_w = step.replicas_active * replica_.power_w(step.utilization) +
-                 step.replicas_loading * replica_.idle_w();
+  step.power_w = step.replicas_active * replica.power_w(step.utilization) +
+                 step.replicas_loading * replica.idle_w();
 
   const std::uint32_t held = step.replicas_active + step.replicas_loading;
   stats_.offered += step.offered;
@@ -70,6 +79,9 @@ std::optional<ServingStep> ServingLoad::next() {
   stats_.replica_seconds += held * duration_s;
   stats_.max_replicas_used = std::max(stats_.max_replicas_used, held);
   stats_.energy_it_j += step.power_w * duration_s;
+  step.replica_capacity_per_s = replica.capacity_per_s();
+  step.capped = capped;
+  stats_.busy_replica_seconds += step.served / replica.capacity_per_s();
 
   autoscaler_.end_step(k, rate_per_s);
   return step;

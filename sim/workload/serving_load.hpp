@@ -18,6 +18,7 @@
 #include "core/utc_time.hpp"
 #include "scenario/serving_spec.hpp"
 #include "workload/autoscaler.hpp"
+#include "workload/cap_schedule.hpp"
 #include "workload/demand_profile.hpp"
 #include "workload/replica_model.hpp"
 
@@ -34,10 +35,24 @@ struct ServingStep {
   double dropped;
   double late;
   double utilization;
+  double replica_capacity_per_s;  // requests per second one replica serves in this step
+  bool capped;                    // the power cap held in this step
+};
+
+// A GPU power cap on the replicas: batch latency x latency_factor, busy power less
+// busy_saving_w (a whole replica), in every step or (carbon-cap) in the steps whose start the
+// schedule caps. The autoscaler sizes replicas with the capacity in force.
+struct ServingCap {
+  double latency_factor = 1;
+  double busy_saving_w = 0;
+  const CapSchedule* schedule = nullptr;  // nullptr: always
 };
 
 struct ServingStats {
   double offered = 0, served = 0, dropped = 0, late = 0;
+  // Replica-seconds of work, served / capacity summed step by step (with a cap the capacity
+  // changes; without one the driver divides the total instead, as it always did).
+  double busy_replica_seconds = 0;
   double replica_seconds = 0;
   std::uint32_t max_replicas_used = 0;
   double energy_it_j = 0;  // sum of power_w * duration_s
@@ -50,7 +65,8 @@ class ServingLoad {
   // Throws InputError when a demand file does not cover [start_s, end_s) or when the replica's
   // watts in force have busy_w < idle_w.
   ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults, UtcTime scenario_start,
-              double start_s, double end_s, std::uint64_t seed);
+              double start_s, double end_s, std::uint64_t seed,
+              std::optional<ServingCap> cap = std::nullopt);
 
   std::optional<ServingStep> next();  // in time order; nullopt after the last step
   ServingStats stats() const { return stats_; }
@@ -62,6 +78,8 @@ class ServingLoad {
 
  private:
   ReplicaModel replica_;
+  std::optional<ServingCap> cap_;
+  std::optional<ReplicaModel> capped_replica_;
   DemandProfile demand_;
   StepNoise noise_;
   Autoscaler autoscaler_;

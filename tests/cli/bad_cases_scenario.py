@@ -49,6 +49,20 @@ def cap_case(name, cap, stderr, curve=None, extra=()):
     return Case(name, setup=setup, stderr=stderr)
 
 
+def deployment_cap_case(name, deployment, stderr):
+    """A deployment (lines from 9 on: `[[deployment]]` on line 8) on the 1-GPU-node platform."""
+    def setup(tmp):
+        path = tmp / "deployment-cap.toml"
+        head = SHIFT_HEAD.replace('[[campaign]]\nname = "c"\n', "[[deployment]]\n")
+        path.write_text(head + "\n".join(deployment) + "\n")
+        return {"f": str(path)}
+    return Case(name, setup=setup, stderr=stderr)
+
+
+SERVING = ['name = "api"', 'kind = "serving"', 'duration = "1h"', 'demand = { base_rps = 1 }',
+           "autoscaler = { max_replicas = 1 }"]
+
+
 def platform_name_too_long(tmp):
     # A file name of 300 characters in an existing folder: the system cannot even look it up
     # (ENAMETOOLONG; names stop at 255 bytes). Found by the scenario fuzzer, which crashed on it.
@@ -164,6 +178,19 @@ SCENARIO_CASES = [
              r"{f}:13:29: campaign\[0\]\.power_cap\.policy: carbon-cap and a suspend-resume "
              r"shift both act while the grid is dirty: use one",
              extra=['shift = { policy = "suspend-resume", threshold = 200, slack = "1d" }']),
+    deployment_cap_case(
+        "cap-on-a-fleet",
+        ['name = "cars"', 'kind = "fleet"', 'duration = "1d"', 'source = "ev"', "vehicles = 2",
+         "active_w = 300", "idle_w = 5", "power_cap = { limit = 0.67 }"],
+        r"{f}:16:1: deployment\[0\]\.power_cap: applies to serving deployments \(a fleet's GPUs "
+        r"are on board\)"),
+    deployment_cap_case(
+        "cap-replica-below-idle",
+        # busy 100 W less the saving 100 - 50 = 50 W: 50 W at full load, under idle_w 60 W
+        SERVING + ["replica = { idle_w = 60, busy_w = 100 }", "power_cap = { limit = 0.5 }"],
+        r"{f}:15:15: deployment\[0\]\.power_cap\.limit: the capped replica would draw 50 W at "
+        r"full load \(100 W less 50 W\), less than its idle power 60 W: raise the cap or give "
+        r"a lower idle_w"),
     cap_case("cap-curve-not-monotone", "limit = 0.6",
              r"{x}: host p0: power_cap_curve: '0\.7:1\.3': not monotone, a higher cap may not "
              r"make the GPU slower", curve="0.5:1.2, 0.7:1.3, 1:1"),

@@ -153,3 +153,58 @@ def test_carbon_cap(mlcycle, tmp, case, engine):
     if engine:
         expect(summary["simgrid_plugin_max_rel_diff"] < 1e-9,
                f"SimGrid's plugin disagrees: {summary['simgrid_plugin_max_rel_diff']}")
+
+
+# One replica of 1 GPU on two-hosts.xml, fixed size, 1 request/s: batch 1 at 500 ms, so
+# mu = 2 requests/s and u = 0.5. Its watts are the platform's: idle (20 + 5) / 2 = 12.5 W,
+# busy (100 + 5) / 2 = 52.5 W, so P(0.5) = 12.5 + 0.5 x 40 = 32.5 W, and R = 0.5 / (1 - 0.5) =
+# 1 s: not late for a 1,000 ms target. Capped at 0.67 (33.5 W of 50 W, x 1.21): busy 52.5 -
+# 16.5 = 36 W, batch 0.605 s, mu = 2 / 1.21, u = 0.605, P = 12.5 + 0.605 x 23.5 = 26.7175 W,
+# R = 0.605 / 0.395 = 1.53 s: every request late.
+def service(hours, cap):
+    return (f'name = "api"\nkind = "serving"\nduration = "{hours}h"\n'
+            'replica = { gpus = 1, batch_size = 1, latency_base_ms = 0, latency_per_item_ms = 500 }\n'
+            'autoscaler = { min_replicas = 1, max_replicas = 1 }\n'
+            f'demand = {{ base_rps = 1 }}\nlatency_target_ms = 1000\npower_cap = {{ {cap} }}')
+
+
+def serving_scenario(hours, cap):
+    text = scenario(TWO_HOSTS, TRACE)
+    return text + f"\n[[deployment]]\n{service(hours, cap)}\n"
+
+
+# (id, hours, cap keys, policy g, baseline g, late requests): the grid is 400 g/kWh over 0-2 h,
+# then 100; PUE 1.5.
+SERVING_CASES = [
+    # 1 h, capped throughout: 26.7175 x 1.5 W x 1 h x 0.4 = 16.0305 g against 32.5 x 1.5 x 0.4
+    # = 19.5 g; all 3,600 requests late (none uncapped).
+    ("always", 1, "limit = 0.67", 16.0305, 19.5, 3600),
+    # 3 h, capped while above 200 g/kWh: 0-2 h capped (26.7175 x 1.5 x 2 x 0.4 = 32.061 g, 7,200
+    # requests late), 2-3 h not (32.5 x 1.5 x 0.1 = 4.875 g): 36.936 g against 32.5 x 1.5 x
+    # (2 x 0.4 + 0.1) = 43.875 g.
+    ("carbon-cap", 3, 'limit = 0.67, policy = "carbon-cap", threshold = 200', 36.936, 43.875,
+     7200),
+]
+
+
+@pytest.mark.title("power cap: a serving deployment, {}")
+@pytest.mark.parametrize("case", SERVING_CASES, ids=[c[0] for c in SERVING_CASES])
+def test_serving_cap(mlcycle, tmp, case):
+    name, hours, cap, policy_g, baseline_g, late = case
+    out, result = run(mlcycle, tmp, serving_scenario(hours, cap), name)
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(out, "r") as f:
+        conservation.check_file(f)
+        deployment = f["deployments"][()][0]
+        policy = dict(f["policy"].attrs)
+    expect_close(deployment["co2_g"], policy_g, "capped service co2_g")
+    expect_close(deployment["served"], 3600.0 * hours, "served requests")
+    expect_close(deployment["late"], float(late), "late requests")
+    expect_policy(policy, serving_deployments=1, policy_serving_co2_g=policy_g,
+                  baseline_serving_co2_g=baseline_g,
+                  serving_saving_pct=100 * (baseline_g - policy_g) / baseline_g,
+                  baseline_late=0.0, policy_late=float(late), baseline_dropped=0.0,
+                  policy_dropped=0.0, deferrable_jobs=0)
+    expect("capped serving 1" in result.stdout and "requests late: baseline 0, policy "
+           f"{late}" in result.stdout and "jobs under policy" not in result.stdout,
+           "the printed policy block", result)

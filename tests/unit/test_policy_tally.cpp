@@ -296,8 +296,29 @@ TEST_CASE("compare passes: savings, energy change and trial delays", "[policy_ta
   summary.total.co2_g = 12;
   summary.total.energy_j = 34;
   summary.makespan_s = 56;
-  const PassTotals totals = pass_totals(summary);
+  // Two serving deployments, the second capped: only its figures are the serving ones.
+  Scenario scenario;
+  scenario.deployments.resize(2);
+  scenario.deployments[1].serving.power_cap = PowerCapSpec{};
+  summary.deployments.resize(2);
+  summary.deployments[0].co2_g = 1000;
+  summary.deployments[1].co2_g = 7;
+  summary.deployments[1].energy_j = 8;
+  summary.deployments[1].served = 9;
+  summary.deployments[1].late = 2;
+  summary.deployments[1].dropped = 1;
+  const PassTotals totals = pass_totals(summary, scenario);
   CHECK(totals.co2_g == 12);
   CHECK(totals.energy_j == 34);
   CHECK(totals.makespan_s == 56);
+  CHECK(totals.serving_co2_g == 7);
+  CHECK(totals.serving_energy_j == 8);
+  CHECK(totals.serving_served == 9);
+  CHECK(totals.serving_late == 2);
+  CHECK(totals.serving_dropped == 1);
+  // 10 g without the cap, 7 g with it: 30 % of the capped services' CO2e.
+  PassTotals uncapped = totals;
+  uncapped.serving_co2_g = 10;
+  CHECK(compare_passes(uncapped, ShiftFigures{}, totals, ShiftFigures{}, 1).serving_saving_pct ==
+        Approx(30).epsilon(1e-14));
 }

@@ -8,6 +8,7 @@
 #include "accounting/power_integrator.hpp"
 #include "support/meter_fixtures.hpp"
 #include "workload/power_cap_curve.hpp"
+#include "workload/replica_model.hpp"
 
 using namespace mlcycle;
 using mlcycle::test::constant_grid;
@@ -129,4 +130,22 @@ TEST_CASE("integrator: a capped job draws its cap, and the host its capped load"
   integrator.set_host_state(0, HostPowerState::on);
   // SimGrid's model for the hour: 60 - 20 = 40 W (no overhead): 144,000 J.
   CHECK(integrator.host_totals(0).simgrid_model_j == 40 * 3600);
+}
+
+TEST_CASE("power cap: a capped serving replica is slower and draws less at full load") {
+  ReplicaSpec spec;
+  spec.batch_size = 1;
+  spec.latency_base_ms = 0;
+  spec.latency_per_item_ms = 500;  // L = 0.5 s, mu = 2 requests/s
+  const ReplicaModel replica(spec, ReplicaPowerDefaults{12.5, 52.5});
+  // x 1.21 and 16.5 W less: L 0.605 s, mu 2 / 1.21, busy 36 W, idle still 12.5 W.
+  const ReplicaModel capped = replica.capped(1.21, 16.5);
+  CHECK(capped.batch_latency_s() == Approx(0.605).epsilon(1e-15));
+  CHECK(capped.capacity_per_s() == Approx(2 / 1.21).epsilon(1e-15));
+  CHECK(capped.busy_w() == 36);
+  CHECK(capped.idle_w() == 12.5);
+  // At u = 0.605: 12.5 + 0.605 x 23.5 = 26.7175 W; R = 0.605 / 0.395 s.
+  CHECK(capped.power_w(0.605) == Approx(26.7175).epsilon(1e-15));
+  CHECK(capped.response_time_s(0.605) == Approx(0.605 / 0.395).epsilon(1e-15));
+  CHECK_THROWS_AS(replica.capped(1.21, 41), std::logic_error);  // 11.5 W < idle 12.5 W
 }
