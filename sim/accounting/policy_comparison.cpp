@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "core/units.hpp"
-#include "scenario/policy_switch.hpp"
 
 namespace mlcycle {
 
@@ -29,10 +28,11 @@ double nearest_rank(std::vector<double> values, double p) {
 
 }  // namespace
 
-PassTotals pass_totals(const RunSummary& summary, const Scenario& policy_scenario) {
+PassTotals pass_totals(const RunSummary& summary,
+                       const std::vector<bool>& deployments_under_policy) {
   PassTotals totals{summary.total.co2_g, summary.total.energy_j, summary.makespan_s};
-  for (std::size_t d = 0; d < policy_scenario.deployments.size(); ++d) {
-    if (!under_policy(policy_scenario.deployments[d]) || d >= summary.deployments.size()) continue;
+  for (std::size_t d = 0; d < deployments_under_policy.size(); ++d) {
+    if (!deployments_under_policy[d] || d >= summary.deployments.size()) continue;
     const DeploymentResult& r = summary.deployments[d];
     totals.serving_co2_g += r.co2_g;
     totals.serving_energy_j += r.energy_j;

@@ -5,9 +5,10 @@
 #include <cstdint>
 #include <limits>
 
+#include <vector>
 #include "accounting/policy_tally.hpp"
+
 #include "accounting/run_records.hpp"
-#include "scenario/scenario.hpp"
 
 namespace mlcycle {
 
@@ -53,7 +54,8 @@ PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& 
                                 const PassTotals& policy, const ShiftFigures& policy_jobs,
                                 std::uint64_t serving_deployments = 0);
 
-// A pass's totals; the serving figures sum the deployments the policy scenario caps.
-PassTotals pass_totals(const RunSummary& summary, const Scenario& policy_scenario);
+// A pass's totals; the serving figures sum the deployments under a policy (per deployment).
+PassTotals pass_totals(const RunSummary& summary,
+                       const std::vector<bool>& deployments_under_policy);
 
 }  // namespace mlcycle

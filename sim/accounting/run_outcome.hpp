@@ -46,6 +46,9 @@ struct RunOutcome {
   // Runs whose scenario shifts work: this pass's deferrable jobs, and (policy pass, once the
   // baseline pass is back) the comparison of the two.
   std::optional<ShiftFigures> shift_figures;
+  // Per [[deployment]] of the tallied scenario, whether a power cap (its own or its cluster's)
+  // puts it under a policy: the serving figures of the policy comparison.
+  std::vector<bool> deployments_under_policy;
   std::optional<PolicyComparison> policy;
 };
 

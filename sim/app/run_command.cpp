@@ -42,13 +42,13 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
   RunOutcome outcome = run_simulation(scenario, trace, engine);
   if (baseline) {
     BaselineResult counterfactual = baseline->wait();
-    const auto capped_services = static_cast<std::uint64_t>(
-        std::count_if(scenario.deployments.begin(), scenario.deployments.end(),
-                      [](const DeploymentSpec& d) { return under_policy(d); }));
+    const auto capped_services = static_cast<std::uint64_t>(std::count(
+        outcome.deployments_under_policy.begin(), outcome.deployments_under_policy.end(), true));
     // Only deployments under a policy: no campaign was tallied.
-    outcome.policy = compare_passes(
-        counterfactual.totals, counterfactual.figures, pass_totals(outcome.summary, scenario),
-        outcome.shift_figures.value_or(ShiftFigures{}), capped_services);
+    outcome.policy =
+        compare_passes(counterfactual.totals, counterfactual.figures,
+                       pass_totals(outcome.summary, outcome.deployments_under_policy),
+                       outcome.shift_figures.value_or(ShiftFigures{}), capped_services);
   }
   outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -114,7 +114,7 @@ class DiscardRecords final : public RunRecorder {
     options.on_engine_created = nullptr;
     DiscardRecords discard;
     RunOutcome outcome = run_simulation(baseline, discard, options);
-    report = encode(BaselineResult{pass_totals(outcome.summary, scenario),
+    report = encode(BaselineResult{pass_totals(outcome.summary, outcome.deployments_under_policy),
                                    outcome.shift_figures.value_or(ShiftFigures{})});
   } catch (const std::exception& error) {
     report = std::string("E") + error.what();

@@ -159,6 +159,12 @@ std::optional<PolicyTally> make_policy_tally(const Scenario& tallied, const Scen
   return std::optional<PolicyTally>(std::in_place, recorder, std::move(campaigns));
 }
 
+// The clusters' caps given to their campaigns and serving deployments.
+Scenario with_platform_caps(const Scenario& scenario, const LoadedPlatform& platform) {
+  return with_cluster_caps(scenario, platform.cluster_names, platform.campaign_clusters,
+                           platform.deployment_clusters);
+}
+
 }  // namespace
 
 PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options) {
@@ -168,7 +174,8 @@ PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& opti
   FacilitySites sites(grid);
   LoadedPlatform platform = load_platform(*engine, scenario, sites, make_pue_signals(scenario));
   make_fleet_sites(scenario, sites, grid);
-  resolve_power_caps(scenario, platform);  // checked against the clusters' GPUs
+  // Checked against the clusters' GPUs, the clusters' own caps included.
+  resolve_power_caps(with_platform_caps(scenario, platform), platform);
   PlatformCheck check;
   check.cluster_names = platform.cluster_names;
   check.hosts = platform.hosts.size();
@@ -193,25 +200,30 @@ PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& opti
   return check;
 }
 
-RunOutcome run_simulation(const Scenario& scenario, RunRecorder& recorder,
+RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
                           const EngineOptions& options) {
   auto engine = make_engine(options);
 
   install_power_property_check();
-  if (scenario.simulation.engine == EngineMode::exec) sg_host_energy_plugin_init();
+  if (given.simulation.engine == EngineMode::exec) sg_host_energy_plugin_init();
 
-  GridRegistry grid(scenario.grids, scenario.simulation.start.unix_s, scenario.simulation.seed);
+  GridRegistry grid(given.grids, given.simulation.start.unix_s, given.simulation.seed);
   FacilitySites sites(grid);
-  const auto pue_profiles = make_pue_signals(scenario);
-  LoadedPlatform platform = load_platform(*engine, scenario, sites, pue_profiles);
+  const auto pue_profiles = make_pue_signals(given);
+  LoadedPlatform platform = load_platform(*engine, given, sites, pue_profiles);
+  // From here on the clusters' caps are the campaigns' and deployments' own.
+  const Scenario scenario = with_platform_caps(given, platform);
+  const Scenario tallied =
+      options.tally_shifts_of ? with_platform_caps(*options.tally_shifts_of, platform) : scenario;
 
   RunOutcome outcome;
   outcome.provenance.simgrid_version = simgrid_library_version();
   outcome.cluster_names = platform.cluster_names;
+  for (const DeploymentSpec& deployment : tallied.deployments)
+    outcome.deployments_under_policy.push_back(under_policy(deployment));
   std::vector<std::uint32_t> fleet_sites = make_fleet_sites(scenario, sites, grid);
   std::optional<PolicyTally> tally =
-      make_policy_tally(options.tally_shifts_of ? *options.tally_shifts_of : scenario, scenario,
-                        platform, sites, recorder);
+      make_policy_tally(tallied, scenario, platform, sites, recorder);
   RunRecorder& records = tally ? static_cast<RunRecorder&>(*tally) : recorder;
   PowerMeter meter(platform.hosts, sites, scenario.accounting.price_per_kwh,
                    scenario.output.trace_step_s, records);

@@ -2,6 +2,9 @@
 // A scenario's carbon- and power-aware policies switched off, for the counterfactual pass of a
 // policy comparison: the same scenario and seed, so the same trials, lengths and draws.
 #include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "scenario/scenario.hpp"
 
@@ -17,11 +20,20 @@ inline bool under_policy(const DeploymentSpec& deployment) {
 }
 
 inline bool has_policies(const Scenario& scenario) {
-  return std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(),
+  return !scenario.cluster_power_caps.empty() ||
+         std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(),
                      [](const CampaignSpec& c) { return under_policy(c); }) ||
          std::any_of(scenario.deployments.begin(), scenario.deployments.end(),
                      [](const DeploymentSpec& d) { return under_policy(d); });
 }
+
+// The scenario with each `[power_cap.<cluster>]` given to the campaigns and serving
+// deployments on that cluster without a cap of their own (`campaign_clusters` and
+// `deployment_clusters` index `cluster_names`, as the platform resolved them). A cluster the
+// platform does not have is an InputError at its table.
+Scenario with_cluster_caps(const Scenario& scenario, const std::vector<std::string>& cluster_names,
+                           const std::vector<std::uint32_t>& campaign_clusters,
+                           const std::vector<std::uint32_t>& deployment_clusters);
 
 inline Scenario without_policies(const Scenario& scenario) {
   Scenario baseline = scenario;
@@ -30,6 +42,7 @@ inline Scenario without_policies(const Scenario& scenario) {
     campaign.power_cap.reset();
   }
   for (DeploymentSpec& deployment : baseline.deployments) deployment.serving.power_cap.reset();
+  baseline.cluster_power_caps.clear();
   return baseline;
 }
 

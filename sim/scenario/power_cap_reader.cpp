@@ -76,4 +76,20 @@ PowerCapSpec read_power_cap(TomlTableReader& t) {
   return spec;
 }
 
+std::vector<ClusterPowerCap> read_cluster_power_caps(TomlTableReader& root) {
+  std::vector<ClusterPowerCap> caps;
+  const toml::table* table = root.table("power_cap");
+  if (!table) return caps;
+  for (const auto& [name, value] : *table) {
+    const std::string key = "power_cap." + std::string(name.str());
+    if (!value.is_table())
+      throw InputError(toml_location(value, root.file()), key,
+                       "expected a table (a cluster's cap: [power_cap.<cluster>] limit = ...)");
+    TomlTableReader t(*value.as_table(), key, root.file());
+    caps.push_back(ClusterPowerCap{std::string(name.str()), read_power_cap(t),
+                                   toml_location(value, root.file())});
+  }
+  return caps;
+}
+
 }  // namespace mlcycle

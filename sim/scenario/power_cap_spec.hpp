@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "core/enum_names.hpp"
 #include "core/input_error.hpp"
@@ -29,6 +30,14 @@ struct PowerCapSpec {
   CapPolicy policy = CapPolicy::always;
   double threshold_g_per_kwh = 0;  // carbon-cap: capped while the intensity is above it
   SourceLocation where;            // the `limit` key, for errors found once the platform is loaded
+};
+
+// `[power_cap.<cluster>]`: the cap of every campaign and serving deployment on that cluster
+// that has no `power_cap` of its own.
+struct ClusterPowerCap {
+  std::string cluster;
+  PowerCapSpec cap;
+  SourceLocation where;  // the table
 };
 
 }  // namespace mlcycle

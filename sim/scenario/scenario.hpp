@@ -156,6 +156,7 @@ struct Scenario {
   std::vector<DeploymentSpec> deployments;
   SchedulerSpec scheduler;
   OutputSpec output;
+  std::vector<ClusterPowerCap> cluster_power_caps;  // [power_cap.<cluster>]
 };
 
 }  // namespace mlcycle

@@ -15,6 +15,7 @@
 #include "scenario/deployment_reader.hpp"
 #include "scenario/grid_spec_reader.hpp"
 #include "scenario/overrides.hpp"
+#include "scenario/power_cap_reader.hpp"
 #include "scenario/stage_reader.hpp"
 #include "scenario/toml_reader.hpp"
 
@@ -143,6 +144,7 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
                      "missing key 'platform' (path to a SimGrid platform XML; campaigns and "
                      "serving deployments run on its clusters)");
   scenario.scheduler = read_scheduler(root);
+  scenario.cluster_power_caps = read_cluster_power_caps(root);
   check_stage_references(scenario);
   root.reject_unknown_keys();
   return scenario;

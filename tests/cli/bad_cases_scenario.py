@@ -49,6 +49,12 @@ def cap_case(name, cap, stderr, curve=None, extra=()):
     return Case(name, setup=setup, stderr=stderr)
 
 
+def unknown_cluster_cap(tmp):
+    path = tmp / "cluster-cap.toml"
+    path.write_text(SHIFT_HEAD + "\n".join(TRIALS) + "\n\n[power_cap.nope]\nlimit = 0.5\n")
+    return {"f": str(path)}
+
+
 def deployment_cap_case(name, deployment, stderr):
     """A deployment (lines from 9 on: `[[deployment]]` on line 8) on the 1-GPU-node platform."""
     def setup(tmp):
@@ -191,6 +197,8 @@ SCENARIO_CASES = [
         r"{f}:15:15: deployment\[0\]\.power_cap\.limit: the capped replica would draw 50 W at "
         r"full load \(100 W less 50 W\), less than its idle power 60 W: raise the cap or give "
         r"a lower idle_w"),
+    Case("cap-unknown-cluster", setup=unknown_cluster_cap,
+         stderr=r"{f}:13:1: power_cap\.nope: unknown cluster 'nope' \(the platform has: ps\)"),
     cap_case("cap-curve-not-monotone", "limit = 0.6",
              r"{x}: host p0: power_cap_curve: '0\.7:1\.3': not monotone, a higher cap may not "
              r"make the GPU slower", curve="0.5:1.2, 0.7:1.3, 1:1"),

@@ -208,3 +208,21 @@ def test_serving_cap(mlcycle, tmp, case):
     expect("capped serving 1" in result.stdout and "requests late: baseline 0, policy "
            f"{late}" in result.stdout and "jobs under policy" not in result.stdout,
            "the printed policy block", result)
+
+
+@pytest.mark.title("power cap: a cluster's cap, and a campaign's own cap over it")
+def test_cluster_cap(mlcycle, tmp):
+    own = ('name = "own"\ntrials = 1\nlength = { fixed = "1h" }\npower_cap = { limit = 0.9 }')
+    inherits = 'name = "inherits"\ntrials = 1\nlength = { fixed = "1h" }'
+    text = scenario(TWO_HOSTS, TRACE, inherits, own) + '\n[power_cap.pair]\nlimit = 0.67\n'
+    out, _ = run(mlcycle, tmp, text, "cluster")
+    jobs, policy, _ = read(out)
+    by_campaign = {int(j["campaign"]): j for j in jobs}
+    # "inherits" takes the cluster's 0.67: 4,356 s at 36 W (test "67 % of busy power");
+    # "own" keeps its 0.9: 45 W, x 1.06 = 3,816 s at 47.5 W: 181,260 J.
+    expect_close(by_campaign[0]["end_s"], 4356.0, "the cluster's cap")
+    expect_close(by_campaign[0]["it_energy_j"], 156816.0, "the cluster's cap, IT energy")
+    expect_close(by_campaign[1]["end_s"], 3816.0, "the campaign's own cap")
+    expect_close(by_campaign[1]["it_energy_j"], 47.5 * 3816, "the campaign's own cap, IT energy")
+    # Both campaigns are under the policy; the baseline runs both uncapped (1 h, 31.5 g each).
+    expect_policy(policy, deferrable_jobs=2, baseline_jobs_co2_g=63.0)

@@ -1,0 +1,32 @@
+#include "scenario/policy_switch.hpp"
+
+namespace mlcycle {
+
+Scenario with_cluster_caps(const Scenario& scenario, const std::vector<std::string>& cluster_names,
+                           const std::vector<std::uint32_t>& campaign_clusters,
+                           const std::vector<std::uint32_t>& deployment_clusters) {
+  Scenario capped = scenario;
+  for (const ClusterPowerCap& cluster_cap : scenario.cluster_power_caps) {
+    const auto found = std::find(cluster_names.begin(), cluster_names.end(), cluster_cap.cluster);
+    if (found == cluster_names.end()) {
+      std::string known;
+      for (const std::string& name : cluster_names) known += (known.empty() ? "" : ", ") + name;
+      throw InputError(
+          cluster_cap.where, "power_cap." + cluster_cap.cluster,
+          "unknown cluster '" + cluster_cap.cluster + "' (the platform has: " + known + ")");
+    }
+    const auto cluster = static_cast<std::uint32_t>(found - cluster_names.begin());
+    for (std::size_t c = 0; c < capped.campaigns.size(); ++c)
+      if (!capped.campaigns[c].power_cap && campaign_clusters.at(c) == cluster)
+        capped.campaigns[c].power_cap = cluster_cap.cap;
+    for (std::size_t d = 0; d < capped.deployments.size(); ++d) {
+      DeploymentSpec& deployment = capped.deployments[d];
+      if (deployment.kind == DeploymentKind::serving && !deployment.serving.power_cap &&
+          deployment_clusters.at(d) == cluster)
+        deployment.serving.power_cap = cluster_cap.cap;
+    }
+  }
+  return capped;
+}
+
+}  // namespace mlcycle
