@@ -56,10 +56,25 @@ double PowerIntegrator::cap_saving_per_gpu_w(const ActiveJob& job, std::uint32_t
 }
 
 // Capped GPUs draw their cap: in SimGrid's linear model, a loaded core less its saving.
-double PowerIntegrator::host_it_power_w(const HostState& st, const HostPowerModel& h) const {
+void PowerIntegrator::set_power_caps(std::vector<std::optional<PowerCapSpec>> caps) {
+  caps_ = std::move(caps);
+  const bool any =
+      std::any_of(caps_.begin(), caps_.end(), [](const auto& c) { return c.has_value(); });
+  host_caps_.assign(any ? hosts_.size() : 0, HostCap{});
+}
+
+void PowerIntegrator::shift_host_cap(std::uint32_t host, std::int64_t gpus, double saving_w) {
+  HostCap& cap = host_caps_[host];
+  cap.gpus = static_cast<std::uint32_t>(static_cast<std::int64_t>(cap.gpus) + gpus);
+  // The last capped GPU leaves no rounding crumbs behind.
+  cap.saving_w = cap.gpus == 0 ? 0.0 : cap.saving_w + saving_w;
+}
+
+double PowerIntegrator::host_it_power_w(const HostState& st, const HostPowerModel& h,
+                                        double cap_saving_w) const {
   switch (st.state) {
     case HostPowerState::on:
-      return h.it_power_w(st.busy) - st.cap_saving_w;
+      return h.it_power_w(st.busy) - cap_saving_w;
     case HostPowerState::booting:
       return h.boot_w;
     case HostPowerState::off:
@@ -72,26 +87,28 @@ double PowerIntegrator::host_it_power_w(const HostState& st, const HostPowerMode
 // What SimGrid's energy plugin integrates: it loads only ordinary jobs' execs, and sees a node
 // we switch off or boot as idle (SimGrid's host stays on: the scheduler's actor lives there);
 // a failed node is off in SimGrid too.
-double PowerIntegrator::host_simgrid_power_w(const HostState& st, const HostPowerModel& h) const {
+double PowerIntegrator::host_simgrid_power_w(const HostState& st, const HostPowerModel& h,
+                                             double cap_saving_w) const {
   if (st.state == HostPowerState::down) return h.off_w;
   if (st.state != HostPowerState::on) return h.simgrid_power_w(0);
-  return h.simgrid_power_w(st.sg_busy) - st.cap_saving_w;
+  return h.simgrid_power_w(st.sg_busy) - cap_saving_w;
 }
 
 template <class Change>
 void PowerIntegrator::change_host(std::uint32_t host, Change change) {
   const HostPowerModel& h = hosts_[host];
   HostState& st = state_[host];
-  const double old_w = host_it_power_w(st, h);
+  const double old_saving_w = host_cap_saving_w(host);
+  const double old_w = host_it_power_w(st, h, old_saving_w);
   const double dt = now_s_ - st.last_s;
   if (dt > 0) {
     st.it_energy_j += old_w * dt;
     st.energy_j += old_w * sites_[h.site].pue->integral(st.last_s, now_s_);
-    st.simgrid_model_j += host_simgrid_power_w(st, h) * dt;
+    st.simgrid_model_j += host_simgrid_power_w(st, h, old_saving_w) * dt;
   }
   st.last_s = now_s_;
   change(st);
-  site_power_[h.site].total_it_w += host_it_power_w(st, h) - old_w;
+  site_power_[h.site].total_it_w += host_it_power_w(st, h, host_cap_saving_w(host)) - old_w;
 }
 
 HostStateChange PowerIntegrator::set_host_state(std::uint32_t host, HostPowerState state) {
@@ -139,9 +156,7 @@ ActiveJob PowerIntegrator::start_job(const JobStart& start, bool own_power) {
     change_host(share.host, [&](HostState& st) {
       st.busy += share.cores;
       if (!own_power) st.sg_busy += share.cores;
-      if (!job.capped) return;
-      st.capped += share.cores;
-      st.cap_saving_w += saving_w;
+      if (job.capped) shift_host_cap(share.host, share.cores, saving_w);
     });
     const std::uint32_t site = host_site_[share.host];
     add_phase_power(site, start.request.phase, start.request.campaign, w, 1);
@@ -209,9 +224,9 @@ void PowerIntegrator::set_job_capped(ActiveJob& job, bool capped) {
   job.it_power_w = 0;
   for (const HostShare& share : job.shares()) {
     const double saving_w = share.cores * cap_saving_per_gpu_w(job, share.host);
-    change_host(share.host, [&](HostState& st) {
-      st.capped = capped ? st.capped + share.cores : st.capped - share.cores;
-      st.cap_saving_w = st.capped == 0 ? 0.0 : st.cap_saving_w + sign * saving_w;
+    change_host(share.host, [&](HostState&) {
+      shift_host_cap(share.host, capped ? share.cores : -static_cast<std::int64_t>(share.cores),
+                     sign * saving_w);
     });
     job.it_power_w += job_share_it_power_w(job, share);
     add_phase_power(host_site_[share.host], job.start.request.phase, job.start.request.campaign,
@@ -270,10 +285,8 @@ JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
     change_host(share.host, [&](HostState& st) {
       st.busy -= share.cores;
       if (!job.own_power) st.sg_busy -= share.cores;
-      if (!job.capped) return;
-      st.capped -= share.cores;
-      // The last capped GPU leaves no rounding crumbs behind.
-      st.cap_saving_w = st.capped == 0 ? 0.0 : st.cap_saving_w - saving_w;
+      if (job.capped)
+        shift_host_cap(share.host, -static_cast<std::int64_t>(share.cores), -saving_w);
     });
     if (!job.own_power) continue;
     // The host integrated these GPUs at busy power: replace that by its share of the job.

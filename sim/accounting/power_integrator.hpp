@@ -86,7 +86,7 @@ class PowerIntegrator {
   // Per-source power series: `tags` sources (campaigns, then deployments). Before any start.
   void set_tags(std::size_t tags);
   // Per campaign, the power cap on its jobs' GPUs (none: busy power). Before any start.
-  void set_power_caps(std::vector<std::optional<PowerCapSpec>> caps) { caps_ = std::move(caps); }
+  void set_power_caps(std::vector<std::optional<PowerCapSpec>> caps);
   double now_s() const { return now_s_; }
   // Moves the clock; the caller has taken the interval's integrals (site_intervals) first.
   void set_now_s(double time_s) { now_s_ = time_s; }
@@ -128,8 +128,6 @@ class PowerIntegrator {
     HostPowerState state = HostPowerState::on;
     std::uint32_t busy = 0;     // GPUs held by jobs
     std::uint32_t sg_busy = 0;  // of which SimGrid sees loaded (ordinary jobs)
-    std::uint32_t capped = 0;   // of which run under a power cap
-    double cap_saving_w = 0;    // their watts below busy power (exactly 0 when none)
     double last_s = 0;
     double state_since_s = 0;
     double it_energy_j = 0;
@@ -145,9 +143,21 @@ class PowerIntegrator {
     LoadTotals totals;
   };
 
+  // A host's GPUs under a power cap (kept apart from HostState, which every job start and end
+  // touches: a run without caps has none).
+  struct HostCap {
+    std::uint32_t gpus = 0;  // busy GPUs under a cap
+    double saving_w = 0;     // their watts below busy power (exactly 0 when none)
+  };
   double cap_saving_per_gpu_w(const ActiveJob& job, std::uint32_t host) const;
-  double host_it_power_w(const HostState& st, const HostPowerModel& h) const;
-  double host_simgrid_power_w(const HostState& st, const HostPowerModel& h) const;
+  double host_cap_saving_w(std::uint32_t host) const {
+    return host_caps_.empty() ? 0.0 : host_caps_[host].saving_w;
+  }
+  // Moves `gpus` capped GPUs saving `saving_w` onto (positive) or off (negative) the host.
+  void shift_host_cap(std::uint32_t host, std::int64_t gpus, double saving_w);
+  double host_it_power_w(const HostState& st, const HostPowerModel& h, double cap_saving_w) const;
+  double host_simgrid_power_w(const HostState& st, const HostPowerModel& h,
+                              double cap_saving_w) const;
   // Integrates the host up to now, then applies `change` and updates its site's power.
   template <class Change>
   void change_host(std::uint32_t host, Change change);
@@ -166,6 +176,7 @@ class PowerIntegrator {
   std::vector<SitePower> site_power_;
   std::vector<Load> loads_;
   std::vector<std::optional<PowerCapSpec>> caps_;  // per campaign
+  std::vector<HostCap> host_caps_;                 // per host; empty without caps
   std::vector<SiteInterval> intervals_;            // scratch of site_intervals()
   std::size_t tags_ = 0;
   double now_s_ = 0;

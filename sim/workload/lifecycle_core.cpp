@@ -120,18 +120,18 @@ void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch
   CampaignSource& source = scheduler_.source(request.source);
   const CampaignSpec& spec = source.spec();
   slot.state = JobState::running;
-  slot.schedule = cap_schedule(request.campaign);
-  slot.cap_ratio = slot.schedule ? capped_stretch / stretch : 1;
-  slot.stretch = slot.schedule ? stretch : capped_stretch;
+  const CapSchedule* schedule = cap_schedule(request.campaign);
+  slot.cap_ratio = schedule ? capped_stretch / stretch : 0;
+  slot.stretch = schedule ? stretch : capped_stretch;
   slot.launch_s = now_s;
   slot.plan = source.plan_attempt(request, slot.stretch);
   // A resumed job restores its checkpoint first (its GPUs busy), then computes.
   slot.restore_s = request.resumed && spec.shift ? spec.shift->restore_s : 0;
   slot.paused_work_s = 0;
   double run_s = slot.restore_s + slot.plan.run_s;
-  if (slot.schedule) {
-    run_s = capped_wall_end_s(*slot.schedule, slot.cap_ratio, now_s, run_s) - now_s;
-    slot.start.cap_engaged = slot.schedule->capped_at(now_s);
+  if (schedule) {
+    run_s = capped_wall_end_s(*schedule, slot.cap_ratio, now_s, run_s) - now_s;
+    slot.start.cap_engaged = schedule->capped_at(now_s);
   }
   slot.reason = slot.plan.crashes ? StopReason::crashed : StopReason::completed;
   if (spec.walltime_s && run_s > *spec.walltime_s) {
@@ -139,11 +139,10 @@ void LifecycleCore::launch_job(std::uint32_t index, double now_s, double stretch
     slot.reason = StopReason::walltime;
   }
   request.duration_s = run_s;
-  slot.end_s = now_s + run_s;
   effects_.job_launched(index, slot.start, now_s, source.is_search());
   push(now_s + run_s, EventKind::job_end, request.job_id, index, slot.generation);
   arm_pause(index, now_s, run_s);
-  if (slot.schedule) arm_cap_switch(index, now_s);
+  if (schedule) arm_cap_switch(index, now_s);
 }
 
 // suspend-resume: before the trial's deadline, the job pauses at the first rise of the

@@ -126,11 +126,9 @@ class LifecycleCore {
     JobState state = JobState::booting;
     double launch_s = 0;
     double stretch = 1;  // run time per unit of work (carbon-cap: uncapped)
-    // carbon-cap: the schedule, and capped / uncapped run time per unit of work; the clock
-    // of the job's progress is then the schedule's (cap_schedule.hpp).
-    const CapSchedule* schedule = nullptr;
-    double cap_ratio = 1;
-    double end_s = 0;  // planned end
+    // carbon-cap: capped / uncapped run time per unit of work (0: no schedule); the clock of
+    // the job's progress is then its campaign's schedule's (cap_schedule.hpp).
+    double cap_ratio = 0;
     AttemptPlan plan;
     StopReason reason = StopReason::completed;
     std::uint32_t generation = 0;
@@ -185,6 +183,13 @@ class LifecycleCore {
   }
   const CapSchedule* cap_schedule(std::uint32_t campaign) const {
     return campaign < cap_schedules_.size() ? cap_schedules_[campaign] : nullptr;
+  }
+  // The schedule a running carbon-cap job follows (nullptr: none).
+  const CapSchedule* schedule_of(const Slot& slot) const {
+    return slot.cap_ratio > 0 ? cap_schedules_[slot.start.request.campaign] : nullptr;
+  }
+  static double planned_end_s(const Slot& slot) {
+    return slot.launch_s + slot.start.request.duration_s;
   }
   void arm_power_off(std::uint32_t host, double now_s);
   void power_off_idle_nodes();
