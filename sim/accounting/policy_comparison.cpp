@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "accounting/trial_delays.hpp"
 #include "core/units.hpp"
 
 namespace mlcycle {
@@ -46,6 +47,15 @@ PassTotals pass_totals(const RunSummary& summary,
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
                                 const PassTotals& policy, const ShiftFigures& policy_jobs,
                                 std::uint64_t serving_deployments) {
+  TrialDelays delays(policy_jobs.trial_end_s);
+  for (const auto& [key, ends] : baseline_jobs.trial_end_s) delays.pair(key, 0, ends);
+  return compare_passes(baseline, baseline_jobs, policy, policy_jobs, delays.take(),
+                        serving_deployments);
+}
+
+PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
+                                const PassTotals& policy, const ShiftFigures& policy_jobs,
+                                std::vector<double> delays_h, std::uint64_t serving_deployments) {
   PolicyComparison c;
   c.baseline = baseline;
   c.policy = policy;
@@ -61,15 +71,6 @@ PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& 
   c.deadline_misses = policy_jobs.deadline_misses;
   c.baseline_deadline_misses = baseline_jobs.deadline_misses;
   c.serving_saving_pct = saving_pct(baseline.serving_co2_g, policy.serving_co2_g);
-  std::vector<double> delays_h;
-  for (const auto& [key, policy_ends] : policy_jobs.trial_end_s) {
-    const auto found = baseline_jobs.trial_end_s.find(key);
-    if (found == baseline_jobs.trial_end_s.end()) continue;
-    const std::vector<double>& baseline_ends = found->second;
-    for (std::size_t t = 0; t < policy_ends.size() && t < baseline_ends.size(); ++t)
-      if (!std::isnan(policy_ends[t]) && !std::isnan(baseline_ends[t]))
-        delays_h.push_back((policy_ends[t] - baseline_ends[t]) / units::kSecondsPerHour);
-  }
   c.trials_compared = delays_h.size();
   if (!delays_h.empty()) {
     double sum = 0;

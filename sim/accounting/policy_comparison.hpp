@@ -50,9 +50,15 @@ struct PolicyComparison {
   double serving_saving_pct = 0;  // of their CO2e
 };
 
+// The passes compared; the trial delays paired from the two passes' trial ends.
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
                                 const PassTotals& policy, const ShiftFigures& policy_jobs,
                                 std::uint64_t serving_deployments = 0);
+// The same with the delays already paired (TrialDelays, as the counterfactual's report is
+// read); the figures' trial ends are not read.
+PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
+                                const PassTotals& policy, const ShiftFigures& policy_jobs,
+                                std::vector<double> delays_h, std::uint64_t serving_deployments);
 
 // A pass's totals; the serving figures sum the deployments under a policy (per deployment).
 PassTotals pass_totals(const RunSummary& summary,

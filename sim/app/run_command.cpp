@@ -41,14 +41,17 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
   TraceFile trace(output, scenario.grids.size());
   RunOutcome outcome = run_simulation(scenario, trace, engine);
   if (baseline) {
-    BaselineResult counterfactual = baseline->wait();
+    // The policy pass's trial ends become the delays as the baseline's are read.
+    ShiftFigures figures =
+        outcome.shift_figures ? std::move(*outcome.shift_figures) : ShiftFigures{};
+    TrialDelays delays(std::move(figures.trial_end_s));
+    const BaselineResult counterfactual = baseline->wait(delays);
     const auto capped_services = static_cast<std::uint64_t>(std::count(
         outcome.deployments_under_policy.begin(), outcome.deployments_under_policy.end(), true));
-    // Only deployments under a policy: no campaign was tallied.
-    outcome.policy =
-        compare_passes(counterfactual.totals, counterfactual.figures,
-                       pass_totals(outcome.summary, outcome.deployments_under_policy),
-                       outcome.shift_figures.value_or(ShiftFigures{}), capped_services);
+    outcome.shift_figures.reset();
+    outcome.policy = compare_passes(counterfactual.totals, counterfactual.figures,
+                                    pass_totals(outcome.summary, outcome.deployments_under_policy),
+                                    figures, delays.take(), capped_services);
   }
   outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

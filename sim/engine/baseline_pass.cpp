@@ -19,29 +19,58 @@ namespace mlcycle {
 namespace {
 
 // The report: 'E' and the error message, or 'R' and the figures as raw doubles and integers
-// (same machine, same binary: no portable encoding needed).
+// (same machine, same binary: no portable encoding needed), written to the anonymous file
+// through a small buffer (a million trials' ends are not copied into one string first).
 class ReportWriter {
  public:
+  explicit ReportWriter(int fd) : fd_(fd) { put('R'); }
   void put(const void* data, std::size_t bytes) {
-    text_.append(static_cast<const char*>(data), bytes);
+    const char* in = static_cast<const char*>(data);
+    while (bytes > 0) {
+      const std::size_t n = std::min(bytes, sizeof buffer_ - used_);
+      std::memcpy(buffer_ + used_, in, n);
+      used_ += n;
+      in += n;
+      bytes -= n;
+      if (used_ == sizeof buffer_) flush();
+    }
   }
   template <typename T>
   void put(T value) {
     put(&value, sizeof value);
   }
-  const std::string& text() const { return text_; }
+  void flush() {
+    const char* data = buffer_;
+    while (used_ > 0) {
+      const ssize_t written = write(fd_, data, used_);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) _exit(2);
+      data += written;
+      used_ -= static_cast<std::size_t>(written);
+    }
+  }
 
  private:
-  std::string text_ = "R";
+  int fd_;
+  char buffer_[1 << 16];
+  std::size_t used_ = 0;
 };
 
+// Reads the report straight from the anonymous file into the figures: a million trials' ends
+// are not held once more as one string.
 class ReportReader {
  public:
-  explicit ReportReader(std::string text) : text_(std::move(text)) {}
+  explicit ReportReader(int fd) : fd_(fd) {}
   void get(void* data, std::size_t bytes) {
-    if (at_ + bytes > text_.size()) throw std::runtime_error("baseline pass: truncated report");
-    std::memcpy(data, text_.data() + at_, bytes);
-    at_ += bytes;
+    char* out = static_cast<char*>(data);
+    while (bytes > 0) {
+      const ssize_t n = pread(fd_, out, bytes, at_);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw std::runtime_error("baseline pass: truncated report");
+      out += n;
+      bytes -= static_cast<std::size_t>(n);
+      at_ += n;
+    }
   }
   template <typename T>
   T get() {
@@ -51,30 +80,31 @@ class ReportReader {
   }
 
  private:
-  std::string text_;
-  std::size_t at_ = 1;  // after the 'R'
+  int fd_;
+  off_t at_ = 1;  // after the 'R'
 };
 
-std::string encode(const BaselineResult& result) {
-  ReportWriter out;
-  out.put(result.totals);
-  const ShiftFigures& f = result.figures;
-  out.put(f.jobs_co2_g);
-  out.put(f.jobs_energy_j);
-  out.put(f.jobs);
-  out.put(f.deadline_misses);
-  out.put(f.trial_end_s.size());
+void write_report(int fd, const PassTotals& totals, const ShiftFigures& f) {
+  auto out = std::make_unique<ReportWriter>(fd);
+  out->put(totals);
+  out->put(f.jobs_co2_g);
+  out->put(f.jobs_energy_j);
+  out->put(f.jobs);
+  out->put(f.deadline_misses);
+  out->put(f.trial_end_s.size());
   for (const auto& [key, ends] : f.trial_end_s) {
-    out.put(key.first);
-    out.put(key.second);
-    out.put(ends.size());
-    out.put(ends.data(), ends.size() * sizeof(double));
+    out->put(key.first);
+    out->put(key.second);
+    out->put(ends.size());
+    out->put(ends.data(), ends.size() * sizeof(double));
   }
-  return out.text();
+  out->flush();
 }
 
-BaselineResult decode(std::string text) {
-  ReportReader in(std::move(text));
+// The figures, and each campaign run's trial ends handed to `delays` in chunks as they are
+// read (never held whole).
+BaselineResult decode(int fd, TrialDelays& delays) {
+  ReportReader in(fd);
   BaselineResult result;
   result.totals = in.get<PassTotals>();
   ShiftFigures& f = result.figures;
@@ -83,12 +113,16 @@ BaselineResult decode(std::string text) {
   f.jobs = in.get<std::uint64_t>();
   f.deadline_misses = in.get<std::uint64_t>();
   const auto runs = in.get<std::size_t>();
+  std::vector<double> chunk(8192);
   for (std::size_t r = 0; r < runs; ++r) {
     const auto campaign = in.get<std::uint32_t>();
     const auto stage_run = in.get<std::uint32_t>();
-    std::vector<double>& ends = f.trial_end_s[{campaign, stage_run}];
-    ends.resize(in.get<std::size_t>());
-    in.get(ends.data(), ends.size() * sizeof(double));
+    const auto trials = in.get<std::size_t>();
+    for (std::size_t first = 0; first < trials; first += chunk.size()) {
+      const std::size_t n = std::min(chunk.size(), trials - first);
+      in.get(chunk.data(), n * sizeof(double));
+      delays.pair({campaign, stage_run}, first, {chunk.data(), n});
+    }
   }
   return result;
 }
@@ -114,8 +148,8 @@ class DiscardRecords final : public RunRecorder {
     options.on_engine_created = nullptr;
     DiscardRecords discard;
     RunOutcome outcome = run_simulation(baseline, discard, options);
-    report = encode(BaselineResult{pass_totals(outcome.summary, outcome.deployments_under_policy),
-                                   outcome.shift_figures.value_or(ShiftFigures{})});
+    write_report(report_fd, pass_totals(outcome.summary, outcome.deployments_under_policy),
+                 outcome.shift_figures.value_or(ShiftFigures{}));
   } catch (const std::exception& error) {
     report = std::string("E") + error.what();
     code = 1;
@@ -150,15 +184,17 @@ BaselinePass::~BaselinePass() {
   }
 }
 
-BaselineResult BaselinePass::wait() {
+BaselineResult BaselinePass::wait(TrialDelays& delays) {
   int status = 0;
   while (waitpid(child_, &status, 0) < 0)
     if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
   child_ = -1;
-  std::string report = report_->read_all();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !report.empty() && report[0] == 'R')
-    return decode(std::move(report));
-  if (!report.empty() && report[0] == 'E')
+  char kind = 0;
+  const bool reported = pread(report_->fd(), &kind, 1, 0) == 1;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && reported && kind == 'R')
+    return decode(report_->fd(), delays);
+  const std::string report = reported && kind == 'E' ? report_->read_all() : std::string();
+  if (!report.empty())
     throw std::runtime_error("the baseline pass (policies off) failed: " + report.substr(1));
   throw std::runtime_error(WIFSIGNALED(status) ? "the baseline pass (policies off) died (" +
                                                      std::string(strsignal(WTERMSIG(status))) + ")"

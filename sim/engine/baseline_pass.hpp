@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "accounting/policy_comparison.hpp"
+#include "accounting/trial_delays.hpp"
 #include "engine/simulation.hpp"
 
 namespace mlcycle {
@@ -26,8 +27,9 @@ class BaselinePass {
   BaselinePass(const BaselinePass&) = delete;
   BaselinePass& operator=(const BaselinePass&) = delete;
 
-  // Waits for the child; throws std::runtime_error with its error when it failed.
-  BaselineResult wait();
+  // Waits for the child; throws std::runtime_error with its error when it failed. The
+  // baseline's trial ends go to `delays` as they are read (the result's figures have none).
+  BaselineResult wait(TrialDelays& delays);
 
  private:
   std::unique_ptr<MemoryFile> report_;

@@ -226,3 +226,25 @@ def test_cluster_cap(mlcycle, tmp):
     expect_close(by_campaign[1]["it_energy_j"], 47.5 * 3816, "the campaign's own cap, IT energy")
     # Both campaigns are under the policy; the baseline runs both uncapped (1 h, 31.5 g each).
     expect_policy(policy, deferrable_jobs=2, baseline_jobs_co2_g=63.0)
+
+
+@pytest.mark.title("power cap: a data-parallel job slows its compute, not its all-reduce")
+def test_cap_spares_the_allreduce(mlcycle, tmp):
+    # One 1-h trial on 4 GPUs over both hosts, 1-s steps with a 400 MB all-reduce that SimGrid
+    # times over the platform's links. Uncapped it runs D = W (step + a) / step, so the
+    # all-reduce adds D - W; capped (x 1.21 at 0.67) only the step's compute stretches:
+    # W (1.21 step + a) / step = 1.21 W + (D - W).
+    def campaign(cap):
+        return ('name = "dp"\ntrials = 1\ngpus_per_trial = 4\nlength = { fixed = "1h" }\n'
+                f'step_time = "1s"\ngradient_mb = 400\n{cap}')
+    plain, _ = run(mlcycle, tmp, scenario(TWO_HOSTS, TRACE, campaign("")), "dp-plain")
+    capped, _ = run(mlcycle, tmp, scenario(TWO_HOSTS, TRACE,
+                                           campaign("power_cap = { limit = 0.67 }")), "dp-capped")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(plain, "r") as f:
+        uncapped_s = float(f["jobs"]["end_s"][0] - f["jobs"]["start_s"][0])
+    with h5py.File(capped, "r") as f:
+        capped_s = float(f["jobs"]["end_s"][0] - f["jobs"]["start_s"][0])
+    # 400 MB over 10 Gbps links: about 0.3 s a step (the exact time is SimGrid's).
+    expect(uncapped_s > 1.1 * 3600, f"the all-reduce adds time: {uncapped_s} s")
+    expect_close(capped_s, 1.21 * 3600 + (uncapped_s - 3600), "capped data-parallel run time")
