@@ -246,6 +246,25 @@ double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s
   return co2_g / units::kJoulePerKwh;
 }
 
+double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s,
+                                  const CapSchedule& schedule) const {
+  const bool has_cap = !job.own_power && job.start.request.campaign < caps_.size() &&
+                       caps_[job.start.request.campaign].has_value();
+  if (!has_cap) return job_co2_g(job, t0_s, t1_s);
+  double co2_g = 0;
+  for (double t = t0_s; t < t1_s;) {
+    const double next_s = std::min(t1_s, schedule.next_change_after_s(t));
+    const bool capped = schedule.capped_at(t);
+    for (const HostShare& share : job.shares()) {
+      const double saving_w = capped ? cap_saving_per_gpu_w(job, share.host) : 0.0;
+      const double w = share.cores * (busy_gpu_w_[share.host] - saving_w);
+      co2_g += w * sites_[host_site_[share.host]].carbon->integral(t, next_s);
+    }
+    t = next_s;
+  }
+  return co2_g / units::kJoulePerKwh;
+}
+
 JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
   accumulate_job(job);
   const JobRequest& request = job.start.request;

@@ -15,6 +15,7 @@
 #include "accounting/host_power.hpp"
 #include "accounting/run_records.hpp"
 #include "scenario/power_cap_spec.hpp"
+#include "workload/cap_schedule.hpp"
 #include "workload/job.hpp"
 
 namespace mlcycle {
@@ -103,6 +104,10 @@ class PowerIntegrator {
   // The job's record up to now, every field but the cost; its power leaves hosts and sites.
   JobRecord end_job(ActiveJob& job, JobStatus status);
   double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;
+  // The same for a carbon-cap job, whose power followed `schedule` over the span (its cap on
+  // or off), rather than its power now.
+  double job_co2_g(const ActiveJob& job, double t0_s, double t1_s,
+                   const CapSchedule& schedule) const;
   double share_it_power_w(const HostShare& share) const {
     return share.cores * busy_gpu_w_[share.host];
   }

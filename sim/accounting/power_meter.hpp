@@ -56,6 +56,11 @@ class PowerMeter {
   double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const {
     return integrator_.job_co2_g(job, t0_s, t1_s);
   }
+  // A carbon-cap job's, its power following `schedule` over the span.
+  double job_co2_g(const ActiveJob& job, double t0_s, double t1_s,
+                   const CapSchedule& schedule) const {
+    return integrator_.job_co2_g(job, t0_s, t1_s, schedule);
+  }
 
   void set_host_state(std::uint32_t host, HostPowerState state) {
     stats_.add_host_state(integrator_.set_host_state(host, state));

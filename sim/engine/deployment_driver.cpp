@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
-#include "accounting/gpu_power_cap.hpp"
 #include "core/seed_stream.hpp"
 #include "core/units.hpp"
 
@@ -180,18 +178,8 @@ std::optional<ServingCap> DeploymentDriver::serving_cap(
     std::size_t i, const HostPowerModel& host, const ReplicaPowerDefaults& defaults) const {
   if (i >= caps_.size() || !caps_[i]) return std::nullopt;
   const CampaignPowerCap& cap = *caps_[i];
-  const ReplicaSpec& replica = scenario_.deployments[i].serving.replica;
-  const double saving_w = replica.gpus * (gpu_busy_board_w(host) - capped_board_w(host, cap.spec));
-  const double idle_w = replica.idle_w.value_or(defaults.idle_w);
-  const double busy_w = replica.busy_w.value_or(defaults.busy_w);
-  if (busy_w - saving_w < idle_w) {
-    std::ostringstream message;
-    message << "the capped replica would draw " << busy_w - saving_w << " W at full load ("
-            << busy_w << " W less " << saving_w << " W), less than its idle power " << idle_w
-            << " W: raise the cap or give a lower idle_w";
-    throw InputError(cap.spec.where, "deployment[" + std::to_string(i) + "].power_cap.limit",
-                     message.str());
-  }
+  const double saving_w = capped_replica_saving_w(
+      cap.spec, scenario_.deployments[i].serving.replica, host, defaults, i);
   return ServingCap{cap.time_factor, saving_w,
                     i < cap_schedules_.size() ? cap_schedules_[i] : nullptr};
 }

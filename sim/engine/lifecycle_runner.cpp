@@ -66,7 +66,8 @@ void LifecycleRunner::set_power_caps(const ResolvedPowerCaps& caps, const CapSch
     specs.push_back(cap ? std::optional<PowerCapSpec>(cap->spec) : std::nullopt);
   }
   core_.set_power_cap_factors(std::move(factors));
-  core_.set_cap_schedules(raw(schedules.campaigns));
+  cap_schedules_ = raw(schedules.campaigns);
+  core_.set_cap_schedules(cap_schedules_);
   meter_.set_power_caps(std::move(specs));
   deployments_.set_power_caps(caps.deployments, raw(schedules.deployments));
 }
@@ -167,7 +168,13 @@ void LifecycleRunner::job_ended(std::uint32_t index, const JobStart& job, const 
   record.stop_reason = ending.reason;
   if (ending.crash) {
     record.wasted_gpu_hours = job.request.gpus * ending.lost_s / units::kSecondsPerHour;
-    record.wasted_co2_g = meter_.job_co2_g(*slot.active, now_s - ending.lost_s, now_s);
+    // A carbon-cap job's power followed its schedule over the lost span.
+    const std::uint32_t campaign = job.request.campaign;
+    const CapSchedule* schedule =
+        campaign < cap_schedules_.size() ? cap_schedules_[campaign] : nullptr;
+    record.wasted_co2_g =
+        schedule ? meter_.job_co2_g(*slot.active, now_s - ending.lost_s, now_s, *schedule)
+                 : meter_.job_co2_g(*slot.active, now_s - ending.lost_s, now_s);
   }
   record.score = ending.score;
   tally_.job_ended(record, ending.crash, ending.is_search);

@@ -85,6 +85,7 @@ class LifecycleRunner : private LifecycleEffects {
   std::vector<Slot> slots_;  // indexed as the core's slots
   CampaignTally tally_;
   std::vector<simgrid::s4u::ExecPtr> cut_execs_;
+  std::vector<const CapSchedule*> cap_schedules_;  // per [[campaign]]: carbon-cap's, else null
 };
 
 }  // namespace mlcycle

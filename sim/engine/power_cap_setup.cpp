@@ -5,6 +5,7 @@
 
 #include "accounting/gpu_power_cap.hpp"
 #include "engine/platform_loader.hpp"
+#include "workload/replica_model.hpp"
 
 namespace mlcycle {
 
@@ -45,6 +46,23 @@ void check_cap_on_host(const PowerCapSpec& cap, const HostPowerModel& host,
 
 }  // namespace
 
+double capped_replica_saving_w(const PowerCapSpec& cap, const ReplicaSpec& replica,
+                               const HostPowerModel& host, const ReplicaPowerDefaults& defaults,
+                               std::size_t index) {
+  const double saving_w = replica.gpus * (gpu_busy_board_w(host) - capped_board_w(host, cap));
+  const double idle_w = replica.idle_w.value_or(defaults.idle_w);
+  const double busy_w = replica.busy_w.value_or(defaults.busy_w);
+  if (busy_w - saving_w < idle_w) {
+    std::ostringstream message;
+    message << "the capped replica would draw " << busy_w - saving_w << " W at full load ("
+            << busy_w << " W less " << saving_w << " W), less than its idle power " << idle_w
+            << " W: raise the cap or give a lower idle_w";
+    throw InputError(cap.where, "deployment[" + std::to_string(index) + "].power_cap.limit",
+                     message.str());
+  }
+  return saving_w;
+}
+
 std::uint32_t intern_cap_curve(std::vector<PowerCapCurve>& curves, const char* raw,
                                const std::string& file, const std::string& host) {
   if (!raw) return 0;
@@ -77,10 +95,21 @@ ResolvedPowerCaps resolve_power_caps(const Scenario& scenario, const LoadedPlatf
     if (const auto& spec = scenario.campaigns[c].power_cap)
       caps.campaigns[c] = resolve(*spec, platform.campaign_clusters.at(c),
                                   "campaign[" + std::to_string(c) + "].power_cap.limit");
-  for (std::size_t d = 0; d < scenario.deployments.size(); ++d)
-    if (const auto& spec = scenario.deployments[d].serving.power_cap)
-      caps.deployments[d] = resolve(*spec, platform.deployment_clusters.at(d),
-                                    "deployment[" + std::to_string(d) + "].power_cap.limit");
+  for (std::size_t d = 0; d < scenario.deployments.size(); ++d) {
+    const ServingSpec& serving = scenario.deployments[d].serving;
+    if (!serving.power_cap) continue;
+    const std::uint32_t cluster = platform.deployment_clusters.at(d);
+    caps.deployments[d] = resolve(*serving.power_cap, cluster,
+                                  "deployment[" + std::to_string(d) + "].power_cap.limit");
+    // Checked on every host a replica could land on, as its start will (`run` and `check`).
+    const double gpus = serving.replica.gpus;
+    for (std::uint32_t host : platform.clusters.at(cluster).hosts) {
+      const HostPowerModel& h = platform.hosts[host];
+      capped_replica_saving_w(
+          *serving.power_cap, serving.replica, h,
+          ReplicaPowerDefaults{gpus * h.idle_gpu_it_power_w(), gpus * h.busy_gpu_it_power_w()}, d);
+    }
+  }
   return caps;
 }
 

@@ -14,6 +14,15 @@
 namespace mlcycle {
 
 struct LoadedPlatform;
+struct HostPowerModel;
+struct ReplicaPowerDefaults;
+
+// The watts a capped serving replica on `host` draws less at full load, gpus x (b - p); an
+// InputError at deployment[index].power_cap.limit when that would take its busy power (its own
+// or `defaults`) below its idle power.
+double capped_replica_saving_w(const PowerCapSpec& cap, const ReplicaSpec& replica,
+                               const HostPowerModel& host, const ReplicaPowerDefaults& defaults,
+                               std::size_t index);
 
 // The index in `curves` of the curve `raw` (nullptr: the default, index 0), added when new;
 // bad text is an InputError at "host <host>: power_cap_curve".

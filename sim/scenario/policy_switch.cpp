@@ -16,9 +16,16 @@ Scenario with_cluster_caps(const Scenario& scenario, const std::vector<std::stri
           "unknown cluster '" + cluster_cap.cluster + "' (the platform has: " + known + ")");
     }
     const auto cluster = static_cast<std::uint32_t>(found - cluster_names.begin());
-    for (std::size_t c = 0; c < capped.campaigns.size(); ++c)
-      if (!capped.campaigns[c].power_cap && campaign_clusters.at(c) == cluster)
-        capped.campaigns[c].power_cap = cluster_cap.cap;
+    for (std::size_t c = 0; c < capped.campaigns.size(); ++c) {
+      CampaignSpec& campaign = capped.campaigns[c];
+      if (campaign.power_cap || campaign_clusters.at(c) != cluster) continue;
+      if (cluster_cap.cap.policy == CapPolicy::carbon_cap && campaign.shift &&
+          campaign.shift->policy == ShiftPolicy::suspend_resume)
+        throw InputError(cluster_cap.where, "power_cap." + cluster_cap.cluster,
+                         "carbon-cap and the suspend-resume shift of campaign '" + campaign.name +
+                             "' both act while the grid is dirty: use one");
+      campaign.power_cap = cluster_cap.cap;
+    }
     for (std::size_t d = 0; d < capped.deployments.size(); ++d) {
       DeploymentSpec& deployment = capped.deployments[d];
       if (deployment.kind == DeploymentKind::serving && !deployment.serving.power_cap &&

@@ -168,7 +168,7 @@ void LifecycleCore::pause_if_current(const Event& event, double now_s) {
   if (!entry || entry->generation != event.generation || entry->state != JobState::running) return;
   Slot& slot = *entry;
   const CampaignSpec& spec = scenario_.campaigns[slot.start.request.campaign];
-  const double computed_s = std::max(0.0, now_s - slot.launch_s - slot.restore_s);
+  const double computed_s = std::max(0.0, progress_s(slot, now_s) - slot.restore_s);
   slot.paused_work_s = std::min(slot.start.request.work_s, computed_s / slot.stretch);
   slot.reason = StopReason::suspended;
   slot.generation = ++generation_;  // the planned end no longer applies

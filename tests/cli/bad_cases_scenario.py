@@ -55,6 +55,14 @@ def unknown_cluster_cap(tmp):
     return {"f": str(path)}
 
 
+def cluster_carbon_cap_on_suspend(tmp):
+    path = tmp / "cluster-carbon-cap.toml"
+    shift = 'shift = { policy = "suspend-resume", threshold = 200, slack = "1d" }'
+    path.write_text(SHIFT_HEAD + "\n".join(TRIALS + [shift]) +
+                    '\n\n[power_cap.ps]\nlimit = 0.67\npolicy = "carbon-cap"\nthreshold = 200\n')
+    return {"f": str(path)}
+
+
 def deployment_cap_case(name, deployment, stderr):
     """A deployment (lines from 9 on: `[[deployment]]` on line 8) on the 1-GPU-node platform."""
     def setup(tmp):
@@ -197,6 +205,9 @@ SCENARIO_CASES = [
         r"{f}:15:15: deployment\[0\]\.power_cap\.limit: the capped replica would draw 50 W at "
         r"full load \(100 W less 50 W\), less than its idle power 60 W: raise the cap or give "
         r"a lower idle_w"),
+    Case("cap-cluster-carbon-cap-on-suspend-resume", setup=cluster_carbon_cap_on_suspend,
+         stderr=r"{f}:14:1: power_cap\.ps: carbon-cap and the suspend-resume shift of campaign "
+         r"'c' both act while the grid is dirty: use one"),
     Case("cap-unknown-cluster", setup=unknown_cluster_cap,
          stderr=r"{f}:13:1: power_cap\.nope: unknown cluster 'nope' \(the platform has: ps\)"),
     cap_case("cap-curve-not-monotone", "limit = 0.6",

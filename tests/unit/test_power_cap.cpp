@@ -2,11 +2,13 @@
 // what a cap does to one GPU of a host, and a capped job in the meter's integrator.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 
 #include "accounting/facility_sites.hpp"
 #include "accounting/gpu_power_cap.hpp"
 #include "accounting/power_integrator.hpp"
 #include "support/meter_fixtures.hpp"
+#include "workload/cap_schedule.hpp"
 #include "workload/power_cap_curve.hpp"
 #include "workload/replica_model.hpp"
 
@@ -148,4 +150,37 @@ TEST_CASE("power cap: a capped serving replica is slower and draws less at full 
   CHECK(capped.power_w(0.605) == Approx(26.7175).epsilon(1e-15));
   CHECK(capped.response_time_s(0.605) == Approx(0.605 / 0.395).epsilon(1e-15));
   CHECK_THROWS_AS(replica.capped(1.21, 41), std::logic_error);  // 11.5 W < idle 12.5 W
+}
+
+namespace {
+// Capped on [0, until), uncapped after.
+class CappedUntil final : public CapSchedule {
+ public:
+  explicit CappedUntil(double until_s) : until_s_(until_s) {}
+  bool capped_at(double t) const override { return t < until_s_; }
+  double next_change_after_s(double t) const override {
+    return t < until_s_ ? until_s_ : std::numeric_limits<double>::infinity();
+  }
+
+ private:
+  double until_s_;
+};
+}  // namespace
+
+TEST_CASE("integrator: a carbon-cap job's CO2e over a span follows its schedule") {
+  GridRegistry grid = constant_grid(300);
+  FacilitySites sites(grid);
+  sites.site(0, 1.0);
+  PowerIntegrator integrator({small_host("h0")}, sites);
+  integrator.set_tags(1);
+  integrator.set_power_caps({fraction_cap(0.6)});
+  JobStart start;
+  start.request.gpus = 1;
+  start.allocation = {HostShare{0, 1}};
+  start.cap_engaged = false;  // released now; capped over the first hour of the span
+  const ActiveJob job = integrator.start_job(start, false);
+  // [0, 1 h] capped at 32.5 W: 32.5 x 0.3 = 9.75 g; [1 h, 2 h] at 52.5 W: 15.75 g.
+  CHECK(integrator.job_co2_g(job, 0, 7200, CappedUntil(3600)) == Approx(25.5).epsilon(1e-14));
+  // Without the schedule: its power now (uncapped) for both hours, 31.5 g.
+  CHECK(integrator.job_co2_g(job, 0, 7200) == Approx(31.5).epsilon(1e-14));
 }
