@@ -23,7 +23,7 @@ namespace {
 // through a small buffer (a million trials' ends are not copied into one string first).
 class ReportWriter {
  public:
-  explicit ReportWriter(int fd) : fd_(fd) { put('R'); }
+  ReportWriter(int fd, char kind) : fd_(fd) { put(kind); }
   void put(const void* data, std::size_t bytes) {
     const char* in = static_cast<const char*>(data);
     while (bytes > 0) {
@@ -85,7 +85,7 @@ class ReportReader {
 };
 
 void write_report(int fd, const PassTotals& totals, const ShiftFigures& f) {
-  auto out = std::make_unique<ReportWriter>(fd);
+  auto out = std::make_unique<ReportWriter>(fd, 'R');
   out->put(totals);
   out->put(f.jobs_co2_g);
   out->put(f.jobs_energy_j);
@@ -140,7 +140,6 @@ class DiscardRecords final : public RunRecorder {
     dup2(null_fd, STDOUT_FILENO);
     dup2(null_fd, STDERR_FILENO);
   }
-  std::string report;
   int code = 0;
   try {
     const Scenario baseline = without_policies(scenario);
@@ -151,17 +150,11 @@ class DiscardRecords final : public RunRecorder {
     write_report(report_fd, pass_totals(outcome.summary, outcome.deployments_under_policy),
                  outcome.shift_figures.value_or(ShiftFigures{}));
   } catch (const std::exception& error) {
-    report = std::string("E") + error.what();
+    const std::string message = error.what();
+    auto out = std::make_unique<ReportWriter>(report_fd, 'E');
+    out->put(message.data(), message.size());
+    out->flush();
     code = 1;
-  }
-  const char* data = report.data();
-  std::size_t left = report.size();
-  while (left > 0) {
-    const ssize_t written = write(report_fd, data, left);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) _exit(2);
-    data += written;
-    left -= static_cast<std::size_t>(written);
   }
   _exit(code);
 }

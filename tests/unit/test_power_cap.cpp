@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "accounting/facility_sites.hpp"
 #include "accounting/gpu_power_cap.hpp"
@@ -37,6 +38,19 @@ PowerCapSpec fraction_cap(double fraction) {
   cap.fraction = fraction;
   return cap;
 }
+
+// One 2-GPU host at 10:20:100 (small_host), PUE 1, 300 g/kWh; campaign 0 capped at 0.6.
+struct CappedIntegrator {
+  GridRegistry grid = constant_grid(300);
+  FacilitySites sites{grid};
+  std::optional<PowerIntegrator> integrator;
+  CappedIntegrator() {
+    sites.site(0, 1.0);  // the site must exist before the integrator sizes its table
+    integrator.emplace(std::vector<HostPowerModel>{small_host("h0")}, sites);
+    integrator->set_tags(1);
+    integrator->set_power_caps({fraction_cap(0.6)});
+  }
+};
 
 }  // namespace
 
@@ -109,12 +123,8 @@ TEST_CASE("power cap: one GPU of a 2-GPU host at 10:20:100") {
 }
 
 TEST_CASE("integrator: a capped job draws its cap, and the host its capped load") {
-  GridRegistry grid = constant_grid(300);
-  FacilitySites sites(grid);
-  sites.site(0, 1.0);
-  PowerIntegrator integrator({small_host("h0")}, sites);
-  integrator.set_tags(1);
-  integrator.set_power_caps({fraction_cap(0.6)});
+  CappedIntegrator capped;
+  PowerIntegrator& integrator = *capped.integrator;
   JobStart start;
   start.request.job_id = 1;
   start.request.gpus = 1;
@@ -168,12 +178,8 @@ class CappedUntil final : public CapSchedule {
 }  // namespace
 
 TEST_CASE("integrator: a carbon-cap job's CO2e over a span follows its schedule") {
-  GridRegistry grid = constant_grid(300);
-  FacilitySites sites(grid);
-  sites.site(0, 1.0);
-  PowerIntegrator integrator({small_host("h0")}, sites);
-  integrator.set_tags(1);
-  integrator.set_power_caps({fraction_cap(0.6)});
+  CappedIntegrator capped;
+  PowerIntegrator& integrator = *capped.integrator;
   JobStart start;
   start.request.gpus = 1;
   start.allocation = {HostShare{0, 1}};
