@@ -32,6 +32,8 @@ double nearest_rank(std::vector<double> values, double p) {
 PassTotals pass_totals(const RunSummary& summary,
                        const std::vector<bool>& deployments_under_policy) {
   PassTotals totals{summary.total.co2_g, summary.total.energy_j, summary.makespan_s};
+  totals.data_moved_gb = summary.data_moved_gb;
+  totals.staging_h = summary.staging_hours;
   for (std::size_t d = 0; d < deployments_under_policy.size(); ++d) {
     if (!deployments_under_policy[d] || d >= summary.deployments.size()) continue;
     const DeploymentResult& r = summary.deployments[d];

@@ -23,6 +23,9 @@ struct PassTotals {
   double serving_served = 0;
   double serving_late = 0;
   double serving_dropped = 0;
+  // Spatial shifting: data moved before placed jobs ran away from their first cluster.
+  double data_moved_gb = 0;
+  double staging_h = 0;
 };
 
 struct PolicyComparison {
@@ -48,6 +51,8 @@ struct PolicyComparison {
   // Serving deployments under a policy (their figures are in `baseline` and `policy`).
   std::uint64_t serving_deployments = 0;
   double serving_saving_pct = 0;  // of their CO2e
+  // Campaigns placed over several clusters (their data movement is in `baseline` and `policy`).
+  std::uint64_t placed_campaigns = 0;
 };
 
 // The passes compared; the trial delays paired from the two passes' trial ends.

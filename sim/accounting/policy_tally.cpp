@@ -11,9 +11,10 @@ namespace mlcycle {
 PolicyTally::PolicyTally(RunRecorder& inner, std::vector<TalliedCampaign> campaigns)
     : inner_(inner), campaigns_(std::move(campaigns)), carbon_steps_(campaigns_.size()) {
   for (std::size_t c = 0; c < campaigns_.size(); ++c) {
-    if (!campaigns_[c].under_policy || !campaigns_[c].carbon) continue;
+    if (!campaigns_[c].under_policy || campaigns_[c].carbon.empty()) continue;
     figures_.bound_co2_g = 0;
-    carbon_steps_[c] = std::make_unique<CumulativeSteps>(campaigns_[c].carbon);
+    for (const auto& carbon : campaigns_[c].carbon)
+      carbon_steps_[c].push_back(std::make_unique<CumulativeSteps>(carbon));
   }
 }
 
@@ -36,17 +37,21 @@ void PolicyTally::record_job(const JobRecord& job) {
   if (ends.size() <= job.trial)
     ends.resize(job.trial + 1, std::numeric_limits<double>::quiet_NaN());
   if (!(ends[job.trial] >= job.end_s)) ends[job.trial] = job.end_s;
-  if (!campaign.carbon) return;
-  // Its best start within its window, capacity ignored; a job the queue held past its window
-  // (in either pass) may have found a cleaner time out there: then its actual CO2e counts.
+  if (campaign.carbon.empty()) return;
+  // Its best start within its window at its best site, capacity ignored; a job the queue held
+  // past its window (in either pass) may have found a cleaner time out there: then its actual
+  // CO2e counts.
   const double duration_s = job.end_s - job.start_s;
   if (duration_s <= 0) return;
   const double it_power_w = job.it_energy_j / duration_s;
-  const double best_g =
-      it_power_w *
-      carbon_steps_[job.campaign]->least_window_integral(job.submit_s, latest_s, duration_s) /
-      units::kJoulePerKwh;
-  figures_.bound_co2_g += std::min(best_g, job.co2_g);
+  const double window_end_s =
+      std::isnan(campaign.window_s) ? latest_s : job.submit_s + campaign.window_s;
+  double best_g = job.co2_g;
+  for (const auto& steps : carbon_steps_[job.campaign])
+    best_g = std::min(
+        best_g, it_power_w * steps->least_window_integral(job.submit_s, window_end_s, duration_s) /
+                    units::kJoulePerKwh);
+  figures_.bound_co2_g += best_g;
 }
 
 }  // namespace mlcycle

@@ -18,12 +18,15 @@
 
 namespace mlcycle {
 
-// A campaign as the tally sees it: shifted or not, its slack, and (policy pass only) the CO2e
-// rate per IT watt of its site (PUE x intensity), for the bound.
+// A campaign as the tally sees it: under a policy or not, its slack, and (policy pass only)
+// the CO2e rate per IT watt (PUE x intensity) of its site, or of each site a placed campaign's
+// jobs may run at, for the bound.
 struct TalliedCampaign {
-  bool under_policy = false;  // shifted or power-capped
+  bool under_policy = false;  // shifted in time or space, or power-capped
   double slack_s = 0;
-  std::shared_ptr<const StepSignal> carbon;  // nullptr: no bound in this pass
+  std::vector<std::shared_ptr<const StepSignal>> carbon;  // empty: no bound in this pass
+  // The bound's start window after the ready time (NaN: the slack; placed jobs: 0).
+  double window_s = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct ShiftFigures {
@@ -47,7 +50,8 @@ class PolicyTally final : public RunRecorder {
  private:
   RunRecorder& inner_;
   std::vector<TalliedCampaign> campaigns_;
-  std::vector<std::unique_ptr<CumulativeSteps>> carbon_steps_;  // per campaign with a bound
+  // Per campaign with a bound, per site its jobs may run at.
+  std::vector<std::vector<std::unique_ptr<CumulativeSteps>>> carbon_steps_;
   ShiftFigures figures_;
 };
 

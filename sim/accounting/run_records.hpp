@@ -153,6 +153,10 @@ struct RunSummary {
   std::uint64_t node_boots = 0;
   double node_off_hours = 0;   // node-hours switched off (power states)
   double node_down_hours = 0;  // node-hours down after failures
+  // Spatial shifting: jobs whose data moved to another cluster before they ran.
+  std::uint64_t staged_jobs = 0;
+  double data_moved_gb = 0;
+  double staging_hours = 0;  // summed over those jobs (GPUs held, not computing)
 };
 
 // Where the simulation sends its records as it runs.

@@ -65,11 +65,32 @@ double ForecastMinRelease::earliest_start_s(double ready_s, double latest_s, dou
   return cached_start_s_;
 }
 
+ForecastSpec forecast_spec_of(const ForecastKeys& keys) {
+  ForecastSpec forecast;
+  switch (keys.forecast) {
+    case ForecastQuality::perfect:
+      forecast.kind = ForecastKind::perfect;
+      break;
+    case ForecastQuality::persistence:
+      forecast.kind = ForecastKind::persistence;
+      forecast.lag_s = keys.forecast_lag_s;
+      break;
+    case ForecastQuality::noisy:
+      forecast.kind = ForecastKind::noisy;
+      forecast.relative_sd = keys.forecast_error;
+      forecast.correlation_s = keys.forecast_correlation_s;
+      break;
+  }
+  return forecast;
+}
+
 // Mean of the length distribution (lognormal: exp(mu + sigma^2 / 2), its clamps ignored); a
 // total_gpu_hours campaign spreads its total evenly on average.
 double planned_length_s(const CampaignSpec& campaign) {
   if (campaign.shift && campaign.shift->expected_length_s)
     return *campaign.shift->expected_length_s;
+  if (campaign.placement && campaign.placement->expected_length_s)
+    return *campaign.placement->expected_length_s;
   if (campaign.total_gpu_hours)
     return *campaign.total_gpu_hours /
            (static_cast<double>(campaign.trials) * campaign.gpus_per_trial) *
@@ -102,23 +123,9 @@ std::unique_ptr<ReleasePolicy> make_release_policy(const CampaignSpec& campaign,
   const ShiftSpec& shift = *campaign.shift;
   if (shift.policy != ShiftPolicy::forecast_min)
     return std::make_unique<ThresholdRelease>(std::move(intensity), shift);
-  ForecastSpec forecast;
-  switch (shift.forecast) {
-    case ForecastQuality::perfect:
-      forecast.kind = ForecastKind::perfect;
-      break;
-    case ForecastQuality::persistence:
-      forecast.kind = ForecastKind::persistence;
-      forecast.lag_s = shift.forecast_lag_s;
-      break;
-    case ForecastQuality::noisy:
-      forecast.kind = ForecastKind::noisy;
-      forecast.relative_sd = shift.forecast_error;
-      forecast.correlation_s = shift.forecast_correlation_s;
-      break;
-  }
-  return std::make_unique<ForecastMinRelease>(make_forecast(std::move(carbon), forecast, seed),
-                                              shift.slack_s, planned_length_s(campaign));
+  return std::make_unique<ForecastMinRelease>(
+      make_forecast(std::move(carbon), forecast_spec_of(shift), seed), shift.slack_s,
+      planned_length_s(campaign));
 }
 
 }  // namespace mlcycle

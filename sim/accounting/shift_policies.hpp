@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "grid/intensity_forecast.hpp"
 #include "grid/step_signal.hpp"
 #include "scenario/scenario.hpp"
 #include "workload/release_policy.hpp"
@@ -55,8 +56,11 @@ class ForecastMinRelease final : public ReleasePolicy {
                  cached_start_s_ = -1;
 };
 
-// The run length forecast-min plans with: `expected_length`, else the campaign's mean trial
-// length from its length distribution (exact for fixed lengths).
+// The forecast the keys of a shift or a placement ask for.
+ForecastSpec forecast_spec_of(const ForecastKeys& keys);
+
+// The run length forecast-min and lowest-forecast plan with: `expected_length`, else the campaign's
+// mean trial length from its length distribution (exact for fixed lengths).
 double planned_length_s(const CampaignSpec& campaign);
 
 // The policy of `campaign` (which has a shift spec) at a site whose grid region has signal

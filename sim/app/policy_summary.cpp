@@ -63,6 +63,11 @@ void print_policy_comparison(std::ostream& out, const PolicyComparison& c) {
     out << indent << "started after ready + slack: " << c.deadline_misses << " jobs (baseline "
         << c.baseline_deadline_misses << ")\n";
   }
+  if (c.placed_campaigns > 0)
+    out << std::setprecision(1) << indent << "data moved GB: baseline " << c.baseline.data_moved_gb
+        << ", policy " << c.policy.data_moved_gb << std::setprecision(2)
+        << "; staging (GPUs held) h: baseline " << c.baseline.staging_h << ", policy "
+        << c.policy.staging_h << "\n";
   out << std::defaultfloat << std::setprecision(6);
 }
 

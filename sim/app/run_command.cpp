@@ -52,6 +52,9 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
     outcome.policy = compare_passes(counterfactual.totals, counterfactual.figures,
                                     pass_totals(outcome.summary, outcome.deployments_under_policy),
                                     figures, delays.take(), capped_services);
+    outcome.policy->placed_campaigns = static_cast<std::uint64_t>(
+        std::count_if(scenario.campaigns.begin(), scenario.campaigns.end(),
+                      [](const CampaignSpec& c) { return c.placement.has_value(); }));
   }
   outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

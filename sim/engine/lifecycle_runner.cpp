@@ -53,6 +53,12 @@ void LifecycleRunner::set_release_policies(
   core_.set_release_policies(std::move(raw));
 }
 
+void LifecycleRunner::set_placements(const std::vector<std::unique_ptr<JobPlacement>>& placements) {
+  std::vector<JobPlacement*> raw;
+  for (const auto& placement : placements) raw.push_back(placement.get());
+  core_.set_placements(std::move(raw));
+}
+
 void LifecycleRunner::set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules) {
   const auto raw = [](const std::vector<std::unique_ptr<CapSchedule>>& owned) {
     std::vector<const CapSchedule*> pointers;
@@ -94,6 +100,15 @@ void LifecycleRunner::start_probe(std::uint32_t, const JobStart& job, double byt
   for (const HostShare& share : job.allocation) ring.push_back(platform_.sg_hosts[share.host]);
   sg4::Actor::create("allreduce-probe", ring.front(),
                      AllReduceProbe(ring, bytes, job.request.job_id, watch_));
+}
+
+void LifecycleRunner::start_staging(std::uint32_t, const JobStart& job, std::uint32_t home,
+                                    double bytes) {
+  sg4::Host* from = platform_.sg_hosts[platform_.clusters.at(home).hosts.front()];
+  sg4::Host* to = platform_.sg_hosts[job.allocation.front().host];
+  // Run by the scheduler's host, which never fails (the data's host may).
+  sg4::Actor::create("data-staging", platform_.scheduler_sg_host,
+                     DataStaging(from, to, bytes, job.request.job_id, watch_));
 }
 
 void LifecycleRunner::job_launched(std::uint32_t index, const JobStart& job, double now_s,
@@ -223,8 +238,12 @@ double LifecycleRunner::next_event_s() const {
 
 void LifecycleRunner::handle_due(double now_s) {
   for (const NodeEvent& event : watch_.take_node_events()) on_node_event(event, now_s);
-  for (const ProbeResult& result : watch_.take_probe_results())
-    core_.on_probe_result(result.job_id, result.allreduce_s, now_s);
+  for (const ProbeResult& result : watch_.take_probe_results()) {
+    if (result.staging)
+      core_.on_staging_done(result.job_id, result.allreduce_s, now_s);
+    else
+      core_.on_probe_result(result.job_id, result.allreduce_s, now_s);
+  }
   core_.handle_due(now_s);
 }
 
@@ -301,6 +320,10 @@ void LifecycleRunner::finish_run(double now_s) {
   outcome_.summary = meter_.finish(now_s, scheduler.never_started());
   outcome_.summary.campaigns = tally_.results();
   outcome_.summary.deployments = std::move(deployments);
+  const DataStagingTotals& staging = core_.staging();
+  outcome_.summary.staged_jobs = staging.jobs;
+  outcome_.summary.data_moved_gb = staging.bytes / 1e9;
+  outcome_.summary.staging_hours = staging.seconds / units::kSecondsPerHour;
   // Read the plugin before cancelling: in 3.32 cancel() does not update its integral.
   if (exec_mode_) read_plugin_energy();
   for (const sg4::ExecPtr& exec : cut_execs_) {

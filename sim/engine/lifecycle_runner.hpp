@@ -31,6 +31,9 @@ class LifecycleRunner : private LifecycleEffects {
   void operator()();
   // Per [[campaign]] (null: none); they outlive the runner's run.
   void set_release_policies(const std::vector<std::unique_ptr<ReleasePolicy>>& policies);
+  // Per [[campaign]], the placement of its jobs over several clusters (nullptr: one cluster);
+  // they outlive the runner's run. Before the run starts.
+  void set_placements(const std::vector<std::unique_ptr<JobPlacement>>& placements);
   // Per [[campaign]], its checked power cap (none: uncapped) and, for carbon-cap, when it holds
   // (they outlive the runner's run). Before the run starts.
   void set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules);
@@ -62,6 +65,8 @@ class LifecycleRunner : private LifecycleEffects {
   void host_boot_done(std::uint32_t host) override;
   void host_off(std::uint32_t host) override;
   void start_probe(std::uint32_t slot, const JobStart& job, double bytes) override;
+  void start_staging(std::uint32_t slot, const JobStart& job, std::uint32_t home,
+                     double bytes) override;
   void job_launched(std::uint32_t slot, const JobStart& job, double now_s, bool is_search) override;
   void job_end_due(std::uint32_t slot) override;
   void job_cap_switched(std::uint32_t slot, const JobStart& job, double now_s,

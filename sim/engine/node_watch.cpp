@@ -73,4 +73,19 @@ void AllReduceProbe::operator()() {
   watch_->post_probe(ProbeResult{job_id_, 2.0 * static_cast<double>(n - 1) * phase_s});
 }
 
+DataStaging::DataStaging(sg4::Host* from, sg4::Host* to, double bytes, std::uint64_t job_id,
+                         NodeWatch& watch)
+    : from_(from), to_(to), bytes_(bytes), job_id_(job_id), watch_(&watch) {}
+
+void DataStaging::operator()() {
+  const double start_s = sg4::Engine::get_clock();
+  try {
+    sg4::Comm::sendto(from_, to_, static_cast<std::uint64_t>(bytes_));
+  } catch (const simgrid::Exception&) {
+    // A node of the transfer failed. The job's own node: its node event has dropped the job
+    // (the result finds no slot). The data's node: the transfer ends here, the job computes.
+  }
+  watch_->post_probe(ProbeResult{job_id_, sg4::Engine::get_clock() - start_s, true});
+}
+
 }  // namespace mlcycle

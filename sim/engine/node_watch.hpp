@@ -23,6 +23,7 @@ struct NodeEvent {
 struct ProbeResult {
   std::uint64_t job_id = 0;
   double allreduce_s = 0;  // one all-reduce of the gradient over the job's nodes
+  bool staging = false;    // a data staging instead: allreduce_s is the transfer's duration
 };
 
 class NodeWatch {
@@ -64,6 +65,22 @@ class AllReduceProbe {
 
  private:
   std::vector<simgrid::s4u::Host*> ring_;
+  double bytes_;
+  std::uint64_t job_id_;
+  NodeWatch* watch_;
+};
+
+// Moves a placed job's data (`bytes`) from its campaign's first cluster to the job's first
+// node as one SimGrid transfer, and posts how long it took (as a staging ProbeResult).
+class DataStaging {
+ public:
+  DataStaging(simgrid::s4u::Host* from, simgrid::s4u::Host* to, double bytes, std::uint64_t job_id,
+              NodeWatch& watch);
+  void operator()();
+
+ private:
+  simgrid::s4u::Host* from_;
+  simgrid::s4u::Host* to_;
   double bytes_;
   std::uint64_t job_id_;
   NodeWatch* watch_;

@@ -198,9 +198,16 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
   for (std::size_t index = 0; index < scenario.campaigns.size(); ++index) {
     const CampaignSpec& c = scenario.campaigns[index];
     const std::string key = "campaign[" + std::to_string(index) + "]";
-    platform.campaign_clusters.push_back(resolve_cluster(platform, c.cluster, c.cluster_where,
-                                                         key + ".cluster", c.gpus_per_trial,
-                                                         c.gpus_where, key + ".gpus_per_trial"));
+    const std::string cluster_key = key + (c.clusters.empty() ? ".cluster" : ".clusters");
+    std::vector<std::uint32_t> listed;
+    for (const std::string& name : c.clusters)
+      listed.push_back(resolve_cluster(platform, name, c.cluster_where, cluster_key,
+                                       c.gpus_per_trial, c.gpus_where, key + ".gpus_per_trial"));
+    platform.campaign_clusters.push_back(
+        listed.empty() ? resolve_cluster(platform, c.cluster, c.cluster_where, cluster_key,
+                                         c.gpus_per_trial, c.gpus_where, key + ".gpus_per_trial")
+                       : listed.front());
+    platform.campaign_cluster_lists.push_back(std::move(listed));
   }
   for (std::size_t index = 0; index < scenario.deployments.size(); ++index) {
     const DeploymentSpec& d = scenario.deployments[index];

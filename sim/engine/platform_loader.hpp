@@ -32,7 +32,9 @@ struct LoadedPlatform {
   std::vector<simgrid::s4u::Host*> sg_hosts;  // same order as `hosts`
   std::vector<std::string> cluster_names;
   std::vector<ClusterGpus> clusters;
-  std::vector<std::uint32_t> campaign_clusters;    // cluster index of each campaign
+  std::vector<std::uint32_t> campaign_clusters;  // cluster index of each campaign (the first)
+  // Each campaign's `clusters` (spatial shifting; empty: its one cluster).
+  std::vector<std::vector<std::uint32_t>> campaign_cluster_lists;
   std::vector<std::uint32_t> deployment_clusters;  // serving: the cluster holding its replicas
   std::uint32_t scheduler_host = 0;  // where the scheduler actor runs: a host that never fails
   // That host; without a platform file (fleets only), a host of mlcycle's own outside `hosts`.

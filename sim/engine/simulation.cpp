@@ -11,6 +11,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "accounting/carbon_cap_schedule.hpp"
+#include "accounting/grid_placement.hpp"
 #include "accounting/pue_profiles.hpp"
 #include "accounting/shift_policies.hpp"
 #include "core/seed_stream.hpp"
@@ -86,6 +87,56 @@ std::vector<GridRegionUse> describe_grid_use(const GridRegistry& grid, double en
   return uses;
 }
 
+// The site of a cluster's first host (a cluster's hosts normally share one site).
+const FacilitySite& cluster_site(const LoadedPlatform& platform, const FacilitySites& sites,
+                                 std::uint32_t cluster) {
+  const FacilitySite& site =
+      sites[platform.hosts.at(platform.clusters.at(cluster).hosts.at(0)).site];
+  if (site.region == kNoRegion) throw std::logic_error("a cluster draws no grid power");
+  return site;
+}
+
+// The CO2e rates (PUE x intensity) of the sites of a placed campaign's clusters.
+std::vector<std::shared_ptr<const StepSignal>> placement_carbon(const LoadedPlatform& platform,
+                                                                const FacilitySites& sites,
+                                                                std::size_t campaign) {
+  std::vector<std::shared_ptr<const StepSignal>> carbon;
+  for (std::uint32_t cluster : platform.campaign_cluster_lists.at(campaign))
+    carbon.push_back(cluster_site(platform, sites, cluster).carbon);
+  return carbon;
+}
+
+// Each campaign placed over several clusters: its placement (round-robin, or by their grids).
+std::vector<std::unique_ptr<JobPlacement>> make_placements(const Scenario& scenario,
+                                                           const LoadedPlatform& platform,
+                                                           const FacilitySites& sites) {
+  std::vector<std::unique_ptr<JobPlacement>> placements(scenario.campaigns.size());
+  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c) {
+    if (!scenario.campaigns[c].placement) continue;
+    constexpr std::uint64_t kPlacementPurpose = 0x91AC'E000'0000'0000;
+    placements[c] =
+        make_placement(scenario.campaigns[c], platform.campaign_cluster_lists.at(c),
+                       placement_carbon(platform, sites, c),
+                       mix_seed(scenario.simulation.seed ^ kPlacementPurpose ^ (c + 1)));
+  }
+  return placements;
+}
+
+// Whether every host of a placed campaign's clusters draws alike: then a job draws the same IT
+// power wherever it is placed, and its best cluster bounds it exactly.
+bool clusters_draw_alike(const LoadedPlatform& platform, std::size_t campaign) {
+  const std::vector<std::uint32_t>& listed = platform.campaign_cluster_lists.at(campaign);
+  const HostPowerModel& first = platform.hosts.at(platform.clusters.at(listed.front()).hosts.at(0));
+  for (std::uint32_t cluster : listed)
+    for (std::uint32_t host : platform.clusters.at(cluster).hosts) {
+      const HostPowerModel& h = platform.hosts.at(host);
+      if (h.cores != first.cores || h.idle_w != first.idle_w || h.epsilon_w != first.epsilon_w ||
+          h.all_cores_w != first.all_cores_w || h.overhead_w != first.overhead_w)
+        return false;
+    }
+  return true;
+}
+
 // Each shifting campaign's policy reads the grid region and CO2e rate of its cluster's first
 // host (a cluster's hosts normally share one site).
 std::vector<std::unique_ptr<ReleasePolicy>> make_release_policies(const Scenario& scenario,
@@ -95,10 +146,7 @@ std::vector<std::unique_ptr<ReleasePolicy>> make_release_policies(const Scenario
   for (std::size_t c = 0; c < scenario.campaigns.size(); ++c) {
     const CampaignSpec& campaign = scenario.campaigns[c];
     if (!campaign.shift) continue;
-    const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
-    const FacilitySite& site = sites[platform.hosts.at(cluster.hosts.at(0)).site];
-    if (site.region == kNoRegion)
-      throw std::logic_error("a campaign's cluster draws no grid power");
+    const FacilitySite& site = cluster_site(platform, sites, platform.campaign_clusters.at(c));
     policies[c] = make_release_policy(campaign, sites.grid().shared_signal(site.region),
                                       site.carbon, mix_seed(scenario.simulation.seed ^ (c + 1)));
   }
@@ -112,9 +160,7 @@ CapSchedules make_cap_schedules(const Scenario& scenario, const LoadedPlatform& 
   auto schedule = [&](const std::optional<PowerCapSpec>& cap, std::uint32_t cluster_index) {
     std::unique_ptr<CapSchedule> made;
     if (!cap || cap->policy != CapPolicy::carbon_cap) return made;
-    const ClusterGpus& cluster = platform.clusters.at(cluster_index);
-    const FacilitySite& site = sites[platform.hosts.at(cluster.hosts.at(0)).site];
-    if (site.region == kNoRegion) throw std::logic_error("a cluster draws no grid power");
+    const FacilitySite& site = cluster_site(platform, sites, cluster_index);
     made = std::make_unique<IntensityCapSchedule>(sites.grid().shared_signal(site.region),
                                                   cap->threshold_g_per_kwh);
     return made;
@@ -138,10 +184,14 @@ std::optional<PolicyTally> make_policy_tally(const Scenario& tallied, const Scen
   bool any = false;
   // Paused work can beat every contiguous start, and a cap changes a job's length and power:
   // the window bound over fixed-length, fixed-power jobs would not bound them.
-  const bool bounded =
-      std::none_of(tallied.campaigns.begin(), tallied.campaigns.end(), [](const CampaignSpec& c) {
-        return (c.shift && c.shift->policy == ShiftPolicy::suspend_resume) || c.power_cap;
-      });
+  // A job placed on clusters that draw differently would draw differently elsewhere.
+  bool bounded = true;
+  for (std::size_t c = 0; c < tallied.campaigns.size(); ++c) {
+    const CampaignSpec& campaign = tallied.campaigns[c];
+    if ((campaign.shift && campaign.shift->policy == ShiftPolicy::suspend_resume) ||
+        campaign.power_cap || (places_by_grid(campaign) && !clusters_draw_alike(platform, c)))
+      bounded = false;
+  }
   for (std::size_t c = 0; c < campaigns.size(); ++c) {
     const CampaignSpec& campaign = tallied.campaigns[c];
     if (!under_policy(campaign)) continue;
@@ -150,9 +200,14 @@ std::optional<PolicyTally> make_policy_tally(const Scenario& tallied, const Scen
     // A campaign that only caps has no window: none of its starts is late.
     campaigns[c].slack_s =
         campaign.shift ? campaign.shift->slack_s : std::numeric_limits<double>::infinity();
-    if (bounded && c < running.campaigns.size() && running.campaigns[c].shift) {
-      const ClusterGpus& cluster = platform.clusters.at(platform.campaign_clusters.at(c));
-      campaigns[c].carbon = sites[platform.hosts.at(cluster.hosts.at(0)).site].carbon;
+    if (!bounded || c >= running.campaigns.size()) continue;
+    if (running.campaigns[c].shift)
+      campaigns[c].carbon = {
+          cluster_site(platform, sites, platform.campaign_clusters.at(c)).carbon};
+    // A placed job's bound: its best cluster at its ready time (its window has no slack).
+    if (places_by_grid(running.campaigns[c])) {
+      campaigns[c].carbon = placement_carbon(platform, sites, c);
+      campaigns[c].window_s = 0;
     }
   }
   if (!any) return std::nullopt;
@@ -233,6 +288,9 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
       make_release_policies(scenario, platform, sites);
   LifecycleRunner runner(scenario, platform, meter, records, outcome, std::move(fleet_sites));
   runner.set_release_policies(policies);
+  const std::vector<std::unique_ptr<JobPlacement>> placements =
+      make_placements(scenario, platform, sites);
+  runner.set_placements(placements);
   const CapSchedules cap_schedules = make_cap_schedules(scenario, platform, sites);
   runner.set_power_caps(resolve_power_caps(scenario, platform), cap_schedules);
   sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });

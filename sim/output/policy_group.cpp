@@ -1,5 +1,6 @@
 #include "output/policy_group.hpp"
 
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -59,6 +60,16 @@ constexpr RealAttribute kServingReals[] = {
 };
 constexpr const char* kServingCount = "serving_deployments";
 
+// Only in runs with a campaign placed over several clusters (`placed_campaigns` > 0).
+constexpr RealAttribute kPlacementReals[] = {
+    {"baseline_data_moved_gb",
+     [](PolicyComparison& c) -> double& { return c.baseline.data_moved_gb; }},
+    {"policy_data_moved_gb", [](PolicyComparison& c) -> double& { return c.policy.data_moved_gb; }},
+    {"baseline_staging_h", [](PolicyComparison& c) -> double& { return c.baseline.staging_h; }},
+    {"policy_staging_h", [](PolicyComparison& c) -> double& { return c.policy.staging_h; }},
+};
+constexpr const char* kPlacedCount = "placed_campaigns";
+
 constexpr CountAttribute kCounts[] = {
     {"deferrable_jobs", [](PolicyComparison& c) -> std::uint64_t& { return c.jobs; }},
     {"deadline_misses", [](PolicyComparison& c) -> std::uint64_t& { return c.deadline_misses; }},
@@ -74,6 +85,11 @@ void write_policy_group(hid_t root, const PolicyComparison& comparison) {
   PolicyComparison c = comparison;  // the accessors give references: read through a copy
   for (const RealAttribute& a : kReals) h5::write_attribute(group.id(), a.name, a.field(c));
   for (const CountAttribute& a : kCounts) h5::write_attribute(group.id(), a.name, a.field(c));
+  if (c.placed_campaigns > 0) {
+    h5::write_attribute(group.id(), kPlacedCount, c.placed_campaigns);
+    for (const RealAttribute& a : kPlacementReals)
+      h5::write_attribute(group.id(), a.name, a.field(c));
+  }
   if (c.serving_deployments == 0) return;
   h5::write_attribute(group.id(), kServingCount, c.serving_deployments);
   for (const RealAttribute& a : kServingReals) h5::write_attribute(group.id(), a.name, a.field(c));
@@ -86,11 +102,14 @@ std::optional<PolicyComparison> read_policy_group(hid_t root) {
   auto missing = [](const char* name) {
     return std::runtime_error(std::string("/policy has no attribute '") + name + "'");
   };
-  for (const RealAttribute& a : kReals) {
-    const std::optional<double> value = h5::read_double_attribute(group.id(), a.name);
-    if (!value) throw missing(a.name);
-    a.field(c) = *value;
-  }
+  auto read_reals = [&](std::span<const RealAttribute> attributes) {
+    for (const RealAttribute& a : attributes) {
+      const std::optional<double> value = h5::read_double_attribute(group.id(), a.name);
+      if (!value) throw missing(a.name);
+      a.field(c) = *value;
+    }
+  };
+  read_reals(kReals);
   for (const CountAttribute& a : kCounts) {
     const std::optional<std::uint64_t> value = h5::read_uint64_attribute(group.id(), a.name);
     if (!value) throw missing(a.name);
@@ -98,11 +117,11 @@ std::optional<PolicyComparison> read_policy_group(hid_t root) {
   }
   if (const auto services = h5::read_uint64_attribute(group.id(), kServingCount)) {
     c.serving_deployments = *services;
-    for (const RealAttribute& a : kServingReals) {
-      const std::optional<double> value = h5::read_double_attribute(group.id(), a.name);
-      if (!value) throw missing(a.name);
-      a.field(c) = *value;
-    }
+    read_reals(kServingReals);
+  }
+  if (const auto placed = h5::read_uint64_attribute(group.id(), kPlacedCount)) {
+    c.placed_campaigns = *placed;
+    read_reals(kPlacementReals);
   }
   return c;
 }

@@ -4,6 +4,7 @@
 
 #include "core/limits.hpp"
 #include "scenario/lifecycle_readers.hpp"
+#include "scenario/placement_reader.hpp"
 #include "scenario/power_cap_reader.hpp"
 #include "scenario/search_reader.hpp"
 #include "scenario/shift_reader.hpp"
@@ -155,6 +156,7 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
                        "carbon-cap and a suspend-resume shift both act while the grid is dirty: "
                        "use one");
   }
+  read_placement(c, spec, key, file);
   c.reject_unknown_keys();
   return spec;
 }

@@ -18,7 +18,15 @@ Scenario with_cluster_caps(const Scenario& scenario, const std::vector<std::stri
     const auto cluster = static_cast<std::uint32_t>(found - cluster_names.begin());
     for (std::size_t c = 0; c < capped.campaigns.size(); ++c) {
       CampaignSpec& campaign = capped.campaigns[c];
-      if (campaign.power_cap || campaign_clusters.at(c) != cluster) continue;
+      if (campaign.power_cap) continue;
+      const bool listed = std::find(campaign.clusters.begin(), campaign.clusters.end(),
+                                    cluster_cap.cluster) != campaign.clusters.end();
+      if (listed)
+        throw InputError(cluster_cap.where, "power_cap." + cluster_cap.cluster,
+                         "campaign '" + campaign.name +
+                             "' places its jobs over several clusters and cannot be capped (a "
+                             "cap's run-time factor depends on the cluster a job lands on)");
+      if (campaign_clusters.at(c) != cluster) continue;
       if (cluster_cap.cap.policy == CapPolicy::carbon_cap && campaign.shift &&
           campaign.shift->policy == ShiftPolicy::suspend_resume)
         throw InputError(cluster_cap.where, "power_cap." + cluster_cap.cluster,

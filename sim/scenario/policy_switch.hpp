@@ -10,9 +10,14 @@
 
 namespace mlcycle {
 
-// A campaign under a policy: it shifts its jobs in time or caps their GPUs' power.
+// A campaign placed by the grid (round-robin is the baseline, blind to it).
+inline bool places_by_grid(const CampaignSpec& campaign) {
+  return campaign.placement && campaign.placement->policy != PlacementPolicy::round_robin;
+}
+
+// A campaign under a policy: it shifts its jobs in time or space, or caps their GPUs' power.
 inline bool under_policy(const CampaignSpec& campaign) {
-  return campaign.shift.has_value() || campaign.power_cap.has_value();
+  return campaign.shift.has_value() || campaign.power_cap.has_value() || places_by_grid(campaign);
 }
 
 inline bool under_policy(const DeploymentSpec& deployment) {
@@ -40,6 +45,7 @@ inline Scenario without_policies(const Scenario& scenario) {
   for (CampaignSpec& campaign : baseline.campaigns) {
     campaign.shift.reset();
     campaign.power_cap.reset();
+    if (campaign.placement) campaign.placement->policy = PlacementPolicy::round_robin;
   }
   for (DeploymentSpec& deployment : baseline.deployments) deployment.serving.power_cap.reset();
   baseline.cluster_power_caps.clear();

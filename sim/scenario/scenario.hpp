@@ -15,6 +15,7 @@
 #include "scenario/failure_spec.hpp"
 #include "scenario/grid_spec.hpp"
 #include "scenario/phase.hpp"
+#include "scenario/placement_spec.hpp"
 #include "scenario/power_cap_spec.hpp"
 #include "scenario/search_spec.hpp"
 #include "scenario/shift_spec.hpp"
@@ -85,7 +86,11 @@ struct TrialLengthSpec {
 struct CampaignSpec {
   std::string name;
   Phase phase = Phase::experimentation;
-  std::string cluster;  // empty: the platform's only cluster
+  std::string cluster;  // empty: the platform's only cluster (or the first of `clusters`)
+  // Spatial shifting: two or more clusters a job may be placed on (empty: `cluster` alone);
+  // `cluster` is then the first, where the campaign's data lives.
+  std::vector<std::string> clusters;
+  std::optional<PlacementSpec> placement;  // with `clusters`: how jobs are placed
   std::uint64_t trials = 1;
   std::uint32_t gpus_per_trial = 1;
   TrialLengthSpec length;

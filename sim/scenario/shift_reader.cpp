@@ -1,5 +1,6 @@
 #include "scenario/shift_reader.hpp"
 
+#include "scenario/forecast_reader.hpp"
 #include "scenario/intensity_reader.hpp"
 
 #include <cmath>
@@ -41,33 +42,6 @@ void read_threshold_policy(TomlTableReader& t, ShiftSpec& spec) {
                 "applies to 'threshold_percentile' only");
 }
 
-void read_forecast_policy(TomlTableReader& t, ShiftSpec& spec) {
-  if (auto quality = t.string("forecast")) {
-    const std::optional<ForecastQuality> parsed = parse_enum<ForecastQuality>(*quality);
-    if (!parsed) throw t.error_at("forecast", not_one_of<ForecastQuality>(*quality, true));
-    spec.forecast = *parsed;
-  }
-  const bool persistence = spec.forecast == ForecastQuality::persistence;
-  const bool noisy = spec.forecast == ForecastQuality::noisy;
-  reject_unless(t, persistence, "forecast_lag", "applies to forecast = \"persistence\" only");
-  reject_unless(t, noisy, "forecast_error", "applies to forecast = \"noisy\" only");
-  reject_unless(t, noisy, "forecast_correlation", "applies to forecast = \"noisy\" only");
-  spec.forecast_lag_s = positive_duration(t, "forecast_lag", spec.forecast_lag_s);
-  if (noisy) {
-    if (!t.has("forecast_error"))
-      throw t.error_here("missing key 'forecast_error' (relative sd of the forecast, e.g. 0.1)");
-    const double error = *t.number("forecast_error");
-    if (!(error >= 0) || !std::isfinite(error))
-      throw t.error_at("forecast_error", "must be a relative standard deviation of at least 0");
-    spec.forecast_error = error;
-    const std::optional<double> correlation = t.duration_s("forecast_correlation");
-    if (correlation && *correlation < 0)
-      throw t.error_at("forecast_correlation", "must be a duration of at least 0");
-    spec.forecast_correlation_s = correlation.value_or(spec.forecast_correlation_s);
-  }
-  if (t.has("expected_length")) spec.expected_length_s = positive_duration(t, "expected_length", 0);
-}
-
 }  // namespace
 
 ShiftSpec read_shift(TomlTableReader& t) {
@@ -102,7 +76,7 @@ ShiftSpec read_shift(TomlTableReader& t) {
   if (threshold)
     read_threshold_policy(t, spec);
   else
-    read_forecast_policy(t, spec);
+    read_forecast_keys(t, spec);
   if (suspend) {
     for (const char* key : {"checkpoint_write", "restore"}) {
       const std::optional<double> value = t.duration_s(key);

@@ -9,6 +9,7 @@
 
 #include "core/enum_names.hpp"
 #include "core/input_error.hpp"
+#include "scenario/forecast_keys.hpp"
 
 namespace mlcycle {
 
@@ -21,17 +22,7 @@ constexpr std::span<const EnumName<ShiftPolicy>> enum_names(ShiftPolicy) {
   return kShiftPolicyNames;
 }
 
-// What forecast-min believes the intensity will be (the threshold policy reads the grid now).
-enum class ForecastQuality : std::uint8_t { perfect, persistence, noisy };
-inline constexpr EnumName<ForecastQuality> kForecastQualityNames[] = {
-    {ForecastQuality::perfect, "perfect"},
-    {ForecastQuality::persistence, "persistence"},
-    {ForecastQuality::noisy, "noisy"}};
-constexpr std::span<const EnumName<ForecastQuality>> enum_names(ForecastQuality) {
-  return kForecastQualityNames;
-}
-
-struct ShiftSpec {
+struct ShiftSpec : ForecastKeys {
   ShiftPolicy policy = ShiftPolicy::threshold;
   double slack_s = 0;  // latest start = ready + slack
   // threshold: a fixed intensity (g/kWh), or a percentile of the region's intensity over the
@@ -39,13 +30,7 @@ struct ShiftSpec {
   std::optional<double> threshold_g_per_kwh;
   std::optional<double> threshold_percentile;
   double lookback_s = 7 * 86400.0;
-  // forecast-min: the forecast and the run length it plans for (default: the campaign's
-  // expected trial length; a job's true length is not known to a real scheduler).
-  ForecastQuality forecast = ForecastQuality::perfect;
-  double forecast_lag_s = 86400;               // persistence: same time yesterday
-  double forecast_error = 0;                   // noisy: relative sd of the multiplicative error
-  double forecast_correlation_s = 6 * 3600.0;  // noisy: correlation time of the error
-  std::optional<double> expected_length_s;
+  // forecast-min: the forecast keys (ForecastKeys) and the run length it plans for.
   // suspend-resume: the threshold policy's gate, and running jobs pause while the intensity is
   // above it: a checkpoint is written (GPUs busy), and a resumed job first restores it. From
   // ready + slack on, the trial runs to its end.

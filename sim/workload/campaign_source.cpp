@@ -89,7 +89,19 @@ JobRequest CampaignSource::make_search_job(const SearchTrial& trial) {
   return job;
 }
 
-const JobRequest* CampaignSource::peek(double now_s) {
+const JobRequest* CampaignSource::peek(double now_s, std::uint32_t cluster) {
+  const JobRequest* job = peek_ready(now_s);
+  if (!job || !placement_ || cluster == kAnyCluster) return job;
+  if (!placed_cluster_) {
+    const std::vector<std::uint32_t>& clusters = placement_->clusters();
+    room_.assign(clusters.size(), false);
+    for (std::size_t i = 0; i < clusters.size(); ++i) room_[i] = has_room_(clusters[i], job->gpus);
+    placed_cluster_ = clusters.at(placement_->choose(*job, now_s, room_));
+  }
+  return *placed_cluster_ == cluster ? job : nullptr;
+}
+
+const JobRequest* CampaignSource::peek_ready(double now_s) {
   // A search's next trial may change when a result arrives (a promotion becomes possible):
   // ask it again rather than keep a stale answer.
   if (peeked_ && peeked_from_search_) peeked_.reset();
@@ -157,6 +169,7 @@ JobRequest CampaignSource::take() {
   }
   peeked_from_search_ = false;
   search_ready_s_ = -1;
+  placed_cluster_.reset();
   ++running_;
   return job;
 }

@@ -6,6 +6,7 @@
 // search decide (promote or sample) only when a gang is actually free, as ASHA's workers do.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include "workload/arrival_process.hpp"
 #include "workload/failure_model.hpp"
 #include "workload/job.hpp"
+#include "workload/job_placement.hpp"
 #include "workload/release_policy.hpp"
 #include "workload/search_algorithm.hpp"
 #include "workload/trial_campaign.hpp"
@@ -31,6 +33,10 @@ struct CampaignRunInfo {
 // The source owns a copy of its spec (a few hundred bytes), so the caller's list may grow or
 // die while the run goes on. Its trials and failure model refer to that copy, hence the source
 // is neither copied nor moved: hold it by unique_ptr.
+// Whether a cluster has `gpus` free GPUs now (the scheduler answers for its pools).
+using RoomCheck = std::function<bool(std::uint32_t cluster, std::uint32_t gpus)>;
+inline constexpr std::uint32_t kAnyCluster = UINT32_MAX;
+
 class CampaignSource {
  public:
   CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime scenario_start,
@@ -46,8 +52,18 @@ class CampaignSource {
   // The run-time factor of its power cap (1: none): the walltime a job requests covers it.
   void set_run_time_factor(double factor) { run_time_factor_ = factor; }
 
-  // The job this campaign would start at `now_s` (nullptr: none eligible now).
-  const JobRequest* peek(double now_s);
+  // Spatial shifting: `placement` places each job on one of its clusters; `has_room(cluster,
+  // gpus)` says whether a cluster has enough free GPUs now. The placement outlives the source.
+  void set_placement(JobPlacement* placement, RoomCheck has_room) {
+    placement_ = placement;
+    has_room_ = std::move(has_room);
+  }
+  const JobPlacement* placement() const { return placement_; }
+
+  // The job this campaign would start at `now_s` on `cluster` (nullptr: none eligible now,
+  // or placed on another cluster). A placed campaign's next job is placed on the first ask
+  // once it may start, and stays there until it starts.
+  const JobRequest* peek(double now_s, std::uint32_t cluster = kAnyCluster);
   JobRequest take();  // commits the job peek() returned
 
   // Plans the attempt of a started job whose run time per unit of work is `stretch` (1, or
@@ -80,6 +96,7 @@ class CampaignSource {
   double full_trial_gpu_hours() const;
 
  private:
+  const JobRequest* peek_ready(double now_s);
   JobRequest make_trial_job();
   JobRequest make_search_job(const SearchTrial& trial);
   bool held(double now_s) const { return release_policy_ && peeked_release_s_ > now_s; }
@@ -95,6 +112,10 @@ class CampaignSource {
   std::optional<JobRequest> peeked_;
   bool peeked_from_search_ = false;
   const ReleasePolicy* release_policy_ = nullptr;
+  JobPlacement* placement_ = nullptr;
+  RoomCheck has_room_;
+  std::optional<std::uint32_t> placed_cluster_;  // of the next job, once placed
+  std::vector<bool> room_;                       // scratch of the placement
   double run_time_factor_ = 1;
   double peeked_release_s_ = 0;  // when the peeked job may start (with a release policy)
   double search_ready_s_ = -1;   // when a worker first asked for the held search trial

@@ -10,13 +10,25 @@ JobScheduler::JobScheduler(const std::vector<ClusterGpus>& clusters, SchedulerPo
   for (std::uint32_t c = 0; c < clusters.size(); ++c)
     queues_.emplace_back(c, GpuPool(clusters[c].hosts, clusters[c].cores),
                          policy == SchedulerPolicy::easy_backfill);
+  room_ = [queues = queues_.data()](std::uint32_t cluster, std::uint32_t gpus) {
+    return queues[cluster].pool().free_gpus() >= gpus;
+  };
 }
 
-std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster) {
+std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster,
+                                 JobPlacement* placement) {
   const auto index = static_cast<std::uint32_t>(sources_.size());
   if (source->info().source != index)
     throw std::logic_error("JobScheduler: campaign run opened with the wrong index");
-  queues_.at(cluster).add(source.get());
+  if (placement) {
+    if (placement->home() != cluster)
+      throw std::logic_error("JobScheduler: a placed run opens on its first cluster");
+    source->set_placement(placement, room_);
+    ++placed_runs_;
+    for (std::uint32_t c : placement->clusters()) queues_.at(c).add(source.get());
+  } else {
+    queues_.at(cluster).add(source.get());
+  }
   sources_.push_back(std::move(source));
   source_cluster_.push_back(cluster);
   return index;
@@ -25,6 +37,12 @@ std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::ui
 std::vector<JobStart>& JobScheduler::dispatch(double now_s) {
   started_.clear();
   for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, started_);
+  // A placed run's job may be placed on a cluster whose queue has had its turn (a later
+  // cluster filled up meanwhile): go round again while that starts anything.
+  for (std::size_t before = 0; placed_runs_ > 0 && started_.size() > before;) {
+    before = started_.size();
+    for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, started_);
+  }
   return started_;
 }
 
@@ -41,6 +59,7 @@ double JobScheduler::next_release_after(double now_s) const {
 std::uint64_t JobScheduler::waiting(std::uint32_t cluster, double now_s) {
   std::uint64_t n = 0;
   for (CampaignSource* source : queues_[cluster].order()) {
+    if (source_cluster_[source->info().source] != cluster) continue;  // placed: counted at home
     source->release_arrivals(now_s);
     n += source->waiting(now_s);
   }

@@ -20,8 +20,10 @@ class JobScheduler {
  public:
   JobScheduler(const std::vector<ClusterGpus>& clusters, SchedulerPolicy policy);
 
-  // Opens a campaign run on `cluster`; returns its index (CampaignRunInfo::source must equal it).
-  std::uint32_t open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster);
+  // Opens a campaign run on `cluster` (a placed run: on each cluster of its placement, the
+  // first being `cluster`); returns its index (CampaignRunInfo::source must equal it).
+  std::uint32_t open(std::unique_ptr<CampaignSource> source, std::uint32_t cluster,
+                     JobPlacement* placement = nullptr);
   std::uint32_t next_source_index() const { return static_cast<std::uint32_t>(sources_.size()); }
 
   // Every job that can start at `now_s`, in start order, with its GPUs taken. The list is the
@@ -40,6 +42,8 @@ class JobScheduler {
 
   // The next time a campaign run releases jobs without any job ending (infinity: none).
   double next_release_after(double now_s) const;
+  // Jobs released but not started in `cluster`'s queue; a placed run's count with its first
+  // cluster (a job not yet placed belongs to none).
   std::uint64_t waiting(std::uint32_t cluster, double now_s);
   std::uint64_t never_started() const;
 
@@ -49,6 +53,10 @@ class JobScheduler {
   std::vector<std::unique_ptr<CampaignSource>> sources_;
   std::vector<std::uint32_t> source_cluster_;
   std::vector<JobStart> started_;  // dispatch()'s answer
+  // For placed runs: enough free GPUs in a cluster now. It holds the queues' buffer, which
+  // never grows after construction and stays put when the scheduler moves.
+  RoomCheck room_;
+  std::uint32_t placed_runs_ = 0;
   std::uint64_t next_job_id_ = 0;
 };
 

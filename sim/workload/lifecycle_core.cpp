@@ -40,7 +40,8 @@ void LifecycleCore::open_stage_runs(double now_s) {
     source->set_run_time_factor(cap_factor(campaign));
     if (campaign < release_policies_.size())
       source->set_release_policy(release_policies_[campaign]);
-    scheduler_.open(std::move(source), campaign_clusters_[campaign]);
+    scheduler_.open(std::move(source), campaign_clusters_[campaign],
+                    campaign < placements_.size() ? placements_[campaign] : nullptr);
   };
   if (now_s == 0 && scheduler_.sources() == 0)
     for (std::uint32_t c = 0; c < scenario_.campaigns.size(); ++c)
@@ -82,8 +83,9 @@ void LifecycleCore::dispatch(double now_s) {
   effects_.after_dispatch(now_s);
 }
 
-// GPUs allocated and powered: data-parallel jobs first measure their all-reduce.
-void LifecycleCore::begin_job(std::uint32_t index, double now_s) {
+// GPUs allocated, powered and (placed jobs) their data there: data-parallel jobs first
+// measure their all-reduce.
+void LifecycleCore::begin_compute(std::uint32_t index, double now_s) {
   Slot& slot = *slots_[index];
   const CampaignSpec& spec = scenario_.campaigns[slot.start.request.campaign];
   if (slot.start.allocation.size() > 1 && spec.gradient_mb > 0) {

@@ -15,6 +15,7 @@
 #include "core/quaternary_heap.hpp"
 #include "scenario/scenario.hpp"
 #include "workload/cap_schedule.hpp"
+#include "workload/job_placement.hpp"
 #include "workload/job_scheduler.hpp"
 #include "workload/release_policy.hpp"
 #include "workload/stage_plan.hpp"
@@ -48,6 +49,10 @@ class LifecycleEffects {
   // A data-parallel job's GPUs are ready: measure one all-reduce of `bytes`, then call
   // LifecycleCore::on_probe_result with the job's id.
   virtual void start_probe(std::uint32_t slot, const JobStart& job, double bytes) = 0;
+  // A job placed away from its campaign's first cluster `home`: move `bytes` of its data from
+  // there to its GPUs, then call LifecycleCore::on_staging_done with the job's id.
+  virtual void start_staging(std::uint32_t slot, const JobStart& job, std::uint32_t home,
+                             double bytes) = 0;
   virtual void job_launched(std::uint32_t slot, const JobStart& job, double now_s,
                             bool is_search) = 0;
   // A job reached its planned end (called before job_ended: exec mode waits for its execs).
@@ -90,6 +95,12 @@ class LifecycleCore {
   void set_cap_schedules(std::vector<const CapSchedule*> schedules) {
     cap_schedules_ = std::move(schedules);
   }
+  // Per [[campaign]], the placement of its jobs over several clusters (nullptr: its one
+  // cluster). Before the first handle_due(); the placements outlive the core.
+  void set_placements(std::vector<JobPlacement*> placements) {
+    placements_ = std::move(placements);
+  }
+  const DataStagingTotals& staging() const { return staging_; }
   // Every idle node starts its power-off countdown at time 0.
   void arm_all_power_offs();
   // Handles what is due at `now_s`: job ends, boots, begins, stage runs, the dispatch, then the
@@ -111,6 +122,8 @@ class LifecycleCore {
   // A node failed: running jobs on it end (node_failure), jobs not yet computing go back.
   void on_node_down(std::uint32_t host, double now_s);
   void on_probe_result(std::uint64_t job_id, double allreduce_s, double now_s);
+  // A placed job's data has arrived (it took `staging_s`): it computes now.
+  void on_staging_done(std::uint64_t job_id, double staging_s, double now_s);
   // Called by a node-release elsewhere (a serving reservation ended): arm its power-off.
   void node_released(std::uint32_t host, double now_s) { arm_power_off(host, now_s); }
 
@@ -120,7 +133,7 @@ class LifecycleCore {
   void finish(double now_s);
 
  private:
-  enum class JobState : std::uint8_t { booting, probing, running };
+  enum class JobState : std::uint8_t { booting, staging, probing, running };
   struct Slot {
     JobStart start;
     JobState state = JobState::booting;
@@ -165,6 +178,7 @@ class LifecycleCore {
   void open_stage_runs(double now_s);
   void dispatch(double now_s);
   void begin_job(std::uint32_t slot, double now_s);
+  void begin_compute(std::uint32_t slot, double now_s);
   void launch_job(std::uint32_t slot, double now_s, double stretch, double capped_stretch);
   void arm_cap_switch(std::uint32_t slot, double now_s);
   void cap_switch_if_current(const Event& event, double now_s);
@@ -201,6 +215,8 @@ class LifecycleCore {
   std::vector<const ReleasePolicy*> release_policies_;
   std::vector<double> cap_factors_;
   std::vector<const CapSchedule*> cap_schedules_;
+  std::vector<JobPlacement*> placements_;
+  DataStagingTotals staging_;
   LifecycleEffects& effects_;
   JobScheduler scheduler_;
   StagePlan stages_;

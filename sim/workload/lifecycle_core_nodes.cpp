@@ -6,11 +6,11 @@
 
 namespace mlcycle {
 
-// A job that never started computing (booting, probing) when its node failed: it goes back to
-// the head of its campaign at the same attempt (nothing was computed, no retry is used).
+// A job that never started computing (booting, staging, probing) when its node failed: it goes back
+// to the head of its campaign at the same attempt (nothing was computed, no retry is used).
 void LifecycleCore::drop_unstarted(std::uint32_t index, double now_s) {
   Slot& slot = *slots_[index];
-  if (slot.state == JobState::probing) --probes_pending_;
+  if (slot.state == JobState::probing || slot.state == JobState::staging) --probes_pending_;
   scheduler_.source(slot.start.request.source).requeue(slot.start.request);
   scheduler_.finish(slot.start);
   for (const HostShare& share : slot.start.allocation) arm_power_off(share.host, now_s);

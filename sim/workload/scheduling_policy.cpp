@@ -50,7 +50,8 @@ CampaignSource* start_heads(ClusterQueue& queue, double now_s, std::uint64_t& ne
     const std::vector<CampaignSource*>& order = queue.candidates(now_s);
     if (order.empty()) return nullptr;
     CampaignSource* head = order.front();
-    std::optional<Allocation> allocation = queue.pool().allocate(head->peek(now_s)->gpus);
+    std::optional<Allocation> allocation =
+        queue.pool().allocate(head->peek(now_s, queue.cluster())->gpus);
     if (!allocation) return head;
     started.push_back(queue.start(*head, std::move(*allocation), now_s, next_job_id++));
   }
@@ -61,7 +62,7 @@ CampaignSource* start_heads(ClusterQueue& queue, double now_s, std::uint64_t& ne
 const std::vector<CampaignSource*>& ClusterQueue::candidates(double now_s) {
   ready_.clear();
   for (CampaignSource* source : order_)
-    if (const JobRequest* job = source->peek(now_s)) ready_.emplace_back(job, source);
+    if (const JobRequest* job = source->peek(now_s, cluster_)) ready_.emplace_back(job, source);
   if (ready_.size() > 1)
     std::stable_sort(ready_.begin(), ready_.end(), [](const auto& a, const auto& b) {
       if (a.first->priority != b.first->priority) return a.first->priority > b.first->priority;
@@ -83,7 +84,7 @@ void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64
   CampaignSource* head = start_heads(queue, now_s, next_job_id, started);
   if (!head) return;
   // The head's reservation. GPUs free at the shadow time beyond its need are `extra`.
-  const std::uint64_t needed = head->peek(now_s)->gpus;
+  const std::uint64_t needed = head->peek(now_s, queue.cluster())->gpus;
   std::uint64_t free_gpus = queue.pool().free_gpus();
   double shadow_s = now_s;
   for (const auto& [end_s, gpus] : queue.requested_ends()) {
@@ -97,7 +98,7 @@ void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64
   const std::vector<CampaignSource*> others = queue.candidates(now_s);
   for (CampaignSource* source : others) {
     if (source == head) continue;
-    while (const JobRequest* job = source->peek(now_s)) {
+    while (const JobRequest* job = source->peek(now_s, queue.cluster())) {
       const bool ends_in_time = now_s + job->requested_s <= shadow_s;
       if (!ends_in_time && job->gpus > extra) break;
       std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);

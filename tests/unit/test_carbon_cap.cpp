@@ -49,6 +49,7 @@ class Effects : public LifecycleEffects {
   void host_boot_done(std::uint32_t) override {}
   void host_off(std::uint32_t) override {}
   void start_probe(std::uint32_t, const JobStart&, double) override {}
+  void start_staging(std::uint32_t, const JobStart&, std::uint32_t, double) override {}
   void job_launched(std::uint32_t, const JobStart& job, double t, bool) override {
     launches.emplace_back(t, job.request.duration_s);
   }

@@ -49,6 +49,12 @@ class RecordedEffects : public LifecycleEffects {
   void start_probe(std::uint32_t, const JobStart& job, double) override {
     probes.push_back(job.request.job_id);
   }
+  // (job id, from cluster, bytes)
+  std::vector<std::tuple<std::uint64_t, std::uint32_t, double>> stagings;
+  void start_staging(std::uint32_t, const JobStart& job, std::uint32_t home,
+                     double bytes) override {
+    stagings.emplace_back(job.request.job_id, home, bytes);
+  }
   void job_launched(std::uint32_t, const JobStart& job, double t, bool) override {
     launches.push_back(Launch{t, job.request.job_id, job.request.campaign, job.request.attempt,
                               job.allocation.front().host, job.request.duration_s});

@@ -166,7 +166,7 @@ TEST_CASE("policy tally: deferrable jobs, deadline misses, trial ends and the bo
           "[policy_tally]") {
   CountingRecorder inner;
   const auto carbon = std::make_shared<ConstantSignal>(500);
-  PolicyTally tally(inner, {TalliedCampaign{true, 3600, carbon}, TalliedCampaign{false, 0, {}}});
+  PolicyTally tally(inner, {TalliedCampaign{true, 3600, {carbon}}, TalliedCampaign{false, 0, {}}});
   CHECK(tally.figures().bound_co2_g == 0);  // a shifted campaign with a signal: a bound
   CHECK(tally.figures().jobs == 0);
 
@@ -215,7 +215,7 @@ TEST_CASE("policy tally: deferrable jobs, deadline misses, trial ends and the bo
   CHECK(taken.jobs == 5);
 
   // A baseline pass has no signal for the bound: NaN stays.
-  PolicyTally baseline(inner, {TalliedCampaign{true, 3600, nullptr}});
+  PolicyTally baseline(inner, {TalliedCampaign{true, 3600, {}}});
   baseline.record_job(job_record(0, 0, 0, 0, 0, 3600, 100));
   CHECK(std::isnan(baseline.figures().bound_co2_g));
   CHECK(baseline.figures().jobs == 1);

@@ -1,0 +1,17 @@
+#pragma once
+// Reader of a campaign's spatial shifting: `clusters = [...]` (two or more clusters a job may
+// be placed on) and `placement = {...}` (how); see docs/scenarios.md and docs/carbon-aware.md.
+#include <string>
+
+#include "scenario/scenario.hpp"
+#include "scenario/toml_reader.hpp"
+
+namespace mlcycle {
+
+// Reads `clusters` and `placement` of the campaign table `c` into `spec` (after its `shift`
+// and `power_cap`, which a placement over several clusters excludes). `key`: the campaign's
+// key in error messages (campaign[i]).
+void read_placement(TomlTableReader& c, CampaignSpec& spec, const std::string& key,
+                    const std::string& file);
+
+}  // namespace mlcycle
