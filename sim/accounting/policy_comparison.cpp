@@ -42,6 +42,7 @@ PassTotals pass_totals(const RunSummary& summary,
     totals.serving_served += r.served;
     totals.serving_late += r.late;
     totals.serving_dropped += r.dropped;
+    totals.serving_served_away += r.served_away;
   }
   return totals;
 }

@@ -23,6 +23,7 @@ struct PassTotals {
   double serving_served = 0;
   double serving_late = 0;
   double serving_dropped = 0;
+  double serving_served_away = 0;  // served outside the first cluster (routed services)
   // Spatial shifting: data moved before placed jobs ran away from their first cluster.
   double data_moved_gb = 0;
   double staging_h = 0;
@@ -53,6 +54,9 @@ struct PolicyComparison {
   double serving_saving_pct = 0;  // of their CO2e
   // Campaigns placed over several clusters (their data movement is in `baseline` and `policy`).
   std::uint64_t placed_campaigns = 0;
+  // Serving deployments over several clusters (their requests served away from the first
+  // cluster are in `baseline` and `policy`).
+  std::uint64_t routed_deployments = 0;
 };
 
 // The passes compared; the trial delays paired from the two passes' trial ends.

@@ -113,6 +113,9 @@ struct DeploymentResult {
   double co2_g = 0;
   // serving
   double requests = 0, served = 0, dropped = 0, late = 0;
+  // Served by replicas in a cluster other than the first (carbon-aware routing; not in
+  // /deployments: the comparison's /policy reports it).
+  double served_away = 0;
   double replica_hours = 0;
   std::uint32_t max_replicas = 0;
   std::uint32_t reserved_gpus = 0;  // max_replicas x replica.gpus, held for its whole life

@@ -11,10 +11,15 @@ namespace {
 
 constexpr double kGramsPerKg = 1000;
 
-// A percentage to one decimal, never "-0.0" (a rounding crumb of an unchanged total).
-double shown_pct(double pct) {
-  const double rounded = std::round(pct * 10) / 10;
+// `value` rounded to `decimals`, never "-0.0" (a rounding crumb of an unchanged total).
+double shown(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  const double rounded = std::round(value * scale) / scale;
   return rounded == 0 ? 0.0 : rounded;
+}
+
+double shown_pct(double pct) {
+  return shown(pct, 1);
 }
 
 }  // namespace
@@ -44,22 +49,26 @@ void print_policy_comparison(std::ostream& out, const PolicyComparison& c) {
       out << label;
     else
       out << "\n" << indent;
-    out << std::setprecision(3) << "capped serving " << c.serving_deployments
+    out << std::setprecision(3) << "serving under policy " << c.serving_deployments
         << ", CO2e kg: baseline " << kg(c.baseline.serving_co2_g) << ", policy "
         << kg(c.policy.serving_co2_g) << std::setprecision(1) << ", saving "
         << shown_pct(c.serving_saving_pct) << " %\n";
     out << std::setprecision(0) << indent << "requests late: baseline " << c.baseline.serving_late
         << ", policy " << c.policy.serving_late << "; dropped: baseline "
-        << c.baseline.serving_dropped << ", policy " << c.policy.serving_dropped << "\n"
-        << indent;
+        << c.baseline.serving_dropped << ", policy " << c.policy.serving_dropped << "\n";
+    if (c.routed_deployments > 0)
+      out << indent << "served away from the first cluster: baseline "
+          << c.baseline.serving_served_away << ", policy " << c.policy.serving_served_away << "\n";
+    out << indent;
   }
   out << std::setprecision(1) << "whole run (idle included) " << shown_pct(c.total_saving_pct)
       << " %, energy " << std::showpos << shown_pct(c.energy_change_pct) << std::noshowpos
       << " %\n";
   if (campaigns) {
     out << std::setprecision(2);
-    out << indent << "added completion delay h: mean " << c.delay_mean_h << ", p95 "
-        << c.delay_p95_h << ", max " << c.delay_max_h << " (" << c.trials_compared << " trials)\n";
+    out << indent << "added completion delay h: mean " << shown(c.delay_mean_h, 2) << ", p95 "
+        << shown(c.delay_p95_h, 2) << ", max " << shown(c.delay_max_h, 2) << " ("
+        << c.trials_compared << " trials)\n";
     out << indent << "started after ready + slack: " << c.deadline_misses << " jobs (baseline "
         << c.baseline_deadline_misses << ")\n";
   }

@@ -46,15 +46,18 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
         outcome.shift_figures ? std::move(*outcome.shift_figures) : ShiftFigures{};
     TrialDelays delays(std::move(figures.trial_end_s));
     const BaselineResult counterfactual = baseline->wait(delays);
-    const auto capped_services = static_cast<std::uint64_t>(std::count(
+    const auto services_under_policy = static_cast<std::uint64_t>(std::count(
         outcome.deployments_under_policy.begin(), outcome.deployments_under_policy.end(), true));
     outcome.shift_figures.reset();
     outcome.policy = compare_passes(counterfactual.totals, counterfactual.figures,
                                     pass_totals(outcome.summary, outcome.deployments_under_policy),
-                                    figures, delays.take(), capped_services);
+                                    figures, delays.take(), services_under_policy);
     outcome.policy->placed_campaigns = static_cast<std::uint64_t>(
         std::count_if(scenario.campaigns.begin(), scenario.campaigns.end(),
                       [](const CampaignSpec& c) { return c.placement.has_value(); }));
+    outcome.policy->routed_deployments = static_cast<std::uint64_t>(
+        std::count_if(scenario.deployments.begin(), scenario.deployments.end(),
+                      [](const DeploymentSpec& d) { return d.serving.routing.has_value(); }));
   }
   outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -1,4 +1,5 @@
 #include "engine/deployment_driver.hpp"
+#include "engine/deployment_running.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -52,56 +53,6 @@ std::vector<std::uint32_t> make_fleet_sites(const Scenario& scenario, FacilitySi
   return out;
 }
 
-struct DeploymentDriver::Running {
-  enum class State { waiting, starting, running, done } state = State::waiting;
-  double start_s = kNever;  // known once its stage finished (or its start_at)
-  double end_s = kNever;
-  std::uint32_t cluster = 0;
-  std::optional<ServingLoad> serving;
-  std::optional<ActiveJob> job;
-  std::optional<FleetLoad> fleet;
-  std::uint32_t load = 0;
-  double next_s = kNever;  // the next step
-  double next_power_w = 0;
-  double active_w = 0, idle_w = 0;  // fleet powers in force
-  double parked_replica_w = 0;      // serving: a reserved replica slot without a replica
-  std::uint32_t max_replicas = 0;
-  std::uint32_t next_replicas = 0;     // held in the next step
-  std::optional<ServingStep> pending;  // serving: the next step, fetched ahead
-  std::optional<ServingStep> current;  // serving: the step in force
-  ServingStats applied;                // serving: the steps in force so far, whole
-};
-
-namespace {
-void add_step(ServingStats& stats, const ServingStep& step, double fraction) {
-  stats.offered += fraction * step.offered;
-  stats.served += fraction * step.served;
-  stats.dropped += fraction * step.dropped;
-  stats.late += fraction * step.late;
-  stats.replica_seconds +=
-      fraction * step.duration_s * (step.replicas_active + step.replicas_loading);
-  stats.max_replicas_used =
-      std::max(stats.max_replicas_used, step.replicas_active + step.replicas_loading);
-  if (step.replica_capacity_per_s > 0)
-    stats.busy_replica_seconds += fraction * step.served / step.replica_capacity_per_s;
-}
-}  // namespace
-
-// The next serving step: its replicas' power plus the parked slots of the reservation.
-void DeploymentDriver::take_serving_step(Running& run) {
-  std::optional<ServingStep> step = run.serving->next();
-  if (!step) {
-    run.next_s = kNever;
-    return;
-  }
-  const std::uint32_t held = step->replicas_active + step->replicas_loading;
-  run.pending = step;
-  run.next_s = step->time_s;
-  run.next_replicas = held;
-  run.next_power_w =
-      step->power_w + (run.max_replicas - std::min(run.max_replicas, held)) * run.parked_replica_w;
-}
-
 DeploymentDriver::DeploymentDriver(const Scenario& scenario, const LoadedPlatform& platform,
                                    PowerMeter& meter, JobScheduler& scheduler,
                                    const StagePlan& stages, std::vector<std::uint32_t> fleet_sites)
@@ -115,7 +66,11 @@ DeploymentDriver::DeploymentDriver(const Scenario& scenario, const LoadedPlatfor
     const DeploymentSpec& d = scenario.deployments[i];
     auto run = std::make_unique<Running>();
     if (d.after.empty()) run->start_s = d.start_s;
-    if (d.kind == DeploymentKind::serving) run->cluster = platform.deployment_clusters.at(i);
+    if (d.kind == DeploymentKind::serving) {
+      const std::vector<std::uint32_t>& listed = platform.deployment_cluster_lists.at(i);
+      if (listed.empty()) run->regions.emplace_back().cluster = platform.deployment_clusters.at(i);
+      for (std::uint32_t cluster : listed) run->regions.emplace_back().cluster = cluster;
+    }
     run->max_replicas = d.serving.autoscaler.max_replicas;
     run->active_w = d.fleet.active_w;
     run->idle_w = d.fleet.idle_w;
@@ -172,52 +127,13 @@ void DeploymentDriver::on_stage_run_finished(const StageRunEvent& event, bool st
   }
 }
 
-// A capped replica serves each batch curve(p / b) times slower and draws its GPUs' saving
-// b - p less at full load (its idle power is not capped); it must stay at or above idle.
-std::optional<ServingCap> DeploymentDriver::serving_cap(
-    std::size_t i, const HostPowerModel& host, const ReplicaPowerDefaults& defaults) const {
-  if (i >= caps_.size() || !caps_[i]) return std::nullopt;
-  const CampaignPowerCap& cap = *caps_[i];
-  const double saving_w = capped_replica_saving_w(
-      cap.spec, scenario_.deployments[i].serving.replica, host, defaults, i);
-  return ServingCap{cap.time_factor, saving_w,
-                    i < cap_schedules_.size() ? cap_schedules_[i] : nullptr};
-}
-
 void DeploymentDriver::start(std::size_t i, double now_s) {
   const DeploymentSpec& d = scenario_.deployments[i];
   Running& run = *running_[i];
   const std::uint64_t seed = mix_seed(mix_seed(scenario_.simulation.seed) ^ mix_seed(0xDE00 + i));
   run.end_s = now_s + d.duration_s;
   if (d.kind == DeploymentKind::serving) {
-    const std::uint32_t reserved = d.serving.autoscaler.max_replicas * d.serving.replica.gpus;
-    GpuPool& pool = scheduler_.pool(run.cluster);
-    std::optional<Allocation> allocation = pool.allocate(reserved);
-    if (!allocation) {
-      run.state = Running::State::starting;  // waits for GPUs; tried again at every event
-      return;
-    }
-    run.end_s = now_s + d.duration_s;
-    // A replica with its model loaded idles at its GPUs' share of a busy node's idle power and
-    // serves at their busy power; a reserved GPU without a replica draws the idle share too.
-    const HostPowerModel& h = platform_.hosts[allocation->front().host];
-    const double gpus = d.serving.replica.gpus;
-    run.parked_replica_w = gpus * h.idle_gpu_it_power_w();
-    const ReplicaPowerDefaults defaults{gpus * h.idle_gpu_it_power_w(),
-                                        gpus * h.busy_gpu_it_power_w()};
-    run.serving.emplace(d.serving, defaults, scenario_.simulation.start, now_s, run.end_s, seed,
-                        serving_cap(i, h, defaults));
-    for (std::uint32_t host : pool.woken()) meter_.set_host_state(host, HostPowerState::on);
-    JobStart start;
-    start.request.phase = Phase::inference;
-    // The meter tags sources past the campaigns as deployments (its per-source series).
-    start.request.campaign = static_cast<std::uint32_t>(scenario_.campaigns.size() + i);
-    start.request.gpus = reserved;
-    start.request.submit_s = run.start_s;
-    start.allocation = std::move(*allocation);
-    start.cluster = run.cluster;
-    run.job = meter_.start_job(std::move(start), true);
-    take_serving_step(run);
+    if (!start_serving(i, now_s, seed)) return;
   } else {
     run.fleet.emplace(d.fleet, scenario_.simulation.start, now_s, run.end_s, seed);
     run.load = meter_.add_load(fleet_sites_[i], Phase::inference,
@@ -234,12 +150,8 @@ void DeploymentDriver::start(std::size_t i, double now_s) {
 void DeploymentDriver::step(std::size_t i, double now_s) {
   Running& run = *running_[i];
   while (run.next_s <= now_s) {
-    if (run.serving) {
-      meter_.set_job_power(*run.job, run.next_power_w);
-      meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), run.next_replicas);
-      run.current = run.pending;
-      add_step(run.applied, *run.current, 1.0);
-      take_serving_step(run);
+    if (!run.regions.empty()) {
+      apply_serving_step(i);
     } else {
       meter_.set_load_power(run.load, run.next_power_w);
       auto step = run.fleet->next();
@@ -253,41 +165,8 @@ void DeploymentDriver::stop(std::size_t i, double now_s) {
   Running& run = *running_[i];
   DeploymentResult& result = results_[i];
   result.end_s = now_s;
-  if (run.serving) {
-    meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), 0);
-    const JobRecord record = meter_.end_job(*run.job, JobStatus::completed, false);
-    scheduler_.pool(run.cluster).release(run.job->start.allocation);
-    if (on_release_) on_release_(run.job->start.allocation, now_s);
-    // The requests of the steps in force; a step the run's end cuts counts pro rata.
-    ServingStats stats = run.applied;
-    if (run.current && run.current->duration_s > 0) {
-      const double unserved =
-          1 - std::clamp((now_s - run.current->time_s) / run.current->duration_s, 0.0, 1.0);
-      if (unserved > 0) add_step(stats, *run.current, -unserved);
-    }
-    result.gpu_hours = record.gpu_hours;
-    result.it_energy_j = record.it_energy_j;
-    result.energy_j = record.energy_j;
-    result.co2_g = record.co2_g;
-    result.requests = stats.offered;
-    result.served = stats.served;
-    result.dropped = stats.dropped;
-    result.late = stats.late;
-    result.replica_hours = stats.replica_seconds / units::kSecondsPerHour;
-    result.max_replicas = stats.max_replicas_used;
-    // A replica serving at utilization u for D seconds keeps its GPUs at work for u x D: the
-    // requests it served over its capacity per second.
-    const double replica_gpus = scenario_.deployments[i].serving.replica.gpus;
-    result.reserved_gpus = run.job->start.request.gpus;
-    // Under a cap the capacity changes from step to step: the steps' own sum.
-    const bool capped = i < caps_.size() && caps_[i];
-    result.busy_gpu_hours = (capped ? stats.busy_replica_seconds
-                                    : result.served / run.serving->capacity_per_replica_per_s()) *
-                            replica_gpus / units::kSecondsPerHour;
-    if (result.gpu_hours > 0) {
-      result.reserved_utilization = result.replica_hours * replica_gpus / result.gpu_hours;
-      result.activity_utilization = result.busy_gpu_hours / result.gpu_hours;
-    }
+  if (!run.regions.empty()) {
+    stop_serving(i, now_s);
   } else {
     meter_.set_load_power(run.load, 0);
     const PowerMeter::LoadTotals totals = meter_.load_totals(run.load);

@@ -17,6 +17,7 @@
 #include "engine/power_cap_setup.hpp"
 #include "workload/fleet_load.hpp"
 #include "workload/job_scheduler.hpp"
+#include "workload/request_router.hpp"
 #include "workload/serving_load.hpp"
 #include "workload/stage_plan.hpp"
 
@@ -53,6 +54,9 @@ class DeploymentDriver {
     caps_ = std::move(caps);
     cap_schedules_ = std::move(schedules);
   }
+  // Per [[deployment]], the router of a service over several clusters (nullptr: one cluster,
+  // or nearest-first); the routers outlive the driver's run. Before the first advance().
+  void set_routers(std::vector<const RequestRouter*> routers) { routers_ = std::move(routers); }
   // Ends whatever runs at `now_s` (the run's end) and returns the results.
   std::vector<DeploymentResult> finish(double now_s);
 
@@ -61,6 +65,10 @@ class DeploymentDriver {
   void start(std::size_t index, double now_s);
   void step(std::size_t index, double now_s);
   void stop(std::size_t index, double now_s);
+  // Serving (deployment_serving.cpp): takes every region's GPUs, or none (false: it waits).
+  bool start_serving(std::size_t index, double now_s, std::uint64_t seed);
+  void apply_serving_step(std::size_t index);
+  void stop_serving(std::size_t index, double now_s);
   void take_serving_step(Running& run);
   std::optional<ServingCap> serving_cap(std::size_t index, const HostPowerModel& host,
                                         const ReplicaPowerDefaults& defaults) const;
@@ -76,6 +84,7 @@ class DeploymentDriver {
   std::function<void(const Allocation&, double)> on_release_;
   std::vector<std::optional<CampaignPowerCap>> caps_;
   std::vector<const CapSchedule*> cap_schedules_;
+  std::vector<const RequestRouter*> routers_;
 };
 
 }  // namespace mlcycle

@@ -59,6 +59,12 @@ void LifecycleRunner::set_placements(const std::vector<std::unique_ptr<JobPlacem
   core_.set_placements(std::move(raw));
 }
 
+void LifecycleRunner::set_routers(const std::vector<std::unique_ptr<RequestRouter>>& routers) {
+  std::vector<const RequestRouter*> raw;
+  for (const auto& router : routers) raw.push_back(router.get());
+  deployments_.set_routers(std::move(raw));
+}
+
 void LifecycleRunner::set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules) {
   const auto raw = [](const std::vector<std::unique_ptr<CapSchedule>>& owned) {
     std::vector<const CapSchedule*> pointers;

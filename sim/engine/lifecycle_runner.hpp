@@ -34,6 +34,9 @@ class LifecycleRunner : private LifecycleEffects {
   // Per [[campaign]], the placement of its jobs over several clusters (nullptr: one cluster);
   // they outlive the runner's run. Before the run starts.
   void set_placements(const std::vector<std::unique_ptr<JobPlacement>>& placements);
+  // Per [[deployment]], the router of a service over several clusters (nullptr: nearest
+  // first); they outlive the runner's run. Before the run starts.
+  void set_routers(const std::vector<std::unique_ptr<RequestRouter>>& routers);
   // Per [[campaign]], its checked power cap (none: uncapped) and, for carbon-cap, when it holds
   // (they outlive the runner's run). Before the run starts.
   void set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules);

@@ -213,6 +213,7 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
     const DeploymentSpec& d = scenario.deployments[index];
     if (d.kind != DeploymentKind::serving) {
       platform.deployment_clusters.push_back(0);
+      platform.deployment_cluster_lists.emplace_back();
       continue;
     }
     const std::string key = "deployment[" + std::to_string(index) + "]";
@@ -221,24 +222,33 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
     const std::string asked = "max_replicas " + std::to_string(d.serving.autoscaler.max_replicas) +
                               " x replica.gpus " + std::to_string(d.serving.replica.gpus) + " = " +
                               std::to_string(gpus) + " GPUs held";
-    const std::uint32_t cluster =
-        resolve_cluster(platform, d.cluster, d.cluster_where, key + ".cluster", gpus,
-                        d.max_replicas_where, key + ".autoscaler.max_replicas", asked);
-    // Replicas lost with a failing node (and re-placed) are not modelled: refuse the case.
-    for (std::uint32_t host : platform.clusters[cluster].hosts)
-      if (platform.profiles.failing_hosts.count(platform.sg_hosts[host]->get_name()))
-        throw InputError(d.cluster_where, key + ".cluster",
-                         "host " + platform.sg_hosts[host]->get_name() +
-                             " of the cluster has a state_file: serving on nodes that fail is "
-                             "not modelled");
-    // The replica's watts in force (the platform's where the scenario gives none) must allow a
-    // busy replica to draw at least its idle power: checked here so `check` finds it too.
-    const HostPowerModel& node = platform.hosts[platform.clusters[cluster].hosts.front()];
-    const double gpus_per_replica = d.serving.replica.gpus;
-    ReplicaModel(d.serving.replica,
-                 ReplicaPowerDefaults{gpus_per_replica * node.idle_gpu_it_power_w(),
-                                      gpus_per_replica * node.busy_gpu_it_power_w()});
-    platform.deployment_clusters.push_back(cluster);
+    const std::string cluster_key = key + (d.clusters.empty() ? ".cluster" : ".clusters");
+    // Each listed cluster holds a whole reservation of its own.
+    auto resolve_serving = [&](const std::string& name) {
+      const std::uint32_t cluster =
+          resolve_cluster(platform, name, d.cluster_where, cluster_key, gpus, d.max_replicas_where,
+                          key + ".autoscaler.max_replicas", asked);
+      // Replicas lost with a failing node (and re-placed) are not modelled: refuse the case.
+      for (std::uint32_t host : platform.clusters[cluster].hosts)
+        if (platform.profiles.failing_hosts.count(platform.sg_hosts[host]->get_name()))
+          throw InputError(d.cluster_where, cluster_key,
+                           "host " + platform.sg_hosts[host]->get_name() +
+                               " of the cluster has a state_file: serving on nodes that fail is "
+                               "not modelled");
+      // The replica's watts in force (the platform's where the scenario gives none) must allow a
+      // busy replica to draw at least its idle power: checked here so `check` finds it too.
+      const HostPowerModel& node = platform.hosts[platform.clusters[cluster].hosts.front()];
+      const double gpus_per_replica = d.serving.replica.gpus;
+      ReplicaModel(d.serving.replica,
+                   ReplicaPowerDefaults{gpus_per_replica * node.idle_gpu_it_power_w(),
+                                        gpus_per_replica * node.busy_gpu_it_power_w()});
+      return cluster;
+    };
+    std::vector<std::uint32_t> listed;
+    for (const std::string& name : d.clusters) listed.push_back(resolve_serving(name));
+    platform.deployment_clusters.push_back(listed.empty() ? resolve_serving(d.cluster)
+                                                          : listed.front());
+    platform.deployment_cluster_lists.push_back(std::move(listed));
   }
 }
 
@@ -280,6 +290,7 @@ LoadedPlatform scheduler_only_platform(const Scenario& scenario) {
   LoadedPlatform platform;
   platform.scheduler_sg_host = host;
   platform.deployment_clusters.assign(scenario.deployments.size(), 0);  // fleets: no cluster
+  platform.deployment_cluster_lists.assign(scenario.deployments.size(), {});
   return platform;
 }
 

@@ -36,6 +36,8 @@ struct LoadedPlatform {
   // Each campaign's `clusters` (spatial shifting; empty: its one cluster).
   std::vector<std::vector<std::uint32_t>> campaign_cluster_lists;
   std::vector<std::uint32_t> deployment_clusters;  // serving: the cluster holding its replicas
+  // Each serving deployment's `clusters` (carbon-aware routing; empty: its one cluster).
+  std::vector<std::vector<std::uint32_t>> deployment_cluster_lists;
   std::uint32_t scheduler_host = 0;  // where the scheduler actor runs: a host that never fails
   // That host; without a platform file (fleets only), a host of mlcycle's own outside `hosts`.
   simgrid::s4u::Host* scheduler_sg_host = nullptr;

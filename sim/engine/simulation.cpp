@@ -12,6 +12,7 @@
 
 #include "accounting/carbon_cap_schedule.hpp"
 #include "accounting/grid_placement.hpp"
+#include "accounting/grid_routing.hpp"
 #include "accounting/pue_profiles.hpp"
 #include "accounting/shift_policies.hpp"
 #include "core/seed_stream.hpp"
@@ -120,6 +121,21 @@ std::vector<std::unique_ptr<JobPlacement>> make_placements(const Scenario& scena
                        mix_seed(scenario.simulation.seed ^ kPlacementPurpose ^ (c + 1)));
   }
   return placements;
+}
+
+// Each serving deployment routed by the grid over several clusters: its lowest-now router.
+std::vector<std::unique_ptr<RequestRouter>> make_routers(const Scenario& scenario,
+                                                         const LoadedPlatform& platform,
+                                                         const FacilitySites& sites) {
+  std::vector<std::unique_ptr<RequestRouter>> routers(scenario.deployments.size());
+  for (std::size_t d = 0; d < scenario.deployments.size(); ++d) {
+    if (!routes_by_grid(scenario.deployments[d])) continue;
+    std::vector<std::shared_ptr<const StepSignal>> carbon;
+    for (std::uint32_t cluster : platform.deployment_cluster_lists.at(d))
+      carbon.push_back(cluster_site(platform, sites, cluster).carbon);
+    routers[d] = std::make_unique<LowestNowRouter>(std::move(carbon));
+  }
+  return routers;
 }
 
 // Whether every host of a placed campaign's clusters draws alike: then a job draws the same IT
@@ -291,6 +307,9 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
   const std::vector<std::unique_ptr<JobPlacement>> placements =
       make_placements(scenario, platform, sites);
   runner.set_placements(placements);
+  const std::vector<std::unique_ptr<RequestRouter>> routers =
+      make_routers(scenario, platform, sites);
+  runner.set_routers(routers);
   const CapSchedules cap_schedules = make_cap_schedules(scenario, platform, sites);
   runner.set_power_caps(resolve_power_caps(scenario, platform), cap_schedules);
   sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });

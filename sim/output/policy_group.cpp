@@ -70,6 +70,15 @@ constexpr RealAttribute kPlacementReals[] = {
 };
 constexpr const char* kPlacedCount = "placed_campaigns";
 
+// Only in runs with a serving deployment over several clusters (`routed_deployments` > 0).
+constexpr RealAttribute kRoutingReals[] = {
+    {"baseline_served_away",
+     [](PolicyComparison& c) -> double& { return c.baseline.serving_served_away; }},
+    {"policy_served_away",
+     [](PolicyComparison& c) -> double& { return c.policy.serving_served_away; }},
+};
+constexpr const char* kRoutedCount = "routed_deployments";
+
 constexpr CountAttribute kCounts[] = {
     {"deferrable_jobs", [](PolicyComparison& c) -> std::uint64_t& { return c.jobs; }},
     {"deadline_misses", [](PolicyComparison& c) -> std::uint64_t& { return c.deadline_misses; }},
@@ -88,6 +97,11 @@ void write_policy_group(hid_t root, const PolicyComparison& comparison) {
   if (c.placed_campaigns > 0) {
     h5::write_attribute(group.id(), kPlacedCount, c.placed_campaigns);
     for (const RealAttribute& a : kPlacementReals)
+      h5::write_attribute(group.id(), a.name, a.field(c));
+  }
+  if (c.routed_deployments > 0) {
+    h5::write_attribute(group.id(), kRoutedCount, c.routed_deployments);
+    for (const RealAttribute& a : kRoutingReals)
       h5::write_attribute(group.id(), a.name, a.field(c));
   }
   if (c.serving_deployments == 0) return;
@@ -122,6 +136,10 @@ std::optional<PolicyComparison> read_policy_group(hid_t root) {
   if (const auto placed = h5::read_uint64_attribute(group.id(), kPlacedCount)) {
     c.placed_campaigns = *placed;
     read_reals(kPlacementReals);
+  }
+  if (const auto routed = h5::read_uint64_attribute(group.id(), kRoutedCount)) {
+    c.routed_deployments = *routed;
+    read_reals(kRoutingReals);
   }
   return c;
 }

@@ -4,6 +4,7 @@
 
 #include "scenario/fleet_reader.hpp"
 #include "scenario/power_cap_reader.hpp"
+#include "scenario/routing_reader.hpp"
 #include "scenario/serving_reader.hpp"
 
 namespace mlcycle {
@@ -58,6 +59,7 @@ DeploymentSpec read_deployment(const toml::node& node, std::size_t index, const 
       TomlTableReader t(*d.table("power_cap"), key + ".power_cap", file);
       spec.serving.power_cap = read_power_cap(t);
     }
+    read_routing(d, spec, key, file);
     spec.max_replicas_where = spec.where;
     if (const toml::table* autoscaler = d.table("autoscaler")) {
       TomlTableReader a(*autoscaler, key + ".autoscaler", file);

@@ -3,6 +3,7 @@
 // board a fleet of vehicles, on the same timeline as the training that produced it.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/enum_names.hpp"
 #include "core/input_error.hpp"
@@ -29,7 +30,10 @@ struct DeploymentSpec {
   double update_active_w = -1;  // fleet: on-board powers after an update (negative: unchanged)
   double update_idle_w = -1;    // negative: unchanged
   std::string cluster;          // serving: the cluster whose GPUs hold the replicas
-  std::string region;           // fleet: the grid region vehicles charge from (ev)
+  // serving over several clusters (empty: `cluster` alone); `cluster` is then the first, where
+  // the requests arrive. Each holds max_replicas x replica.gpus GPUs.
+  std::vector<std::string> clusters;
+  std::string region;  // fleet: the grid region vehicles charge from (ev)
   SourceLocation cluster_where;
   SourceLocation after_where;
   SourceLocation updates_where;

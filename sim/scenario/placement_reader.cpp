@@ -9,22 +9,6 @@ namespace mlcycle {
 
 namespace {
 
-std::vector<std::string> read_cluster_list(TomlTableReader& c) {
-  const toml::array* list = c.array("clusters");
-  if (!list) throw c.error_at("clusters", "expected a list of cluster names");
-  std::vector<std::string> names;
-  for (const toml::node& item : *list) {
-    if (!item.is_string()) throw c.error_at("clusters", "expected cluster names (strings)");
-    std::string name = item.as_string()->get();
-    if (name.empty()) throw c.error_at("clusters", "a cluster name must not be empty");
-    if (std::find(names.begin(), names.end(), name) != names.end())
-      throw c.error_at("clusters", "'" + name + "' is listed twice");
-    names.push_back(std::move(name));
-  }
-  if (names.empty()) throw c.error_at("clusters", "must name at least one cluster");
-  return names;
-}
-
 PlacementSpec read_placement_table(TomlTableReader& t) {
   PlacementSpec spec;
   spec.where = t.error_here("").where();
@@ -53,12 +37,28 @@ PlacementSpec read_placement_table(TomlTableReader& t) {
 
 }  // namespace
 
+std::vector<std::string> read_cluster_names(TomlTableReader& c) {
+  const toml::array* list = c.array("clusters");
+  if (!list) throw c.error_at("clusters", "expected a list of cluster names");
+  std::vector<std::string> names;
+  for (const toml::node& item : *list) {
+    if (!item.is_string()) throw c.error_at("clusters", "expected cluster names (strings)");
+    std::string name = item.as_string()->get();
+    if (name.empty()) throw c.error_at("clusters", "a cluster name must not be empty");
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      throw c.error_at("clusters", "'" + name + "' is listed twice");
+    names.push_back(std::move(name));
+  }
+  if (names.empty()) throw c.error_at("clusters", "must name at least one cluster");
+  return names;
+}
+
 void read_placement(TomlTableReader& c, CampaignSpec& spec, const std::string& key,
                     const std::string& file) {
   std::vector<std::string> clusters;
   if (c.has("clusters")) {
     if (c.has("cluster")) throw c.error_at("clusters", "give 'cluster' or 'clusters', not both");
-    clusters = read_cluster_list(c);
+    clusters = read_cluster_names(c);
     spec.cluster = clusters.front();
     spec.cluster_where = c.location_of_key("clusters");
   }

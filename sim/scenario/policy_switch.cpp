@@ -36,6 +36,13 @@ Scenario with_cluster_caps(const Scenario& scenario, const std::vector<std::stri
     }
     for (std::size_t d = 0; d < capped.deployments.size(); ++d) {
       DeploymentSpec& deployment = capped.deployments[d];
+      if (!deployment.serving.power_cap &&
+          std::find(deployment.clusters.begin(), deployment.clusters.end(), cluster_cap.cluster) !=
+              deployment.clusters.end())
+        throw InputError(cluster_cap.where, "power_cap." + cluster_cap.cluster,
+                         "deployment '" + deployment.name +
+                             "' serves from several clusters and cannot be capped (a cap's "
+                             "factors depend on each cluster's GPUs)");
       if (deployment.kind == DeploymentKind::serving && !deployment.serving.power_cap &&
           deployment_clusters.at(d) == cluster)
         deployment.serving.power_cap = cluster_cap.cap;

@@ -20,8 +20,16 @@ inline bool under_policy(const CampaignSpec& campaign) {
   return campaign.shift.has_value() || campaign.power_cap.has_value() || places_by_grid(campaign);
 }
 
+// A serving deployment routed by the grid (nearest is the baseline, blind to it).
+inline bool routes_by_grid(const DeploymentSpec& deployment) {
+  return deployment.kind == DeploymentKind::serving && deployment.serving.routing &&
+         deployment.serving.routing->policy != RoutingPolicy::nearest;
+}
+
+// A serving deployment under a policy: power-capped, or routed by the grid.
 inline bool under_policy(const DeploymentSpec& deployment) {
-  return deployment.kind == DeploymentKind::serving && deployment.serving.power_cap.has_value();
+  return (deployment.kind == DeploymentKind::serving && deployment.serving.power_cap.has_value()) ||
+         routes_by_grid(deployment);
 }
 
 inline bool has_policies(const Scenario& scenario) {
@@ -47,7 +55,10 @@ inline Scenario without_policies(const Scenario& scenario) {
     campaign.power_cap.reset();
     if (campaign.placement) campaign.placement->policy = PlacementPolicy::round_robin;
   }
-  for (DeploymentSpec& deployment : baseline.deployments) deployment.serving.power_cap.reset();
+  for (DeploymentSpec& deployment : baseline.deployments) {
+    deployment.serving.power_cap.reset();
+    if (deployment.serving.routing) deployment.serving.routing->policy = RoutingPolicy::nearest;
+  }
   baseline.cluster_power_caps.clear();
   return baseline;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "core/input_error.hpp"
 #include "scenario/power_cap_spec.hpp"
 
@@ -64,6 +65,24 @@ struct AutoscalerSpec {
   double scale_down_cooldown_s = 600;
 };
 
+// Carbon-aware serving: a service with replicas in several clusters (`clusters = [...]`,
+// possibly in different grid regions), its requests arriving at the first one's region. Each
+// step the router fills the clusters in its order, each up to the rate its largest replica set
+// serves at the target utilization; requests served away from the first cluster take
+// `added_latency_ms` more (per cluster, 0 for the first). See docs/spatial-shifting.md.
+enum class RoutingPolicy : std::uint8_t { nearest, lowest_now };
+inline constexpr EnumName<RoutingPolicy> kRoutingPolicyNames[] = {
+    {RoutingPolicy::nearest, "nearest"}, {RoutingPolicy::lowest_now, "lowest-now"}};
+constexpr std::span<const EnumName<RoutingPolicy>> enum_names(RoutingPolicy) {
+  return kRoutingPolicyNames;
+}
+
+struct RoutingSpec {
+  RoutingPolicy policy = RoutingPolicy::nearest;
+  std::vector<double> added_latency_ms;  // per listed cluster
+  SourceLocation where;
+};
+
 struct ServingSpec {
   DemandSpec demand;
   ReplicaSpec replica;
@@ -74,6 +93,8 @@ struct ServingSpec {
   // A GPU power cap on its replicas: a capped replica draws less and serves slower (its batch
   // latency x the curve's factor); none: uncapped.
   std::optional<PowerCapSpec> power_cap;
+  // With two or more `clusters` of the deployment: how requests are routed between them.
+  std::optional<RoutingSpec> routing;
 };
 
 }  // namespace mlcycle

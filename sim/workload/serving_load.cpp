@@ -21,7 +21,7 @@ std::uint64_t step_count(double start_s, double end_s, double step_s) {
 
 ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
                          UtcTime scenario_start, double start_s, double end_s, std::uint64_t seed,
-                         std::optional<ServingCap> cap)
+                         std::optional<ServingCap> cap, double added_latency_s)
     : replica_(spec.replica, defaults),
       cap_(cap),
       capped_replica_(cap ? std::optional<ReplicaModel>(
@@ -38,19 +38,40 @@ ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
       // The reader keeps max_replicas * gpus <= 1,000,000.
       reserved_gpus_(spec.autoscaler.max_replicas * spec.replica.gpus),
       late_above_s_(spec.latency_target_ms ? *spec.latency_target_ms / 1000.0
-                                           : std::numeric_limits<double>::infinity()) {}
+                                           : std::numeric_limits<double>::infinity()),
+      added_latency_s_(added_latency_s) {}
+
+double ServingLoad::next_duration_s() const {
+  if (k_ >= steps_) return 0;
+  return (k_ + 1 == steps_ ? end_s_ : step_start_s(k_ + 1)) - step_start_s(k_);
+}
+
+std::optional<double> ServingLoad::peek_offered() {
+  if (k_ >= steps_) return std::nullopt;
+  if (!peeked_offered_) {
+    const double to_s = k_ + 1 == steps_ ? end_s_ : step_start_s(k_ + 1);
+    peeked_offered_ = demand_.requests(step_start_s(k_), to_s) * noise_.factor(k_);
+  }
+  return peeked_offered_;
+}
 
 std::optional<ServingStep> ServingLoad::next() {
-  if (k_ >= steps_) return std::nullopt;
+  const std::optional<double> offered = peek_offered();
+  if (!offered) return std::nullopt;
+  return next_routed(*offered);
+}
+
+ServingStep ServingLoad::next_routed(double offered) {
   const std::uint64_t k = k_++;
-  const double from_s = start_s_ + static_cast<double>(k) * step_s_;
-  const double to_s = k + 1 == steps_ ? end_s_ : start_s_ + static_cast<double>(k + 1) * step_s_;
+  peeked_offered_.reset();
+  const double from_s = step_start_s(k);
+  const double to_s = k + 1 == steps_ ? end_s_ : step_start_s(k + 1);
   const double duration_s = to_s - from_s;
 
   ServingStep step{};
   step.time_s = from_s;
   step.duration_s = duration_s;
-  step.offered = demand_.requests(from_s, to_s) * noise_.factor(k);
+  step.offered = offered;
   const double rate_per_s = step.offered / duration_s;
   const bool capped = cap_ && (!cap_->schedule || cap_->schedule->capped_at(from_s));
   const ReplicaModel& replica = capped ? *capped_replica_ : replica_;
@@ -66,7 +87,8 @@ std::optional<ServingStep> ServingLoad::next() {
   step.served = std::min(step.offered, capacity);
   step.dropped = step.offered - step.served;
   step.utilization = capacity > 0 ? step.served / capacity : 0.0;
-  const bool late = step.served > 0 && replica.response_time_s(step.utilization) > late_above_s_;
+  const bool late = step.served > 0 &&
+                    replica.response_time_s(step.utilization) + added_latency_s_ > late_above_s_;
   step.late = late ? step.served : 0.0;
   step.power_w = step.replicas_active * replica.power_w(step.utilization) +
                  step.replicas_loading * replica.idle_w();

@@ -64,11 +64,19 @@ class ServingLoad {
   // deployment its own (e.g. mix_seed(scenario seed) ^ mix_seed(deployment index)).
   // Throws InputError when a demand file does not cover [start_s, end_s) or when the replica's
   // watts in force have busy_w < idle_w.
+  // `added_latency_s`: what every request served here waits beyond R(u) (a request routed from
+  // another region), counted against the latency target.
   ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults, UtcTime scenario_start,
               double start_s, double end_s, std::uint64_t seed,
-              std::optional<ServingCap> cap = std::nullopt);
+              std::optional<ServingCap> cap = std::nullopt, double added_latency_s = 0);
 
   std::optional<ServingStep> next();  // in time order; nullopt after the last step
+  // A service over several clusters: the next step's requests (demand x noise, nullopt after
+  // the last step) and length, then that step with the `offered` requests routed here.
+  std::optional<double> peek_offered();
+  double next_duration_s() const;
+  double next_start_s() const { return step_start_s(k_); }
+  ServingStep next_routed(double offered);
   ServingStats stats() const { return stats_; }
   // max_replicas * gpus: what the deployment reserves on its cluster for its whole duration.
   std::uint32_t reserved_gpus() const { return reserved_gpus_; }
@@ -89,8 +97,12 @@ class ServingLoad {
   std::uint64_t steps_;
   std::uint32_t reserved_gpus_;
   std::uint64_t k_ = 0;
-  double late_above_s_;  // latency target in seconds; infinite without one
+  std::optional<double> peeked_offered_;  // of step k_
+  double late_above_s_;                   // latency target in seconds; infinite without one
+  double added_latency_s_;
   ServingStats stats_;
+
+  double step_start_s(std::uint64_t k) const { return start_s_ + static_cast<double>(k) * step_s_; }
 };
 
 }  // namespace mlcycle

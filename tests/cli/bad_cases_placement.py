@@ -77,3 +77,56 @@ PLACEMENT_CASES = [
                    r"{f}:15:1: campaign\[0\]\.gpus_per_trial: 3 GPUs asked, but cluster 'de' "
                    r"has only 2"),
 ]
+
+# --- a serving deployment over several clusters: line 12 is its `name`, its own lines from 17.
+SERVICE_HEAD = HEAD.replace('[[campaign]]\nname = "c"\n', '[[deployment]]\nname = "api"\n') + (
+    'kind = "serving"\nduration = "1h"\ndemand = { base_rps = 1 }\n'
+    "autoscaler = { max_replicas = 1 }\n")
+
+
+def routing_case(name, lines, stderr, tail=""):
+    def setup(tmp):
+        path = tmp / "routing.toml"
+        path.write_text(SERVICE_HEAD + "\n".join(lines) + "\n" + tail)
+        return {"f": str(path)}
+    return Case(name, setup=setup, stderr=stderr)
+
+
+ROUTING_CASES = [
+    routing_case("routing-without-clusters", ['routing = { policy = "lowest-now" }'],
+                 r"{f}:17:11: deployment\[0\]\.routing: needs 'clusters' with two or more "
+                 r"clusters to route requests between .+"),
+    routing_case("routing-unknown-policy", [CLUSTERS, 'routing = { policy = "greenest" }'],
+                 r"{f}:18:13: deployment\[0\]\.routing\.policy: 'greenest' is not one of: "
+                 r"\"nearest\", \"lowest-now\""),
+    routing_case("routing-latency-unlisted",
+                 [CLUSTERS, 'routing = { policy = "lowest-now", latency_ms = { es = 20 } }'],
+                 r"{f}:18:\d+: deployment\[0\]\.routing\.latency_ms\.es: 'es' is not one of "
+                 r"the deployment's clusters"),
+    routing_case("routing-latency-first",
+                 [CLUSTERS, 'routing = { policy = "lowest-now", latency_ms = { de = 20 } }'],
+                 r"{f}:18:\d+: deployment\[0\]\.routing\.latency_ms\.de: requests arrive at the "
+                 r"first cluster: no latency is added there"),
+    routing_case("routing-negative-latency",
+                 [CLUSTERS, 'routing = { policy = "lowest-now", latency_ms = { fr = -5 } }'],
+                 r"{f}:18:\d+: deployment\[0\]\.routing\.latency_ms\.fr: must be a latency of "
+                 r"at least 0 ms"),
+    routing_case("routing-latency-not-a-table",
+                 [CLUSTERS, 'routing = { policy = "lowest-now", latency_ms = 12 }'],
+                 r"{f}:18:\d+: deployment\[0\]\.routing\.latency_ms: expected a table, got an "
+                 r"integer"),
+    routing_case("routing-with-power-cap", [CLUSTERS, "power_cap = { limit = 0.67 }"],
+                 r"{f}:18:1: deployment\[0\]\.power_cap: a service over several clusters cannot "
+                 r"be power-capped \(a cap's factors depend on each cluster's GPUs\)"),
+    routing_case("routing-cluster-cap", [CLUSTERS],
+                 r"{f}:19:1: power_cap\.de: deployment 'api' serves from several clusters and "
+                 r"cannot be capped .+",
+                 tail="\n[power_cap.de]\nlimit = 0.67\n"),
+    routing_case("routing-unknown-cluster", ['clusters = ["de", "it"]'],
+                 r"{f}:17:1: deployment\[0\]\.clusters: unknown cluster 'it' \(the platform "
+                 r"has: de, fr\)"),
+    # Each listed cluster holds a whole reservation: 3 GPUs do not fit in de's 2.
+    routing_case("routing-too-many-gpus", [CLUSTERS, "replica = { gpus = 3 }"],
+                 r"{f}:16:16: deployment\[0\]\.autoscaler\.max_replicas: max_replicas 1 x "
+                 r"replica\.gpus 3 = 3 GPUs held, but cluster 'de' has only 2"),
+]

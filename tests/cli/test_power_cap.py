@@ -205,7 +205,7 @@ def test_serving_cap(mlcycle, tmp, case):
                   serving_saving_pct=100 * (baseline_g - policy_g) / baseline_g,
                   baseline_late=0.0, policy_late=float(late), baseline_dropped=0.0,
                   policy_dropped=0.0, deferrable_jobs=0)
-    expect("capped serving 1" in result.stdout and "requests late: baseline 0, policy "
+    expect("serving under policy 1" in result.stdout and "requests late: baseline 0, policy "
            f"{late}" in result.stdout and "jobs under policy" not in result.stdout,
            "the printed policy block", result)
 

@@ -1,0 +1,216 @@
+// The DeploymentDriver's serving deployments: their reservations, one per cluster holding
+// replicas, the serving model stepped in each, the requests of each step routed between them
+// (a service over several clusters), and the results summed over them.
+#include <algorithm>
+
+#include "core/units.hpp"
+#include "engine/deployment_driver.hpp"
+#include "engine/deployment_running.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+
+void add_step(ServingStats& stats, const ServingStep& step, double fraction) {
+  stats.offered += fraction * step.offered;
+  stats.served += fraction * step.served;
+  stats.dropped += fraction * step.dropped;
+  stats.late += fraction * step.late;
+  stats.replica_seconds +=
+      fraction * step.duration_s * (step.replicas_active + step.replicas_loading);
+  stats.max_replicas_used =
+      std::max(stats.max_replicas_used, step.replicas_active + step.replicas_loading);
+  if (step.replica_capacity_per_s > 0)
+    stats.busy_replica_seconds += fraction * step.served / step.replica_capacity_per_s;
+}
+
+// One step of the whole service: its regions' steps summed (they share the replica model, so
+// a replica serves as much in each).
+ServingStep combined_step(const std::vector<ServingRegion>& regions) {
+  ServingStep sum = *regions.front().pending;
+  for (std::size_t r = 1; r < regions.size(); ++r) {
+    const ServingStep& step = *regions[r].pending;
+    sum.replicas_active += step.replicas_active;
+    sum.replicas_loading += step.replicas_loading;
+    sum.power_w += step.power_w;
+    sum.offered += step.offered;
+    sum.served += step.served;
+    sum.dropped += step.dropped;
+    sum.late += step.late;
+  }
+  return sum;
+}
+
+}  // namespace
+
+// A capped replica serves each batch curve(p / b) times slower and draws its GPUs' saving
+// b - p less at full load (its idle power is not capped); it must stay at or above idle.
+std::optional<ServingCap> DeploymentDriver::serving_cap(
+    std::size_t i, const HostPowerModel& host, const ReplicaPowerDefaults& defaults) const {
+  if (i >= caps_.size() || !caps_[i]) return std::nullopt;
+  const CampaignPowerCap& cap = *caps_[i];
+  const double saving_w = capped_replica_saving_w(
+      cap.spec, scenario_.deployments[i].serving.replica, host, defaults, i);
+  return ServingCap{cap.time_factor, saving_w,
+                    i < cap_schedules_.size() ? cap_schedules_[i] : nullptr};
+}
+
+bool DeploymentDriver::start_serving(std::size_t i, double now_s, std::uint64_t seed) {
+  const DeploymentSpec& d = scenario_.deployments[i];
+  Running& run = *running_[i];
+  const std::uint32_t reserved = d.serving.autoscaler.max_replicas * d.serving.replica.gpus;
+  // Every region's GPUs, or none: a region without room gives back what the others took (and
+  // switches off again the nodes they woke), and the service waits for the next event.
+  std::vector<Allocation> allocations;
+  std::vector<std::vector<std::uint32_t>> woken;
+  for (const ServingRegion& region : run.regions) {
+    GpuPool& pool = scheduler_.pool(region.cluster);
+    std::optional<Allocation> allocation = pool.allocate(reserved);
+    if (!allocation) {
+      for (std::size_t r = 0; r < allocations.size(); ++r) {
+        GpuPool& taken = scheduler_.pool(run.regions[r].cluster);
+        taken.release(allocations[r]);
+        for (std::uint32_t host : woken[r]) taken.power_off(host);
+      }
+      run.state = Running::State::starting;  // waits for GPUs; tried again at every event
+      return false;
+    }
+    allocations.push_back(std::move(*allocation));
+    woken.push_back(pool.woken());
+  }
+  run.end_s = now_s + d.duration_s;
+  run.router = i < routers_.size() ? routers_[i] : nullptr;
+  for (std::size_t r = 0; r < run.regions.size(); ++r) {
+    ServingRegion& region = run.regions[r];
+    // A replica with its model loaded idles at its GPUs' share of a busy node's idle power and
+    // serves at their busy power; a reserved GPU without a replica draws the idle share too.
+    const HostPowerModel& h = platform_.hosts[allocations[r].front().host];
+    const double gpus = d.serving.replica.gpus;
+    region.parked_replica_w = gpus * h.idle_gpu_it_power_w();
+    const ReplicaPowerDefaults defaults{gpus * h.idle_gpu_it_power_w(),
+                                        gpus * h.busy_gpu_it_power_w()};
+    const double added_latency_s =
+        d.serving.routing ? d.serving.routing->added_latency_ms.at(r) / 1000.0 : 0.0;
+    region.serving.emplace(d.serving, defaults, scenario_.simulation.start, now_s, run.end_s, seed,
+                           serving_cap(i, h, defaults), added_latency_s);
+    region.room_per_s = d.serving.autoscaler.max_replicas *
+                        region.serving->capacity_per_replica_per_s() *
+                        d.serving.autoscaler.target_utilization;
+    for (std::uint32_t host : woken[r]) meter_.set_host_state(host, HostPowerState::on);
+    JobStart start;
+    start.request.phase = Phase::inference;
+    // The meter tags sources past the campaigns as deployments (its per-source series).
+    start.request.campaign = static_cast<std::uint32_t>(scenario_.campaigns.size() + i);
+    start.request.gpus = reserved;
+    start.request.submit_s = run.start_s;
+    start.allocation = std::move(allocations[r]);
+    start.cluster = region.cluster;
+    region.job = meter_.start_job(std::move(start), true);
+  }
+  take_serving_step(run);
+  return true;
+}
+
+// The next serving step of every region: its replicas' power plus the parked slots of its
+// reservation. A service over several clusters shares the step's requests first.
+void DeploymentDriver::take_serving_step(Running& run) {
+  std::vector<ServingRegion>& regions = run.regions;
+  if (regions.size() == 1) {
+    regions.front().pending = regions.front().serving->next();
+  } else if (const std::optional<double> offered = regions.front().serving->peek_offered()) {
+    const double duration_s = regions.front().serving->next_duration_s();
+    const double time_s = regions.front().serving->next_start_s();
+    std::vector<double> room(regions.size());
+    for (std::size_t r = 0; r < regions.size(); ++r) room[r] = regions[r].room_per_s * duration_s;
+    if (run.router)
+      run.router->order_at(time_s, run.order);
+    else
+      NearestRouter(regions.size()).order_at(time_s, run.order);
+    const std::vector<double> shares = split_requests(*offered, run.order, room);
+    for (std::size_t r = 0; r < regions.size(); ++r)
+      regions[r].pending = regions[r].serving->next_routed(shares[r]);
+  } else {
+    for (ServingRegion& region : regions) region.pending.reset();
+  }
+  if (!regions.front().pending) {
+    run.next_s = kNever;
+    return;
+  }
+  run.next_s = regions.front().pending->time_s;
+  for (ServingRegion& region : regions) {
+    const ServingStep& step = *region.pending;
+    const std::uint32_t held = step.replicas_active + step.replicas_loading;
+    region.next_replicas = held;
+    region.next_power_w = step.power_w + (run.max_replicas - std::min(run.max_replicas, held)) *
+                                             region.parked_replica_w;
+  }
+}
+
+void DeploymentDriver::apply_serving_step(std::size_t i) {
+  Running& run = *running_[i];
+  std::uint32_t replicas = 0;
+  for (ServingRegion& region : run.regions) {
+    meter_.set_job_power(*region.job, region.next_power_w);
+    replicas += region.next_replicas;
+  }
+  meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), replicas);
+  run.current = run.regions.size() == 1 ? run.regions.front().pending : combined_step(run.regions);
+  run.current_away = 0;
+  for (std::size_t r = 1; r < run.regions.size(); ++r)
+    run.current_away += run.regions[r].pending->served;
+  add_step(run.applied, *run.current, 1.0);
+  run.applied_away += run.current_away;
+  take_serving_step(run);
+}
+
+void DeploymentDriver::stop_serving(std::size_t i, double now_s) {
+  Running& run = *running_[i];
+  DeploymentResult& result = results_[i];
+  meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), 0);
+  result.reserved_gpus = 0;
+  for (ServingRegion& region : run.regions) {
+    const JobRecord record = meter_.end_job(*region.job, JobStatus::completed, false);
+    scheduler_.pool(region.cluster).release(region.job->start.allocation);
+    if (on_release_) on_release_(region.job->start.allocation, now_s);
+    result.gpu_hours += record.gpu_hours;
+    result.it_energy_j += record.it_energy_j;
+    result.energy_j += record.energy_j;
+    result.co2_g += record.co2_g;
+    result.reserved_gpus += region.job->start.request.gpus;
+  }
+  // The requests of the steps in force; a step the run's end cuts counts pro rata.
+  ServingStats stats = run.applied;
+  double away = run.applied_away;
+  if (run.current && run.current->duration_s > 0) {
+    const double unserved =
+        1 - std::clamp((now_s - run.current->time_s) / run.current->duration_s, 0.0, 1.0);
+    if (unserved > 0) {
+      add_step(stats, *run.current, -unserved);
+      away -= unserved * run.current_away;
+    }
+  }
+  result.requests = stats.offered;
+  result.served = stats.served;
+  result.served_away = away;
+  result.dropped = stats.dropped;
+  result.late = stats.late;
+  result.replica_hours = stats.replica_seconds / units::kSecondsPerHour;
+  result.max_replicas = stats.max_replicas_used;
+  // A replica serving at utilization u for D seconds keeps its GPUs at work for u x D: the
+  // requests it served over its capacity per second.
+  const double replica_gpus = scenario_.deployments[i].serving.replica.gpus;
+  // Under a cap the capacity changes from step to step: the steps' own sum.
+  const bool capped = i < caps_.size() && caps_[i];
+  result.busy_gpu_hours =
+      (capped ? stats.busy_replica_seconds
+              : result.served / run.regions.front().serving->capacity_per_replica_per_s()) *
+      replica_gpus / units::kSecondsPerHour;
+  if (result.gpu_hours > 0) {
+    result.reserved_utilization = result.replica_hours * replica_gpus / result.gpu_hours;
+    result.activity_utilization = result.busy_gpu_hours / result.gpu_hours;
+  }
+}
+
+}  // namespace mlcycle
