@@ -15,18 +15,6 @@ double saving_pct(double baseline, double value) {
   return baseline > 0 ? 100 * (baseline - value) / baseline : 0;
 }
 
-// p-th percentile of a sample (0 < p <= 100), the nearest-rank definition: the smallest value
-// with at least p % of the sample at or below it.
-double nearest_rank(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  const auto rank =
-      static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(values.size())));
-  const std::size_t index = std::max<std::size_t>(rank, 1) - 1;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index),
-                   values.end());
-  return values[index];
-}
-
 }  // namespace
 
 PassTotals pass_totals(const RunSummary& summary,
@@ -48,17 +36,22 @@ PassTotals pass_totals(const RunSummary& summary,
 }
 
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
-                                const PassTotals& policy, const ShiftFigures& policy_jobs,
+                                const PassTotals& policy, ShiftFigures& policy_jobs,
                                 std::uint64_t serving_deployments) {
-  TrialDelays delays(policy_jobs.trial_end_s);
-  for (const auto& [key, ends] : baseline_jobs.trial_end_s) delays.pair(key, 0, ends);
+  TrialDelays delays(std::move(policy_jobs.trial_end_s));
+  std::vector<double> ends;
+  for (const auto& [key, size] : baseline_jobs.trial_end_s.runs()) {
+    ends.resize(size);
+    baseline_jobs.trial_end_s.read(key, 0, ends);
+    delays.pair(key, 0, ends);
+  }
   return compare_passes(baseline, baseline_jobs, policy, policy_jobs, delays.take(),
                         serving_deployments);
 }
 
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
                                 const PassTotals& policy, const ShiftFigures& policy_jobs,
-                                std::vector<double> delays_h, std::uint64_t serving_deployments) {
+                                const DelaySummary& delays, std::uint64_t serving_deployments) {
   PolicyComparison c;
   c.baseline = baseline;
   c.policy = policy;
@@ -74,14 +67,10 @@ PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& 
   c.deadline_misses = policy_jobs.deadline_misses;
   c.baseline_deadline_misses = baseline_jobs.deadline_misses;
   c.serving_saving_pct = saving_pct(baseline.serving_co2_g, policy.serving_co2_g);
-  c.trials_compared = delays_h.size();
-  if (!delays_h.empty()) {
-    double sum = 0;
-    for (double d : delays_h) sum += d;
-    c.delay_mean_h = sum / static_cast<double>(delays_h.size());
-    c.delay_max_h = *std::max_element(delays_h.begin(), delays_h.end());
-    c.delay_p95_h = nearest_rank(std::move(delays_h), 95);
-  }
+  c.trials_compared = delays.count;
+  c.delay_mean_h = delays.mean_h;
+  c.delay_max_h = delays.max_h;
+  c.delay_p95_h = delays.p95_h;
   return c;
 }
 

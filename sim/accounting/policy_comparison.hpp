@@ -7,6 +7,7 @@
 
 #include <vector>
 #include "accounting/policy_tally.hpp"
+#include "accounting/trial_delays.hpp"
 
 #include "accounting/run_records.hpp"
 
@@ -59,15 +60,16 @@ struct PolicyComparison {
   std::uint64_t routed_deployments = 0;
 };
 
-// The passes compared; the trial delays paired from the two passes' trial ends.
+// The passes compared; the trial delays paired from the two passes' trial ends (the policy
+// pass's are moved out of `policy_jobs`).
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
-                                const PassTotals& policy, const ShiftFigures& policy_jobs,
+                                const PassTotals& policy, ShiftFigures& policy_jobs,
                                 std::uint64_t serving_deployments = 0);
 // The same with the delays already paired (TrialDelays, as the counterfactual's report is
 // read); the figures' trial ends are not read.
 PolicyComparison compare_passes(const PassTotals& baseline, const ShiftFigures& baseline_jobs,
                                 const PassTotals& policy, const ShiftFigures& policy_jobs,
-                                std::vector<double> delays_h, std::uint64_t serving_deployments);
+                                const DelaySummary& delays, std::uint64_t serving_deployments);
 
 // A pass's totals; the serving figures sum the deployments under a policy (per deployment).
 PassTotals pass_totals(const RunSummary& summary,

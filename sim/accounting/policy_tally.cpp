@@ -33,10 +33,7 @@ void PolicyTally::record_job(const JobRecord& job) {
   figures_.jobs_energy_j += job.energy_j;
   const double latest_s = job.submit_s + campaign.slack_s;
   if (job.start_s > latest_s) ++figures_.deadline_misses;
-  std::vector<double>& ends = figures_.trial_end_s[{job.campaign, job.stage_run}];
-  if (ends.size() <= job.trial)
-    ends.resize(job.trial + 1, std::numeric_limits<double>::quiet_NaN());
-  if (!(ends[job.trial] >= job.end_s)) ends[job.trial] = job.end_s;
+  figures_.trial_end_s.record({job.campaign, job.stage_run}, job.trial, job.end_s);
   if (campaign.carbon.empty()) return;
   // Its best start within its window at its best site, capacity ignored; a job the queue held
   // past its window (in either pass) may have found a cleaner time out there: then its actual

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "accounting/run_records.hpp"
+#include "accounting/trial_end_store.hpp"
 #include "grid/cumulative_steps.hpp"
 #include "grid/step_signal.hpp"
 
@@ -35,8 +36,8 @@ struct ShiftFigures {
   double bound_co2_g = std::numeric_limits<double>::quiet_NaN();  // policy pass only
   std::uint64_t jobs = 0;
   std::uint64_t deadline_misses = 0;  // started after ready + slack (capacity held them)
-  // Completion of each deferrable trial, by (campaign, stage run): index = trial, NaN: none.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<double>> trial_end_s;
+  // Completion of each deferrable trial, by (campaign, stage run) and trial.
+  TrialEndStore trial_end_s;
 };
 
 class PolicyTally final : public RunRecorder {

@@ -91,12 +91,20 @@ void write_report(int fd, const PassTotals& totals, const ShiftFigures& f) {
   out->put(f.jobs_energy_j);
   out->put(f.jobs);
   out->put(f.deadline_misses);
-  out->put(f.trial_end_s.size());
-  for (const auto& [key, ends] : f.trial_end_s) {
+  // Each campaign run's trial ends, read from the store in chunks (never held whole).
+  const auto runs = f.trial_end_s.runs();
+  out->put(runs.size());
+  std::vector<double> chunk(8192);
+  for (const auto& [key, trials] : runs) {
     out->put(key.first);
     out->put(key.second);
-    out->put(ends.size());
-    out->put(ends.data(), ends.size() * sizeof(double));
+    out->put(static_cast<std::size_t>(trials));
+    for (std::uint64_t first = 0; first < trials; first += chunk.size()) {
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), trials - first));
+      f.trial_end_s.read(key, first, std::span<double>(chunk.data(), n));
+      out->put(chunk.data(), n * sizeof(double));
+    }
   }
   out->flush();
 }
@@ -147,8 +155,9 @@ class DiscardRecords final : public RunRecorder {
     options.on_engine_created = nullptr;
     DiscardRecords discard;
     RunOutcome outcome = run_simulation(baseline, discard, options);
+    const ShiftFigures none;
     write_report(report_fd, pass_totals(outcome.summary, outcome.deployments_under_policy),
-                 outcome.shift_figures.value_or(ShiftFigures{}));
+                 outcome.shift_figures ? *outcome.shift_figures : none);
   } catch (const std::exception& error) {
     const std::string message = error.what();
     auto out = std::make_unique<ReportWriter>(report_fd, 'E');

@@ -199,17 +199,19 @@ TEST_CASE("policy tally: deferrable jobs, deadline misses, trial ends and the bo
   CHECK(f.jobs_energy_j == Approx(4752000));
   CHECK(f.deadline_misses == 1);
   CHECK(f.bound_co2_g == Approx(300 + 100 + 50 + 50 + 50));
-  REQUIRE(f.trial_end_s.size() == 2);
-  const std::vector<double>& run0 = f.trial_end_s.at({0, 0});
-  REQUIRE(run0.size() == 2);
+  REQUIRE(f.trial_end_s.runs().size() == 2);
+  std::vector<double> run0(2);
+  REQUIRE(f.trial_end_s.size_of({0, 0}) == 2);
+  f.trial_end_s.read({0, 0}, 0, run0);
   CHECK(run0[0] == 12600);  // the retry's end
   CHECK(run0[1] == 8600);
-  const std::vector<double>& run1 = f.trial_end_s.at({0, 1});
-  REQUIRE(run1.size() == 3);
+  std::vector<double> run1(3);
+  REQUIRE(f.trial_end_s.size_of({0, 1}) == 3);
+  f.trial_end_s.read({0, 1}, 0, run1);
   CHECK(std::isnan(run1[0]));
   CHECK(std::isnan(run1[1]));
   CHECK(run1[2] == 27200);
-  CHECK(f.trial_end_s.count({1, 0}) == 0);
+  CHECK(!f.trial_end_s.has({1, 0}));
 
   const ShiftFigures taken = tally.take();
   CHECK(taken.jobs == 5);
@@ -258,10 +260,12 @@ TEST_CASE("compare passes: savings, energy change and trial delays", "[policy_ta
   base_ends.push_back(kNaN);  // trial 21: not completed in the baseline
   policy_ends.push_back(9e9);
   base_ends.push_back(7000);  // trial 22: only in the baseline's vector
-  base_jobs.trial_end_s[{0, 0}] = base_ends;
-  policy_jobs.trial_end_s[{0, 0}] = policy_ends;
-  policy_jobs.trial_end_s[{2, 0}] = {1e9};  // a run only the policy pass has
-  base_jobs.trial_end_s[{0, 1}] = {0.0};    // a run only the baseline has
+  for (std::uint64_t t = 0; t < base_ends.size(); ++t)
+    if (!std::isnan(base_ends[t])) base_jobs.trial_end_s.record({0, 0}, t, base_ends[t]);
+  for (std::uint64_t t = 0; t < policy_ends.size(); ++t)
+    if (!std::isnan(policy_ends[t])) policy_jobs.trial_end_s.record({0, 0}, t, policy_ends[t]);
+  policy_jobs.trial_end_s.record({2, 0}, 0, 1e9);  // a run only the policy pass has
+  base_jobs.trial_end_s.record({0, 1}, 0, 0.0);    // a run only the baseline has
 
   const PolicyComparison c = compare_passes(baseline, base_jobs, policy, policy_jobs);
   CHECK(c.baseline_jobs_co2_g == 4000);
@@ -282,8 +286,9 @@ TEST_CASE("compare passes: savings, energy change and trial delays", "[policy_ta
   CHECK(c.delay_max_h == 20);
 
   // Less energy: negative. No baseline CO2e: no saving. No trial in common: zeros.
+  ShiftFigures empty_jobs;
   const PolicyComparison d =
-      compare_passes(PassTotals{0, 4e9, 0}, ShiftFigures{}, PassTotals{0, 3e9, 0}, ShiftFigures{});
+      compare_passes(PassTotals{0, 4e9, 0}, ShiftFigures{}, PassTotals{0, 3e9, 0}, empty_jobs);
   CHECK(d.energy_change_pct == Approx(-25));  // (3e9 - 4e9) / 4e9
   CHECK(d.total_saving_pct == 0);
   CHECK(d.saving_pct == 0);
@@ -316,6 +321,7 @@ TEST_CASE("compare passes: savings, energy change and trial delays", "[policy_ta
   // 10 g without the cap, 7 g with it: 30 % of the capped services' CO2e.
   PassTotals uncapped = totals;
   uncapped.serving_co2_g = 10;
-  CHECK(compare_passes(uncapped, ShiftFigures{}, totals, ShiftFigures{}, 1).serving_saving_pct ==
+  ShiftFigures none;
+  CHECK(compare_passes(uncapped, ShiftFigures{}, totals, none, 1).serving_saving_pct ==
         Approx(30).epsilon(1e-14));
 }
