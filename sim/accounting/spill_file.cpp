@@ -39,7 +39,12 @@ void SpillFile::open() {
   std::vector<char> name(path.begin(), path.end());
   name.push_back('\0');
   fd_ = ::mkstemp(name.data());
-  if (fd_ < 0) fail("create");
+  if (fd_ < 0) {
+    const int error = errno;
+    throw std::runtime_error("cannot create the temporary file of " + use_ + " in " +
+                             path.substr(0, path.rfind('/')) +
+                             " ($TMPDIR): " + std::strerror(error));
+  }
   ::unlink(name.data());  // gone with the process, however it ends
 }
 

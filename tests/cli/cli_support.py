@@ -63,11 +63,13 @@ def indent(text, prefix="    | "):
     return "\n".join(prefix + line for line in text.rstrip("\n").split("\n"))
 
 
-def run_mlcycle(mlcycle, args, cwd=None, timeout=TIMEOUT_S):
+def run_mlcycle(mlcycle, args, cwd=None, timeout=TIMEOUT_S, env=None):
+    """`env`: variables to set on top of this process's environment."""
     argv = [str(mlcycle)] + [str(a) for a in args]
     try:
         proc = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL,
+                              env=None if env is None else {**os.environ, **env})
     except subprocess.TimeoutExpired:
         raise TestFailure(f"mlcycle did not finish within {timeout} s: {shlex.join(argv)}")
     return Result(argv, proc.returncode,

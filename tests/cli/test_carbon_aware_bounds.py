@@ -134,3 +134,38 @@ def test_saving_within_bound(mlcycle, tmp, name):
         first = np.sort(jobs[jobs["attempt"] == 0], order="trial")
         expect((np.diff(first["start_s"]) >= 0).all(),
                f"{name}: trials started out of order: {list(first['start_s'])}")
+
+
+@pytest.mark.title("carbon aware: 40,000 trials keep their ends in $TMPDIR, or fail in one line")
+def test_spilled_trial_ends(mlcycle, tmp):
+    # 40,000 trials of one campaign run: more than the 4 x 8,192 trials a pass keeps in memory
+    # and the 8,192 delays held before the file, so both temporary files are written. A fixed
+    # threshold of 0 is never met on the 300 g/kWh grid: every job waits its 1-min slack and
+    # ends 1 min after its baseline twin, so every delay is 1/60 h, in mean, p95 and max.
+    (tmp / "spill.toml").write_text(
+        '[simulation]\nstart = 2020-01-01T00:00:00Z\n'
+        f'platform = "{TWO_HOSTS}"\n\n[grid.r]\nintensity_g_per_kwh = 300\n\n'
+        '[[campaign]]\nname = "many"\ntrials = 40000\nlength = { fixed = "1min" }\n'
+        'arrival = { pattern = "rate", rate_per_hour = 240 }\n'
+        'shift = { policy = "threshold", threshold = 0, slack = "1min" }\n')
+    spill_dir = tmp / "spill"
+    spill_dir.mkdir()
+    result = run_mlcycle(mlcycle, ["run", "spill.toml", "-o", "spill.h5", "--quiet"], cwd=tmp,
+                         env={"TMPDIR": str(spill_dir)})
+    expect_success(result, "run with 40,000 deferrable trials")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "spill.h5", "r") as f:
+        policy = dict(f["policy"].attrs)
+    expect(policy["trials_compared"] == 40000, f"trials compared: {policy['trials_compared']}")
+    for key in ("delay_mean_h", "delay_p95_h", "delay_max_h"):
+        expect_close(policy[key], 1 / 60, f"/policy {key}", rel=1e-9)
+    expect(list(spill_dir.iterdir()) == [], "the temporary files are unlinked at once")
+    # A $TMPDIR that does not exist: one line naming it, exit 1, no trace left.
+    result = run_mlcycle(mlcycle, ["run", "spill.toml", "-o", "gone.h5", "--quiet"], cwd=tmp,
+                         env={"TMPDIR": str(tmp / "missing")})
+    expect(result.returncode == 1, "a temporary file that cannot be made fails the run", result)
+    lines = result.stderr.strip().split("\n")
+    expect(len(lines) == 1 and "cannot create the temporary file of the trial" in lines[0] and
+           str(tmp / "missing") in lines[0], "one line naming the folder", result)
+    expect(not (tmp / "gone.h5").exists() and not (tmp / "gone.h5.tmp").exists(),
+           "no trace left behind", result)
