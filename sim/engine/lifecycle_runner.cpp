@@ -108,9 +108,9 @@ void LifecycleRunner::start_probe(std::uint32_t, const JobStart& job, double byt
                      AllReduceProbe(ring, bytes, job.request.job_id, watch_));
 }
 
-void LifecycleRunner::start_staging(std::uint32_t, const JobStart& job, std::uint32_t home,
+void LifecycleRunner::start_staging(std::uint32_t, const JobStart& job, std::uint32_t host,
                                     double bytes) {
-  sg4::Host* from = platform_.sg_hosts[platform_.clusters.at(home).hosts.front()];
+  sg4::Host* from = platform_.sg_hosts[host];
   sg4::Host* to = platform_.sg_hosts[job.allocation.front().host];
   // Run by the scheduler's host, which never fails (the data's host may).
   sg4::Actor::create("data-staging", platform_.scheduler_sg_host,
@@ -246,7 +246,7 @@ void LifecycleRunner::handle_due(double now_s) {
   for (const NodeEvent& event : watch_.take_node_events()) on_node_event(event, now_s);
   for (const ProbeResult& result : watch_.take_probe_results()) {
     if (result.staging)
-      core_.on_staging_done(result.job_id, result.allreduce_s, now_s);
+      core_.on_staging_done(result.job_id, result.allreduce_s, result.complete, now_s);
     else
       core_.on_probe_result(result.job_id, result.allreduce_s, now_s);
   }
@@ -339,6 +339,7 @@ void LifecycleRunner::finish_run(double now_s) {
       // Already failed with its host.
     }
   }
+  finished_ = true;
 }
 
 void LifecycleRunner::read_plugin_energy() {

@@ -40,6 +40,8 @@ class LifecycleRunner : private LifecycleEffects {
   // Per [[campaign]], its checked power cap (none: uncapped) and, for carbon-cap, when it holds
   // (they outlive the runner's run). Before the run starts.
   void set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules);
+  // Whether the run reached its end (SimGrid returns early when its actors deadlock).
+  bool finished() const { return finished_; }
 
  private:
   // What the engine keeps of a started job: its meter entry and, in exec mode, its executions.
@@ -68,7 +70,7 @@ class LifecycleRunner : private LifecycleEffects {
   void host_boot_done(std::uint32_t host) override;
   void host_off(std::uint32_t host) override;
   void start_probe(std::uint32_t slot, const JobStart& job, double bytes) override;
-  void start_staging(std::uint32_t slot, const JobStart& job, std::uint32_t home,
+  void start_staging(std::uint32_t slot, const JobStart& job, std::uint32_t host,
                      double bytes) override;
   void job_launched(std::uint32_t slot, const JobStart& job, double now_s, bool is_search) override;
   void job_end_due(std::uint32_t slot) override;
@@ -94,6 +96,7 @@ class LifecycleRunner : private LifecycleEffects {
   CampaignTally tally_;
   std::vector<simgrid::s4u::ExecPtr> cut_execs_;
   std::vector<const CapSchedule*> cap_schedules_;  // per [[campaign]]: carbon-cap's, else null
+  bool finished_ = false;
 };
 
 }  // namespace mlcycle

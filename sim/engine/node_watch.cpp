@@ -79,13 +79,15 @@ DataStaging::DataStaging(sg4::Host* from, sg4::Host* to, double bytes, std::uint
 
 void DataStaging::operator()() {
   const double start_s = sg4::Engine::get_clock();
+  bool complete = true;
   try {
     sg4::Comm::sendto(from_, to_, static_cast<std::uint64_t>(bytes_));
   } catch (const simgrid::Exception&) {
     // A node of the transfer failed. The job's own node: its node event has dropped the job
     // (the result finds no slot). The data's node: the transfer ends here, the job computes.
+    complete = false;
   }
-  watch_->post_probe(ProbeResult{job_id_, sg4::Engine::get_clock() - start_s, true});
+  watch_->post_probe(ProbeResult{job_id_, sg4::Engine::get_clock() - start_s, true, complete});
 }
 
 }  // namespace mlcycle

@@ -24,6 +24,7 @@ struct ProbeResult {
   std::uint64_t job_id = 0;
   double allreduce_s = 0;  // one all-reduce of the gradient over the job's nodes
   bool staging = false;    // a data staging instead: allreduce_s is the transfer's duration
+  bool complete = true;    // staging: every byte arrived (no host failed on the way)
 };
 
 class NodeWatch {

@@ -315,6 +315,11 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
   sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
   engine->run();
   if (outcome.failure) std::rethrow_exception(outcome.failure);
+  if (!runner.finished())
+    throw std::runtime_error("the simulation stopped at " +
+                             std::to_string(sg4::Engine::get_clock()) +
+                             " s before its end: SimGrid found its actors waiting on each other "
+                             "(a transfer between hosts without a route?)");
   if (tally) outcome.shift_figures = tally->take();
   outcome.grid = describe_grid_use(grid, outcome.summary.makespan_s);
   return outcome;

@@ -29,6 +29,8 @@ PlacementSpec read_placement_table(TomlTableReader& t) {
     const double gb = *t.number("data_gb");
     if (!(gb >= 0) || !std::isfinite(gb))
       throw t.error_at("data_gb", "must be a data volume of at least 0 GB");
+    constexpr double kMaxDataGb = 1e9;  // an exabyte per job; keeps the bytes in 64 bits
+    if (gb > kMaxDataGb) throw t.error_at("data_gb", "at most 1e9 GB (an exabyte) per job");
     spec.data_gb = gb;
   }
   t.reject_unknown_keys();

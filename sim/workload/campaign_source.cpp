@@ -92,7 +92,10 @@ JobRequest CampaignSource::make_search_job(const SearchTrial& trial) {
 const JobRequest* CampaignSource::peek(double now_s, std::uint32_t cluster) {
   const JobRequest* job = peek_ready(now_s);
   if (!job || !placement_ || cluster == kAnyCluster) return job;
+  const auto identity = std::make_tuple(job->trial, job->attempt, job->rung, job->budget_from);
+  if (placed_cluster_ && identity != placed_job_) placed_cluster_.reset();
   if (!placed_cluster_) {
+    placed_job_ = identity;
     const std::vector<std::uint32_t>& clusters = placement_->clusters();
     room_.assign(clusters.size(), false);
     for (std::size_t i = 0; i < clusters.size(); ++i) room_[i] = has_room_(clusters[i], job->gpus);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "core/utc_time.hpp"
 #include "scenario/scenario.hpp"
@@ -53,7 +54,8 @@ class CampaignSource {
   void set_run_time_factor(double factor) { run_time_factor_ = factor; }
 
   // Spatial shifting: `placement` places each job on one of its clusters; `has_room(cluster,
-  // gpus)` says whether a cluster has enough free GPUs now. The placement outlives the source.
+  // gpus)` says whether a cluster could take the job's gang now. The placement outlives the
+  // source.
   void set_placement(JobPlacement* placement, RoomCheck has_room) {
     placement_ = placement;
     has_room_ = std::move(has_room);
@@ -115,7 +117,10 @@ class CampaignSource {
   JobPlacement* placement_ = nullptr;
   RoomCheck has_room_;
   std::optional<std::uint32_t> placed_cluster_;  // of the next job, once placed
-  std::vector<bool> room_;                       // scratch of the placement
+  // Which job that was: a retry queued ahead of it, or a search that changes its next trial,
+  // makes another job the next one, and it is placed anew.
+  std::tuple<std::uint64_t, std::uint32_t, std::int32_t, double> placed_job_{};
+  std::vector<bool> room_;  // scratch of the placement
   double run_time_factor_ = 1;
   double peeked_release_s_ = 0;  // when the peeked job may start (with a release policy)
   double search_ready_s_ = -1;   // when a worker first asked for the held search trial

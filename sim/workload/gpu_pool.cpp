@@ -48,6 +48,16 @@ void GpuPool::wake(std::uint32_t local) {
   woken_.push_back(hosts_[local]);
 }
 
+bool GpuPool::can_allocate(std::uint32_t gpus) const {
+  if (gpus == 0 || gpus > free_total_) return false;
+  if (gpus > max_cores_) return true;  // a gang over nodes takes any free GPUs
+  for (std::uint32_t f = gpus; f <= max_cores_; ++f)
+    if (!by_free_[f].empty()) return true;
+  for (std::uint32_t local = off_.first(); local != IndexSet::kNone; local = off_.next(local + 1))
+    if (cores_[local] >= gpus) return true;
+  return false;
+}
+
 std::optional<Allocation> GpuPool::allocate(std::uint32_t gpus) {
   woken_.clear();
   if (gpus == 0 || gpus > free_total_) return std::nullopt;

@@ -27,6 +27,8 @@ class GpuPool {
   const std::vector<std::uint32_t>& hosts() const { return hosts_; }
 
   std::optional<Allocation> allocate(std::uint32_t gpus);
+  // Whether allocate(gpus) would succeed now (it changes nothing).
+  bool can_allocate(std::uint32_t gpus) const;
   void release(const Allocation& allocation);
   // Hosts the last allocate() took while they were off: the caller boots them.
   const std::vector<std::uint32_t>& woken() const { return woken_; }

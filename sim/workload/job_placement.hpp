@@ -32,7 +32,7 @@ class JobPlacement {
   double data_bytes() const { return data_bytes_; }
 
   // The position in clusters() of the cluster `job` runs on, placed at `now_s`;
-  // `has_room[i]`: clusters()[i] has enough free GPUs for the job now.
+  // `has_room[i]`: clusters()[i] could allocate the job's gang now.
   virtual std::size_t choose(const JobRequest& job, double now_s,
                              const std::vector<bool>& has_room) = 0;
 

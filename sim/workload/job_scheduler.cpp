@@ -11,7 +11,7 @@ JobScheduler::JobScheduler(const std::vector<ClusterGpus>& clusters, SchedulerPo
     queues_.emplace_back(c, GpuPool(clusters[c].hosts, clusters[c].cores),
                          policy == SchedulerPolicy::easy_backfill);
   room_ = [queues = queues_.data()](std::uint32_t cluster, std::uint32_t gpus) {
-    return queues[cluster].pool().free_gpus() >= gpus;
+    return queues[cluster].pool().can_allocate(gpus);
   };
 }
 

@@ -53,7 +53,7 @@ class JobScheduler {
   std::vector<std::unique_ptr<CampaignSource>> sources_;
   std::vector<std::uint32_t> source_cluster_;
   std::vector<JobStart> started_;  // dispatch()'s answer
-  // For placed runs: enough free GPUs in a cluster now. It holds the queues' buffer, which
+  // For placed runs: a cluster could allocate a gang now. It holds the queues' buffer, which
   // never grows after construction and stays put when the scheduler moves.
   RoomCheck room_;
   std::uint32_t placed_runs_ = 0;

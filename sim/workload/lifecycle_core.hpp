@@ -49,9 +49,10 @@ class LifecycleEffects {
   // A data-parallel job's GPUs are ready: measure one all-reduce of `bytes`, then call
   // LifecycleCore::on_probe_result with the job's id.
   virtual void start_probe(std::uint32_t slot, const JobStart& job, double bytes) = 0;
-  // A job placed away from its campaign's first cluster `home`: move `bytes` of its data from
-  // there to its GPUs, then call LifecycleCore::on_staging_done with the job's id.
-  virtual void start_staging(std::uint32_t slot, const JobStart& job, std::uint32_t home,
+  // A job placed away from its campaign's first cluster: move `bytes` of its data from `host`
+  // (the first host of that cluster that is up) to its GPUs, then call
+  // LifecycleCore::on_staging_done with the job's id.
+  virtual void start_staging(std::uint32_t slot, const JobStart& job, std::uint32_t host,
                              double bytes) = 0;
   virtual void job_launched(std::uint32_t slot, const JobStart& job, double now_s,
                             bool is_search) = 0;
@@ -122,8 +123,9 @@ class LifecycleCore {
   // A node failed: running jobs on it end (node_failure), jobs not yet computing go back.
   void on_node_down(std::uint32_t host, double now_s);
   void on_probe_result(std::uint64_t job_id, double allreduce_s, double now_s);
-  // A placed job's data has arrived (it took `staging_s`): it computes now.
-  void on_staging_done(std::uint64_t job_id, double staging_s, double now_s);
+  // A placed job's data has arrived (it took `staging_s`; `complete`: all of it, not cut by a
+  // failure of the data's host): it computes now.
+  void on_staging_done(std::uint64_t job_id, double staging_s, bool complete, double now_s);
   // Called by a node-release elsewhere (a serving reservation ended): arm its power-off.
   void node_released(std::uint32_t host, double now_s) { arm_power_off(host, now_s); }
 

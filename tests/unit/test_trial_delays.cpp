@@ -18,7 +18,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 TrialEndStore store_of(const std::map<TrialEndStore::Key, std::vector<double>>& runs,
                        std::size_t block = 8192) {
-  TrialEndStore store(block, 1);
+  TrialEndStore store(block, 1, 4);
   for (const auto& [key, ends] : runs)
     for (std::uint64_t t = 0; t < ends.size(); ++t)
       if (!std::isnan(ends[t])) store.record(key, t, ends[t]);
@@ -58,8 +58,10 @@ TEST_CASE("trial delays: nothing paired gives no delays") {
 }
 
 TEST_CASE("trial end store: out-of-order ends across spilled blocks read back") {
-  // Blocks of 4 trials, one resident: every move to another block spills and reloads.
-  TrialEndStore store(4, 1);
+  // Blocks of 4 trials, one in memory over both runs: every move to another block (or run)
+  // spills and reloads; a block holds only the trials that ended in it (block 0 of run 1 has
+  // trials 0-2, block 0 of run 0 grows from trial 1).
+  TrialEndStore store(4, 1, 1);
   store.record({0, 0}, 9, 90);
   store.record({0, 0}, 1, 10);
   store.record({1, 0}, 2, 5);
@@ -67,11 +69,17 @@ TEST_CASE("trial end store: out-of-order ends across spilled blocks read back") 
   store.record({0, 0}, 5, 50);
   store.record({0, 0}, 1, 11);  // a retry ends it again, later
   store.record({0, 0}, 12, 120);
+  store.record({0, 0}, 3, 30);  // block 0 grows past its place in the file (2 trials): moved
   std::vector<double> ends(14);
   store.read({0, 0}, 0, ends);
   CHECK(store.size_of({0, 0}) == 13);
   for (std::size_t t = 0; t < ends.size(); ++t) {
-    const double expected = t == 1 ? 11 : t == 5 ? 50 : t == 9 ? 90 : t == 12 ? 120 : kNaN;
+    const double expected = t == 1    ? 11
+                            : t == 3  ? 30
+                            : t == 5  ? 50
+                            : t == 9  ? 90
+                            : t == 12 ? 120
+                                      : kNaN;
     if (std::isnan(expected))
       CHECK(std::isnan(ends[t]));
     else
@@ -81,6 +89,19 @@ TEST_CASE("trial end store: out-of-order ends across spilled blocks read back") 
   store.read({1, 0}, 0, other);
   CHECK(other[2] == 5);
   CHECK(store.runs().size() == 2);
+}
+
+TEST_CASE("trial end store: many campaign runs share the blocks in memory") {
+  // 1,000 runs of 3 trials (a retraining stage run every hour), 8 blocks in memory in all:
+  // every run's ends come back, from memory or the file.
+  TrialEndStore store(8192, 4, 8);
+  for (std::uint32_t run = 0; run < 1000; ++run)
+    for (std::uint64_t t = 0; t < 3; ++t) store.record({0, run}, t, run * 10.0 + t);
+  std::vector<double> ends(3);
+  for (std::uint32_t run = 0; run < 1000; run += 111) {
+    store.read({0, run}, 0, ends);
+    CHECK(ends == std::vector<double>{run * 10.0, run * 10.0 + 1, run * 10.0 + 2});
+  }
 }
 
 TEST_CASE("trial delays: the exact p95 of spilled delays is the nearest rank of them all") {
