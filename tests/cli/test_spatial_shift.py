@@ -124,3 +124,50 @@ def test_round_robin_alone(mlcycle, tmp):
                     (2, "de-1", 0.0, 3600.0, 40.0)], f"(trial, host, start, end, g): {jobs}")
     expect(policy is None and "policy " not in result.stdout,
            "round-robin is the baseline: no policy comparison", result)
+
+
+@pytest.mark.title("spatial shift: the data leaves from a host of the first cluster that is up")
+def test_data_host_down(mlcycle, tmp):
+    # two-regions-failing.xml: de-0 is down over 0-2 h, PUE 1 in both clusters. At 1 min, when
+    # the trial is submitted, fr (200 g/kWh) is below de (400): the trial goes to fr, and its
+    # 10 GB leave from de-1 over the 1 GB/s link: 10 s (CM02). 0.1 kWh x 200 = 20 g. The
+    # baseline places it on de (de-1), with nothing to move.
+    platform = SOURCE_DIR / "tests" / "data" / "two-regions-failing.xml"
+    text = scenario('trials = 1\nlength = { fixed = "1h" }\nsubmit_at = "1min"\n'
+                    'clusters = ["de", "fr"]\nplacement = { policy = "lowest-now", data_gb = 10 }')
+    jobs, policy, _, _ = run(mlcycle, tmp, text.replace(str(PLATFORM), str(platform)), "down")
+    expect(jobs == [(0, "fr-0", 70.0, 3670.0, 20.0)], f"(trial, host, start, end, g): {jobs}")
+    expect_policy(policy, policy_data_moved_gb=10.0, baseline_data_moved_gb=0.0,
+                  policy_staging_h=10 / 3600, baseline_staging_h=0.0)
+
+
+@pytest.mark.title("spatial shift: clusters without a route between them stop the run")
+def test_no_route(mlcycle, tmp):
+    platform = SOURCE_DIR / "tests" / "data" / "two-regions-no-route.xml"
+    text = scenario('trials = 1\nlength = { fixed = "1h" }\nclusters = ["de", "fr"]\n'
+                    'placement = { policy = "lowest-now", data_gb = 10 }')
+    (tmp / "grid.csv").write_text(STEPS_CSV)
+    (tmp / "noroute.toml").write_text(text.replace(str(PLATFORM), str(platform)))
+    result = run_mlcycle(mlcycle, ["run", "noroute.toml", "-o", "noroute.h5"], cwd=tmp)
+    # SimGrid prints its deadlock line first; mlcycle's own line says what it means.
+    expect(result.returncode == 1 and "mlcycle: error: the simulation stopped at 0" in
+           result.stderr and "a transfer between hosts without a route?" in result.stderr,
+           "exit 1 with the stop explained", result)
+    expect(not (tmp / "noroute.h5").exists() and not (tmp / "noroute.h5.tmp").exists(),
+           "no trace left behind", result)
+
+
+@pytest.mark.title("spatial shift: a transfer cut by its data host's failure moves no data")
+def test_data_host_fails_midway(mlcycle, tmp):
+    # de-0 up at 0, down at 5 s: the trial, placed on fr at 0, starts moving its 10 GB from
+    # de-0 (10 s at 1 GB/s); at 5 s the transfer ends with de-0 and the job computes on what it
+    # has: start 5 s, no data counted as moved, 5 s of staging.
+    (tmp / "de0-fails.state").write_text("0 1\n5 0\n7200 1\n")
+    xml = (SOURCE_DIR / "tests" / "data" / "two-regions-failing.xml").read_text()
+    (tmp / "fails.xml").write_text(xml.replace("de0-down-2h.state", str(tmp / "de0-fails.state")))
+    text = scenario('trials = 1\nlength = { fixed = "1h" }\nclusters = ["de", "fr"]\n'
+                    'placement = { policy = "lowest-now", data_gb = 10 }')
+    jobs, policy, _, _ = run(mlcycle, tmp, text.replace(str(PLATFORM), str(tmp / "fails.xml")),
+                             "midway")
+    expect(jobs == [(0, "fr-0", 5.0, 3605.0, 20.0)], f"(trial, host, start, end, g): {jobs}")
+    expect_policy(policy, policy_data_moved_gb=0.0, policy_staging_h=5 / 3600)
