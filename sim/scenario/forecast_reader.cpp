@@ -4,16 +4,12 @@
 
 namespace mlcycle {
 
-namespace {
-
 double positive_duration(TomlTableReader& t, std::string_view key, double fallback) {
   const std::optional<double> value = t.duration_s(key);
   if (!value) return fallback;
   if (*value <= 0) throw t.error_at(key, "must be a positive duration");
   return *value;
 }
-
-}  // namespace
 
 void read_forecast_keys(TomlTableReader& t, ForecastKeys& keys) {
   if (auto quality = t.string("forecast")) {

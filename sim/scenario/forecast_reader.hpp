@@ -8,5 +8,7 @@
 namespace mlcycle {
 
 void read_forecast_keys(TomlTableReader& t, ForecastKeys& keys);
+// `key` as a duration above 0 (`fallback` when absent).
+double positive_duration(TomlTableReader& t, std::string_view key, double fallback);
 
 }  // namespace mlcycle

@@ -39,6 +39,16 @@ PlacementSpec read_placement_table(TomlTableReader& t) {
 
 }  // namespace
 
+std::vector<std::string> read_clusters_key(TomlTableReader& c, std::string& cluster,
+                                           SourceLocation& cluster_where) {
+  if (!c.has("clusters")) return {};
+  if (c.has("cluster")) throw c.error_at("clusters", "give 'cluster' or 'clusters', not both");
+  std::vector<std::string> clusters = read_cluster_names(c);
+  cluster = clusters.front();
+  cluster_where = c.location_of_key("clusters");
+  return clusters;
+}
+
 std::vector<std::string> read_cluster_names(TomlTableReader& c) {
   const toml::array* list = c.array("clusters");
   if (!list) throw c.error_at("clusters", "expected a list of cluster names");
@@ -57,13 +67,7 @@ std::vector<std::string> read_cluster_names(TomlTableReader& c) {
 
 void read_placement(TomlTableReader& c, CampaignSpec& spec, const std::string& key,
                     const std::string& file) {
-  std::vector<std::string> clusters;
-  if (c.has("clusters")) {
-    if (c.has("cluster")) throw c.error_at("clusters", "give 'cluster' or 'clusters', not both");
-    clusters = read_cluster_names(c);
-    spec.cluster = clusters.front();
-    spec.cluster_where = c.location_of_key("clusters");
-  }
+  std::vector<std::string> clusters = read_clusters_key(c, spec.cluster, spec.cluster_where);
   const bool several = clusters.size() > 1;
   if (c.has("placement")) {
     TomlTableReader t(*c.table("placement"), key + ".placement", file);

@@ -12,6 +12,10 @@ namespace mlcycle {
 // The `clusters` list of table `c`: names, each once, at least one (a campaign's, or a serving
 // deployment's).
 std::vector<std::string> read_cluster_names(TomlTableReader& c);
+// The same if `c` has the key (else none), which then replaces `cluster` (an error with it):
+// `cluster` becomes the first, located at the list.
+std::vector<std::string> read_clusters_key(TomlTableReader& c, std::string& cluster,
+                                           SourceLocation& cluster_where);
 
 // Reads `clusters` and `placement` of the campaign table `c` into `spec` (after its `shift`
 // and `power_cap`, which a placement over several clusters excludes). `key`: the campaign's

@@ -42,13 +42,7 @@ std::vector<double> read_added_latency(TomlTableReader& t, const std::vector<std
 
 void read_routing(TomlTableReader& d, DeploymentSpec& spec, const std::string& key,
                   const std::string& file) {
-  std::vector<std::string> clusters;
-  if (d.has("clusters")) {
-    if (d.has("cluster")) throw d.error_at("clusters", "give 'cluster' or 'clusters', not both");
-    clusters = read_cluster_names(d);
-    spec.cluster = clusters.front();
-    spec.cluster_where = d.location_of_key("clusters");
-  }
+  std::vector<std::string> clusters = read_clusters_key(d, spec.cluster, spec.cluster_where);
   const bool several = clusters.size() > 1;
   RoutingSpec routing;
   routing.where = d.location_of_key("clusters");

@@ -10,13 +10,6 @@ namespace mlcycle {
 
 namespace {
 
-double positive_duration(TomlTableReader& t, std::string_view key, double fallback) {
-  const std::optional<double> value = t.duration_s(key);
-  if (!value) return fallback;
-  if (*value <= 0) throw t.error_at(key, "must be a positive duration");
-  return *value;
-}
-
 void reject_unless(TomlTableReader& t, bool allowed, std::string_view key, const char* why) {
   if (!allowed && t.has(key)) throw t.error_at(key, why);
 }

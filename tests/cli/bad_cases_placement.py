@@ -15,13 +15,18 @@ TRIALS = ['trials = 2', 'length = { fixed = "1h" }']  # lines 13 and 14
 CLUSTERS = 'clusters = ["de", "fr"]'  # line 15
 
 
-def placement_case(name, lines, stderr, tail=""):
-    """The campaign's lines 13 on: TRIALS, then `lines`; `tail` after the campaign."""
+def written_case(name, head, lines, stderr, tail=""):
+    """A scenario of `head`, then `lines`, then `tail`."""
     def setup(tmp):
-        path = tmp / "placement.toml"
-        path.write_text(HEAD + "\n".join(TRIALS + list(lines)) + "\n" + tail)
+        path = tmp / f"{name}.toml"
+        path.write_text(head + "\n".join(lines) + "\n" + tail)
         return {"f": str(path)}
     return Case(name, setup=setup, stderr=stderr)
+
+
+def placement_case(name, lines, stderr, tail=""):
+    """The campaign's lines 13 on: TRIALS, then `lines`; `tail` after the campaign."""
+    return written_case(name, HEAD, TRIALS + list(lines), stderr, tail)
 
 
 PLACEMENT_CASES = [
@@ -85,11 +90,8 @@ SERVICE_HEAD = HEAD.replace('[[campaign]]\nname = "c"\n', '[[deployment]]\nname 
 
 
 def routing_case(name, lines, stderr, tail=""):
-    def setup(tmp):
-        path = tmp / "routing.toml"
-        path.write_text(SERVICE_HEAD + "\n".join(lines) + "\n" + tail)
-        return {"f": str(path)}
-    return Case(name, setup=setup, stderr=stderr)
+    """The deployment's lines 17 on: `lines`; `tail` after the deployment."""
+    return written_case(name, SERVICE_HEAD, lines, stderr, tail)
 
 
 ROUTING_CASES = [
