@@ -28,6 +28,9 @@ struct GridRegionUse {
 // machine and run to run while the results stay bit-identical.
 struct RunProvenance {
   std::string simgrid_version;
+  // How SimGrid was driven: "main" (the scheduler advanced its clock with Engine::run_until
+  // from the main context: SimGrid had nothing else to simulate) or "actor" (a SimGrid actor).
+  std::string scheduler_context;
   double wall_time_s = 0;  // of the whole `mlcycle run`, set by the caller before writing
 };
 

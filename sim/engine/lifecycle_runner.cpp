@@ -19,6 +19,17 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 constexpr std::size_t kCacheLineBytes = 64;
 
+// Probes and staging are SimGrid actors whose end wakes the runner; failing nodes wake it
+// through their state profiles; execs are waited on. Without them SimGrid is only the clock.
+bool needs_actor(const Scenario& scenario, const LoadedPlatform& platform) {
+  if (scenario.simulation.engine == EngineMode::exec) return true;
+  if (!platform.profiles.failing_hosts.empty()) return true;
+  for (const CampaignSpec& campaign : scenario.campaigns)
+    if (campaign.gradient_mb > 0 || (campaign.placement && campaign.placement->data_gb > 0))
+      return true;
+  return false;
+}
+
 std::vector<CoreHost> core_hosts(const LoadedPlatform& platform) {
   std::vector<CoreHost> hosts;
   for (const HostPowerModel& host : platform.hosts) hosts.push_back({host.cluster, host.boot_s});
@@ -35,6 +46,7 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
       recorder_(recorder),
       outcome_(outcome),
       exec_mode_(scenario.simulation.engine == EngineMode::exec),
+      drives_clock_(!needs_actor(scenario, platform)),
       core_(scenario, core_hosts(platform), platform.clusters, platform.campaign_clusters, *this),
       watch_(platform.sg_hosts),
       deployments_(scenario, platform, meter, core_.scheduler(), core_.stages(),
@@ -289,14 +301,9 @@ void LifecycleRunner::run() {
     if (work) next_s = std::min(next_s, next_node_up_s(meter_.now_s()));
     check_run_span(next_s);
     if (next_s == kNever && !core_.probes_pending()) break;  // nothing left to happen
-    // With no node that can fail and no probe out, nothing can wake us early: a plain sleep
-    // costs SimGrid far less per wake-up than the condition variable's timed wait.
     prefetch_next_end();
     bool woken = false;
-    if (core_.probes_pending() || !platform_.profiles.failing_hosts.empty())
-      woken = watch_.wait_until(next_s);
-    else
-      sg4::this_actor::sleep_until(next_s);
+    wait_until(next_s, woken);
     // A timed wake uses the heap's value, not the clock's rounding of now + (next - now).
     now_s = woken ? std::max(now_s, sg4::Engine::get_clock()) : next_s;
     if (now_s > horizon_s) now_s = horizon_s;
@@ -309,6 +316,18 @@ void LifecycleRunner::run() {
     handle_due(now_s);
   }
   finish_run(now_s);
+}
+
+// With no node that can fail and no probe out, nothing can wake us early: a plain sleep
+// costs SimGrid far less per wake-up than the condition variable's timed wait, and advancing
+// the clock from the main context less again.
+void LifecycleRunner::wait_until(double next_s, bool& woken) {
+  if (drives_clock_)
+    sg4::Engine::get_instance()->run_until(next_s);
+  else if (core_.probes_pending() || !platform_.profiles.failing_hosts.empty())
+    woken = watch_.wait_until(next_s);
+  else
+    sg4::this_actor::sleep_until(next_s);
 }
 
 void LifecycleRunner::finish_run(double now_s) {

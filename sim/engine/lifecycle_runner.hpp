@@ -42,6 +42,12 @@ class LifecycleRunner : private LifecycleEffects {
   void set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules);
   // Whether the run reached its end (SimGrid returns early when its actors deadlock).
   bool finished() const { return finished_; }
+  // Whether the run needs SimGrid only as its clock: no executions (sleep engine), no node
+  // that can fail, no all-reduce probe and no data staging. Then nothing in SimGrid can end a
+  // wait early, and the runner is called from the main context (not as an actor) and advances
+  // SimGrid's clock with Engine::run_until, which costs SimGrid far less per event than an
+  // actor's sleep (no context switch, no sleep activity).
+  bool drives_clock() const { return drives_clock_; }
 
  private:
   // What the engine keeps of a started job: its meter entry and, in exec mode, its executions.
@@ -51,6 +57,7 @@ class LifecycleRunner : private LifecycleEffects {
   };
 
   void run();
+  void wait_until(double next_s, bool& woken);
   double next_event_s() const;
   bool work_left(double now_s) const;
   void handle_due(double now_s);
@@ -88,6 +95,7 @@ class LifecycleRunner : private LifecycleEffects {
   RunRecorder& recorder_;
   RunOutcome& outcome_;
   const bool exec_mode_;
+  const bool drives_clock_;
   LifecycleCore core_;
   NodeWatch watch_;
   DeploymentDriver deployments_;

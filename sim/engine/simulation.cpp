@@ -312,8 +312,13 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
   runner.set_routers(routers);
   const CapSchedules cap_schedules = make_cap_schedules(scenario, platform, sites);
   runner.set_power_caps(resolve_power_caps(scenario, platform), cap_schedules);
-  sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
-  engine->run();
+  outcome.provenance.scheduler_context = runner.drives_clock() ? "main" : "actor";
+  if (runner.drives_clock()) {
+    runner();
+  } else {
+    sg4::Actor::create("scheduler", platform.scheduler_sg_host, [&runner] { runner(); });
+    engine->run();
+  }
   if (outcome.failure) std::rethrow_exception(outcome.failure);
   if (!runner.finished())
     throw std::runtime_error("the simulation stopped at " +

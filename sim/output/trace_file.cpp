@@ -90,6 +90,7 @@ void write_run_level(TraceSink& sink, const Scenario& scenario, const RunOutcome
   h5::write_attribute(root, "format_version", std::int64_t{kTraceFormatVersion});
   h5::write_attribute(root, "mlcycle_version", std::string(MLCYCLE_VERSION));
   h5::write_attribute(root, "simgrid_version", outcome.provenance.simgrid_version);
+  h5::write_attribute(root, "scheduler_context", outcome.provenance.scheduler_context);
   h5::write_attribute(root, "scenario_toml", scenario.effective_toml);
   h5::write_attribute(root, "scenario_path", scenario.source_path);
   h5::write_attribute(root, "seed", static_cast<std::uint64_t>(scenario.simulation.seed));

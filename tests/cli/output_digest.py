@@ -6,7 +6,8 @@ objects are created in) keeps it equal while any changed number changes it. Comp
 are hashed field by field in the file's field order; strings as UTF-8.
 
 Provenance that differs from run to run or machine to machine is left out: the wall time, the
-scenario's path, mlcycle's and SimGrid's versions.
+scenario's path, mlcycle's and SimGrid's versions, and how SimGrid was driven (the scheduler
+as an actor or from the main context: the same outputs either way).
 """
 import hashlib
 import json
@@ -15,7 +16,8 @@ import sys
 import h5py
 import numpy as np
 
-PROVENANCE = {"/wall_time_s", "/scenario_path", "/mlcycle_version", "/simgrid_version"}
+PROVENANCE = {"/wall_time_s", "/scenario_path", "/mlcycle_version", "/simgrid_version",
+              "/scheduler_context"}
 # Table columns that are provenance too (a sweep's per-run wall time).
 PROVENANCE_FIELDS = {"wall_time_s"}
 
