@@ -7,6 +7,7 @@
 #include <simgrid/s4u/NetZone.hpp>
 #include <sstream>
 
+#include "engine/hardware_overrides.hpp"
 #include "engine/platform_preflight.hpp"
 #include "engine/platform_scan.hpp"
 #include "engine/power_cap_setup.hpp"
@@ -43,6 +44,7 @@ std::string harmless_wattage(unsigned long pstates) {
 constexpr const char* kNoWattageMark = "mlcycle_wattage_missing";
 
 void check_host_power_properties(sg4::Host& host) {
+  apply_hardware_override(host);
   const char* raw = host.get_property("wattage_per_state");
   if (!raw) {
     host.set_property(kNoWattageMark, "1");
@@ -111,6 +113,9 @@ std::uint32_t host_site(const std::string& file, const sg4::Host& host, const Sc
     throw host_error(file, host.get_name(), "grid_region",
                      "missing, and the scenario defines several grid regions: name one");
   }
+  // A cluster's own [hardware.<cluster>] pue is the most specific: it wins.
+  if (const char* pue = host.get_property(kHardwarePueProperty))
+    return sites.site(region, std::strtod(pue, nullptr));
   const AccountingSpec& acc = scenario.accounting;
   if (!acc.pue_profile.empty())
     return sites.site(region, acc.pue_profile, profiles.at(acc.pue_profile));
@@ -296,7 +301,8 @@ LoadedPlatform scheduler_only_platform(const Scenario& scenario) {
 
 }  // namespace
 
-void install_power_property_check() {
+void install_power_property_check(const Scenario& scenario) {
+  set_hardware_overrides(scenario.cluster_hardware);
   sg4::Host::on_creation_cb(check_host_power_properties);
 }
 
@@ -341,6 +347,7 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
     platform.clusters[model.cluster].cores.push_back(model.cores);
     platform.hosts.push_back(std::move(model));
   }
+  check_hardware_overrides(platform.cluster_names);
   platform.profiles = std::move(profiles);
   resolve_clusters(platform, scenario);
   // The scheduler actor dies with its host: it lives on the first host that never fails.

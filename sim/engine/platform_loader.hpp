@@ -5,7 +5,7 @@
 // <cluster> or an enclosing <zone>:
 //   node_overhead_w: CPU + DRAM watts while the node is on (default 0)
 //   pue: the datacenter's PUE, a number or the name of a [pue.<name>] profile (default 1.0;
-//        [accounting] pue wins)
+//        [accounting] pue wins, and over it [hardware.<cluster>] pue)
 //   grid_region: name of a [grid.<region>] of the scenario (default: the only region)
 //   power_cap_curve: run-time factor under a GPU power cap (workload/power_cap_curve.hpp)
 #include <string>
@@ -48,8 +48,9 @@ struct LoadedPlatform {
 
 // Must run before Engine::load_platform is called by anyone else and, in exec mode, before the
 // host energy plugin is initialised: it checks wattage_per_state as hosts are created, so a bad
-// value becomes an InputError instead of the plugin's abort.
-void install_power_property_check();
+// value becomes an InputError instead of the plugin's abort. It also puts the scenario's
+// [hardware.<cluster>] figures on the hosts first (engine/hardware_overrides.hpp).
+void install_power_property_check(const Scenario& scenario);
 
 // Hosts get their facility site (grid region x PUE signal) from `sites`.
 LoadedPlatform load_platform(

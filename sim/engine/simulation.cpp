@@ -240,7 +240,7 @@ Scenario with_platform_caps(const Scenario& scenario, const LoadedPlatform& plat
 
 PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options) {
   auto engine = make_engine(options);
-  install_power_property_check();
+  install_power_property_check(scenario);
   GridRegistry grid(scenario.grids, scenario.simulation.start.unix_s, scenario.simulation.seed);
   FacilitySites sites(grid);
   LoadedPlatform platform = load_platform(*engine, scenario, sites, make_pue_signals(scenario));
@@ -275,7 +275,7 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
                           const EngineOptions& options) {
   auto engine = make_engine(options);
 
-  install_power_property_check();
+  install_power_property_check(given);
   if (given.simulation.engine == EngineMode::exec) sg_host_energy_plugin_init();
 
   GridRegistry grid(given.grids, given.simulation.start.unix_s, given.simulation.seed);

@@ -14,6 +14,7 @@
 #include "scenario/deployment_spec.hpp"
 #include "scenario/failure_spec.hpp"
 #include "scenario/grid_spec.hpp"
+#include "scenario/hardware_spec.hpp"
 #include "scenario/phase.hpp"
 #include "scenario/placement_spec.hpp"
 #include "scenario/power_cap_spec.hpp"
@@ -162,6 +163,7 @@ struct Scenario {
   SchedulerSpec scheduler;
   OutputSpec output;
   std::vector<ClusterPowerCap> cluster_power_caps;  // [power_cap.<cluster>]
+  std::vector<ClusterHardware> cluster_hardware;    // [hardware.<cluster>]
 };
 
 }  // namespace mlcycle

@@ -14,6 +14,7 @@
 #include "scenario/campaign_reader.hpp"
 #include "scenario/deployment_reader.hpp"
 #include "scenario/grid_spec_reader.hpp"
+#include "scenario/hardware_reader.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/power_cap_reader.hpp"
 #include "scenario/stage_reader.hpp"
@@ -145,6 +146,7 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
                      "serving deployments run on its clusters)");
   scenario.scheduler = read_scheduler(root);
   scenario.cluster_power_caps = read_cluster_power_caps(root);
+  scenario.cluster_hardware = read_cluster_hardware(root);
   check_stage_references(scenario);
   root.reject_unknown_keys();
   return scenario;
