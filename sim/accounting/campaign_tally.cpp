@@ -30,6 +30,11 @@ void CampaignTally::job_ended(const JobRecord& record, bool crash, bool search) 
   r.energy_j += record.energy_j;
   r.co2_g += record.co2_g;
   r.wasted_co2_g += record.wasted_co2_g;
+  if (!std::isnan(record.flops)) {  // a compute-sized job
+    r.flops = (std::isnan(r.flops) ? 0 : r.flops) + record.flops;
+    r.peak_flops += record.flops / record.mfu;
+    r.mfu = r.flops / r.peak_flops;
+  }
   if (crash) ++r.crashes;
   const StopReason reason = record.stop_reason;
   if (reason == StopReason::failed || reason == StopReason::walltime) ++r.failed;

@@ -37,6 +37,11 @@ struct JobRecord {
   double energy_j = 0;  // facility: IT x PUE
   double co2_g = 0;
   double cost = 0;
+  // Compute-sized campaigns (`work`): FLOPs the attempt computed, its achieved FLOP/s per GPU
+  // over its run, and that over the accelerator's peak. NaN for other jobs.
+  double flops = std::numeric_limits<double>::quiet_NaN();
+  double flops_per_gpu_s = std::numeric_limits<double>::quiet_NaN();
+  double mfu = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct TraceBin {
@@ -99,6 +104,11 @@ struct CampaignResult {
   double mean_wait_s = 0;
   double first_submit_s = std::numeric_limits<double>::quiet_NaN();
   double last_end_s = std::numeric_limits<double>::quiet_NaN();
+  // Compute-sized campaigns: FLOPs computed by all its jobs, and achieved MFU (those FLOPs over
+  // the peak FLOPs of the GPUs for their run time). NaN for other campaigns.
+  double flops = std::numeric_limits<double>::quiet_NaN();
+  double mfu = std::numeric_limits<double>::quiet_NaN();
+  double peak_flops = 0;  // sum of GPUs x run time x peak, the MFU's denominator
 };
 
 // Per [[deployment]].

@@ -168,10 +168,14 @@ std::string help_text() {
           "                (under mpirun or srun, the points are shared among the ranks)\n"
           "  mlcycle info RUN.h5|SWEEP_DIR [--sort COLUMN [--desc]] [--columns A,B,...]\n"
           "                a run's summary table, or a sweep's runs\n"
+          "  mlcycle platform --gpu ID --nodes N [--gpus-per-node K] [--topology T] -o OUT.xml\n"
+          "                a SimGrid platform from the hardware catalog (--list: the catalog)\n"
           "  mlcycle --help | --version\n\n"
        << run_options() << "\n"
        << sweep_options() << "\n"
-       << info_options() << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
+       << info_options() << "\n"
+       << platform_options()
+       << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
   return text.str();
 }
 
@@ -199,7 +203,8 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
       cli.command = Command::version;
       return cli;
     }
-    if (!vm.count("command")) throw usage_error("missing command (run, check, sweep or info)");
+    if (!vm.count("command"))
+      throw usage_error("missing command (run, check, sweep, info or platform)");
     const std::string command = vm["command"].as<std::string>();
     if (command == "run")
       cli.command = Command::run;
@@ -209,6 +214,8 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
       cli.command = Command::sweep;
     else if (command == "info")
       cli.command = Command::info;
+    else if (command == "platform")
+      cli.command = Command::platform;
     else if (command == "help")
       return cli;
     else
@@ -223,6 +230,10 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     }
     if (cli.command == Command::info) {
       parse_info_options(rest, cli.info);
+      return cli;
+    }
+    if (cli.command == Command::platform) {
+      parse_platform_options(rest, cli.platform);
       return cli;
     }
     po::options_description options = run_options();

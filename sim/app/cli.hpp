@@ -4,12 +4,13 @@
 #include <vector>
 
 #include "app/info_command.hpp"
+#include "app/platform_command.hpp"
 #include "engine/simulation.hpp"
 #include "sweep/sweep_request.hpp"
 
 namespace mlcycle {
 
-enum class Command { help, version, run, check, sweep, info };
+enum class Command { help, version, run, check, sweep, info, platform };
 
 struct CliOptions {
   Command command = Command::help;
@@ -20,6 +21,7 @@ struct CliOptions {
   EngineOptions engine;
   SweepRequest sweep;
   InfoCli info;
+  PlatformCli platform;
   std::string help_text;
 };
 

@@ -1,12 +1,13 @@
 // mlcycle: parse the command line, hand the command to its file (run_command, check_command,
-// sweep_command, info_command), print what it reports. Bad input anywhere is one line on
-// stderr and exit status 2; any other failure one line and exit status 1.
+// sweep_command, info_command, platform_command), print what it reports. Bad input anywhere is one
+// line on stderr and exit status 2; any other failure one line and exit status 1.
 #include <chrono>
 #include <iostream>
 
 #include "app/check_command.hpp"
 #include "app/cli.hpp"
 #include "app/info_command.hpp"
+#include "app/platform_command.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep_command.hpp"
 #include "core/input_error.hpp"
@@ -31,6 +32,8 @@ int main(int argc, char* argv[]) {
         return run_sweep_command(cli.sweep, &argc, &argv, std::cout);
       case Command::info:
         return run_info_command(cli.info, std::cout);
+      case Command::platform:
+        return run_platform_command(cli.platform, std::cout);
     }
     return 0;
   } catch (const InputError& e) {

@@ -1,6 +1,7 @@
 #include "engine/hardware_overrides.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <sstream>
 
@@ -24,12 +25,11 @@ OverrideState& state() {
   return overrides;
 }
 
-// 17 significant digits: strtod gives back the same double.
+// The shortest text that reads back (strtod) as the same double.
 std::string exact(double value) {
-  std::ostringstream text;
-  text.precision(17);
-  text << value;
-  return text.str();
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
 }
 
 void record(const ClusterHardware& hardware, const std::string& key, const std::string& message) {

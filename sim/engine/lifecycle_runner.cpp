@@ -210,6 +210,14 @@ void LifecycleRunner::job_ended(std::uint32_t index, const JobStart& job, const 
                  : meter_.job_co2_g(*slot.active, now_s - ending.lost_s, now_s);
   }
   record.score = ending.score;
+  const std::uint32_t campaign = job.request.campaign;
+  if (campaign < work_rates_.size() && work_rates_[campaign].peak_flops > 0) {
+    const JobWork work = job_work(work_rates_[campaign], job.request.gpus, job.request.work_s,
+                                  job.request.duration_s, record.end_s - record.start_s);
+    record.flops = work.flops;
+    record.flops_per_gpu_s = work.flops_per_gpu_s;
+    record.mfu = work.mfu;
+  }
   tally_.job_ended(record, ending.crash, ending.is_search);
   recorder_.record_job(record);
   if (ending.cut) cancel_execs(slot);

@@ -19,6 +19,7 @@
 #include "engine/platform_loader.hpp"
 #include "engine/power_cap_setup.hpp"
 #include "engine/simulation.hpp"
+#include "workload/compute_work.hpp"
 #include "workload/lifecycle_core.hpp"
 
 namespace mlcycle {
@@ -40,6 +41,8 @@ class LifecycleRunner : private LifecycleEffects {
   // Per [[campaign]], its checked power cap (none: uncapped) and, for carbon-cap, when it holds
   // (they outlive the runner's run). Before the run starts.
   void set_power_caps(const ResolvedPowerCaps& caps, const CapSchedules& schedules);
+  // Per [[campaign]], its compute rate when sized by `work` (peak 0: not). Before the run.
+  void set_work_rates(std::vector<WorkRate> rates) { work_rates_ = std::move(rates); }
   // Whether the run reached its end (SimGrid returns early when its actors deadlock).
   bool finished() const { return finished_; }
   // Whether the run needs SimGrid only as its clock: no executions (sleep engine), no node
@@ -103,7 +106,9 @@ class LifecycleRunner : private LifecycleEffects {
   std::vector<Slot> slots_;  // indexed as the core's slots
   CampaignTally tally_;
   std::vector<simgrid::s4u::ExecPtr> cut_execs_;
-  std::vector<const CapSchedule*> cap_schedules_;  // per [[campaign]]: carbon-cap's, else null
+  std::vector<const CapSchedule*> cap_schedules_;
+  std::vector<WorkRate>
+      work_rates_;  // per [[campaign]]  // per [[campaign]]: carbon-cap's, else null
   bool finished_ = false;
 };
 

@@ -308,14 +308,17 @@ void install_power_property_check(const Scenario& scenario) {
 
 LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
                              const PueProfiles& pue_profiles) {
-  const std::string& file = scenario.simulation.platform_path;
+  const bool generated = !scenario.generated_platform_xml.empty();
+  const std::string& file = generated ? scenario.source_path : scenario.simulation.platform_path;
   if (file.empty()) return scheduler_only_platform(scenario);
-  const PlatformScan scan = scan_platform(file);
+  const PlatformScan scan =
+      generated ? scan_platform_text(scenario.generated_platform_xml, file) : scan_platform(file);
   // SimGrid reads the checked text (profile attributes blanked) from memory, first in a child
-  // process: what it would abort on becomes an InputError here.
+  // process: what it would abort on becomes an InputError here. A platform mlcycle generated
+  // from checked [[cluster]] tables needs no such pre-flight.
   const MemoryFile xml("mlcycle-platform");
   xml.write_all(scan.simgrid_xml);
-  preflight_platform(engine, xml.path(), file);
+  if (!generated) preflight_platform(engine, xml.path(), file);
   try {
     engine.load_platform(xml.path());
   } catch (const std::exception& e) {
@@ -340,6 +343,8 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
     if (it == platform.cluster_names.end()) {
       platform.cluster_names.push_back(cluster);
       platform.clusters.emplace_back();
+      const char* accelerator = inherited_property(host, "accelerator");
+      platform.cluster_accelerators.push_back(accelerator ? accelerator : "");
       it = platform.cluster_names.end() - 1;
     }
     model.cluster = static_cast<std::uint32_t>(it - platform.cluster_names.begin());

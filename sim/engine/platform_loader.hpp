@@ -8,6 +8,7 @@
 //        [accounting] pue wins, and over it [hardware.<cluster>] pue)
 //   grid_region: name of a [grid.<region>] of the scenario (default: the only region)
 //   power_cap_curve: run-time factor under a GPU power cap (workload/power_cap_curve.hpp)
+//   accelerator: the GPUs' hardware catalog id (generated platforms write it), for `work`
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct LoadedPlatform {
   std::vector<simgrid::s4u::Host*> sg_hosts;  // same order as `hosts`
   std::vector<std::string> cluster_names;
   std::vector<ClusterGpus> clusters;
+  // Each cluster's accelerator (property `accelerator` of its first host: a catalog id; empty:
+  // none named), for compute-sized work.
+  std::vector<std::string> cluster_accelerators;
   std::vector<std::uint32_t> campaign_clusters;  // cluster index of each campaign (the first)
   // Each campaign's `clusters` (spatial shifting; empty: its one cluster).
   std::vector<std::vector<std::uint32_t>> campaign_cluster_lists;

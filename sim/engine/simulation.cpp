@@ -20,6 +20,7 @@
 #include "engine/lifecycle_runner.hpp"
 #include "engine/platform_loader.hpp"
 #include "engine/power_cap_setup.hpp"
+#include "engine/work_sizing.hpp"
 #include "grid/grid_registry.hpp"
 #include "scenario/policy_switch.hpp"
 
@@ -245,6 +246,8 @@ PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& opti
   FacilitySites sites(grid);
   LoadedPlatform platform = load_platform(*engine, scenario, sites, make_pue_signals(scenario));
   make_fleet_sites(scenario, sites, grid);
+  std::vector<WorkRate> work_rates;
+  with_work_lengths(scenario, platform, work_rates);
   // Checked against the clusters' GPUs, the clusters' own caps included.
   resolve_power_caps(with_platform_caps(scenario, platform), platform);
   PlatformCheck check;
@@ -282,8 +285,11 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
   FacilitySites sites(grid);
   const auto pue_profiles = make_pue_signals(given);
   LoadedPlatform platform = load_platform(*engine, given, sites, pue_profiles);
-  // From here on the clusters' caps are the campaigns' and deployments' own.
-  const Scenario scenario = with_platform_caps(given, platform);
+  // From here on the clusters' caps are the campaigns' and deployments' own, and compute-sized
+  // trials have their length.
+  std::vector<WorkRate> work_rates;
+  const Scenario scenario =
+      with_work_lengths(with_platform_caps(given, platform), platform, work_rates);
   const Scenario tallied =
       options.tally_shifts_of ? with_platform_caps(*options.tally_shifts_of, platform) : scenario;
 
@@ -304,6 +310,7 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
       make_release_policies(scenario, platform, sites);
   LifecycleRunner runner(scenario, platform, meter, records, outcome, std::move(fleet_sites));
   runner.set_release_policies(policies);
+  runner.set_work_rates(std::move(work_rates));
   const std::vector<std::unique_ptr<JobPlacement>> placements =
       make_placements(scenario, platform, sites);
   runner.set_placements(placements);

@@ -42,7 +42,9 @@ void write_campaign_table(hid_t root, const Scenario& scenario, const RunSummary
                    column("best_score", ColumnType::real),
                    column("mean_wait_s", ColumnType::real),
                    column("first_submit_s", ColumnType::real),
-                   column("last_end_s", ColumnType::real)};
+                   column("last_end_s", ColumnType::real),
+                   column("flops", ColumnType::real),
+                   column("mfu", ColumnType::real)};
   for (std::size_t i = 0; i < summary.campaigns.size(); ++i) {
     const CampaignResult& c = summary.campaigns[i];
     const CampaignSpec& spec = scenario.campaigns[i];
@@ -70,7 +72,9 @@ void write_campaign_table(hid_t root, const Scenario& scenario, const RunSummary
                           real_cell(c.best_score),
                           real_cell(c.mean_wait_s),
                           real_cell(c.first_submit_s),
-                          real_cell(c.last_end_s)});
+                          real_cell(c.last_end_s),
+                          real_cell(c.flops),
+                          real_cell(c.mfu)});
   }
   write_h5_table(root, "campaigns", table);
 }

@@ -61,7 +61,10 @@ JobRow to_job_row(const JobRecord& job) {
                 job.wait_s,
                 static_cast<std::uint8_t>(job.stop_reason),
                 job.wasted_gpu_hours,
-                job.wasted_co2_g};
+                job.wasted_co2_g,
+                job.flops,
+                job.flops_per_gpu_s,
+                job.mfu};
 }
 
 TraceTypes::TraceTypes()
@@ -93,7 +96,10 @@ TraceTypes::TraceTypes()
       .add("wait_s", offsetof(JobRow, wait_s), H5T_NATIVE_DOUBLE)
       .add("stop_reason", offsetof(JobRow, stop_reason), stop_reason_enum.id())
       .add("wasted_gpu_hours", offsetof(JobRow, wasted_gpu_hours), H5T_NATIVE_DOUBLE)
-      .add("wasted_co2_g", offsetof(JobRow, wasted_co2_g), H5T_NATIVE_DOUBLE);
+      .add("wasted_co2_g", offsetof(JobRow, wasted_co2_g), H5T_NATIVE_DOUBLE)
+      .add("flops", offsetof(JobRow, flops), H5T_NATIVE_DOUBLE)
+      .add("flops_per_gpu_s", offsetof(JobRow, flops_per_gpu_s), H5T_NATIVE_DOUBLE)
+      .add("mfu", offsetof(JobRow, mfu), H5T_NATIVE_DOUBLE);
 }
 
 void write_host_table(hid_t root, const TraceTypes&, const RunOutcome& outcome) {

@@ -39,9 +39,12 @@ struct JobRow {
   std::uint8_t stop_reason;
   double wasted_gpu_hours;
   double wasted_co2_g;
+  double flops;
+  double flops_per_gpu_s;
+  double mfu;
 };
 #pragma pack(pop)
-static_assert(sizeof(JobRow) == 147, "JobRow must stay packed");
+static_assert(sizeof(JobRow) == 171, "JobRow must stay packed");
 
 JobRow to_job_row(const JobRecord& job);
 

@@ -9,6 +9,7 @@
 #include "scenario/search_reader.hpp"
 #include "scenario/shift_reader.hpp"
 #include "scenario/trial_length_reader.hpp"
+#include "scenario/work_reader.hpp"
 
 namespace mlcycle {
 
@@ -24,6 +25,27 @@ void read_trials(TomlTableReader& c, CampaignSpec& spec, const std::string& key,
     spec.total_gpu_hours = *total;
   }
   const bool has_length = c.has("length");
+  if (c.has("work")) {
+    for (const char* other : {"length", "total_gpu_hours"})
+      if (c.has(other))
+        throw c.error_at(other,
+                         "the trials are sized by 'work': give 'work' or a length, not both");
+    TomlTableReader w(*c.table("work"), key + ".work", file);
+    spec.work = read_work(w);
+    if (auto mfu = c.number("mfu")) {
+      if (!(*mfu > 0 && *mfu <= 1)) throw c.error_at("mfu", "must be within (0, 1]");
+      spec.work->mfu = mfu;
+    }
+    spec.work->mfu_where = c.location_of_key("mfu");
+    if (auto trials = c.integer("trials")) {
+      if (*trials <= 0) throw c.error_at("trials", "must be a positive integer");
+      if (static_cast<std::uint64_t>(*trials) > limits::kMaxTrials)
+        throw c.error_at("trials", "is out of range: at most 10^12 trials per campaign");
+      spec.trials = static_cast<std::uint64_t>(*trials);
+    }
+    return;  // one training run by default
+  }
+  if (c.has("mfu")) throw c.error_at("mfu", "applies to trials sized by 'work'");
   if (has_length) {
     TomlTableReader l(*c.table("length"), key + ".length", file);
     spec.length = read_trial_length(l);
@@ -44,7 +66,7 @@ void read_trials(TomlTableReader& c, CampaignSpec& spec, const std::string& key,
 
 void read_search_campaign(TomlTableReader& c, CampaignSpec& spec, const std::string& key,
                           const std::string& file) {
-  for (const char* other : {"length", "trials", "total_gpu_hours"})
+  for (const char* other : {"length", "trials", "total_gpu_hours", "work"})
     if (c.has(other))
       throw c.error_at(other,
                        "a search campaign's trials are its configurations and their budgets: "

@@ -14,12 +14,14 @@
 #include "scenario/deployment_spec.hpp"
 #include "scenario/failure_spec.hpp"
 #include "scenario/grid_spec.hpp"
+#include "scenario/hardware_catalog.hpp"
 #include "scenario/hardware_spec.hpp"
 #include "scenario/phase.hpp"
 #include "scenario/placement_spec.hpp"
 #include "scenario/power_cap_spec.hpp"
 #include "scenario/search_spec.hpp"
 #include "scenario/shift_spec.hpp"
+#include "scenario/work_spec.hpp"
 
 namespace mlcycle {
 
@@ -95,6 +97,7 @@ struct CampaignSpec {
   std::uint64_t trials = 1;
   std::uint32_t gpus_per_trial = 1;
   TrialLengthSpec length;
+  std::optional<WorkSpec> work;  // sized by compute: `length` is set from it on the platform
   std::optional<double> total_gpu_hours;  // when set, lengths are scaled to sum to this
   std::uint32_t max_concurrent = 0;       // 0: no limit beyond the cluster's GPUs
   double submit_s = 0;                    // all trials are queued at this offset
@@ -164,6 +167,10 @@ struct Scenario {
   OutputSpec output;
   std::vector<ClusterPowerCap> cluster_power_caps;  // [power_cap.<cluster>]
   std::vector<ClusterHardware> cluster_hardware;    // [hardware.<cluster>]
+  HardwareCatalog catalog;                          // built in, plus [catalog] entries
+  // The platform of the [[cluster]] tables, generated from the catalog (empty: none; then
+  // simulation.platform names a file).
+  std::string generated_platform_xml;
 };
 
 }  // namespace mlcycle

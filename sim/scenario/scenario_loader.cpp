@@ -12,6 +12,7 @@
 #include "core/limits.hpp"
 #include "core/units.hpp"
 #include "scenario/campaign_reader.hpp"
+#include "scenario/cluster_reader.hpp"
 #include "scenario/deployment_reader.hpp"
 #include "scenario/grid_spec_reader.hpp"
 #include "scenario/hardware_reader.hpp"
@@ -136,14 +137,22 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
   if (scenario.campaigns.empty() && scenario.deployments.empty())
     throw root.error_here(
         "missing [[campaign]] or [[deployment]]: a scenario needs at least one of them");
+  scenario.catalog = read_scenario_catalog(root);
+  const bool has_clusters = root.has("cluster");
+  scenario.generated_platform_xml = read_generated_platform(root, scenario.catalog).xml;
+  if (has_clusters && !scenario.simulation.platform_path.empty())
+    throw root.error_at("cluster",
+                        "give simulation.platform or [[cluster]] tables, not both (the clusters "
+                        "make the platform)");
   const bool needs_cluster =
       !scenario.campaigns.empty() ||
       std::any_of(scenario.deployments.begin(), scenario.deployments.end(),
                   [](const DeploymentSpec& d) { return d.kind == DeploymentKind::serving; });
-  if (needs_cluster && scenario.simulation.platform_path.empty())
+  if (needs_cluster && scenario.simulation.platform_path.empty() &&
+      scenario.generated_platform_xml.empty())
     throw InputError(root.location_of_key("simulation"), "simulation",
                      "missing key 'platform' (path to a SimGrid platform XML; campaigns and "
-                     "serving deployments run on its clusters)");
+                     "serving deployments run on its clusters) or [[cluster]] tables");
   scenario.scheduler = read_scheduler(root);
   scenario.cluster_power_caps = read_cluster_power_caps(root);
   scenario.cluster_hardware = read_cluster_hardware(root);

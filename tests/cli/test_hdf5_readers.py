@@ -39,7 +39,7 @@ ABS_J = 1e-6  # joules: what "zero" means for a series with no jobs (inference)
 JOB_FIELDS = ["job_id", "campaign", "phase", "status", "host", "nodes", "gpus", "submit_s",
               "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g", "cost",
               "stage", "stage_run", "attempt", "rung", "trial", "score", "wait_s", "stop_reason",
-              "wasted_gpu_hours", "wasted_co2_g"]
+              "wasted_gpu_hours", "wasted_co2_g", "flops", "flops_per_gpu_s", "mfu"]
 STOP_REASONS = {"completed": 0, "crashed": 1, "node_failure": 2, "failed": 3, "walltime": 4,
                 "horizon": 5, "suspended": 6}
 NO_STAGE = 2**32 - 1
@@ -47,7 +47,7 @@ CAMPAIGN_FIELDS = ["name", "phase", "stage", "search", "runs", "trials_started",
                    "completed", "stopped_early", "failed", "crashes", "unfinished", "gpu_hours",
                    "wasted_gpu_hours", "energy_j", "co2_g", "wasted_co2_g",
                    "full_budget_gpu_hours", "saved_gpu_hours", "best_score", "mean_wait_s",
-                   "first_submit_s", "last_end_s"]
+                   "first_submit_s", "last_end_s", "flops", "mfu"]
 DEPLOYMENT_FIELDS = ["name", "kind", "start_s", "end_s", "gpu_hours", "it_energy_j", "energy_j", "co2_g",
                      "requests", "served", "dropped", "late", "replica_hours", "max_replicas",
                      "wh_per_request", "co2_g_per_request", "vehicles_end", "vehicle_days",
@@ -157,7 +157,8 @@ def check_layout(f, h5py, np, n_jobs, step_s):
     for field, dtype in (("stage", np.uint32), ("stage_run", np.uint32), ("attempt", np.uint32),
                          ("rung", np.int32), ("trial", np.uint64), ("score", np.float64),
                          ("wait_s", np.float64), ("wasted_gpu_hours", np.float64),
-                         ("wasted_co2_g", np.float64)):
+                         ("wasted_co2_g", np.float64), ("flops", np.float64),
+                         ("flops_per_gpu_s", np.float64), ("mfu", np.float64)):
         expect(jobs.dtype[field] == dtype, f"/jobs {field} dtype {jobs.dtype[field]}")
 
     trace = f["trace"]

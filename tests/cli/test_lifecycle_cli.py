@@ -368,6 +368,7 @@ demand = { base_rps = 1 }
         result = run_mlcycle(mlcycle, ["run", scenario, "-o", "x.h5"], cwd=tmp)
         expect(result.returncode == 2, "exit status 2", result)
         expect(result.stderr == f"{scenario}:1:2: simulation: missing key 'platform' (path to a "
-               "SimGrid platform XML; campaigns and serving deployments run on its clusters)\n",
+               "SimGrid platform XML; campaigns and serving deployments run on its clusters) or "
+               "[[cluster]] tables\n",
                "one located line", result)
         expect(not any(Path(tmp).glob("x.h5*")), "no output file", result)

@@ -1,0 +1,58 @@
+#include "engine/work_sizing.hpp"
+
+#include "core/units.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+const AcceleratorSpec& accelerator_of(const Scenario& scenario, const LoadedPlatform& platform,
+                                      std::uint32_t cluster, const CampaignSpec& campaign,
+                                      const std::string& key) {
+  const std::string& id = platform.cluster_accelerators.at(cluster);
+  const std::string& name = platform.cluster_names.at(cluster);
+  if (id.empty())
+    throw InputError(campaign.work->where, key,
+                     "cluster '" + name +
+                         "' names no accelerator: add <prop id=\"accelerator\" value=\"...\"/> "
+                         "(a catalog id) to it, or generate it with [[cluster]]");
+  const AcceleratorSpec* spec = scenario.catalog.accelerator(id);
+  if (!spec)
+    throw InputError(campaign.work->where, key,
+                     "cluster '" + name + "' has accelerator '" + id +
+                         "', not in the catalog (known: " + scenario.catalog.accelerator_ids() +
+                         ")");
+  return *spec;
+}
+
+}  // namespace
+
+Scenario with_work_lengths(const Scenario& scenario, const LoadedPlatform& platform,
+                           std::vector<WorkRate>& rates) {
+  Scenario sized = scenario;
+  rates.assign(scenario.campaigns.size(), WorkRate{});
+  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c) {
+    CampaignSpec& campaign = sized.campaigns[c];
+    if (!campaign.work) continue;
+    const std::string key = "campaign[" + std::to_string(c) + "].work";
+    std::vector<std::uint32_t> clusters = platform.campaign_cluster_lists.at(c);
+    if (clusters.empty()) clusters = {platform.campaign_clusters.at(c)};
+    const AcceleratorSpec& gpu = accelerator_of(scenario, platform, clusters[0], campaign, key);
+    for (std::uint32_t cluster : clusters)
+      if (&accelerator_of(scenario, platform, cluster, campaign, key) != &gpu)
+        throw InputError(campaign.work->where, key,
+                         "its clusters hold different accelerators: a trial's length would "
+                         "depend on where it runs");
+    WorkRate& rate = rates[c];
+    rate.peak_flops = gpu.training_peak_flops();
+    rate.mfu = campaign.work->mfu.value_or(gpu.mfu);
+    campaign.length = TrialLengthSpec{};
+    campaign.length.distribution = LengthDistribution::fixed;
+    campaign.length.hours = compute_seconds(campaign.work->total_flops(), campaign.gpus_per_trial,
+                                            rate.peak_flops, rate.mfu) /
+                            units::kSecondsPerHour;
+  }
+  return sized;
+}
+
+}  // namespace mlcycle
