@@ -1,12 +1,11 @@
 #include "engine/hardware_overrides.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
-#include <sstream>
 
 #include <simgrid/s4u/NetZone.hpp>
 
+#include "core/number_text.hpp"
 #include "engine/wattage_property.hpp"
 
 namespace mlcycle {
@@ -23,13 +22,6 @@ struct OverrideState {
 OverrideState& state() {
   static OverrideState overrides;
   return overrides;
-}
-
-// The shortest text that reads back (strtod) as the same double.
-std::string exact(double value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
 }
 
 void record(const ClusterHardware& hardware, const std::string& key, const std::string& message) {
@@ -65,12 +57,13 @@ void override_wattage(sg4::Host& host, const ClusterHardware& hardware) {
   if (watts.all_cores_w < watts.epsilon_w) {
     record(hardware, key,
            "host " + host.get_name() + ": a busy GPU would draw " +
-               exact(watts.all_cores_w / gpus) + " W, below its idle " +
-               exact(watts.epsilon_w / gpus) + " W");
+               shortest_text(watts.all_cores_w / gpus) + " W, below its idle " +
+               shortest_text(watts.epsilon_w / gpus) + " W");
     return;
   }
-  host.set_property("wattage_per_state", exact(watts.idle_w) + ":" + exact(watts.epsilon_w) + ":" +
-                                             exact(watts.all_cores_w));
+  host.set_property("wattage_per_state", shortest_text(watts.idle_w) + ":" +
+                                             shortest_text(watts.epsilon_w) + ":" +
+                                             shortest_text(watts.all_cores_w));
 }
 
 }  // namespace
@@ -85,8 +78,9 @@ void apply_hardware_override(sg4::Host& host) {
   const auto found = std::find_if(clusters.begin(), clusters.end(),
                                   [&](const ClusterHardware& c) { return c.cluster == zone; });
   if (found == clusters.end()) return;
-  if (found->node_overhead_w) host.set_property("node_overhead_w", exact(*found->node_overhead_w));
-  if (found->pue) host.set_property(kHardwarePueProperty, exact(*found->pue));
+  if (found->node_overhead_w)
+    host.set_property("node_overhead_w", shortest_text(*found->node_overhead_w));
+  if (found->pue) host.set_property(kHardwarePueProperty, shortest_text(*found->pue));
   if (found->busy_w || found->idle_w) override_wattage(host, *found);
 }
 

@@ -53,6 +53,7 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
                    std::move(fleet_sites)),
       tally_(scenario.campaigns) {
   watch_.install();
+  slots_.reserve(core_.reserved_slots());
   deployments_.on_release([this](const Allocation& allocation, double now_s) {
     for (const HostShare& share : allocation) core_.node_released(share.host, now_s);
   });

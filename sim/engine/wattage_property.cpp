@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
 
 namespace mlcycle {
 
@@ -10,11 +9,17 @@ namespace {
 
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, sep)) parts.push_back(part);
-  if (!text.empty() && text.back() == sep) parts.emplace_back();
-  return parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(sep, start);
+    if (end == std::string::npos) {
+      // A trailing separator leaves an empty last part (reported as malformed).
+      if (!text.empty()) parts.push_back(text.substr(start));
+      return parts;
+    }
+    parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
 }
 
 std::optional<double> to_watts(std::string text) {
@@ -27,10 +32,8 @@ std::optional<double> to_watts(std::string text) {
   return value;
 }
 
-}  // namespace
-
-std::optional<std::vector<PstateWattage>> parse_wattage_per_state(const std::string& text,
-                                                                  std::string& error) {
+std::optional<std::vector<PstateWattage>> parse_uncached(const std::string& text,
+                                                         std::string& error) {
   std::vector<PstateWattage> states;
   for (const std::string& entry : split(text, ',')) {
     const std::vector<std::string> fields = split(entry, ':');
@@ -52,6 +55,29 @@ std::optional<std::vector<PstateWattage>> parse_wattage_per_state(const std::str
     else
       states.push_back(PstateWattage{watts[0], watts[1], watts[2]});
   }
+  return states;
+}
+
+}  // namespace
+
+std::optional<std::vector<PstateWattage>> parse_wattage_per_state(const std::string& text,
+                                                                  std::string& error) {
+  // The hosts of a cluster share one value: a 100,000-GPU platform parses it once, not 25,000
+  // times (the loader and the property check each read every host's).
+  struct Parsed {
+    std::string text;
+    std::optional<std::vector<PstateWattage>> states;
+    std::string error;
+  };
+  thread_local std::optional<Parsed> last;
+  if (last && last->text == text) {
+    if (!last->states) error = last->error;
+    return last->states;
+  }
+  std::string why;
+  auto states = parse_uncached(text, why);
+  last = Parsed{text, states, why};
+  if (!states) error = why;
   return states;
 }
 

@@ -1,22 +1,15 @@
 #include "scenario/platform_generator.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <sstream>
+
+#include "core/number_text.hpp"
 
 #include "scenario/topology_shapes.hpp"
 
 namespace mlcycle {
 
 namespace {
-
-// The shortest text that reads back (strtod) as the same double.
-std::string exact(double value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
-}
 
 // A [[cluster]] key is "cluster[0].nodes"; on the command line (no `key`), "--nodes".
 InputError cluster_error(const GeneratedCluster& c, const std::string& key,
@@ -73,22 +66,23 @@ void write_cluster(std::ostringstream& xml, const GeneratedCluster& c, const Res
       << " (catalog '" << r.gpu->id << "'), " << topology_name(c.topology) << " -->\n";
   xml << indent << "<cluster id=\"" << c.name << "\" prefix=\"" << c.name
       << "-\" suffix=\"\" radical=\"0-" << c.nodes - 1 << "\" core=\"" << r.gpus_per_node
-      << "\" speed=\"" << exact(r.gpu->training_peak_flops()) << "f\" bw=\"" << exact(c.link_bps)
-      << "bps\" lat=\"" << exact(c.latency_s) << "s\"";
+      << "\" speed=\"" << shortest_text(r.gpu->training_peak_flops()) << "f\" bw=\""
+      << shortest_text(c.link_bps) << "bps\" lat=\"" << shortest_text(c.latency_s) << "s\"";
   if (c.topology == Topology::star) {
     // A non-blocking switch: the backbone carries every node's link at once.
-    xml << " bb_bw=\"" << exact(c.link_bps * c.nodes) << "bps\" bb_lat=\"" << exact(c.latency_s)
-        << "s\"";
+    xml << " bb_bw=\"" << shortest_text(c.link_bps * c.nodes) << "bps\" bb_lat=\""
+        << shortest_text(c.latency_s) << "s\"";
   } else {
     xml << " topology=\"" << simgrid_topology_tag(c.topology) << "\" topo_parameters=\""
         << r.topology_parameters << "\"";
   }
   xml << ">\n";
   const std::string prop = indent + "  <prop id=\"";
-  xml << prop << "wattage_per_state\" value=\"" << exact(gpus * r.gpu->idle_w) << ":"
-      << exact(gpus * r.gpu->idle_w) << ":" << exact(gpus * r.gpu->tdp_w) << "\"/>\n";
-  xml << prop << "node_overhead_w\" value=\"" << exact(r.node_overhead_w) << "\"/>\n";
-  if (c.pue) xml << prop << "pue\" value=\"" << exact(*c.pue) << "\"/>\n";
+  xml << prop << "wattage_per_state\" value=\"" << shortest_text(gpus * r.gpu->idle_w) << ":"
+      << shortest_text(gpus * r.gpu->idle_w) << ":" << shortest_text(gpus * r.gpu->tdp_w)
+      << "\"/>\n";
+  xml << prop << "node_overhead_w\" value=\"" << shortest_text(r.node_overhead_w) << "\"/>\n";
+  if (c.pue) xml << prop << "pue\" value=\"" << shortest_text(*c.pue) << "\"/>\n";
   if (!c.region.empty()) xml << prop << "grid_region\" value=\"" << c.region << "\"/>\n";
   xml << prop << "accelerator\" value=\"" << r.gpu->id << "\"/>\n";
   xml << indent << "</cluster>\n";
@@ -157,8 +151,8 @@ std::string generate_platform_xml(const std::vector<GeneratedCluster>& clusters,
     for (std::size_t i = 0; i < clusters.size(); ++i)
       for (std::size_t j = i + 1; j < clusters.size(); ++j) {
         const std::string link = clusters[i].name + "--" + clusters[j].name;
-        xml << "    <link id=\"" << link << "\" bandwidth=\"" << exact(wan.bps)
-            << "bps\" latency=\"" << exact(wan.latency_s) << "s\"/>\n";
+        xml << "    <link id=\"" << link << "\" bandwidth=\"" << shortest_text(wan.bps)
+            << "bps\" latency=\"" << shortest_text(wan.latency_s) << "s\"/>\n";
         xml << "    <zoneRoute src=\"" << clusters[i].name << "\" dst=\"" << clusters[j].name
             << "\" gw_src=\"" << router_of(clusters[i]) << "\" gw_dst=\"" << router_of(clusters[j])
             << "\"><link_ctn id=\"" << link << "\"/></zoneRoute>\n";

@@ -20,7 +20,14 @@ LifecycleCore::LifecycleCore(const Scenario& scenario, std::vector<CoreHost> hos
       effects_(effects),
       scheduler_(clusters, scenario.scheduler.policy),
       stages_(scenario),
-      host_idle_token_(hosts_.size(), 0) {}
+      host_idle_token_(hosts_.size(), 0) {
+  // At most one job a GPU runs at once: room for all of them up front spares the slot array's
+  // regrowth (each copies it and touches fresh pages) on a platform of 100,000 GPUs.
+  std::size_t gpus = 0;
+  for (const ClusterGpus& cluster : clusters)
+    for (std::uint32_t cores : cluster.cores) gpus += cores;
+  slots_.reserve(std::min<std::size_t>(gpus, kReservedSlotsMax));
+}
 
 void LifecycleCore::push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
                          std::uint32_t generation) {

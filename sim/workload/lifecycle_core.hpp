@@ -118,6 +118,8 @@ class LifecycleCore {
   // Jobs started or waiting, probes out, stage runs to come.
   bool work_left(double now_s) const;
   bool probes_pending() const { return probes_pending_ > 0; }
+  // Slots reserved up front (one a GPU, bounded): the engine sizes its own slot array alike.
+  std::size_t reserved_slots() const { return slots_.capacity(); }
 
   void on_node_up(std::uint32_t host, double now_s);
   // A node failed: running jobs on it end (node_failure), jobs not yet computing go back.
@@ -136,6 +138,7 @@ class LifecycleCore {
 
  private:
   enum class JobState : std::uint8_t { booting, staging, probing, running };
+  static constexpr std::size_t kReservedSlotsMax = 1 << 20;
   struct Slot {
     JobStart start;
     JobState state = JobState::booting;

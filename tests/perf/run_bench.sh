@@ -14,6 +14,7 @@ floor=${4:-}
 floor_case="1,000,000 trials, 4,096 GPUs"
 plain_case="1,000,000 trials, DE 2020 15-min trace"
 policy_case="the same, threshold shifting + baseline"
+generated_case="1,000,000 trials, generated 100,000 GPUs"
 if [ -n "$floor" ] && [ ! -x "$floor" ]; then
   echo "note: $floor absent (../shared/bench missing?): no floor, no ratio"
   floor=
@@ -29,6 +30,7 @@ cases=(
   "100,000 trials, 512 GPUs|$src/tests/perf/trials-100k-512gpu.toml|"
   "100,000 trials, 512 GPUs, exec engine|$src/tests/perf/trials-100k-512gpu.toml|--set simulation.engine=exec"
   "$floor_case|$src/tests/perf/trials-1m-4096gpu.toml|"
+  "$generated_case|$src/tests/perf/trials-1m-100kgpu-generated.toml|"
   "1,000,000 trials, solar-heavy synthetic grid|$src/tests/perf/trials-1m-4096gpu-solar.toml|"
   "ASHA 100,000 configs, 1,024 GPUs, crashes|$src/tests/perf/asha-100k-1024gpu.toml|"
   "100k-EV fleet 3 y + 10k req/s service 2 y|$src/tests/perf/inference-fleet-serving.toml|"
@@ -71,6 +73,7 @@ for entry in "${cases[@]}"; do
   [ "$name" = "$floor_case" ] && floor_case_median=$median
   [ "$name" = "$plain_case" ] && plain_case_median=$median
   [ "$name" = "$policy_case" ] && policy_case_median=$median
+  [ "$name" = "$generated_case" ] && generated_case_median=$median
   size=$(stat -c %s "$out/trace.h5")
   printf '%-42s %9.2fs %9.2fs %9.2fs %14.1f %10.1f\n' "$name" "${sorted[0]}" "$median" \
     "${sorted[-1]}" "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" \
@@ -82,6 +85,11 @@ if [ ${#floor_walls[@]} -gt 0 ]; then
     "bare-engine floor, 1,000,000 trials" "$floor_median" "${#floor_walls[@]}" "$floor_case"
   printf '%-42s %9.2f  (%s: median wall / floor median wall)\n' "ratio mlcycle / floor" \
     "$(awk -v m="$floor_case_median" -v f="$floor_median" 'BEGIN {print m / f}')" "$floor_case"
+fi
+if [ -n "${generated_case_median:-}" ] && [ -n "${floor_case_median:-}" ]; then
+  printf '%-42s %9.2f  (%s / %s: median walls)\n' "ratio 100,000 / 4,096 GPUs" \
+    "$(awk -v g="$generated_case_median" -v m="$floor_case_median" 'BEGIN {print g / m}')" \
+    "$generated_case" "$floor_case"
 fi
 if [ -n "${policy_case_median:-}" ]; then
   printf '%-42s %9.2f  (%s / %s: median walls)\n' "ratio policy run / plain run" \
