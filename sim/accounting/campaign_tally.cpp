@@ -32,8 +32,8 @@ void CampaignTally::job_ended(const JobRecord& record, bool crash, bool search) 
   r.wasted_co2_g += record.wasted_co2_g;
   if (!std::isnan(record.flops)) {  // a compute-sized job
     r.flops = (std::isnan(r.flops) ? 0 : r.flops) + record.flops;
-    r.peak_flops += record.flops / record.mfu;
-    r.mfu = r.flops / r.peak_flops;
+    r.peak_flops += record.peak_flops;
+    if (r.peak_flops > 0) r.mfu = r.flops / r.peak_flops;
   }
   if (crash) ++r.crashes;
   const StopReason reason = record.stop_reason;

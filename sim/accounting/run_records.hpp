@@ -42,6 +42,7 @@ struct JobRecord {
   double flops = std::numeric_limits<double>::quiet_NaN();
   double flops_per_gpu_s = std::numeric_limits<double>::quiet_NaN();
   double mfu = std::numeric_limits<double>::quiet_NaN();
+  double peak_flops = 0;  // GPUs x run time x peak: the campaign MFU's denominator (not written)
 };
 
 struct TraceBin {

@@ -163,6 +163,12 @@ int run_platform_command(const PlatformCli& cli, std::ostream& out) {
   // Written whole to OUT.tmp, then renamed: no partial platform file.
   const std::filesystem::path path(cli.output_path);
   const std::filesystem::path tmp = path.string() + ".tmp";
+  std::error_code unknown;
+  if (std::filesystem::is_directory(path, unknown))
+    throw InputError(kCommandLine, "-o", path.string() + " is a directory, not a file");
+  const std::filesystem::path parent = path.parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent, unknown))
+    throw InputError(kCommandLine, "-o", "no directory " + parent.string());
   {
     std::ofstream file(tmp, std::ios::binary);
     file << xml;
@@ -173,7 +179,12 @@ int run_platform_command(const PlatformCli& cli, std::ostream& out) {
       throw std::runtime_error("cannot write " + tmp.string());
     }
   }
-  std::filesystem::rename(tmp, path);
+  std::error_code renamed;
+  std::filesystem::rename(tmp, path, renamed);
+  if (renamed) {
+    std::filesystem::remove(tmp, unknown);
+    throw std::runtime_error("cannot write " + path.string() + ": " + renamed.message());
+  }
   const AcceleratorSpec& gpu = *builtin_catalog().accelerator(cluster.gpu);
   const std::uint32_t per_node =
       cluster.gpus_per_node ? cluster.gpus_per_node : builtin_catalog().host(cluster.host)->gpus;

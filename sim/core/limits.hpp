@@ -6,6 +6,11 @@
 
 namespace mlcycle::limits {
 
+// A platform: at most 4,000,000 hosts (SimGrid 3.32 needs about 30 s and 3.4 GB for 10^6) of
+// at most 4,096 cores (GPUs) each.
+inline constexpr std::uint64_t kMaxHosts = 4'000'000;
+inline constexpr std::int64_t kMaxCoresPerHost = 4096;
+
 // Any duration or offset: at most 1,000 years of 365 days (3.1536e10 s).
 inline constexpr double kMaxDuration_s = 1000.0 * 365 * 86400;
 inline constexpr const char* kMaxDurationText = "1000 years";

@@ -213,9 +213,11 @@ void LifecycleRunner::job_ended(std::uint32_t index, const JobStart& job, const 
   record.score = ending.score;
   const std::uint32_t campaign = job.request.campaign;
   if (campaign < work_rates_.size() && work_rates_[campaign].peak_flops > 0) {
-    const JobWork work = job_work(work_rates_[campaign], job.request.gpus, job.request.work_s,
-                                  job.request.duration_s, record.end_s - record.start_s);
+    const double ran_s = record.end_s - record.start_s;
+    const JobWork work =
+        job_work(work_rates_[campaign], job.request.gpus, ending.work_done_s, ran_s);
     record.flops = work.flops;
+    record.peak_flops = job.request.gpus * ran_s * work_rates_[campaign].peak_flops;
     record.flops_per_gpu_s = work.flops_per_gpu_s;
     record.mfu = work.mfu;
   }
@@ -331,9 +333,11 @@ void LifecycleRunner::run() {
 // costs SimGrid far less per wake-up than the condition variable's timed wait, and advancing
 // the clock from the main context less again.
 void LifecycleRunner::wait_until(double next_s, bool& woken) {
-  if (drives_clock_)
-    sg4::Engine::get_instance()->run_until(next_s);
-  else if (core_.probes_pending() || !platform_.profiles.failing_hosts.empty())
+  if (drives_clock_) {
+    // SimGrid's clock may stand an ulp past a time it was advanced to (now + (t - now)), and
+    // refuses a date in its past: an event at that same instant needs no advance.
+    if (next_s > sg4::Engine::get_clock()) sg4::Engine::get_instance()->run_until(next_s);
+  } else if (core_.probes_pending() || !platform_.profiles.failing_hosts.empty())
     woken = watch_.wait_until(next_s);
   else
     sg4::this_actor::sleep_until(next_s);

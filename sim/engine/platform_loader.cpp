@@ -310,7 +310,10 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
                              const PueProfiles& pue_profiles) {
   const bool generated = !scenario.generated_platform_xml.empty();
   const std::string& file = generated ? scenario.source_path : scenario.simulation.platform_path;
-  if (file.empty()) return scheduler_only_platform(scenario);
+  if (file.empty()) {
+    check_hardware_overrides({});  // a [hardware.<cluster>] names a cluster there is not
+    return scheduler_only_platform(scenario);
+  }
   const PlatformScan scan =
       generated ? scan_platform_text(scenario.generated_platform_xml, file) : scan_platform(file);
   // SimGrid reads the checked text (profile attributes blanked) from memory, first in a child

@@ -14,12 +14,13 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "core/limits.hpp"
 #include "engine/state_profiles.hpp"
 
 namespace mlcycle {
 
-inline constexpr std::uint64_t kMaxHosts = 4'000'000;
-inline constexpr std::int64_t kMaxCoresPerHost = 4096;
+inline constexpr std::uint64_t kMaxHosts = limits::kMaxHosts;
+inline constexpr std::int64_t kMaxCoresPerHost = limits::kMaxCoresPerHost;
 
 struct ProfileAttachment {
   std::string element;    // "host"

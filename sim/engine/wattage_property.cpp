@@ -3,24 +3,11 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/split_text.hpp"
+
 namespace mlcycle {
 
 namespace {
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(sep, start);
-    if (end == std::string::npos) {
-      // A trailing separator leaves an empty last part (reported as malformed).
-      if (!text.empty()) parts.push_back(text.substr(start));
-      return parts;
-    }
-    parts.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-}
 
 std::optional<double> to_watts(std::string text) {
   while (!text.empty() && text.front() == ' ') text.erase(text.begin());
@@ -35,8 +22,8 @@ std::optional<double> to_watts(std::string text) {
 std::optional<std::vector<PstateWattage>> parse_uncached(const std::string& text,
                                                          std::string& error) {
   std::vector<PstateWattage> states;
-  for (const std::string& entry : split(text, ',')) {
-    const std::vector<std::string> fields = split(entry, ':');
+  for (const std::string& entry : split_text(text, ',')) {
+    const std::vector<std::string> fields = split_text(entry, ':');
     if (fields.size() != 2 && fields.size() != 3) {
       error = "entry '" + entry + "' must be Idle:Epsilon:AllCores or Idle:AllCores";
       return std::nullopt;

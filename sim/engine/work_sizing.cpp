@@ -1,5 +1,8 @@
 #include "engine/work_sizing.hpp"
 
+#include <cmath>
+
+#include "core/limits.hpp"
 #include "core/units.hpp"
 
 namespace mlcycle {
@@ -46,11 +49,17 @@ Scenario with_work_lengths(const Scenario& scenario, const LoadedPlatform& platf
     WorkRate& rate = rates[c];
     rate.peak_flops = gpu.training_peak_flops();
     rate.mfu = campaign.work->mfu.value_or(gpu.mfu);
+    const double flops = campaign.work->total_flops();
+    const double seconds =
+        compute_seconds(flops, campaign.gpus_per_trial, rate.peak_flops, rate.mfu);
+    if (!std::isfinite(flops) || !std::isfinite(seconds) || seconds > limits::kMaxDuration_s)
+      throw InputError(campaign.work->where, key,
+                       "a trial would compute for more than " +
+                           std::string(limits::kMaxDurationText) + " on " +
+                           std::to_string(campaign.gpus_per_trial) + " GPUs of '" + gpu.id + "'");
     campaign.length = TrialLengthSpec{};
     campaign.length.distribution = LengthDistribution::fixed;
-    campaign.length.hours = compute_seconds(campaign.work->total_flops(), campaign.gpus_per_trial,
-                                            rate.peak_flops, rate.mfu) /
-                            units::kSecondsPerHour;
+    campaign.length.hours = seconds / units::kSecondsPerHour;
   }
   return sized;
 }

@@ -1,5 +1,6 @@
 #include "scenario/cluster_reader.hpp"
 
+#include "core/limits.hpp"
 #include "scenario/hardware_catalog_reader.hpp"
 #include "scenario/link_units.hpp"
 
@@ -7,23 +8,29 @@ namespace mlcycle {
 
 namespace {
 
-// SimGrid host and link names are built from it: letters, digits, '_', '.', '-'.
-bool plain_name(const std::string& name) {
-  if (name.empty()) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-      return false;
-  return true;
-}
-
-std::uint32_t count(TomlTableReader& t, std::string_view key, bool required) {
+std::uint32_t count(TomlTableReader& t, std::string_view key, bool required, std::int64_t most) {
   auto value = t.integer(key);
   if (!value) {
     if (required) throw t.error_here("missing key '" + std::string(key) + "'");
     return 0;
   }
-  if (*value < 1 || *value > 100'000'000) throw t.error_at(key, "must be 1 to 100000000");
+  if (*value < 1 || *value > most) throw t.error_at(key, "must be 1 to " + std::to_string(most));
   return static_cast<std::uint32_t>(*value);
+}
+
+// A link's bandwidth (key `bandwidth_key`) and `latency`, each kept as given when absent.
+void read_link(TomlTableReader& t, std::string_view bandwidth_key, double& bps, double& latency_s) {
+  std::string error;
+  if (auto text = t.string(bandwidth_key)) {
+    auto parsed = parse_bandwidth_bps(*text, error);
+    if (!parsed) throw t.error_at(bandwidth_key, error);
+    bps = *parsed;
+  }
+  if (auto text = t.string("latency")) {
+    auto parsed = parse_latency_s(*text, error);
+    if (!parsed) throw t.error_at("latency", error);
+    latency_s = *parsed;
+  }
 }
 
 GeneratedCluster read_cluster(TomlTableReader& t, const HardwareCatalog& catalog,
@@ -33,7 +40,7 @@ GeneratedCluster read_cluster(TomlTableReader& t, const HardwareCatalog& catalog
   auto name = t.string("name");
   if (!name) throw t.error_here("missing key 'name' (the cluster's id)");
   if (!plain_name(*name))
-    throw t.error_at("name", "'" + *name + "' is not a cluster id (letters, digits, _ . -)");
+    throw t.error_at("name", "'" + *name + "' is not a cluster id (letters, digits, _ -)");
   c.name = *name;
   c.key = key;
   auto gpu = t.string("gpu");
@@ -47,10 +54,13 @@ GeneratedCluster read_cluster(TomlTableReader& t, const HardwareCatalog& catalog
     if (!profile)
       throw t.error_at("host",
                        "unknown host profile '" + *host + "' (known: " + catalog.host_ids() + ")");
+    if (profile->gpu != c.gpu)
+      throw t.error_at("host",
+                       "host profile '" + *host + "' holds " + profile->gpu + ", not " + c.gpu);
     c.host = *host;
   }
-  c.nodes = count(t, "nodes", true);
-  c.gpus_per_node = count(t, "gpus_per_node", c.host.empty());
+  c.nodes = count(t, "nodes", true, static_cast<std::int64_t>(limits::kMaxHosts));
+  c.gpus_per_node = count(t, "gpus_per_node", c.host.empty(), limits::kMaxCoresPerHost);
   if (!c.host.empty() && c.gpus_per_node && catalog.host(c.host)->gpus != c.gpus_per_node)
     throw t.error_at("gpus_per_node", std::to_string(c.gpus_per_node) +
                                           " GPUs per node, but host profile '" + c.host +
@@ -64,18 +74,13 @@ GeneratedCluster read_cluster(TomlTableReader& t, const HardwareCatalog& catalog
     c.topology = *parsed;
     if (colon != std::string::npos) c.topology_parameters = topology->substr(colon + 1);
   }
-  std::string error;
-  if (auto link = t.string("link")) {
-    auto bps = parse_bandwidth_bps(*link, error);
-    if (!bps) throw t.error_at("link", error);
-    c.link_bps = *bps;
+  read_link(t, "link", c.link_bps, c.latency_s);
+  if (auto region = t.string("region")) {
+    if (!plain_name(*region))
+      throw t.error_at("region",
+                       "'" + *region + "' is not a grid region name (letters, digits, _ -)");
+    c.region = *region;
   }
-  if (auto latency = t.string("latency")) {
-    auto seconds = parse_latency_s(*latency, error);
-    if (!seconds) throw t.error_at("latency", error);
-    c.latency_s = *seconds;
-  }
-  if (auto region = t.string("region")) c.region = *region;
   if (auto pue = t.number("pue")) {
     if (*pue < 1) throw t.error_at("pue", "must be at least 1");
     c.pue = pue;
@@ -97,17 +102,7 @@ WideAreaLink read_wide_area(TomlTableReader& root) {
   const toml::table* table = root.table("wide_area");
   if (!table) return wan;
   TomlTableReader t(*table, "wide_area", root.file());
-  std::string error;
-  if (auto bandwidth = t.string("bandwidth")) {
-    auto bps = parse_bandwidth_bps(*bandwidth, error);
-    if (!bps) throw t.error_at("bandwidth", error);
-    wan.bps = *bps;
-  }
-  if (auto latency = t.string("latency")) {
-    auto seconds = parse_latency_s(*latency, error);
-    if (!seconds) throw t.error_at("latency", error);
-    wan.latency_s = *seconds;
-  }
+  read_link(t, "bandwidth", wan.bps, wan.latency_s);
   t.reject_unknown_keys();
   return wan;
 }
@@ -143,6 +138,11 @@ GeneratedPlatform read_generated_platform(TomlTableReader& root, const HardwareC
     platform.clusters.push_back(read_cluster(t, catalog, key));
     topology_keys.push_back(t.location_of_key("topology"));
   }
+  std::uint64_t hosts = 0;
+  for (const GeneratedCluster& c : platform.clusters) hosts += c.nodes;
+  if (hosts > limits::kMaxHosts)
+    throw root.error_at("cluster", "the clusters hold " + std::to_string(hosts) +
+                                       " nodes, more than " + std::to_string(limits::kMaxHosts));
   // SimGrid 3.32 builds fat-tree, torus and dragonfly clusters without a router, and its XML
   // cannot give them one: nothing could route between them and another cluster.
   for (std::size_t i = 0; platform.clusters.size() > 1 && i < platform.clusters.size(); ++i)

@@ -1,6 +1,7 @@
 #include "scenario/hardware_catalog_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mlcycle {
 
@@ -17,6 +18,7 @@ double required_number(TomlTableReader& t, std::string_view key) {
   auto value = t.number(key);
   if (!value) throw t.error_here("missing key '" + std::string(key) + "'");
   if (*value < 0) throw t.error_at(key, "must not be negative");
+  if (!std::isfinite(*value) || *value > 1e15) throw t.error_at(key, "must be at most 1e15");
   return *value;
 }
 

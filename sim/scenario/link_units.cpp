@@ -17,7 +17,7 @@ std::optional<double> with_unit(const std::string& text,
   if (end == text.c_str() || !std::isfinite(value)) return std::nullopt;
   const std::string unit(end);
   for (const auto& [suffix, factor] : units)
-    if (unit == suffix) return value * factor;
+    if (unit == suffix && std::isfinite(value * factor)) return value * factor;
   return std::nullopt;
 }
 

@@ -1,8 +1,10 @@
 #include "scenario/platform_generator.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
+#include "core/limits.hpp"
 #include "core/number_text.hpp"
 
 #include "scenario/topology_shapes.hpp"
@@ -40,7 +42,19 @@ ResolvedCluster resolve(const GeneratedCluster& c, const HardwareCatalog& catalo
       throw cluster_error(
           c, "host", "unknown host profile '" + c.host + "' (known: " + catalog.host_ids() + ")");
   }
-  if (c.nodes < 1) throw cluster_error(c, "nodes", "must be at least 1");
+  if (c.nodes < 1 || c.nodes > limits::kMaxHosts)
+    throw cluster_error(c, "nodes", "must be 1 to " + std::to_string(limits::kMaxHosts));
+  if (c.gpus_per_node > limits::kMaxCoresPerHost)
+    throw cluster_error(c, "gpus_per_node",
+                        "must be 1 to " + std::to_string(limits::kMaxCoresPerHost));
+  if (!plain_name(c.name))
+    throw cluster_error(c, "", "'" + c.name + "' is not a cluster id (letters, digits, _ -)");
+  if (!c.region.empty() && !plain_name(c.region))
+    throw cluster_error(c, "region",
+                        "'" + c.region + "' is not a grid region name (letters, digits, _ -)");
+  if (host && host->gpu != c.gpu)
+    throw cluster_error(c, "host",
+                        "host profile '" + host->id + "' holds " + host->gpu + ", not " + c.gpu);
   r.gpus_per_node = c.gpus_per_node;
   if (r.gpus_per_node == 0) {
     if (!host) throw cluster_error(c, "gpus_per_node", "missing (or give a host profile)");
@@ -89,6 +103,13 @@ void write_cluster(std::ostringstream& xml, const GeneratedCluster& c, const Res
 }
 
 }  // namespace
+
+bool plain_name(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+  return true;
+}
 
 std::optional<Topology> parse_topology(const std::string& name) {
   if (name == "star") return Topology::star;
@@ -148,15 +169,18 @@ std::string generate_platform_xml(const std::vector<GeneratedCluster>& clusters,
     xml << "  <zone id=\"clusters\" routing=\"Full\">\n";
     for (std::size_t i = 0; i < clusters.size(); ++i)
       write_cluster(xml, clusters[i], resolved[i], "    ");
+    // SimGrid's DTD wants every <link> of a zone before its first route.
     for (std::size_t i = 0; i < clusters.size(); ++i)
-      for (std::size_t j = i + 1; j < clusters.size(); ++j) {
-        const std::string link = clusters[i].name + "--" + clusters[j].name;
-        xml << "    <link id=\"" << link << "\" bandwidth=\"" << shortest_text(wan.bps)
-            << "bps\" latency=\"" << shortest_text(wan.latency_s) << "s\"/>\n";
+      for (std::size_t j = i + 1; j < clusters.size(); ++j)
+        xml << "    <link id=\"" << clusters[i].name << "--" << clusters[j].name
+            << "\" bandwidth=\"" << shortest_text(wan.bps) << "bps\" latency=\""
+            << shortest_text(wan.latency_s) << "s\"/>\n";
+    for (std::size_t i = 0; i < clusters.size(); ++i)
+      for (std::size_t j = i + 1; j < clusters.size(); ++j)
         xml << "    <zoneRoute src=\"" << clusters[i].name << "\" dst=\"" << clusters[j].name
             << "\" gw_src=\"" << router_of(clusters[i]) << "\" gw_dst=\"" << router_of(clusters[j])
-            << "\"><link_ctn id=\"" << link << "\"/></zoneRoute>\n";
-      }
+            << "\"><link_ctn id=\"" << clusters[i].name << "--" << clusters[j].name
+            << "\"/></zoneRoute>\n";
     xml << "  </zone>\n";
   }
   xml << "</platform>\n";

@@ -45,6 +45,10 @@ std::string topology_parameters(const GeneratedCluster& cluster);
 std::string generate_platform_xml(const std::vector<GeneratedCluster>& clusters,
                                   const HardwareCatalog& catalog, const WideAreaLink& wan = {});
 
+// Cluster ids and grid regions become SimGrid names and XML attribute values: letters, digits,
+// '_' and '-' only.
+bool plain_name(const std::string& name);
+
 // "star", "fat-tree", "torus", "dragonfly".
 std::optional<Topology> parse_topology(const std::string& name);
 const char* topology_name(Topology topology);

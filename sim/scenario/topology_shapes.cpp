@@ -1,29 +1,21 @@
 #include "scenario/topology_shapes.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
-#include <sstream>
 #include <vector>
+
+#include "core/split_text.hpp"
 
 namespace mlcycle {
 
 namespace {
 
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
-}
-
 std::optional<std::vector<std::uint64_t>> positive_integers(const std::string& text) {
   std::vector<std::uint64_t> values;
-  for (const std::string& part : split(text, ',')) {
+  if (text.empty()) return std::nullopt;
+  for (const std::string& part : split_text(text, ',')) {
     if (part.empty() || part.size() > 9 ||
         part.find_first_not_of("0123456789") != std::string::npos)
       return std::nullopt;
@@ -36,7 +28,8 @@ std::optional<std::vector<std::uint64_t>> positive_integers(const std::string& t
 
 std::uint64_t product(const std::vector<std::uint64_t>& values) {
   std::uint64_t p = 1;
-  for (std::uint64_t v : values) p = p > (1ULL << 40) ? p : p * v;  // past 2^40 it cannot match
+  for (std::uint64_t v : values)
+    if (__builtin_mul_overflow(p, v, &p)) return UINT64_MAX;  // saturates: it cannot match
   return p;
 }
 
@@ -50,11 +43,17 @@ std::string join(const std::vector<std::uint64_t>& values) {
 }
 
 std::string holds(std::uint64_t held, std::uint32_t nodes) {
-  return "holds " + std::to_string(held) + " nodes, not " + std::to_string(nodes);
+  const std::string count = held == UINT64_MAX ? "more than 10^19" : std::to_string(held);
+  return "holds " + count + " nodes, not " + std::to_string(nodes);
 }
 
-// The most cubic a <= b <= c with a*b*c = nodes.
-std::string torus(std::uint32_t nodes) {
+// The most cubic a <= b <= c with a*b*c = nodes, sides of 1 left out: SimGrid 3.32 declares
+// the wrap-around link of a side of 1 twice and aborts.
+std::string torus(std::uint32_t nodes, std::string& error) {
+  if (nodes < 2) {
+    error = "a torus needs at least 2 nodes";
+    return "";
+  }
   std::uint64_t best_a = 1, best_b = 1, best_c = nodes;
   for (std::uint64_t a = 1; a * a * a <= nodes; ++a) {
     if (nodes % a) continue;
@@ -64,14 +63,10 @@ std::string torus(std::uint32_t nodes) {
       if (c < best_c) best_a = a, best_b = b, best_c = c;
     }
   }
-  return join({best_a, best_b, best_c});
-}
-
-// The largest divisor of n not above `limit`.
-std::uint64_t divisor_up_to(std::uint64_t n, std::uint64_t limit) {
-  for (std::uint64_t d = std::min(n, limit); d > 1; --d)
-    if (n % d == 0) return d;
-  return 1;
+  std::vector<std::uint64_t> sides;
+  for (std::uint64_t side : {best_a, best_b, best_c})
+    if (side > 1) sides.push_back(side);
+  return join(sides);
 }
 
 // Levels of switches of at most kMaxSwitchPorts down ports each, leaves first: as few levels as
@@ -107,16 +102,33 @@ std::string fat_tree(std::uint32_t nodes, std::string& error) {
   return std::to_string(down.size()) + ";" + join(down) + ";" + join(up) + ";" + join(links);
 }
 
-// Nodes per router, routers per chassis, chassis per group, groups: each level filled up to the
-// size of Cray's Aries dragonfly (4 nodes a router, 16 routers a chassis, 6 chassis a group),
-// the rest in groups; one link between any two of a level.
-std::string dragonfly(std::uint32_t nodes) {
-  const std::uint64_t per_router = divisor_up_to(nodes, 4);
-  const std::uint64_t routers = divisor_up_to(nodes / per_router, 16);
-  const std::uint64_t chassis = divisor_up_to(nodes / per_router / routers, 6);
-  const std::uint64_t groups = nodes / per_router / routers / chassis;
-  return std::to_string(groups) + ",1;" + std::to_string(chassis) + ",1;" +
-         std::to_string(routers) + ",1;" + std::to_string(per_router);
+// Groups, chassis per group, routers per chassis, nodes per router (at most 4, as on Cray's
+// Aries), with no more groups than routers per chassis: SimGrid 3.32 crashes building or routing
+// a dragonfly with more. Among the shapes, the one whose groups and routers are closest.
+std::string dragonfly(std::uint32_t nodes, std::string& error) {
+  for (std::uint64_t per_router : {4, 3, 2, 1}) {
+    if (nodes % per_router) continue;
+    const std::uint64_t rest = nodes / per_router;
+    std::uint64_t best_g = 0, best_c = 0, best_r = 0;
+    for (std::uint64_t chassis = 1; chassis <= 6; ++chassis) {
+      if (rest % chassis) continue;
+      for (std::uint64_t routers = 1; routers <= 64; ++routers) {
+        if ((rest / chassis) % routers) continue;
+        const std::uint64_t groups = rest / chassis / routers;
+        if (groups > routers) continue;
+        if (best_r == 0 || routers - groups < best_r - best_g) {
+          best_g = groups, best_c = chassis, best_r = routers;
+        }
+      }
+    }
+    if (best_r > 0)
+      return std::to_string(best_g) + ",1;" + std::to_string(best_c) + ",1;" +
+             std::to_string(best_r) + ",1;" + std::to_string(per_router);
+  }
+  error = "no dragonfly holds exactly " + std::to_string(nodes) +
+          " nodes with at most 64 routers a chassis and no more groups than routers (SimGrid "
+          "3.32 crashes on more): choose a node count with small factors";
+  return "";
 }
 
 }  // namespace
@@ -138,11 +150,11 @@ const char* simgrid_topology_tag(Topology topology) {
 std::string choose_topology_parameters(Topology topology, std::uint32_t nodes, std::string& error) {
   switch (topology) {
     case Topology::torus:
-      return torus(nodes);
+      return torus(nodes, error);
     case Topology::fat_tree:
       return fat_tree(nodes, error);
     case Topology::dragonfly:
-      return dragonfly(nodes);
+      return dragonfly(nodes, error);
     case Topology::star:
       break;
   }
@@ -151,13 +163,17 @@ std::string choose_topology_parameters(Topology topology, std::uint32_t nodes, s
 
 std::string check_topology_parameters(Topology topology, const std::string& given,
                                       std::uint32_t nodes, std::string& error) {
-  const std::vector<std::string> parts = split(given, ';');
+  const std::vector<std::string> parts = split_text(given, ';');
   if (topology == Topology::torus) {
     auto dims = parts.size() == 1 ? positive_integers(given) : std::nullopt;
     if (!dims)
       error = "torus parameters are dimensions, e.g. 4,4,8; got '" + given + "'";
     else if (product(*dims) != nodes)
       error = "torus " + given + " " + holds(product(*dims), nodes);
+    else if (std::find(dims->begin(), dims->end(), 1u) != dims->end())
+      error = "torus " + given +
+              " has a side of 1, whose link SimGrid 3.32 declares twice: "
+              "leave it out";
     return error.empty() ? given : "";
   }
   if (topology == Topology::fat_tree) {
@@ -192,6 +208,10 @@ std::string check_topology_parameters(Topology topology, const std::string& give
           given + "'";
     else if (product(sizes) != nodes)
       error = "dragonfly " + given + " " + holds(product(sizes), nodes);
+    else if (sizes[0] > sizes[2])
+      error = "dragonfly " + given +
+              " has more groups than routers a chassis, which SimGrid "
+              "3.32 crashes on";
     return error.empty() ? given : "";
   }
   error = "a star takes no parameters";

@@ -1,5 +1,7 @@
 #include "scenario/work_reader.hpp"
 
+#include <cmath>
+
 namespace mlcycle {
 
 namespace {
@@ -9,6 +11,7 @@ double positive(TomlTableReader& t, std::string_view key) {
   auto value = t.number(key);
   if (!value) return 0;
   if (!(*value > 0)) throw t.error_at(key, "must be greater than zero");
+  if (!std::isfinite(*value)) throw t.error_at(key, "must be finite");
   return *value;
 }
 

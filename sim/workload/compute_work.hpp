@@ -2,7 +2,6 @@
 // Compute-sized work: how long a trial of `flops` runs on `gpus` GPUs of peak `peak_flops`
 // FLOP/s each at model FLOP utilization `mfu`, and what a job of it achieved.
 // Equations: docs/hardware.md.
-#include <algorithm>
 #include <cstdint>
 
 namespace mlcycle {
@@ -24,14 +23,13 @@ struct JobWork {
   double mfu = 0;              // achieved: flops_per_gpu_s / peak
 };
 
-// A job that was to compute `work_s` seconds in `planned_s` of run time (checkpoints and the
-// all-reduce stretch it) and ran `ran_s`: it computed the share ran / planned of its work.
-inline JobWork job_work(const WorkRate& rate, std::uint32_t gpus, double work_s, double planned_s,
+// A job that computed `work_done_s` seconds of its work on `gpus` GPUs in `ran_s` of run time.
+inline JobWork job_work(const WorkRate& rate, std::uint32_t gpus, double work_done_s,
                         double ran_s) {
   JobWork w;
-  const double share = planned_s > 0 ? std::min(1.0, ran_s / planned_s) : 1.0;
-  w.flops = work_s * share * static_cast<double>(gpus) * rate.peak_flops * rate.mfu;
-  w.flops_per_gpu_s = ran_s > 0 ? w.flops / (static_cast<double>(gpus) * ran_s) : 0;
+  const double g = static_cast<double>(gpus);
+  w.flops = work_done_s * g * rate.peak_flops * rate.mfu;
+  w.flops_per_gpu_s = ran_s > 0 ? w.flops / (g * ran_s) : 0;
   w.mfu = w.flops_per_gpu_s / rate.peak_flops;
   return w;
 }

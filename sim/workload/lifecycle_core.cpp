@@ -207,6 +207,15 @@ void LifecycleCore::end_job(std::uint32_t index, StopReason reason, double now_s
   const double kept_work_s = reason == StopReason::suspended ? slot.paused_work_s
                              : crash                         ? plan.work_saved_s
                                                              : 0;
+  if (reason == StopReason::completed)
+    ending.work_done_s = request.work_s;
+  else if (reason == StopReason::suspended)
+    ending.work_done_s = slot.paused_work_s;
+  else if (crash || reason == StopReason::failed)
+    ending.work_done_s = plan.work_done_s;
+  else  // walltime, horizon: the compute its progress covers
+    ending.work_done_s = std::min(
+        request.work_s, std::max(0.0, progress_s(slot, now_s) - slot.restore_s) / slot.stretch);
   source.on_end(request, reason, kept_work_s, now_s);
   if (reason == StopReason::completed) ending.score = source.score_of(request);
   ending.is_search = source.is_search();

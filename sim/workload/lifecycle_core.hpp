@@ -31,9 +31,10 @@ struct CoreHost {
 // How a started job ended, as decided by the core.
 struct JobEnding {
   StopReason reason = StopReason::completed;
-  bool crash = false;  // crashed or cut by a node failure (a retry may follow)
-  bool cut = false;    // stopped before its planned end: the engine cancels its executions
-  double lost_s = 0;   // run time whose work is lost (crash or failure): wasted
+  bool crash = false;      // crashed or cut by a node failure (a retry may follow)
+  bool cut = false;        // stopped before its planned end: the engine cancels its executions
+  double lost_s = 0;       // run time whose work is lost (crash or failure): wasted
+  double work_done_s = 0;  // compute seconds the attempt did (lost or kept), checkpoints aside
   double score = std::numeric_limits<double>::quiet_NaN();  // searches: completed jobs only
   bool is_search = false;
 };

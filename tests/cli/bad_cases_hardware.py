@@ -131,7 +131,7 @@ GENERATED_CASES = [
                    r"{f}:13:\d+: cluster\[0\]\.topology: 'hypercube' is not one of: star, "
                    r"fat-tree, torus, dragonfly"),
     generated_case("cluster-zero-nodes", CLUSTER.replace("nodes = 2", "nodes = 0") + AFTER,
-                   r"{f}:10:\d+: cluster\[0\]\.nodes: must be 1 to 100000000"),
+                   r"{f}:10:\d+: cluster\[0\]\.nodes: must be 1 to 4000000"),
     generated_case("cluster-bad-link", CLUSTER + 'link = "fast"' + AFTER,
                    r"{f}:13:\d+: cluster\[0\]\.link: 'fast' is not a bandwidth .*"),
     generated_case("cluster-two-non-star", CLUSTER + 'topology = "torus"\n\n'
@@ -190,4 +190,28 @@ GENERATED_CASES = [
     platform_case("platform-no-output", ["--gpu", "h100-sxm", "--nodes", "4", "--gpus-per-node",
                                          "8"],
                   r"command line: -o: missing: the platform file to write"),
+    generated_case("cluster-torus-side-of-one", CLUSTER + 'topology = "torus:1,2"' + AFTER,
+                   r"{f}:13:\d+: cluster\[0\]\.topology: torus 1,2 has a side of 1, whose link "
+                   r"SimGrid 3\.32 declares twice: leave it out"),
+    generated_case("cluster-dragonfly-groups", CLUSTER.replace("nodes = 2", "nodes = 16")
+                   + 'topology = "dragonfly:4,1;2,1;2,1;1"' + AFTER,
+                   r"{f}:13:\d+: cluster\[0\]\.topology: dragonfly 4,1;2,1;2,1;1 has more groups "
+                   r"than routers a chassis, which SimGrid 3\.32 crashes on"),
+    generated_case("cluster-region-not-a-name", CLUSTER.replace('region = "r"', 'region = "r&s"')
+                   + AFTER,
+                   r"{f}:12:\d+: cluster\[0\]\.region: 'r&s' is not a grid region name "
+                   r"\(letters, digits, _ -\)"),
+    generated_case("cluster-host-other-gpu", CLUSTER.replace("gpus_per_node = 8\n",
+                                                             'host = "dgx-h100"\n') + AFTER,
+                   r"{f}:11:\d+: cluster\[0\]\.host: host profile 'dgx-h100' holds h100-sxm, "
+                   r"not v100-sxm2"),
+    generated_case("cluster-gpus-per-node-too-many",
+                   CLUSTER.replace("gpus_per_node = 8", "gpus_per_node = 5000") + AFTER,
+                   r"{f}:11:\d+: cluster\[0\]\.gpus_per_node: must be 1 to 4096"),
+    generated_case("work-overflows", CLUSTER + CAMPAIGN + "work = { params = 1e200, tokens = 1e200 }",
+                   r"{f}:18:\d+: campaign\[0\]\.work: a trial would compute for more than 1000 "
+                   r"years on 8 GPUs of 'v100-sxm2'"),
+    platform_case("platform-output-directory", ["--gpu", "h100-sxm", "--nodes", "4",
+                                                "--gpus-per-node", "8", "-o", "{tmp}"],
+                  r"command line: -o: .* is a directory, not a file"),
 ]

@@ -241,3 +241,29 @@ def test_platform_list(mlcycle, tmp):
     expect_success(result, "mlcycle platform --list")
     for gpu in ("p100-sxm2", "v100-sxm2", "a100-sxm4-80gb", "h100-sxm", "b200", "tpu-v5e"):
         expect(f"\n{gpu} " in result.stdout, f"{gpu} missing from the list")
+
+
+@pytest.mark.title("compute-sized work: crashed and walltime-killed attempts count the FLOPs they computed")
+def test_work_of_stopped_attempts(mlcycle, tmp):
+    # 8 V100s at 125 TFLOP/s x 0.5 = 5e14 FLOP/s: 1.8e18 FLOPs are 3,600 s of compute. Crashes
+    # without checkpoints: a crashed attempt computed until its crash (end - start) and the
+    # retry starts over, so every row computed 5e14 x its run time, and the campaign's MFU is
+    # exactly 0.5. A walltime of 30 min stops a 1-h trial at half its work: 9e17 FLOPs.
+    crash = WORK.format(nodes=1, gpus=8, work="flops = 1.8e18", mfu="mfu = 0.5").replace(
+        "gpus_per_trial = 8", "gpus_per_trial = 8\ntrials = 6\n"
+        "failures = { crash_probability = 0.6, max_retries = 20 }")
+    jobs, campaigns = jobs_of(run(mlcycle, tmp / "crash", crash))
+    run_s = jobs["end_s"] - jobs["start_s"]
+    crashed = jobs["stop_reason"] == 1
+    expect(crashed.any() and (~crashed).any(), f"stop reasons {sorted(set(jobs['stop_reason']))}")
+    for row, seconds in zip(jobs, run_s):
+        expect_close(row["flops"], 5e14 * seconds, f"flops of job {row['job_id']}")
+    expect_close(jobs["flops"][~crashed].sum(), 6 * 1.8e18, "the completed attempts' flops")
+    expect_close(campaigns["flops"][0], 5e14 * run_s.sum(), "campaign flops")
+    expect_close(campaigns["mfu"][0], 0.5, "campaign MFU")
+    walltime = WORK.format(nodes=1, gpus=8, work="flops = 1.8e18", mfu="mfu = 0.5") + \
+        'walltime = "30min"\n'
+    jobs, _ = jobs_of(run(mlcycle, tmp / "walltime", walltime))
+    expect(jobs["stop_reason"][0] == 4, f"stop reason {jobs['stop_reason'][0]}, expected walltime")
+    expect_close(jobs["flops"][0], 9e17, "flops at the walltime")
+    expect_close(jobs["mfu"][0], 0.5, "MFU at the walltime")

@@ -67,11 +67,11 @@ arrival = { pattern = "rate", rate_per_hour = 0.4, poisson = true }
 """
 
 
-def run_in(mlcycle, directory, profile):
+def run_in(mlcycle, directory, profile, scenario=SCENARIO):
     directory.mkdir()
     (directory / "platform.xml").write_text(PLATFORM.format(profile=profile))
     (directory / "always-on.state").write_text("0 1\n")
-    (directory / "run.toml").write_text(SCENARIO)
+    (directory / "run.toml").write_text(scenario)
     out = directory / "run.h5"
     result = run_mlcycle(mlcycle, ["run", "run.toml", "-o", "run.h5", "--quiet"], cwd=directory)
     expect_success(result, f"mlcycle run in {directory.name}")
@@ -96,6 +96,41 @@ def test_main_context_and_actor_agree(mlcycle, tmp):
         expect(boots > 0, f"{name}: no node booted")
     expect(contexts == {"main": "main", "actor": "actor"},
            f"scheduler_context: got {contexts}, expected main then actor")
+    main_digest, actor_digest = digest(main_out), digest(actor_out)
+    differing = sorted(k for k in main_digest.keys() | actor_digest.keys()
+                       if main_digest.get(k) != actor_digest.get(k))
+    expect(not differing, f"the two runs differ in: {', '.join(differing)}")
+
+
+# After a long jump SimGrid's clock can stand an ulp past the time it was advanced to
+# (now + (t - now)); an event at that same instant (here the boot of a node switched off at
+# once, power_off_after = 0) must not ask SimGrid to go back. A 0.176-h job, then at 7,200.7 s a
+# job on all four GPUs.
+SAME_INSTANT = """[simulation]
+start = 2020-01-01T00:00:00Z
+platform = "platform.xml"
+[grid.r]
+intensity_g_per_kwh = 400
+[scheduler]
+power_off_after = 0
+[[campaign]]
+name = "a"
+trials = 1
+gpus_per_trial = 2
+length = { fixed = 0.176 }
+[[campaign]]
+name = "b"
+trials = 1
+gpus_per_trial = 4
+submit_at = 7200.7
+length = { fixed = 1 }
+"""
+
+
+@pytest.mark.title("scheduler context: an event at the clock's own instant after a long jump")
+def test_event_at_the_clock_instant(mlcycle, tmp):
+    main_out = run_in(mlcycle, tmp / "main", "", SAME_INSTANT)
+    actor_out = run_in(mlcycle, tmp / "actor", ' state_file="always-on.state"', SAME_INSTANT)
     main_digest, actor_digest = digest(main_out), digest(actor_out)
     differing = sorted(k for k in main_digest.keys() | actor_digest.keys()
                        if main_digest.get(k) != actor_digest.get(k))

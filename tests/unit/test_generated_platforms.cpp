@@ -74,11 +74,14 @@ std::string error_of(const GeneratedCluster& c, const HardwareCatalog& catalog) 
 }  // namespace
 
 TEST_CASE("topology shapes: chosen to hold the node count exactly", "[platform]") {
-  // Torus: the most cubic a <= b <= c with a x b x c = nodes.
+  // Torus: the most cubic a <= b <= c with a x b x c = nodes, sides of 1 left out (SimGrid 3.32
+  // declares their wrap-around link twice).
   CHECK(chosen(Topology::torus, 64) == "4,4,4");
   CHECK(chosen(Topology::torus, 128) == "2,8,8");  // 4,4,8 ties on the largest side: first found
   CHECK(chosen(Topology::torus, 1000) == "10,10,10");
-  CHECK(chosen(Topology::torus, 127) == "1,1,127");  // a prime: one ring
+  CHECK(chosen(Topology::torus, 127) == "127");  // a prime: one ring
+  CHECK(chosen(Topology::torus, 2) == "2");
+  CHECK(chosen(Topology::torus, 1) == "error: a torus needs at least 2 nodes");
   // Fat tree: one level up to 64 nodes, then the most even split of 64-port levels, leaves
   // first; up links: 1 per node, then as many as a switch has down (full bisection).
   CHECK(chosen(Topology::fat_tree, 64) == "1;64;1;1");
@@ -86,10 +89,12 @@ TEST_CASE("topology shapes: chosen to hold the node count exactly", "[platform]"
   CHECK(chosen(Topology::fat_tree, 12500) == "3;25,25,20;1,25,25;1,1,1");
   CHECK(chosen(Topology::fat_tree, 127).rfind("error: no fat tree of at most 3 levels", 0) == 0);
   CHECK(chosen(Topology::fat_tree, 64 * 64 * 64 * 2).rfind("error:", 0) == 0);
-  // Dragonfly: 4 nodes a router, 16 routers a chassis, 6 chassis a group, the rest in groups:
-  // 12,500 = 4 x 5 x 5 x 125 (16 and 6 do not divide what is left).
-  CHECK(chosen(Topology::dragonfly, 12500) == "125,1;5,1;5,1;4");
-  CHECK(chosen(Topology::dragonfly, 128) == "1,1;2,1;16,1;4");
+  // Dragonfly: 4 nodes a router if they divide, then chassis <= 6 and routers <= 64 with no more
+  // groups than routers (SimGrid 3.32 crashes on more), groups closest to routers:
+  // 12,500 = 4 x 3,125 = 4 x (5 chassis x 25 routers x 25 groups); 128 = 4 x (2 x 4 x 4).
+  CHECK(chosen(Topology::dragonfly, 12500) == "25,1;5,1;25,1;4");
+  CHECK(chosen(Topology::dragonfly, 128) == "4,1;2,1;4,1;4");
+  CHECK(chosen(Topology::dragonfly, 101).rfind("error: no dragonfly holds exactly 101", 0) == 0);
 }
 
 TEST_CASE("topology shapes: a user's parameters are checked against the node count", "[platform]") {
@@ -107,6 +112,14 @@ TEST_CASE("topology shapes: a user's parameters are checked against the node cou
         "error: dragonfly 3,1;2,1;4,1;2 holds 48 nodes, not 50");
   CHECK(checked(Topology::dragonfly, "3;2,1;4,1;2", 48).rfind("error: dragonfly parameters", 0) ==
         0);
+  CHECK(checked(Topology::dragonfly, "4,1;2,1;2,1;1", 16) ==
+        "error: dragonfly 4,1;2,1;2,1;1 has more groups than routers a chassis, which SimGrid "
+        "3.32 crashes on");
+  CHECK(checked(Topology::torus, "1,2,4", 8) ==
+        "error: torus 1,2,4 has a side of 1, whose link SimGrid 3.32 declares twice: leave it out");
+  // A product past 2^64 saturates instead of wrapping around to the node count.
+  CHECK(checked(Topology::torus, "49477,15390920,48448661", 8) ==
+        "error: torus 49477,15390920,48448661 holds more than 10^19 nodes, not 8");
 }
 
 TEST_CASE("generated platforms: a star cluster's XML from the catalog", "[platform]") {
@@ -143,7 +156,7 @@ TEST_CASE("generated platforms: what they reject", "[platform]") {
   CHECK(error_of(c, catalog) ==
         "input: cluster.c.gpus_per_node: 8 GPUs per node, but host profile 'box' holds 4");
   c = cluster(0);
-  CHECK(error_of(c, catalog) == "input: cluster.c.nodes: must be at least 1");
+  CHECK(error_of(c, catalog) == "input: cluster.c.nodes: must be 1 to 4000000");
   c = cluster(100, Topology::torus);
   c.topology_parameters = "4,4,4";
   CHECK(error_of(c, catalog) == "input: cluster.c.topology: torus 4,4,4 holds 64 nodes, not 100");
