@@ -50,9 +50,9 @@ const std::vector<SiteInterval>& PowerIntegrator::site_intervals(double t0_s, do
   return intervals_;
 }
 
-double PowerIntegrator::cap_saving_per_gpu_w(const ActiveJob& job, std::uint32_t host) const {
+double PowerIntegrator::cap_saving_per_gpu_w(const JobStart& start, std::uint32_t host) const {
   const HostPowerModel& h = hosts_[host];
-  return gpu_busy_board_w(h) - capped_board_w(h, *caps_[job.start.request.campaign]);
+  return gpu_busy_board_w(h) - capped_board_w(h, *caps_[start.request.campaign]);
 }
 
 // Capped GPUs draw their cap: in SimGrid's linear model, a loaded core less its saving.
@@ -145,14 +145,13 @@ ActiveJob PowerIntegrator::start_job(const JobStart& start, bool own_power) {
   job.own_power = own_power;
   job.start_s = now_s_;
   job.since_s = now_s_;
-  job.start = start;
   const std::uint32_t campaign = start.request.campaign;
   job.capped =
       !own_power && start.cap_engaged && campaign < caps_.size() && caps_[campaign].has_value();
   for (const HostShare& share : start.allocation) {
-    const double w = job_share_it_power_w(job, share);
+    const double w = job_share_it_power_w(start, job, share);
     job.it_power_w += w;
-    const double saving_w = job.capped ? share.cores * cap_saving_per_gpu_w(job, share.host) : 0;
+    const double saving_w = job.capped ? share.cores * cap_saving_per_gpu_w(start, share.host) : 0;
     change_host(share.host, [&](HostState& st) {
       st.busy += share.cores;
       if (!own_power) st.sg_busy += share.cores;
@@ -171,10 +170,10 @@ ActiveJob PowerIntegrator::start_job(const JobStart& start, bool own_power) {
 }
 
 // Adds the job's piece [since, now] at its current power.
-void PowerIntegrator::accumulate_job(ActiveJob& job) {
+void PowerIntegrator::accumulate_job(const JobStart& start, ActiveJob& job) {
   if (now_s_ <= job.since_s) return;
   const double dt = now_s_ - job.since_s;
-  const double gpus = job.start.request.gpus;
+  const double gpus = start.request.gpus;
   if (job.own_power) {
     for (ActiveJob::SitePiece& piece : job.sites) {
       const FacilitySite& site = sites_[piece.site];
@@ -190,9 +189,9 @@ void PowerIntegrator::accumulate_job(ActiveJob& job) {
       job.co2_g += co2_g;
     }
   } else {
-    for (const HostShare& share : job.shares()) {
+    for (const HostShare& share : start.allocation) {
       const FacilitySite& site = sites_[host_site_[share.host]];
-      const double w = job_share_it_power_w(job, share);
+      const double w = job_share_it_power_w(start, job, share);
       job.it_energy_j += w * dt;
       job.energy_j += w * site.pue->integral(job.since_s, now_s_);
       job.co2_g += w * site.carbon->integral(job.since_s, now_s_) / units::kJoulePerKwh;
@@ -201,62 +200,63 @@ void PowerIntegrator::accumulate_job(ActiveJob& job) {
   job.since_s = now_s_;
 }
 
-void PowerIntegrator::set_job_power(ActiveJob& job, double it_power_w) {
+void PowerIntegrator::set_job_power(const JobStart& start, ActiveJob& job, double it_power_w) {
   if (!job.own_power) throw std::logic_error("PowerMeter: job power is its GPUs' busy power");
-  accumulate_job(job);
-  const double gpus = job.start.request.gpus;
+  accumulate_job(start, job);
+  const double gpus = start.request.gpus;
   for (const ActiveJob::SitePiece& piece : job.sites) {
     const double delta_w = (it_power_w - job.it_power_w) * piece.cores / gpus;
     site_power_[piece.site].total_it_w += delta_w;
-    add_phase_power(piece.site, job.start.request.phase, job.start.request.campaign, delta_w, 0);
+    add_phase_power(piece.site, start.request.phase, start.request.campaign, delta_w, 0);
   }
   job.it_power_w = it_power_w;
 }
 
 // Integrates the job and its hosts at the old power, then moves the saving on or off them.
-void PowerIntegrator::set_job_capped(ActiveJob& job, bool capped) {
+void PowerIntegrator::set_job_capped(const JobStart& start, ActiveJob& job, bool capped) {
   if (job.capped == capped) return;
-  if (job.own_power || !caps_.at(job.start.request.campaign))
+  if (job.own_power || !caps_.at(start.request.campaign))
     throw std::logic_error("PowerMeter: the job's campaign has no power cap");
-  accumulate_job(job);
+  accumulate_job(start, job);
   const double sign = capped ? 1 : -1;
   job.capped = capped;
   job.it_power_w = 0;
-  for (const HostShare& share : job.shares()) {
-    const double saving_w = share.cores * cap_saving_per_gpu_w(job, share.host);
+  for (const HostShare& share : start.allocation) {
+    const double saving_w = share.cores * cap_saving_per_gpu_w(start, share.host);
     change_host(share.host, [&](HostState&) {
       shift_host_cap(share.host, capped ? share.cores : -static_cast<std::int64_t>(share.cores),
                      sign * saving_w);
     });
-    job.it_power_w += job_share_it_power_w(job, share);
-    add_phase_power(host_site_[share.host], job.start.request.phase, job.start.request.campaign,
+    job.it_power_w += job_share_it_power_w(start, job, share);
+    add_phase_power(host_site_[share.host], start.request.phase, start.request.campaign,
                     -sign * saving_w, 0);
   }
 }
 
-double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const {
+double PowerIntegrator::job_co2_g(const JobStart& start, const ActiveJob& job, double t0_s,
+                                  double t1_s) const {
   if (t1_s <= t0_s) return 0;
-  const double gpus = job.start.request.gpus;
+  const double gpus = start.request.gpus;
   double co2_g = 0;
-  for (const HostShare& share : job.shares()) {
-    const double w =
-        job.own_power ? job.it_power_w * share.cores / gpus : job_share_it_power_w(job, share);
+  for (const HostShare& share : start.allocation) {
+    const double w = job.own_power ? job.it_power_w * share.cores / gpus
+                                   : job_share_it_power_w(start, job, share);
     co2_g += w * sites_[host_site_[share.host]].carbon->integral(t0_s, t1_s);
   }
   return co2_g / units::kJoulePerKwh;
 }
 
-double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s,
-                                  const CapSchedule& schedule) const {
-  const bool has_cap = !job.own_power && job.start.request.campaign < caps_.size() &&
-                       caps_[job.start.request.campaign].has_value();
-  if (!has_cap) return job_co2_g(job, t0_s, t1_s);
+double PowerIntegrator::job_co2_g(const JobStart& start, const ActiveJob& job, double t0_s,
+                                  double t1_s, const CapSchedule& schedule) const {
+  const bool has_cap = !job.own_power && start.request.campaign < caps_.size() &&
+                       caps_[start.request.campaign].has_value();
+  if (!has_cap) return job_co2_g(start, job, t0_s, t1_s);
   double co2_g = 0;
   for (double t = t0_s; t < t1_s;) {
     const double next_s = std::min(t1_s, schedule.next_change_after_s(t));
     const bool capped = schedule.capped_at(t);
-    for (const HostShare& share : job.shares()) {
-      const double saving_w = capped ? cap_saving_per_gpu_w(job, share.host) : 0.0;
+    for (const HostShare& share : start.allocation) {
+      const double saving_w = capped ? cap_saving_per_gpu_w(start, share.host) : 0.0;
       const double w = share.cores * (busy_gpu_w_[share.host] - saving_w);
       co2_g += w * sites_[host_site_[share.host]].carbon->integral(t, next_s);
     }
@@ -265,9 +265,9 @@ double PowerIntegrator::job_co2_g(const ActiveJob& job, double t0_s, double t1_s
   return co2_g / units::kJoulePerKwh;
 }
 
-JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
-  accumulate_job(job);
-  const JobRequest& request = job.start.request;
+JobRecord PowerIntegrator::end_job(const JobStart& start, ActiveJob& job, JobStatus status) {
+  accumulate_job(start, job);
+  const JobRequest& request = start.request;
   JobRecord record;
   record.job_id = request.job_id;
   record.campaign = request.campaign;
@@ -278,8 +278,8 @@ JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
   record.attempt = request.attempt;
   record.rung = request.rung;
   record.trial = request.trial;
-  record.host = job.shares().front().host;
-  record.nodes = static_cast<std::uint32_t>(job.shares().size());
+  record.host = start.allocation.front().host;
+  record.nodes = static_cast<std::uint32_t>(start.allocation.size());
   record.gpus = request.gpus;
   record.submit_s = request.submit_s;
   record.start_s = job.start_s;
@@ -294,13 +294,13 @@ JobRecord PowerIntegrator::end_job(ActiveJob& job, JobStatus status) {
   // An own-power job leaves its site: its power above its GPUs' busy power goes first.
   for (const ActiveJob::SitePiece& piece : job.sites)
     site_power_[piece.site].total_it_w -= job.it_power_w * piece.cores / gpus - piece.busy_w;
-  for (const HostShare& share : job.shares()) {
+  for (const HostShare& share : start.allocation) {
     const std::uint32_t site = host_site_[share.host];
     const double busy_w = share_it_power_w(share);
-    const double w =
-        job.own_power ? job.it_power_w * share.cores / gpus : job_share_it_power_w(job, share);
+    const double w = job.own_power ? job.it_power_w * share.cores / gpus
+                                   : job_share_it_power_w(start, job, share);
     add_phase_power(site, request.phase, request.campaign, -w, -1);
-    const double saving_w = job.capped ? share.cores * cap_saving_per_gpu_w(job, share.host) : 0;
+    const double saving_w = job.capped ? share.cores * cap_saving_per_gpu_w(start, share.host) : 0;
     change_host(share.host, [&](HostState& st) {
       st.busy -= share.cores;
       if (!job.own_power) st.sg_busy -= share.cores;

@@ -8,7 +8,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <vector>
 
 #include "accounting/facility_sites.hpp"
@@ -20,6 +19,9 @@
 
 namespace mlcycle {
 
+// The meter's state of a started job. The job itself (its request and its GPUs) has one home,
+// the caller's JobStart, which every call about the job passes along: a copy here would double
+// the memory a running job touches, and a 100,000-GPU run keeps 100,000 of them.
 struct ActiveJob {
   // Own-power jobs integrate per site, not per host share (a serving reservation may span a
   // hundred nodes and change power every minute); hosts get their part when the job ends.
@@ -29,10 +31,6 @@ struct ActiveJob {
     double busy_w = 0;  // its GPUs' busy power, which the hosts' own state counts
     double it_energy_j = 0, energy_j = 0, co2_g = 0;
   };
-  JobStart start;
-  std::span<const HostShare> shares() const {
-    return {start.allocation.data(), start.allocation.size()};
-  }
   double start_s = 0;
   // Jobs draw their GPUs' busy power unless set_job_power() gives them their own (serving).
   bool own_power = false;
@@ -97,24 +95,27 @@ class PowerIntegrator {
   // Valid until the next call.
   const std::vector<SiteInterval>& site_intervals(double t0_s, double t1_s);
 
+  // Every call about a job passes the JobStart it was started with, unchanged (but for
+  // cap_engaged) until its end_job.
   ActiveJob start_job(const JobStart& start, bool own_power);
-  void set_job_power(ActiveJob& job, double it_power_w);
+  void set_job_power(const JobStart& start, ActiveJob& job, double it_power_w);
   // carbon-cap: the job's cap engages or releases now (its campaign has a cap).
-  void set_job_capped(ActiveJob& job, bool capped);
+  void set_job_capped(const JobStart& start, ActiveJob& job, bool capped);
   // The job's record up to now, every field but the cost; its power leaves hosts and sites.
-  JobRecord end_job(ActiveJob& job, JobStatus status);
-  double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const;
+  JobRecord end_job(const JobStart& start, ActiveJob& job, JobStatus status);
+  double job_co2_g(const JobStart& start, const ActiveJob& job, double t0_s, double t1_s) const;
   // The same for a carbon-cap job, whose power followed `schedule` over the span (its cap on
   // or off), rather than its power now.
-  double job_co2_g(const ActiveJob& job, double t0_s, double t1_s,
+  double job_co2_g(const JobStart& start, const ActiveJob& job, double t0_s, double t1_s,
                    const CapSchedule& schedule) const;
   double share_it_power_w(const HostShare& share) const {
     return share.cores * busy_gpu_w_[share.host];
   }
   // A share of `job` (an ordinary job): its GPUs' busy power, or their capped power.
-  double job_share_it_power_w(const ActiveJob& job, const HostShare& share) const {
+  double job_share_it_power_w(const JobStart& start, const ActiveJob& job,
+                              const HostShare& share) const {
     if (!job.capped) return share_it_power_w(share);
-    return share.cores * (busy_gpu_w_[share.host] - cap_saving_per_gpu_w(job, share.host));
+    return share.cores * (busy_gpu_w_[share.host] - cap_saving_per_gpu_w(start, share.host));
   }
 
   HostStateChange set_host_state(std::uint32_t host, HostPowerState state);
@@ -154,7 +155,7 @@ class PowerIntegrator {
     std::uint32_t gpus = 0;  // busy GPUs under a cap
     double saving_w = 0;     // their watts below busy power (exactly 0 when none)
   };
-  double cap_saving_per_gpu_w(const ActiveJob& job, std::uint32_t host) const;
+  double cap_saving_per_gpu_w(const JobStart& start, std::uint32_t host) const;
   double host_cap_saving_w(std::uint32_t host) const {
     return host_caps_.empty() ? 0.0 : host_caps_[host].saving_w;
   }
@@ -168,7 +169,7 @@ class PowerIntegrator {
   void change_host(std::uint32_t host, Change change);
   void add_phase_power(std::uint32_t site, Phase phase, std::uint32_t tag, double delta_w,
                        int shares);
-  void accumulate_job(ActiveJob& job);
+  void accumulate_job(const JobStart& start, ActiveJob& job);
   void accumulate_load(Load& load);
 
   std::vector<HostPowerModel> hosts_;

@@ -64,13 +64,14 @@ void PowerMeter::advance_to(double time_s) {
 
 ActiveJob PowerMeter::start_job(const JobStart& start, bool own_power) {
   ActiveJob job = integrator_.start_job(start, own_power);
-  binner_.add_busy_gpus(job.start.cluster, job.start.request.gpus);
+  binner_.add_busy_gpus(start.cluster, start.request.gpus);
   return job;
 }
 
-JobRecord PowerMeter::end_job(ActiveJob& job, JobStatus status, bool counts_as_job) {
-  JobRecord record = integrator_.end_job(job, status);
-  binner_.remove_busy_gpus(job.start.cluster, record.gpus);
+JobRecord PowerMeter::end_job(const JobStart& start, ActiveJob& job, JobStatus status,
+                              bool counts_as_job) {
+  JobRecord record = integrator_.end_job(start, job, status);
+  binner_.remove_busy_gpus(start.cluster, record.gpus);
   stats_.add_job(record, counts_as_job);
   return record;
 }

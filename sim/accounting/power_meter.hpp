@@ -42,24 +42,28 @@ class PowerMeter {
   void advance_to(double time_s);
   // `own_power`: the job's power is set by set_job_power (serving replicas), SimGrid runs no
   // exec for it; it starts at its GPUs' busy power.
+  // Every call about the job passes the same JobStart (PowerIntegrator::start_job).
   ActiveJob start_job(const JobStart& start, bool own_power = false);
-  void set_job_power(ActiveJob& job, double it_power_w) {
-    integrator_.set_job_power(job, it_power_w);
+  void set_job_power(const JobStart& start, ActiveJob& job, double it_power_w) {
+    integrator_.set_job_power(start, job, it_power_w);
   }
   // carbon-cap: the job's GPU power cap engages or releases now.
-  void set_job_capped(ActiveJob& job, bool capped) { integrator_.set_job_capped(job, capped); }
+  void set_job_capped(const JobStart& start, ActiveJob& job, bool capped) {
+    integrator_.set_job_capped(start, job, capped);
+  }
   // Closes the job's accounting; the caller completes and records the returned record.
   // A deployment's reservation (`counts_as_job` false) adds its energy and GPU-hours to its
   // phase, and counts as a deployment there, not as a job.
-  JobRecord end_job(ActiveJob& job, JobStatus status, bool counts_as_job = true);
+  JobRecord end_job(const JobStart& start, ActiveJob& job, JobStatus status,
+                    bool counts_as_job = true);
   // CO2e and facility energy a running or ended job drew in [t0_s, t1_s] at its power now.
-  double job_co2_g(const ActiveJob& job, double t0_s, double t1_s) const {
-    return integrator_.job_co2_g(job, t0_s, t1_s);
+  double job_co2_g(const JobStart& start, const ActiveJob& job, double t0_s, double t1_s) const {
+    return integrator_.job_co2_g(start, job, t0_s, t1_s);
   }
   // A carbon-cap job's, its power following `schedule` over the span.
-  double job_co2_g(const ActiveJob& job, double t0_s, double t1_s,
+  double job_co2_g(const JobStart& start, const ActiveJob& job, double t0_s, double t1_s,
                    const CapSchedule& schedule) const {
-    return integrator_.job_co2_g(job, t0_s, t1_s, schedule);
+    return integrator_.job_co2_g(start, job, t0_s, t1_s, schedule);
   }
 
   void set_host_state(std::uint32_t host, HostPowerState state) {

@@ -31,6 +31,9 @@ struct RunProvenance {
   // How SimGrid was driven: "main" (the scheduler advanced its clock with Engine::run_until
   // from the main context: SimGrid had nothing else to simulate) or "actor" (a SimGrid actor).
   std::string scheduler_context;
+  // Whether the heap asked the kernel for 2 MiB pages: "on", "off" or "unavailable"
+  // (app/huge_page_heap.hpp). Set by the caller before writing, like the wall time.
+  std::string heap_huge_pages;
   double wall_time_s = 0;  // of the whole `mlcycle run`, set by the caller before writing
 };
 

@@ -6,6 +6,7 @@
 
 #include "app/check_command.hpp"
 #include "app/cli.hpp"
+#include "app/huge_page_heap.hpp"
 #include "app/info_command.hpp"
 #include "app/platform_command.hpp"
 #include "app/run_command.hpp"
@@ -15,6 +16,7 @@
 int main(int argc, char* argv[]) {
   const auto started = std::chrono::steady_clock::now();  // for the run file's wall_time_s
   using namespace mlcycle;
+  back_heap_with_huge_pages();
   try {
     const CliOptions cli = parse_cli(argc, argv);
     switch (cli.command) {

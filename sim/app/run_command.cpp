@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "app/huge_page_heap.hpp"
 #include "app/interrupt_cleanup.hpp"
 #include "app/policy_summary.hpp"
 #include "app/summary_table.hpp"
@@ -59,6 +60,7 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
         std::count_if(scenario.deployments.begin(), scenario.deployments.end(),
                       [](const DeploymentSpec& d) { return d.serving.routing.has_value(); }));
   }
+  outcome.provenance.heap_huge_pages = std::string(heap_huge_pages());
   outcome.provenance.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trace.commit(scenario, outcome);

@@ -16,6 +16,7 @@ class QuaternaryHeap {
  public:
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
+  void reserve(std::size_t entries) { entries_.reserve(entries); }
   const T& top() const { return entries_.front(); }
 
   void push(const T& entry) {

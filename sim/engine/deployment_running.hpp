@@ -19,9 +19,10 @@ namespace mlcycle {
 struct ServingRegion {
   std::uint32_t cluster = 0;
   std::optional<ServingLoad> serving;
-  std::optional<ActiveJob> job;
-  double parked_replica_w = 0;  // a reserved replica slot without a replica
-  double room_per_s = 0;        // requests/s its largest replica set serves at the target
+  JobStart reservation;          // its GPUs, as the meter's job (own power)
+  std::optional<ActiveJob> job;  // the reservation in the meter, while it serves
+  double parked_replica_w = 0;   // a reserved replica slot without a replica
+  double room_per_s = 0;         // requests/s its largest replica set serves at the target
   double next_power_w = 0;
   std::uint32_t next_replicas = 0;     // held in the next step
   std::optional<ServingStep> pending;  // the next step, fetched ahead

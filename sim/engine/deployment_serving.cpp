@@ -99,7 +99,8 @@ bool DeploymentDriver::start_serving(std::size_t i, double now_s, std::uint64_t 
                         region.serving->capacity_per_replica_per_s() *
                         d.serving.autoscaler.target_utilization;
     for (std::uint32_t host : woken[r]) meter_.set_host_state(host, HostPowerState::on);
-    JobStart start;
+    JobStart& start = region.reservation;
+    start = JobStart{};
     start.request.phase = Phase::inference;
     // The meter tags sources past the campaigns as deployments (its per-source series).
     start.request.campaign = static_cast<std::uint32_t>(scenario_.campaigns.size() + i);
@@ -107,7 +108,7 @@ bool DeploymentDriver::start_serving(std::size_t i, double now_s, std::uint64_t 
     start.request.submit_s = run.start_s;
     start.allocation = std::move(allocations[r]);
     start.cluster = region.cluster;
-    region.job = meter_.start_job(std::move(start), true);
+    region.job = meter_.start_job(start, true);
   }
   take_serving_step(run);
   return true;
@@ -152,7 +153,7 @@ void DeploymentDriver::apply_serving_step(std::size_t i) {
   Running& run = *running_[i];
   std::uint32_t replicas = 0;
   for (ServingRegion& region : run.regions) {
-    meter_.set_job_power(*region.job, region.next_power_w);
+    meter_.set_job_power(region.reservation, *region.job, region.next_power_w);
     replicas += region.next_replicas;
   }
   meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), replicas);
@@ -171,14 +172,15 @@ void DeploymentDriver::stop_serving(std::size_t i, double now_s) {
   meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), 0);
   result.reserved_gpus = 0;
   for (ServingRegion& region : run.regions) {
-    const JobRecord record = meter_.end_job(*region.job, JobStatus::completed, false);
-    scheduler_.pool(region.cluster).release(region.job->start.allocation);
-    if (on_release_) on_release_(region.job->start.allocation, now_s);
+    const JobRecord record =
+        meter_.end_job(region.reservation, *region.job, JobStatus::completed, false);
+    scheduler_.pool(region.cluster).release(region.reservation.allocation);
+    if (on_release_) on_release_(region.reservation.allocation, now_s);
     result.gpu_hours += record.gpu_hours;
     result.it_energy_j += record.it_energy_j;
     result.energy_j += record.energy_j;
     result.co2_g += record.co2_g;
-    result.reserved_gpus += region.job->start.request.gpus;
+    result.reserved_gpus += region.reservation.request.gpus;
   }
   // The requests of the steps in force; a step the run's end cuts counts pro rata.
   ServingStats stats = run.applied;

@@ -172,7 +172,7 @@ void LifecycleRunner::start_execs(Slot& slot, const JobStart& job, double run_s)
 void LifecycleRunner::job_cap_switched(std::uint32_t index, const JobStart& job, double,
                                        double remaining_s) {
   Slot& slot = slots_[index];
-  meter_.set_job_capped(*slot.active, job.cap_engaged);
+  meter_.set_job_capped(job, *slot.active, job.cap_engaged);
   if (!exec_mode_) return;
   cancel_execs(slot);
   start_execs(slot, job, remaining_s);
@@ -196,9 +196,9 @@ void LifecycleRunner::wait_for_execs(Slot& slot) {
 void LifecycleRunner::job_ended(std::uint32_t index, const JobStart& job, const JobEnding& ending,
                                 double now_s) {
   Slot& slot = slots_[index];
-  JobRecord record =
-      meter_.end_job(*slot.active, ending.reason == StopReason::horizon ? JobStatus::unfinished
-                                                                        : JobStatus::completed);
+  JobRecord record = meter_.end_job(
+      job, *slot.active,
+      ending.reason == StopReason::horizon ? JobStatus::unfinished : JobStatus::completed);
   record.stop_reason = ending.reason;
   if (ending.crash) {
     record.wasted_gpu_hours = job.request.gpus * ending.lost_s / units::kSecondsPerHour;
@@ -207,8 +207,8 @@ void LifecycleRunner::job_ended(std::uint32_t index, const JobStart& job, const 
     const CapSchedule* schedule =
         campaign < cap_schedules_.size() ? cap_schedules_[campaign] : nullptr;
     record.wasted_co2_g =
-        schedule ? meter_.job_co2_g(*slot.active, now_s - ending.lost_s, now_s, *schedule)
-                 : meter_.job_co2_g(*slot.active, now_s - ending.lost_s, now_s);
+        schedule ? meter_.job_co2_g(job, *slot.active, now_s - ending.lost_s, now_s, *schedule)
+                 : meter_.job_co2_g(job, *slot.active, now_s - ending.lost_s, now_s);
   }
   record.score = ending.score;
   const std::uint32_t campaign = job.request.campaign;

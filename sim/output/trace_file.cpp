@@ -121,6 +121,7 @@ void write_run_level(TraceSink& sink, const Scenario& scenario, const RunOutcome
   write_summary_group(root, sink.types, scenario, outcome);
   if (outcome.policy) write_policy_group(root, *outcome.policy);
 
+  h5::write_attribute(root, "heap_huge_pages", outcome.provenance.heap_huge_pages);
   h5::write_attribute(root, "wall_time_s", outcome.provenance.wall_time_s);
   // Written last: a reader (sweep --resume) trusts a file only when it carries this.
   h5::write_attribute(root, "complete", std::int64_t{1});

@@ -34,16 +34,46 @@ std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::ui
   return index;
 }
 
-std::vector<JobStart>& JobScheduler::dispatch(double now_s) {
-  started_.clear();
-  for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, started_);
+namespace {
+
+// Counts what passes through to the caller's sink.
+class CountingSink final : public StartSink {
+ public:
+  explicit CountingSink(StartSink& to) : to_(to) {}
+  void take(JobStart&& start) override {
+    ++count;
+    to_.take(std::move(start));
+  }
+  std::size_t count = 0;
+
+ private:
+  StartSink& to_;
+};
+
+class ListSink final : public StartSink {
+ public:
+  void take(JobStart&& start) override { list.push_back(std::move(start)); }
+  std::vector<JobStart> list;
+};
+
+}  // namespace
+
+std::size_t JobScheduler::dispatch(double now_s, StartSink& started) {
+  CountingSink counted(started);
+  for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, counted);
   // A placed run's job may be placed on a cluster whose queue has had its turn (a later
   // cluster filled up meanwhile): go round again while that starts anything.
-  for (std::size_t before = 0; placed_runs_ > 0 && started_.size() > before;) {
-    before = started_.size();
-    for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, started_);
+  for (std::size_t before = 0; placed_runs_ > 0 && counted.count > before;) {
+    before = counted.count;
+    for (ClusterQueue& queue : queues_) policy_->dispatch(queue, now_s, next_job_id_, counted);
   }
-  return started_;
+  return counted.count;
+}
+
+std::vector<JobStart> JobScheduler::dispatch(double now_s) {
+  ListSink sink;
+  dispatch(now_s, sink);
+  return std::move(sink.list);
 }
 
 void JobScheduler::finish(const JobStart& job) {

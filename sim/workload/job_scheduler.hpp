@@ -26,10 +26,11 @@ class JobScheduler {
                      JobPlacement* placement = nullptr);
   std::uint32_t next_source_index() const { return static_cast<std::uint32_t>(sources_.size()); }
 
-  // Every job that can start at `now_s`, in start order, with its GPUs taken. The list is the
-  // scheduler's own, reused (a million-job run dispatches a million times): valid, and free to
-  // move from, until the next call.
-  std::vector<JobStart>& dispatch(double now_s);
+  // Starts every job that can start at `now_s`, its GPUs taken, and hands each to `started` in
+  // start order; returns how many started.
+  std::size_t dispatch(double now_s, StartSink& started);
+  // The same, the jobs in a list (for tests).
+  std::vector<JobStart> dispatch(double now_s);
   void finish(const JobStart& job);
 
   CampaignSource& source(std::uint32_t index) { return *sources_[index]; }
@@ -52,7 +53,6 @@ class JobScheduler {
   std::unique_ptr<SchedulingPolicy> policy_;
   std::vector<std::unique_ptr<CampaignSource>> sources_;
   std::vector<std::uint32_t> source_cluster_;
-  std::vector<JobStart> started_;  // dispatch()'s answer
   // For placed runs: a cluster could allocate a gang now. It holds the queues' buffer, which
   // never grows after construction and stays put when the scheduler moves.
   RoomCheck room_;

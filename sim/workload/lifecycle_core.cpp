@@ -21,12 +21,15 @@ LifecycleCore::LifecycleCore(const Scenario& scenario, std::vector<CoreHost> hos
       scheduler_(clusters, scenario.scheduler.policy),
       stages_(scenario),
       host_idle_token_(hosts_.size(), 0) {
-  // At most one job a GPU runs at once: room for all of them up front spares the slot array's
-  // regrowth (each copies it and touches fresh pages) on a platform of 100,000 GPUs.
+  // At most one job a GPU runs at once: room for all of them up front spares the slot array's,
+  // and the event heap's regrowth (each copies the array and touches fresh
+  // pages) on a platform of 100,000 GPUs.
   std::size_t gpus = 0;
   for (const ClusterGpus& cluster : clusters)
     for (std::uint32_t cores : cluster.cores) gpus += cores;
-  slots_.reserve(std::min<std::size_t>(gpus, kReservedSlotsMax));
+  const std::size_t jobs = std::min<std::size_t>(gpus, kReservedSlotsMax);
+  slots_.reserve(jobs);
+  events_.reserve(jobs);
 }
 
 void LifecycleCore::push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
@@ -58,19 +61,28 @@ void LifecycleCore::open_stage_runs(double now_s) {
 }
 
 // A job placed on switched-off nodes begins when the last of them has booted.
+// Each started job goes straight into a free slot; the slots are then begun in start order.
+void LifecycleCore::take(JobStart&& start) {
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Slot& s = slots_[slot].emplace();
+  s.generation = ++generation_;
+  s.start = std::move(start);
+  started_slots_.push_back(slot);
+}
+
 void LifecycleCore::dispatch(double now_s) {
   effects_.before_dispatch(now_s);
-  for (JobStart& start : scheduler_.dispatch(now_s)) {
-    std::uint32_t slot;
-    if (free_slots_.empty()) {
-      slot = static_cast<std::uint32_t>(slots_.size());
-      slots_.emplace_back();
-    } else {
-      slot = free_slots_.back();
-      free_slots_.pop_back();
-    }
-    Slot s;
-    s.generation = ++generation_;
+  started_slots_.clear();
+  scheduler_.dispatch(now_s, *this);
+  for (const std::uint32_t slot : started_slots_) {
+    const JobStart& start = slots_[slot]->start;
     double boot_end_s = now_s;
     for (std::uint32_t host : start.woken) {
       effects_.host_booting(host);
@@ -79,11 +91,8 @@ void LifecycleCore::dispatch(double now_s) {
     }
     // Taken nodes are busy: a power-off armed while they were idle no longer applies.
     for (const HostShare& share : start.allocation) ++host_idle_token_[share.host];
-    const std::uint64_t job_id = start.request.job_id;
-    s.start = std::move(start);
-    slots_[slot] = std::move(s);
     if (boot_end_s > now_s)
-      push(boot_end_s, EventKind::job_begin, job_id, slot, slots_[slot]->generation);
+      push(boot_end_s, EventKind::job_begin, start.request.job_id, slot, slots_[slot]->generation);
     else
       begin_job(slot, now_s);
   }

@@ -71,7 +71,7 @@ class LifecycleEffects {
   virtual void after_dispatch(double now_s) = 0;
 };
 
-class LifecycleCore {
+class LifecycleCore : private StartSink {
  public:
   // `campaign_clusters`: the cluster of each [[campaign]].
   LifecycleCore(const Scenario& scenario, std::vector<CoreHost> hosts,
@@ -182,6 +182,7 @@ class LifecycleCore {
   void push(double time_s, EventKind kind, std::uint64_t order, std::uint32_t target,
             std::uint32_t generation);
   void open_stage_runs(double now_s);
+  void take(JobStart&& start) override;  // StartSink: a job the dispatch started
   void dispatch(double now_s);
   void begin_job(std::uint32_t slot, double now_s);
   void begin_compute(std::uint32_t slot, double now_s);
@@ -229,6 +230,7 @@ class LifecycleCore {
 
   std::vector<std::optional<Slot>> slots_;
   std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint32_t> started_slots_;  // of the dispatch under way, in start order
   QuaternaryHeap<Event, EarlierEvent> events_;
   std::uint64_t sequence_ = 0;
   std::uint32_t generation_ = 0;

@@ -45,7 +45,7 @@ namespace {
 
 // Starts the head of the queue while it fits; returns the head that does not (or nullptr).
 CampaignSource* start_heads(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
-                            std::vector<JobStart>& started) {
+                            StartSink& started) {
   while (true) {
     const std::vector<CampaignSource*>& order = queue.candidates(now_s);
     if (order.empty()) return nullptr;
@@ -53,7 +53,7 @@ CampaignSource* start_heads(ClusterQueue& queue, double now_s, std::uint64_t& ne
     std::optional<Allocation> allocation =
         queue.pool().allocate(head->peek(now_s, queue.cluster())->gpus);
     if (!allocation) return head;
-    started.push_back(queue.start(*head, std::move(*allocation), now_s, next_job_id++));
+    started.take(queue.start(*head, std::move(*allocation), now_s, next_job_id++));
   }
 }
 
@@ -74,13 +74,13 @@ const std::vector<CampaignSource*>& ClusterQueue::candidates(double now_s) {
 }
 
 void FifoPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
-                          std::vector<JobStart>& started) {
+                          StartSink& started) {
   // Strict FIFO: a head that does not fit waits, and so does everyone behind it.
   start_heads(queue, now_s, next_job_id, started);
 }
 
 void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
-                                  std::vector<JobStart>& started) {
+                                  StartSink& started) {
   CampaignSource* head = start_heads(queue, now_s, next_job_id, started);
   if (!head) return;
   // The head's reservation. GPUs free at the shadow time beyond its need are `extra`.
@@ -104,7 +104,7 @@ void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64
       std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);
       if (!allocation) break;
       if (!ends_in_time) extra -= job->gpus;
-      started.push_back(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
+      started.take(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
     }
   }
 }

@@ -49,12 +49,21 @@ class ClusterQueue {
   std::vector<CampaignSource*> candidates_;
 };
 
+// Where a dispatch hands the jobs it starts, one by one in start order. The lifecycle core puts
+// each straight into its slot: a list of them would be one more copy of every job's state (the
+// first dispatch on an idle 100,000-GPU platform starts 100,000 jobs at once).
+class StartSink {
+ public:
+  virtual ~StartSink() = default;
+  virtual void take(JobStart&& start) = 0;
+};
+
 class SchedulingPolicy {
  public:
   virtual ~SchedulingPolicy() = default;
   // Starts what the policy allows at `now_s`; `next_job_id` numbers the started jobs.
   virtual void dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
-                        std::vector<JobStart>& started) = 0;
+                        StartSink& started) = 0;
 };
 
 // First come, first served: the eligible job with the highest priority, then the earliest
@@ -63,7 +72,7 @@ class SchedulingPolicy {
 class FifoPolicy : public SchedulingPolicy {
  public:
   void dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
-                std::vector<JobStart>& started) override;
+                StartSink& started) override;
 };
 
 // EASY backfilling (Lifka 1995; Mu'alem & Feitelson 2001): as FIFO, but when the head does not
@@ -75,7 +84,7 @@ class FifoPolicy : public SchedulingPolicy {
 class EasyBackfillPolicy : public SchedulingPolicy {
  public:
   void dispatch(ClusterQueue& queue, double now_s, std::uint64_t& next_job_id,
-                std::vector<JobStart>& started) override;
+                StartSink& started) override;
 };
 
 std::unique_ptr<SchedulingPolicy> make_policy(SchedulerPolicy policy);

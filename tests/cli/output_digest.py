@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 
 PROVENANCE = {"/wall_time_s", "/scenario_path", "/mlcycle_version", "/simgrid_version",
-              "/scheduler_context"}
+              "/scheduler_context", "/heap_huge_pages"}
 # Table columns that are provenance too (a sweep's per-run wall time).
 PROVENANCE_FIELDS = {"wall_time_s"}
 

@@ -135,7 +135,7 @@ TEST_CASE("integrator: a capped job draws its cap, and the host its capped load"
   CHECK(job.it_power_w == 32.5);
   CHECK(integrator.site_power()[0].total_it_w == 45);
   integrator.set_now_s(3600);
-  const JobRecord record = integrator.end_job(job, JobStatus::completed);
+  const JobRecord record = integrator.end_job(start, job, JobStatus::completed);
   CHECK(record.it_energy_j == 32.5 * 3600);
   // The last capped GPU gone: the host idles at 10 + 5 = 15 W, no rounding left over.
   CHECK(integrator.site_power()[0].total_it_w == 15);
@@ -186,7 +186,8 @@ TEST_CASE("integrator: a carbon-cap job's CO2e over a span follows its schedule"
   start.cap_engaged = false;  // released now; capped over the first hour of the span
   const ActiveJob job = integrator.start_job(start, false);
   // [0, 1 h] capped at 32.5 W: 32.5 x 0.3 = 9.75 g; [1 h, 2 h] at 52.5 W: 15.75 g.
-  CHECK(integrator.job_co2_g(job, 0, 7200, CappedUntil(3600)) == Approx(25.5).epsilon(1e-14));
+  CHECK(integrator.job_co2_g(start, job, 0, 7200, CappedUntil(3600)) ==
+        Approx(25.5).epsilon(1e-14));
   // Without the schedule: its power now (uncapped) for both hours, 31.5 g.
-  CHECK(integrator.job_co2_g(job, 0, 7200) == Approx(31.5).epsilon(1e-14));
+  CHECK(integrator.job_co2_g(start, job, 0, 7200) == Approx(31.5).epsilon(1e-14));
 }

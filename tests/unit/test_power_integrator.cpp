@@ -33,7 +33,8 @@ TEST_CASE("integrator: a one-GPU job for an hour, at PUE 1.5 and 300 g/kWh") {
   // Idle hosts: 10 + 5 = 15 W each, 30 W at the site.
   CHECK(integrator.site_power()[0].total_it_w == 30);
 
-  ActiveJob job = integrator.start_job(one_job(7, 0, 1, Phase::training), false);
+  const JobStart start = one_job(7, 0, 1, Phase::training);
+  ActiveJob job = integrator.start_job(start, false);
   // h0 with 1 of 2 GPUs busy: 20 + 0.5 x 80 + 5 = 65 W; h1 15 W: 80 W. The job: 52.5 W.
   const SitePower& p = integrator.site_power()[0];
   CHECK(p.total_it_w == 80);
@@ -50,7 +51,7 @@ TEST_CASE("integrator: a one-GPU job for an hour, at PUE 1.5 and 300 g/kWh") {
   CHECK(in[0].idle_it_w == 27.5);
 
   integrator.set_now_s(3600);
-  JobRecord r = integrator.end_job(job, JobStatus::completed);
+  JobRecord r = integrator.end_job(start, job, JobStatus::completed);
   // 52.5 W x 3600 s = 189,000 J IT; x 1.5 = 283,500 J; 52.5 x 0.45 = 23.625 g; 1 GPU-hour.
   CHECK(r.job_id == 7);
   CHECK(r.it_energy_j == 189000);
@@ -97,14 +98,15 @@ TEST_CASE("integrator: an own-power job changes power and gives the host its sha
   FacilitySites sites(grid);
   sites.site(0, 1.0);
   PowerIntegrator integrator({small_host("h0", 2)}, sites);
-  ActiveJob job = integrator.start_job(one_job(1, 0, 2, Phase::inference), true);
+  const JobStart start = one_job(1, 0, 2, Phase::inference);
+  ActiveJob job = integrator.start_job(start, true);
   CHECK(job.it_power_w == 105);  // its GPUs' busy power: 2 x 52.5 W
   integrator.set_now_s(1800);
-  integrator.set_job_power(job, 205);
+  integrator.set_job_power(start, job, 205);
   // The site: the host at 2 busy draws 20 + 80 + 5 = 105 W, plus the job's 100 W above it.
   CHECK(integrator.site_power()[0].total_it_w == 205);
   integrator.set_now_s(3600);
-  JobRecord r = integrator.end_job(job, JobStatus::completed);
+  JobRecord r = integrator.end_job(start, job, JobStatus::completed);
   // 105 W x 1800 s + 205 W x 1800 s = 189,000 + 369,000 = 558,000 J (PUE 1).
   CHECK(r.it_energy_j == 558000);
   CHECK(r.energy_j == 558000);

@@ -50,15 +50,18 @@ TEST_CASE("two hosts, three jobs: job, idle, trace and host energies match the h
   FacilitySites sites(grid);
   REQUIRE(sites.site(0, 1.5) == 0);  // PUE 1.5 in region 0: site 0 of both hosts
   PowerMeter meter({small_host("h0"), small_host("h1")}, sites, 0.2, 3600, recorder);
-  ActiveJob j0 = meter.start_job(job(0, 0, 1, 2));
-  ActiveJob j1 = meter.start_job(job(1, 0, 1, 1));
-  ActiveJob j2 = meter.start_job(job(2, 1, 1, 3));
+  const JobStart j0_start = job(0, 0, 1, 2);
+  ActiveJob j0 = meter.start_job(j0_start);
+  const JobStart j1_start = job(1, 0, 1, 1);
+  ActiveJob j1 = meter.start_job(j1_start);
+  const JobStart j2_start = job(2, 1, 1, 3);
+  ActiveJob j2 = meter.start_job(j2_start);
   meter.advance_to(3600);
-  recorder.record_job(meter.end_job(j1, JobStatus::completed));
+  recorder.record_job(meter.end_job(j1_start, j1, JobStatus::completed));
   meter.advance_to(7200);
-  recorder.record_job(meter.end_job(j0, JobStatus::completed));
+  recorder.record_job(meter.end_job(j0_start, j0, JobStatus::completed));
   meter.advance_to(10800);
-  recorder.record_job(meter.end_job(j2, JobStatus::completed));
+  recorder.record_job(meter.end_job(j2_start, j2, JobStatus::completed));
   RunSummary s = meter.finish(10800, 0);
 
   REQUIRE(recorder.jobs.size() == 3);
@@ -114,9 +117,10 @@ TEST_CASE("step intensity: 100 W for 2 h at 200 then 400 g/kWh gives 60 g") {
   FacilitySites sites(grid);
   sites.site(0, 1.0);
   PowerMeter meter({host}, sites, 0, 3600, recorder);
-  ActiveJob j = meter.start_job(job(0, 0, 1, 2));
+  const JobStart j_start = job(0, 0, 1, 2);
+  ActiveJob j = meter.start_job(j_start);
   meter.advance_to(7200);
-  recorder.record_job(meter.end_job(j, JobStatus::completed));
+  recorder.record_job(meter.end_job(j_start, j, JobStatus::completed));
   RunSummary s = meter.finish(7200, 0);
   REQUIRE(recorder.jobs.size() == 1);
   CHECK(recorder.jobs[0].co2_g == Approx(60).epsilon(1e-12));
@@ -146,9 +150,10 @@ TEST_CASE("a job straddling an intensity step and a bin edge is integrated exact
   sites.site(0, 1.0);
   PowerMeter meter({host}, sites, 0, 3600, recorder);
   meter.advance_to(1800);
-  ActiveJob j = meter.start_job(job(0, 0, 1, 1));
+  const JobStart j_start = job(0, 0, 1, 1);
+  ActiveJob j = meter.start_job(j_start);
   meter.advance_to(5400);
-  recorder.record_job(meter.end_job(j, JobStatus::completed));
+  recorder.record_job(meter.end_job(j_start, j, JobStatus::completed));
   meter.finish(5400, 0);
   CHECK(recorder.jobs[0].co2_g == Approx(30).epsilon(1e-12));
   REQUIRE(recorder.bins.size() == 2);
@@ -178,12 +183,12 @@ TEST_CASE("crossover: the first time inference CO2e exceeds experimentation + tr
   training.request.phase = Phase::training;
   ActiveJob t = meter.start_job(training);
   meter.advance_to(1000);
-  recorder.record_job(meter.end_job(t, JobStatus::completed));
+  recorder.record_job(meter.end_job(training, t, JobStatus::completed));
   JobStart inference = job(1, 0, 1, 1);
   inference.request.phase = Phase::inference;
   ActiveJob i = meter.start_job(inference);
   meter.advance_to(4000);
-  recorder.record_job(meter.end_job(i, JobStatus::completed));
+  recorder.record_job(meter.end_job(inference, i, JobStatus::completed));
   RunSummary s = meter.finish(4000, 0);
   CHECK(s.crossover_s == Approx(1750).epsilon(1e-12));
 }
@@ -204,8 +209,8 @@ TEST_CASE("crossover: never, when inference stays below training") {
   inference.request.phase = Phase::inference;
   ActiveJob i = meter.start_job(inference);  // same power, half the time: never ahead
   meter.advance_to(1800);
-  recorder.record_job(meter.end_job(i, JobStatus::completed));
+  recorder.record_job(meter.end_job(inference, i, JobStatus::completed));
   meter.advance_to(3600);
-  recorder.record_job(meter.end_job(t, JobStatus::completed));
+  recorder.record_job(meter.end_job(training, t, JobStatus::completed));
   CHECK(std::isnan(meter.finish(3600, 0).crossover_s));
 }

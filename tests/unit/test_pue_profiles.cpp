@@ -139,7 +139,7 @@ TEST_CASE("a job straddling PUE and intensity steps: energy and CO2e by hand, co
   meter.advance_to(0.5 * kHour);
   ActiveJob job = meter.start_job(start_job);
   meter.advance_to(2.5 * kHour);
-  recorder.record_job(meter.end_job(job, JobStatus::completed));
+  recorder.record_job(meter.end_job(start_job, job, JobStatus::completed));
   const RunSummary s = meter.finish(3 * kHour, 0);
 
   constexpr double kWh = 3600;  // J per Wh

@@ -75,7 +75,7 @@ double job_co2_g(std::unique_ptr<StepSignal> signal, double t0_s, double t1_s) {
   meter.advance_to(t0_s);
   ActiveJob job = meter.start_job(start);
   meter.advance_to(t1_s);
-  recorder.record_job(meter.end_job(job, JobStatus::completed));
+  recorder.record_job(meter.end_job(start, job, JobStatus::completed));
   meter.finish(t1_s, 0);
   return recorder.jobs.at(0).co2_g;
 }
