@@ -22,12 +22,13 @@ namespace {
 #define MLCYCLE_SANITIZED_ALLOCATOR 1
 #endif
 
+std::string_view heap_state = "unavailable";
+
+#ifndef MLCYCLE_SANITIZED_ALLOCATOR
 // Address space the heap takes up front (only what is touched is ever backed by memory). A run
 // that needs more grows the heap past it on 4 KiB pages, as it would without this.
 constexpr std::size_t kHeapReserveBytes = std::size_t{1} << 30;
 constexpr std::uintptr_t kHugePageBytes = std::uintptr_t{2} << 20;
-
-std::string_view heap_state = "unavailable";
 
 // The kernel's setting marks the choice in force in brackets: "always [madvise] never".
 bool kernel_offers_huge_pages() {
@@ -36,6 +37,7 @@ bool kernel_offers_huge_pages() {
   if (!std::getline(setting, line)) return false;
   return line.find("[madvise]") != std::string::npos || line.find("[always]") != std::string::npos;
 }
+#endif
 
 }  // namespace
 
