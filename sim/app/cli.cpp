@@ -170,11 +170,14 @@ std::string help_text() {
           "                a run's summary table, or a sweep's runs\n"
           "  mlcycle platform --gpu ID --nodes N [--gpus-per-node K] [--topology T] -o OUT.xml\n"
           "                a SimGrid platform from the hardware catalog (--list: the catalog)\n"
+          "  mlcycle replay-stats LOG [--format sacct|swf] [--gpus N]\n"
+          "                what a cluster's job log holds (Slurm sacct, SWF), before any run\n"
           "  mlcycle --help | --version\n\n"
        << run_options() << "\n"
        << sweep_options() << "\n"
        << info_options() << "\n"
-       << platform_options()
+       << platform_options() << "\n"
+       << replay_stats_options()
        << "\nexit status: 0 success, 2 bad input or usage, 1 runtime failure\n";
   return text.str();
 }
@@ -204,7 +207,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
       return cli;
     }
     if (!vm.count("command"))
-      throw usage_error("missing command (run, check, sweep, info or platform)");
+      throw usage_error("missing command (run, check, sweep, info, platform or replay-stats)");
     const std::string command = vm["command"].as<std::string>();
     if (command == "run")
       cli.command = Command::run;
@@ -216,6 +219,8 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
       cli.command = Command::info;
     else if (command == "platform")
       cli.command = Command::platform;
+    else if (command == "replay-stats")
+      cli.command = Command::replay_stats;
     else if (command == "help")
       return cli;
     else
@@ -234,6 +239,10 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     }
     if (cli.command == Command::platform) {
       parse_platform_options(rest, cli.platform);
+      return cli;
+    }
+    if (cli.command == Command::replay_stats) {
+      parse_replay_stats_options(rest, cli.replay_stats);
       return cli;
     }
     po::options_description options = run_options();

@@ -5,12 +5,13 @@
 
 #include "app/info_command.hpp"
 #include "app/platform_command.hpp"
+#include "app/replay_stats_command.hpp"
 #include "engine/simulation.hpp"
 #include "sweep/sweep_request.hpp"
 
 namespace mlcycle {
 
-enum class Command { help, version, run, check, sweep, info, platform };
+enum class Command { help, version, run, check, sweep, info, platform, replay_stats };
 
 struct CliOptions {
   Command command = Command::help;
@@ -22,6 +23,7 @@ struct CliOptions {
   SweepRequest sweep;
   InfoCli info;
   PlatformCli platform;
+  ReplayStatsCli replay_stats;
   std::string help_text;
 };
 

@@ -9,6 +9,7 @@
 #include "app/huge_page_heap.hpp"
 #include "app/info_command.hpp"
 #include "app/platform_command.hpp"
+#include "app/replay_stats_command.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep_command.hpp"
 #include "core/input_error.hpp"
@@ -36,6 +37,8 @@ int main(int argc, char* argv[]) {
         return run_info_command(cli.info, std::cout);
       case Command::platform:
         return run_platform_command(cli.platform, std::cout);
+      case Command::replay_stats:
+        return run_replay_stats_command(cli.replay_stats, std::cout);
     }
     return 0;
   } catch (const InputError& e) {

@@ -57,4 +57,13 @@ InputError::InputError(SourceLocation where, std::string key, std::string what_i
       where_(std::move(where)),
       key_(std::move(key)) {}
 
+std::string in_quotes(std::string_view text) {
+  // Appended, not "'" + one_line(text): GCC 12 misreads that as an overlapping copy
+  // (-Wrestrict) where it is inlined.
+  std::string q(1, '\'');
+  q += one_line(text);
+  q += '\'';
+  return q;
+}
+
 }  // namespace mlcycle

@@ -28,6 +28,8 @@ class InputError : public std::runtime_error {
 // `text` with line breaks and other control characters escaped (\n, \x1b, \u2028), so that a
 // message quoting user text (a multi-line TOML string, a U+2028 in a name) stays one line.
 std::string one_line(std::string_view text);
+// 'text' in single quotes, one line (one_line), for messages that quote user input.
+std::string in_quotes(std::string_view text);
 
 // "file:line:col: key: message", omitting the parts that are unknown; always one line.
 std::string format_input_error(const SourceLocation& where, const std::string& key,

@@ -28,14 +28,6 @@ NumberParse parse_number(std::string_view text, double& out) {
   return std::isfinite(out) ? NumberParse::ok : NumberParse::not_finite;
 }
 
-std::string quoted(std::string_view text) {
-  // Appends one piece at a time: GCC 12 warns falsely (-Wrestrict) on chained string +.
-  std::string out;
-  out.reserve(text.size() + 2);
-  out.append(1, '\'').append(text).append(1, '\'');
-  return out;
-}
-
 // The time column of each row: parsed, and checked to increase strictly.
 class TimeColumn {
  public:
@@ -47,7 +39,7 @@ class TimeColumn {
     const std::optional<double> t = parse_utc_timestamp(text);
     if (!t) {
       table_.fail(column_,
-                  quoted(text) + " is not a UTC timestamp (expected e.g. 2020-01-01T00:00:00Z)");
+                  in_quotes(text) + " is not a UTC timestamp (expected e.g. 2020-01-01T00:00:00Z)");
     }
     if (previous_line_ > 0 && *t == previous_s_) {
       table_.fail(column_, "duplicate timestamp " + std::string(text) + " (also on line " +
@@ -80,11 +72,11 @@ double read_number(const CsvTable& table, std::size_t column, std::string_view t
     case NumberParse::empty:
       table.fail(column, "empty value");
     case NumberParse::not_a_number:
-      table.fail(column, quoted(text) + " is not a number");
+      table.fail(column, in_quotes(text) + " is not a number");
     case NumberParse::not_finite:
       break;
   }
-  table.fail(column, quoted(text) + " is not a finite number");
+  table.fail(column, in_quotes(text) + " is not a finite number");
 }
 
 }  // namespace

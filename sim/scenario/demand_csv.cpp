@@ -7,18 +7,12 @@
 #include <vector>
 
 #include "core/csv_table.hpp"
+#include "core/input_error.hpp"
 #include "core/utc_timestamp.hpp"
 
 namespace mlcycle {
 
 namespace {
-
-std::string quoted(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out.append(1, '\'').append(text).append(1, '\'');
-  return out;
-}
 
 double read_rate(const CsvTable& table, std::size_t column, std::string_view text) {
   if (text.empty()) table.fail(column, "empty value");
@@ -28,9 +22,9 @@ double read_rate(const CsvTable& table, std::size_t column, std::string_view tex
   const char* const end = digits.data() + digits.size();
   const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
   if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(value)))
-    table.fail(column, quoted(text) + " is not a finite number");
+    table.fail(column, in_quotes(text) + " is not a finite number");
   if (ec != std::errc() || ptr != end || digits.empty())
-    table.fail(column, quoted(text) + " is not a number");
+    table.fail(column, in_quotes(text) + " is not a number");
   if (value < 0) table.fail(column, "negative request rate " + std::string(text));
   return value;
 }
@@ -60,7 +54,7 @@ DemandSeries read_demand_csv(const std::string& path) {
     const std::optional<double> t = parse_utc_timestamp(text);
     if (!t)
       table.fail(time_column,
-                 quoted(text) + " is not a UTC timestamp (expected e.g. 2020-01-01T00:00:00Z)");
+                 in_quotes(text) + " is not a UTC timestamp (expected e.g. 2020-01-01T00:00:00Z)");
     if (!series.time_unix_s.empty() && *t <= series.time_unix_s.back())
       table.fail(time_column, "timestamp " + text + " is not after the previous row's (line " +
                                   std::to_string(series.line.back()) + ")");

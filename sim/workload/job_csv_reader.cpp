@@ -1,0 +1,259 @@
+#include "workload/job_csv_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "core/utc_timestamp.hpp"
+#include "workload/log_fields.hpp"
+
+namespace mlcycle {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Slurm's state names and the synonyms public traces use, lower case.
+std::optional<LoggedState> common_state(std::string_view text) {
+  static const std::map<std::string, LoggedState, std::less<>> kNames = {
+      {"completed", LoggedState::completed},
+      {"pass", LoggedState::completed},
+      {"done", LoggedState::completed},
+      {"finished", LoggedState::completed},
+      {"succeeded", LoggedState::completed},
+      {"success", LoggedState::completed},
+      {"failed", LoggedState::failed},
+      {"fail", LoggedState::failed},
+      {"exit", LoggedState::failed},
+      {"error", LoggedState::failed},
+      {"boot_fail", LoggedState::failed},
+      {"cancelled", LoggedState::cancelled},
+      {"canceled", LoggedState::cancelled},
+      {"killed", LoggedState::cancelled},
+      {"timeout", LoggedState::timeout},
+      {"node_fail", LoggedState::node_fail},
+      {"out_of_memory", LoggedState::out_of_memory},
+      {"preempted", LoggedState::preempted},
+      {"running", LoggedState::running},
+      {"pending", LoggedState::pending},
+      {"waiting", LoggedState::pending},
+      {"queued", LoggedState::pending}};
+  const std::string key = lower(text.substr(0, text.find(' ')));
+  const auto it = kNames.find(key);
+  if (it == kNames.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+const std::vector<std::string>& job_csv_fields() {
+  static const std::vector<std::string> kFields = {
+      "id",    "submit", "start", "end",     "duration",  "wait",     "gpus",
+      "nodes", "state",  "user",  "account", "partition", "gpu_type", "walltime"};
+  return kFields;
+}
+
+std::optional<LoggedState> logged_state_named(std::string_view name) {
+  for (int k = 0; k < kLoggedStateCount; ++k)
+    if (logged_state_name(static_cast<LoggedState>(k)) == name) return static_cast<LoggedState>(k);
+  return std::nullopt;
+}
+
+JobCsvReader::JobCsvReader(std::string path, JobCsvOptions options)
+    : path_(std::move(path)), options_(std::move(options)), in_(path_, std::ios::binary) {
+  const std::vector<std::string>& fields = job_csv_fields();
+  for (const auto& [field, name] : options_.columns)
+    if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
+      std::string known;
+      for (const std::string& f : fields) known += (known.empty() ? "" : ", ") + f;
+      throw InputError(options_.where, "columns." + field,
+                       "is not a field of the job-log form (" + known + ")");
+    }
+  const auto mapped = [&](const char* field) { return options_.columns.count(field) > 0; };
+  for (const char* field : {"submit", "gpus"})
+    if (!mapped(field))
+      throw InputError(options_.where, "columns",
+                       std::string("names no column for ") + field + " (required)");
+  if (!mapped("duration") && !(mapped("start") && mapped("end")))
+    throw InputError(options_.where, "columns",
+                     "names neither duration nor start and end: the run times are unknown");
+  if (!(options_.gpu_units > 0) || !std::isfinite(options_.gpu_units))
+    throw InputError(options_.where, "gpu_units", "must be > 0");
+  if (!in_) throw InputError({path_, 0, 0}, "log", "cannot be read");
+  if (!read_record()) throw InputError({path_, 0, 0}, "log", "is empty: no CSV header");
+  if (!fields_.empty() && fields_.front().starts_with("\xEF\xBB\xBF"))
+    fields_.front().erase(0, 3);  // a UTF-8 byte-order mark
+  header_ = fields_;
+  for (const auto& [field, name] : options_.columns) {
+    const auto it = std::find(header_.begin(), header_.end(), name);
+    if (it == header_.end()) {
+      std::string have;
+      for (const std::string& h : header_) have += (have.empty() ? "" : ", ") + h;
+      throw InputError(
+          {path_, line_, 1}, "columns." + field,
+          "the file has no column '" + one_line(name) + "' (its columns: " + one_line(have) + ")");
+    }
+    index_[field] = static_cast<std::size_t>(it - header_.begin());
+  }
+}
+
+// One line as CSV fields: commas separate, a quoted field may hold commas and "" (a quote).
+bool JobCsvReader::read_record() {
+  while (std::getline(in_, text_)) {
+    ++line_;
+    if (!text_.empty() && text_.back() == '\r') text_.pop_back();
+    if (text_.find_first_not_of(" \t,") == std::string::npos) continue;
+    fields_.clear();
+    field_starts_.clear();
+    std::size_t i = 0;
+    while (true) {
+      std::string field;
+      field_starts_.push_back(i);
+      while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
+      if (i < text_.size() && text_[i] == '"') {
+        ++i;
+        while (true) {
+          if (i >= text_.size())
+            throw InputError({path_, line_, static_cast<int>(field_starts_.back()) + 1}, "record",
+                             "a quoted field runs past the end of its line");
+          if (text_[i] == '"') {
+            if (i + 1 < text_.size() && text_[i + 1] == '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            ++i;
+            break;
+          }
+          field += text_[i++];
+        }
+        while (i < text_.size() && text_[i] != ',') ++i;
+      } else {
+        const std::size_t end = std::min(text_.find(',', i), text_.size());
+        field = text_.substr(i, end - i);
+        while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.pop_back();
+        i = end;
+      }
+      fields_.push_back(std::move(field));
+      if (i >= text_.size()) break;
+      ++i;  // the comma
+    }
+    return true;
+  }
+  return false;
+}
+
+std::optional<std::size_t> JobCsvReader::column(const char* field) const {
+  const auto it = index_.find(field);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+void JobCsvReader::fail(std::size_t column, const std::string& message) const {
+  const int at = column < field_starts_.size() ? static_cast<int>(field_starts_[column]) + 1 : 1;
+  throw InputError({path_, line_, at}, column < header_.size() ? header_[column] : "record",
+                   message);
+}
+
+std::optional<double> JobCsvReader::time_at(std::size_t column) const {
+  const std::string& text = fields_[column];
+  if (text.empty() || text == "None" || text == "NaN" || text == "nan" || text == "Unknown")
+    return std::nullopt;
+  if (options_.time == LogTimeFormat::iso) {
+    const std::optional<double> t = parse_utc_timestamp(text);
+    if (!t) fail(column, in_quotes(text) + " is not an ISO-8601 time");
+    const bool has_zone = text.back() == 'Z' || text.find('+', 10) != std::string::npos ||
+                          text.find('-', 10) != std::string::npos;
+    return has_zone ? *t : *t - options_.utc_offset_s;
+  }
+  const std::optional<double> value = parse_log_number(text);
+  if (!value) fail(column, in_quotes(text) + " is not a number of seconds");
+  return options_.time == LogTimeFormat::unix ? *value : options_.start_unix_s + *value;
+}
+
+std::optional<double> JobCsvReader::duration_at(std::size_t column) const {
+  const std::string& text = fields_[column];
+  if (text.empty() || text == "None" || text == "NaN" || text == "nan") return std::nullopt;
+  const std::optional<double> value = parse_log_number(text);
+  if (!value || *value < 0) fail(column, in_quotes(text) + " is not a duration >= 0");
+  return *value * options_.duration_unit_s;
+}
+
+bool JobCsvReader::next(LoggedJob& job) {
+  if (!read_record()) return false;
+  if (fields_.size() != header_.size())
+    throw InputError({path_, line_, 1}, "record",
+                     "has " + std::to_string(fields_.size()) + " fields, the header " +
+                         std::to_string(header_.size()));
+  job = LoggedJob{};
+  job.line = line_;
+  const auto text = [&](const char* field) -> const std::string* {
+    const std::optional<std::size_t> c = column(field);
+    return c ? &fields_[*c] : nullptr;
+  };
+  if (const std::string* id = text("id")) job.id = *id;
+  if (job.id.empty()) job.id = std::to_string(line_);  // the line, when the log has no id
+  const std::size_t submit_column = *column("submit");
+  const std::optional<double> submit = time_at(submit_column);
+  if (!submit) fail(submit_column, "is empty: every job has a submit time");
+  job.submit_s = *submit;
+  const std::size_t gpus_column = *column("gpus");
+  const std::optional<double> units = parse_log_number(fields_[gpus_column]);
+  if (!units || *units < 0)
+    fail(gpus_column, in_quotes(fields_[gpus_column]) + " is not a GPU count >= 0");
+  job.gpus = static_cast<std::uint32_t>(
+      std::min(std::ceil(*units / options_.gpu_units - 1e-9), 4294967295.0));
+  if (const std::optional<std::size_t> c = column("nodes"); c && !fields_[*c].empty()) {
+    const std::optional<std::uint32_t> nodes = parse_log_count(fields_[*c]);
+    if (!nodes) fail(*c, in_quotes(fields_[*c]) + " is not a count of nodes");
+    job.nodes = *nodes;
+  }
+  if (const std::string* state = text("state")) {
+    const auto mapped = options_.states.find(*state);
+    job.state = mapped != options_.states.end() ? mapped->second
+                                                : common_state(*state).value_or(LoggedState::other);
+  } else {
+    job.state = LoggedState::completed;
+  }
+  if (const std::string* user = text("user")) job.user = *user;
+  if (const std::string* account = text("account")) job.account = *account;
+  if (const std::string* partition = text("partition")) job.partition = *partition;
+  if (const std::string* type = text("gpu_type")) job.gpu_type = *type;
+  if (const std::optional<std::size_t> c = column("walltime")) job.walltime_s = duration_at(*c);
+  // The run: start and end, or submit + wait and a duration.
+  const std::optional<std::size_t> start_column = column("start");
+  if (start_column) job.start_s = time_at(*start_column);
+  std::optional<double> duration;
+  if (const std::optional<std::size_t> c = column("duration")) duration = duration_at(*c);
+  if (!job.start_s && duration && !start_column) {
+    double wait = 0;
+    if (const std::optional<std::size_t> c = column("wait")) wait = duration_at(*c).value_or(0.0);
+    job.start_s = job.submit_s + wait;
+  }
+  if (!job.start_s || job.state == LoggedState::pending) {
+    if (job.state != LoggedState::cancelled) job.state = LoggedState::pending;
+    job.start_s.reset();
+    return true;
+  }
+  if (const std::optional<std::size_t> c = column("end")) {
+    job.end_s = time_at(*c);
+    if (job.end_s && *job.end_s < *job.start_s) {
+      std::string message = in_quotes(fields_[*c]) + " is before the job's start";
+      if (start_column) message += " " + in_quotes(fields_[*start_column]);
+      fail(*c, message);
+    }
+  }
+  if (!job.end_s && duration) job.end_s = *job.start_s + *duration;
+  if (!job.end_s) job.state = LoggedState::running;
+  if (*job.start_s < job.submit_s) {
+    job.start_s = job.submit_s;
+    job.start_before_submit = true;
+    if (job.end_s && *job.end_s < *job.start_s) job.end_s = job.start_s;
+  }
+  return true;
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,31 @@
+#include "workload/job_log.hpp"
+
+namespace mlcycle {
+
+std::string_view logged_state_name(LoggedState state) {
+  switch (state) {
+    case LoggedState::completed:
+      return "completed";
+    case LoggedState::failed:
+      return "failed";
+    case LoggedState::cancelled:
+      return "cancelled";
+    case LoggedState::timeout:
+      return "timeout";
+    case LoggedState::node_fail:
+      return "node_fail";
+    case LoggedState::out_of_memory:
+      return "out_of_memory";
+    case LoggedState::preempted:
+      return "preempted";
+    case LoggedState::running:
+      return "running";
+    case LoggedState::pending:
+      return "pending";
+    case LoggedState::other:
+      break;
+  }
+  return "other";
+}
+
+}  // namespace mlcycle
