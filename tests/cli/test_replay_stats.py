@@ -1,15 +1,19 @@
-"""`mlcycle replay-stats LOG`: what a job log holds, before any simulation, for Slurm sacct dumps
-and SWF files, against hand-computed figures; bad logs and options exit 2 with one located line
-and print nothing else.
+"""`mlcycle replay-stats LOG`: what a job log holds, before any simulation, for Slurm sacct dumps,
+SWF files and mapped CSV traces, against hand-computed figures and against the example-log
+generator's own count; bad logs and options exit 2 with one located line and print nothing
+else.
 
     /usr/bin/python3 -m pytest tests/cli/test_replay_stats.py --mlcycle PATH
 """
+import json
+import re
+import subprocess
 import sys
 
 import pytest
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import expect, expect_success, run_mlcycle  # noqa: E402
+from cli_support import SOURCE_DIR, expect, expect_success, run_mlcycle  # noqa: E402
 
 HEADER = ("JobID|Submit|Start|End|Elapsed|State|AllocTRES|ReqTRES|NNodes|Partition|Account|User|"
           "Timelimit\n")
@@ -182,3 +186,36 @@ def test_bad_input(mlcycle, tmp, case):
     expect(result.stdout == "", "printed something besides the error", result)
     expect(result.stderr == expected.format(log=log) + "\n",
            f"stderr {result.stderr!r}, expected {expected.format(log=log)!r}", result)
+
+
+@pytest.mark.title("replay-stats: the generated sacct and SWF logs agree with the generator")
+def test_generated_logs(mlcycle, tmp):
+    generator = SOURCE_DIR / "scenarios" / "replay" / "generate_logs.py"
+    sacct, swf = tmp / "g.sacct", tmp / "g.swf"
+    made = subprocess.run([sys.executable, str(generator), "--sacct", str(sacct), "--swf",
+                           str(swf), "--horizon", "72", "--seed", "7"],
+                          capture_output=True, text=True, check=True)
+    truth = json.loads(made.stdout)
+    # The generator schedules its own jobs (FIFO, mlcycle's allocation rule) and sums their
+    # GPU-hours up to the horizon: replay-stats reads the same numbers back from the dump.
+    result = run_mlcycle(mlcycle, ["replay-stats", sacct, "--utc-offset", "+01:00"])
+    expect_success(result, "replay-stats on the generated sacct dump")
+    figures = dict(re.findall(r"^  (\S[^\n]*?)\s{2,}(\S[^\n]*)$", result.stdout, re.M))
+    number = lambda text: float(text.split()[0].replace(",", ""))  # noqa: E731
+    expect(number(figures["jobs"]) == truth["jobs"], f"jobs: {figures['jobs']} vs {truth}")
+    expect(number(figures["replayable (ran, with GPUs)"]) == truth["started"],
+           f"replayable: {figures['replayable (ran, with GPUs)']} vs {truth}")
+    expect(number(figures["still running at the end"]) == truth["running"],
+           f"running: {figures['still running at the end']} vs {truth}")
+    expect(number(figures["never started"]) == truth["never_started"],
+           f"never started: {figures['never started']} vs {truth}")
+    expect(abs(number(figures["GPU-hours"]) - truth["gpu_hours"]) <= 0.05,
+           f"GPU-hours: {figures['GPU-hours']} vs {truth['gpu_hours']:.3f}")
+    # The SWF file has no record for the jobs still running: the rest are the same jobs.
+    result = run_mlcycle(mlcycle, ["replay-stats", swf, "--processors-per-gpu", "4"])
+    expect_success(result, "replay-stats on the generated SWF log")
+    figures = dict(re.findall(r"^  (\S[^\n]*?)\s{2,}(\S[^\n]*)$", result.stdout, re.M))
+    expect(number(figures["jobs"]) == truth["jobs"] - truth["running"],
+           f"SWF jobs: {figures['jobs']} vs {truth}")
+    expect(number(figures["replayable (ran, with GPUs)"]) == truth["started"] - truth["running"],
+           f"SWF replayable: {figures['replayable (ran, with GPUs)']} vs {truth}")
