@@ -36,24 +36,32 @@ std::vector<std::pair<std::string, std::string>> pairs_of(const std::string& tex
 }  // namespace
 
 std::optional<double> parse_utc_offset_s(const std::string& text) {
+  // [+|-]H, HH, HH:MM or HHMM.
   std::string_view rest(text);
-  if (rest.empty()) return std::nullopt;
   double sign = 1;
-  if (rest.front() == '+' || rest.front() == '-') {
+  if (!rest.empty() && (rest.front() == '+' || rest.front() == '-')) {
     sign = rest.front() == '-' ? -1 : 1;
     rest.remove_prefix(1);
   }
-  std::string digits;
-  for (char c : rest)
-    if (c != ':') digits += c;
-  if (digits.empty() || digits.size() > 4 ||
-      digits.find_first_not_of("0123456789") != std::string::npos)
+  const auto digits = [](std::string_view t) {
+    return !t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  std::string_view hours = rest, minutes;
+  if (const std::size_t colon = rest.find(':'); colon != std::string_view::npos) {
+    hours = rest.substr(0, colon);
+    minutes = rest.substr(colon + 1);
+    if (hours.size() != 2 || minutes.size() != 2) return std::nullopt;
+  } else if (rest.size() == 4) {
+    hours = rest.substr(0, 2);
+    minutes = rest.substr(2);
+  } else if (rest.size() > 2) {
     return std::nullopt;
-  if (digits.size() <= 2) digits += "00";
-  const int hours = std::stoi(digits.substr(0, digits.size() - 2));
-  const int minutes = std::stoi(digits.substr(digits.size() - 2));
-  if (hours > 14 || minutes >= 60) return std::nullopt;
-  return sign * (hours * 3600.0 + minutes * 60.0);
+  }
+  if (!digits(hours) || (!minutes.empty() && !digits(minutes))) return std::nullopt;
+  const int h = std::stoi(std::string(hours));
+  const int m = minutes.empty() ? 0 : std::stoi(std::string(minutes));
+  if (h > 14 || m >= 60) return std::nullopt;
+  return sign * (h * 3600.0 + m * 60.0);
 }
 
 po::options_description job_log_options() {

@@ -77,10 +77,11 @@ int run_replay_stats_command(const ReplayStatsCli& cli, std::ostream& out) {
     text << "  " << std::left << std::setw(30) << name << value << "\n";
   };
   text << cli.log.path << "\n";
-  row("jobs", count_text(s.jobs) + (s.records_skipped
-                                        ? " (" + count_text(s.records_skipped) + " " +
-                                              std::string(reader->skipped_what()) + " skipped)"
-                                        : ""));
+  std::string jobs = count_text(s.jobs);
+  if (s.records_skipped)
+    jobs += " (" + std::string(reader->skipped_what()) +
+            " skipped: " + count_text(s.records_skipped) + ")";
+  row("jobs", jobs);
   std::string states;
   for (int k = 0; k < kLoggedStateCount; ++k)
     if (s.by_state[k])

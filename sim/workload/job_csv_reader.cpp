@@ -84,8 +84,6 @@ JobCsvReader::JobCsvReader(std::string path, JobCsvOptions options)
     throw InputError(options_.where, "gpu_units", "must be > 0");
   if (!in_) throw InputError({path_, 0, 0}, "log", "cannot be read");
   if (!read_record()) throw InputError({path_, 0, 0}, "log", "is empty: no CSV header");
-  if (!fields_.empty() && fields_.front().starts_with("\xEF\xBB\xBF"))
-    fields_.front().erase(0, 3);  // a UTF-8 byte-order mark
   header_ = fields_;
   for (const auto& [field, name] : options_.columns) {
     const auto it = std::find(header_.begin(), header_.end(), name);
@@ -105,6 +103,7 @@ bool JobCsvReader::read_record() {
   while (std::getline(in_, text_)) {
     ++line_;
     if (!text_.empty() && text_.back() == '\r') text_.pop_back();
+    if (line_ == 1 && text_.starts_with("\xEF\xBB\xBF")) text_.erase(0, 3);  // UTF-8 BOM
     if (text_.find_first_not_of(" \t,") == std::string::npos) continue;
     fields_.clear();
     field_starts_.clear();
@@ -130,7 +129,10 @@ bool JobCsvReader::read_record() {
           }
           field += text_[i++];
         }
-        while (i < text_.size() && text_[i] != ',') ++i;
+        while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
+        if (i < text_.size() && text_[i] != ',')
+          throw InputError({path_, line_, static_cast<int>(i) + 1}, "record",
+                           "text after a quoted field's closing quote");
       } else {
         const std::size_t end = std::min(text_.find(',', i), text_.size());
         field = text_.substr(i, end - i);
@@ -165,13 +167,17 @@ std::optional<double> JobCsvReader::time_at(std::size_t column) const {
   if (options_.time == LogTimeFormat::iso) {
     const std::optional<double> t = parse_utc_timestamp(text);
     if (!t) fail(column, in_quotes(text) + " is not an ISO-8601 time");
-    const bool has_zone = text.back() == 'Z' || text.find('+', 10) != std::string::npos ||
+    const bool has_zone = text.back() == 'Z' || text.back() == 'z' ||
+                          text.find('+', 10) != std::string::npos ||
                           text.find('-', 10) != std::string::npos;
     return has_zone ? *t : *t - options_.utc_offset_s;
   }
   const std::optional<double> value = parse_log_number(text);
   if (!value) fail(column, in_quotes(text) + " is not a number of seconds");
-  return options_.time == LogTimeFormat::unix ? *value : options_.start_unix_s + *value;
+  const double t = options_.time == LogTimeFormat::unix ? *value : options_.start_unix_s + *value;
+  if (t < 0 || t > kMaxUnixSeconds)
+    fail(column, in_quotes(text) + " is out of range (1970 to the end of 9999)");
+  return t;
 }
 
 std::optional<double> JobCsvReader::duration_at(std::size_t column) const {
@@ -179,6 +185,8 @@ std::optional<double> JobCsvReader::duration_at(std::size_t column) const {
   if (text.empty() || text == "None" || text == "NaN" || text == "nan") return std::nullopt;
   const std::optional<double> value = parse_log_number(text);
   if (!value || *value < 0) fail(column, in_quotes(text) + " is not a duration >= 0");
+  if (*value * options_.duration_unit_s > kMaxLogSeconds)
+    fail(column, in_quotes(text) + " is out of range (at most 1,000 years)");
   return *value * options_.duration_unit_s;
 }
 
@@ -200,10 +208,11 @@ bool JobCsvReader::next(LoggedJob& job) {
   const std::optional<double> submit = time_at(submit_column);
   if (!submit) fail(submit_column, "is empty: every job has a submit time");
   job.submit_s = *submit;
+  // An empty GPU field is a task without GPUs (PAI's CPU-only tasks).
   const std::size_t gpus_column = *column("gpus");
-  const std::optional<double> units = parse_log_number(fields_[gpus_column]);
-  if (!units || *units < 0)
-    fail(gpus_column, in_quotes(fields_[gpus_column]) + " is not a GPU count >= 0");
+  const std::string& gpu_text = fields_[gpus_column];
+  const std::optional<double> units = gpu_text.empty() ? 0.0 : parse_log_number(gpu_text);
+  if (!units || *units < 0) fail(gpus_column, in_quotes(gpu_text) + " is not a GPU count >= 0");
   job.gpus = static_cast<std::uint32_t>(
       std::min(std::ceil(*units / options_.gpu_units - 1e-9), 4294967295.0));
   if (const std::optional<std::size_t> c = column("nodes"); c && !fields_[*c].empty()) {
@@ -247,7 +256,7 @@ bool JobCsvReader::next(LoggedJob& job) {
     }
   }
   if (!job.end_s && duration) job.end_s = *job.start_s + *duration;
-  if (!job.end_s) job.state = LoggedState::running;
+  if (!job.end_s && !column("state")) job.state = LoggedState::running;
   if (*job.start_s < job.submit_s) {
     job.start_s = job.submit_s;
     job.start_before_submit = true;

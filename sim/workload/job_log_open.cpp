@@ -1,5 +1,9 @@
 #include "workload/job_log_open.hpp"
 
+#include <filesystem>
+
+#include "core/input_error.hpp"
+
 namespace mlcycle {
 
 JobLogFormat format_of_path(const std::string& path) {
@@ -13,6 +17,9 @@ JobLogFormat format_of_path(const std::string& path) {
 }
 
 std::unique_ptr<JobLogReader> open_job_log(const JobLogSpec& spec) {
+  std::error_code unknown;
+  if (std::filesystem::is_directory(spec.path, unknown))
+    throw InputError({spec.path, 0, 0}, "log", "is a directory, not a file");
   switch (spec.format) {
     case JobLogFormat::swf:
       return std::make_unique<SwfReader>(spec.path, spec.swf);

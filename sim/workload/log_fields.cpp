@@ -1,5 +1,6 @@
 #include "workload/log_fields.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -29,7 +30,9 @@ std::optional<std::uint32_t> parse_log_count(std::string_view text) {
 
 std::optional<double> parse_slurm_duration_s(std::string_view text) {
   double days = 0;
+  bool has_days = false;
   if (const std::size_t dash = text.find('-'); dash != std::string_view::npos) {
+    has_days = true;
     const std::optional<std::uint32_t> d = parse_log_count(text.substr(0, dash));
     if (!d) return std::nullopt;
     days = *d;
@@ -51,9 +54,18 @@ std::optional<double> parse_slurm_duration_s(std::string_view text) {
     if (colon == std::string_view::npos) break;
     text = text.substr(0, colon);
   }
-  if (count < 2) return std::nullopt;  // a bare number is not one of Slurm's durations
-  if (parts[0] >= 60 || (count == 3 && parts[1] >= 60)) return std::nullopt;
-  return ((days * 24 + parts[2]) * 60 + parts[1]) * 60 + parts[0];
+  // With days, the parts start at hours: "D-HH", "D-HH:MM", "D-HH:MM:SS". Without, a bare
+  // number is not one of Slurm's durations: "MM:SS", "HH:MM:SS".
+  if (has_days && count < 3) {
+    if (parts[0] != std::floor(parts[0])) return std::nullopt;
+    std::rotate(parts, parts + count, parts + 3);  // {s, m, h} from {h} or {m, h}
+  } else if (count < 2) {
+    return std::nullopt;
+  }
+  if (parts[0] >= 60 || parts[1] >= 60 || (has_days && parts[2] >= 24)) return std::nullopt;
+  const double seconds = ((days * 24 + parts[2]) * 60 + parts[1]) * 60 + parts[0];
+  if (seconds > kMaxLogSeconds) return std::nullopt;
+  return seconds;
 }
 
 }  // namespace mlcycle

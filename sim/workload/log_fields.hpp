@@ -8,7 +8,13 @@
 
 namespace mlcycle {
 
-// Slurm's "[D-]HH:MM:SS", "MM:SS" (sacct's Elapsed and Timelimit), fractional seconds allowed.
+// The longest time or duration a log may state: 1,000 years (a larger one is an error, not a
+// job). Unix times are bounded likewise, by the end of year 9999.
+inline constexpr double kMaxLogSeconds = 1000 * 365.25 * 86400;
+inline constexpr double kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+
+// Slurm's "[D-]HH:MM:SS", "MM:SS", "D-HH:MM", "D-HH" (sacct's Elapsed and Timelimit),
+// fractional seconds allowed.
 // Seconds; nullopt for anything else (UNLIMITED, Partition_Limit, ...).
 std::optional<double> parse_slurm_duration_s(std::string_view text);
 

@@ -25,9 +25,11 @@ LoggedState state_of(std::string_view text) {
   if (text == "TIMEOUT" || text == "DEADLINE") return LoggedState::timeout;
   if (text == "NODE_FAIL") return LoggedState::node_fail;
   if (text == "OUT_OF_MEMORY") return LoggedState::out_of_memory;
-  if (text == "PREEMPTED") return LoggedState::preempted;
+  // A requeued job was stopped (preempted, or its node failed) and queued again: the record of
+  // the run it did.
+  if (text == "PREEMPTED" || text == "REQUEUED") return LoggedState::preempted;
   if (text == "RUNNING" || text == "SUSPENDED" || text == "COMPLETING") return LoggedState::running;
-  if (text == "PENDING" || text == "REQUEUED") return LoggedState::pending;
+  if (text == "PENDING") return LoggedState::pending;
   return LoggedState::other;
 }
 
@@ -102,7 +104,8 @@ std::optional<double> SacctReader::time_field(std::size_t field) const {
   if (no_time(text)) return std::nullopt;
   // sacct writes no offset: the text is local time, read as UTC and then shifted. A time that
   // carries its own offset (or Z) is taken as it says.
-  const bool has_zone = text.back() == 'Z' || text.find('+', 10) != std::string_view::npos ||
+  const bool has_zone = text.back() == 'Z' || text.back() == 'z' ||
+                        text.find('+', 10) != std::string_view::npos ||
                         text.find('-', 10) != std::string_view::npos;
   const std::optional<double> t = parse_utc_timestamp(text);
   if (!t) fail(field, in_quotes(text) + " is not a time (sacct's YYYY-MM-DDTHH:MM:SS)");
@@ -132,7 +135,9 @@ void SacctReader::read_tres(std::string_view tres, std::size_t field, LoggedJob&
     } else {
       typed_gpus =
           std::min<std::uint64_t>(std::uint64_t{typed_gpus.value_or(0)} + *count, 0xffffffffu);
-      job.gpu_type = std::string(key.substr(9));
+      // Several types ("gres/gpu:a100=2,gres/gpu:v100=1"): all of them, joined by '+'.
+      if (!job.gpu_type.empty()) job.gpu_type += '+';
+      job.gpu_type += key.substr(9);
     }
   }
   job.gpus = gpus ? *gpus : typed_gpus.value_or(0);
@@ -176,20 +181,20 @@ bool SacctReader::next(LoggedJob& job) {
     if (columns_.account) job.account = std::string(fields_[*columns_.account]);
     if (columns_.user) job.user = std::string(fields_[*columns_.user]);
     if (columns_.timelimit) job.walltime_s = parse_slurm_duration_s(fields_[*columns_.timelimit]);
-    // A pending array range, or a job that never started.
+    // A pending array range, or a job that never started: no Start, or (cancelled, or past its
+    // deadline, while it waited) Start = End with nothing allocated.
     const bool array_range = id.find("_[") != std::string_view::npos;
-    const bool cancelled_before_start = job.state == LoggedState::cancelled && alloc.empty() &&
-                                        job.start_s && job.end_s && *job.start_s == *job.end_s;
-    if (array_range || job.state == LoggedState::pending || cancelled_before_start ||
-        !job.start_s) {
+    const bool never_allocated = columns_.alloc_tres && alloc.empty() && job.start_s && job.end_s &&
+                                 *job.start_s == *job.end_s;
+    if (array_range || job.state == LoggedState::pending || never_allocated || !job.start_s) {
       if (job.state != LoggedState::cancelled) job.state = LoggedState::pending;
       job.start_s.reset();
       job.end_s.reset();
       return true;
     }
     if (!job.end_s) {
-      // Still running: Elapsed is the run so far when sacct was called, from the logged start.
-      job.state = LoggedState::running;
+      // No end: Elapsed is the run so far when sacct was called, from the logged start (a job
+      // in another state without End keeps its state).
       if (columns_.elapsed) {
         if (const std::optional<double> ran = parse_slurm_duration_s(fields_[*columns_.elapsed]))
           job.end_s = *job.start_s + *ran;

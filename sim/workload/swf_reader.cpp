@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/input_error.hpp"
+#include "core/number_text.hpp"
 #include "workload/log_fields.hpp"
 
 namespace mlcycle {
@@ -36,8 +37,13 @@ LoggedState state_of(double status) {
 }
 
 std::string id_text(double value) {
-  return std::to_string(static_cast<long long>(value));
+  return std::to_string(static_cast<std::uint64_t>(value));
 }
+
+// Upper bounds of the fields read: ids below 2^53 (exact in a double), times and durations
+// below kMaxLogSeconds, processors below 2^40.
+constexpr double kMaxId = 9007199254740992.0;
+constexpr double kMaxProcessors = 1099511627776.0;
 
 }  // namespace
 
@@ -80,9 +86,10 @@ bool SwfReader::next(LoggedJob& job) {
         value.remove_prefix(std::min(value.size(), value.find_first_not_of(" \t")));
         value = value.substr(0, value.find_first_of(" \t"));
         const std::optional<double> start = parse_log_number(value);
-        if (!start)
-          throw InputError({path_, line_, static_cast<int>(value.data() - text_.data()) + 1},
-                           "UnixStartTime", in_quotes(value) + " is not a number of seconds");
+        if (!start || *start < 0 || *start > kMaxUnixSeconds)
+          throw InputError(
+              {path_, line_, static_cast<int>(value.data() - text_.data()) + 1}, "UnixStartTime",
+              in_quotes(value) + " is not a number of seconds since 1970 (before 10000)");
         start_unix_s_ = *start;
       }
       continue;
@@ -104,24 +111,36 @@ bool SwfReader::next(LoggedJob& job) {
                        "has " + std::to_string(fields_.size()) + " fields: an SWF record has 18");
     job = LoggedJob{};
     job.line = line_;
-    job.id = id_text(number(1));
-    const double submit = number(2), wait = number(3), run = number(4);
-    for (const auto& [field, value] : {std::pair{2, submit}, {3, wait}, {4, run}})
-      if (value < 0 && value != -1)
-        fail(field, "is negative (" + one_line(fields_[field - 1]) + "): -1 is the only unknown");
-    if (submit < 0) fail(2, "is unknown (-1): every job has a submit time");
+    // Every field read is -1 (unknown) or within its range; ids are whole numbers.
+    const auto field = [&](std::size_t k, double max, bool whole) {
+      const double value = number(k);
+      if (value == -1) return value;
+      if (value < 0)
+        fail(k, "is negative (" + one_line(fields_[k - 1]) + "): -1 is the only unknown");
+      if (value > max || (whole && value != std::floor(value)))
+        fail(k, in_quotes(fields_[k - 1]) + " is out of range (" +
+                    (whole ? "a whole number " : "") + "at most " + shortest_text(max) + ")");
+      return value;
+    };
+    const double id = field(1, kMaxId, true);
+    if (id == -1) fail(1, "is unknown (-1): every job has a number");
+    job.id = id_text(id);
+    const double submit = field(2, kMaxLogSeconds, false), wait = field(3, kMaxLogSeconds, false),
+                 run = field(4, kMaxLogSeconds, false);
+    if (submit == -1) fail(2, "is unknown (-1): every job has a submit time");
     job.submit_s = start_unix_s_ + submit;
-    double processors = number(5);
-    if (processors == -1) processors = number(8);
-    if (processors < 0 && processors != -1)
-      fail(5, "is negative (" + one_line(fields_[4]) + "): -1 is the only unknown");
+    const double allocated = field(5, kMaxProcessors, false);
+    const double processors = allocated != -1 ? allocated : field(8, kMaxProcessors, false);
     job.gpus = processors <= 0
                    ? 0
                    : static_cast<std::uint32_t>(std::min(
                          std::ceil(processors / options_.processors_per_gpu), 4294967295.0));
-    if (const double requested = number(9); requested > 0) job.walltime_s = requested;
-    job.state = state_of(number(11));
-    const double user = number(12), group = number(13), queue = number(15), partition = number(16);
+    if (const double requested = field(9, kMaxLogSeconds, false); requested > 0)
+      job.walltime_s = requested;
+    const double status = field(11, 5, true);
+    job.state = state_of(status);
+    const double user = field(12, kMaxId, true), group = field(13, kMaxId, true),
+                 queue = field(15, kMaxId, true), partition = field(16, kMaxId, true);
     if (user >= 0) job.user = id_text(user);
     if (group >= 0) job.account = id_text(group);
     if (partition >= 0)

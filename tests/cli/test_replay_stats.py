@@ -35,7 +35,7 @@ SACCT = HEADER + """\
 """
 
 EXPECTED_SACCT = """\
-  jobs                          6 (2 job steps skipped)
+  jobs                          6 (job steps skipped: 2)
   by state                      completed 2, failed 1, cancelled 1, running 1, pending 1
   replayable (ran, with GPUs)   3
   still running at the end      1
@@ -168,6 +168,9 @@ BAD = [
      "command line: --time: is for csv logs"),
     ("bad utc offset", "a.sacct", HEADER, ["--utc-offset", "+25:00"],
      "command line: --utc-offset: '+25:00' is not an offset like +01:00 or -05:00"),
+    ("utc offset without its minutes' second digit", "a.sacct", HEADER, ["--utc-offset", "+01:0"],
+     "command line: --utc-offset: '+01:0' is not an offset like +01:00 or -05:00"),
+    ("log is a directory", "d.swf", None, [], "{log}: log: is a directory, not a file"),
     ("zero processors per gpu", "a.swf", "", ["--processors-per-gpu", "0"],
      "command line: --processors-per-gpu: '0' is not a number > 0"),
     ("missing log", "absent.sacct", None, [], "{log}: log: cannot be read"),
@@ -181,6 +184,8 @@ def test_bad_input(mlcycle, tmp, case):
     log = tmp / name
     if text is not None:
         log.write_text(text)
+    elif name.startswith("d."):
+        log.mkdir()
     result = run_mlcycle(mlcycle, ["replay-stats", log] + extra)
     expect(result.returncode == 2, f"exit status {result.returncode}, expected 2", result)
     expect(result.stdout == "", "printed something besides the error", result)

@@ -269,7 +269,7 @@ TEST_CASE("swf: bad input is located by file:line:column") {
   CHECK(error("1 x 10 3600 8 -1 -1 8 7200 -1 1 1 1 -1 1 -1 -1 -1\n") ==
         "F:1:3: submit time: 'x' is not a number");
   CHECK(error("; UnixStartTime: soon\n") ==
-        "F:1:18: UnixStartTime: 'soon' is not a number of seconds");
+        "F:1:18: UnixStartTime: 'soon' is not a number of seconds since 1970 (before 10000)");
   CHECK(error_of("x", [] { SwfReader reader("/nonexistent/x.swf", SwfOptions{}); }) ==
         "/nonexistent/x.swf: log: cannot be read");
 }
@@ -387,4 +387,79 @@ TEST_CASE("csv: mapping errors name the key, record errors the line and column")
           JobCsvReader reader(unterminated, options);
           read_all(reader);
         }) == "F:2:1: record: a quoted field runs past the end of its line");
+}
+
+TEST_CASE("job logs: the review's cases (ranges, Slurm's day forms, states, CSV quirks)") {
+  TempDir tmp;
+  // Slurm's D-HH and D-HH:MM: 1.5 days.
+  CHECK(parse_slurm_duration_s("1-12") == 129600);
+  CHECK(parse_slurm_duration_s("1-12:00") == 129600);
+  CHECK_FALSE(parse_slurm_duration_s("1-25:00:00"));
+  CHECK_FALSE(parse_slurm_duration_s("400000-00:00:00"));  // beyond 1,000 years
+
+  // SWF: out-of-range and non-whole numbers are located errors, never undefined behaviour.
+  const auto swf_error = [&](const std::string& body) {
+    const std::string path = tmp.write("r.swf", body);
+    return error_of(path, [&] {
+      SwfReader reader(path, SwfOptions{});
+      read_all(reader);
+    });
+  };
+  CHECK(swf_error("1e19 0 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 -1 -1 -1\n") ==
+        "F:1:1: job number: '1e19' is out of range (a whole number at most 9007199254740992)");
+  CHECK(swf_error("1 0 0 60 1 -1 -1 1 -1 -1 7 1 1 -1 1 -1 -1 -1\n") ==
+        "F:1:26: status: '7' is out of range (a whole number at most 5)");
+  CHECK(swf_error("1 0 0 60 1 -1 -1 1 -7 -1 1 1 1 -1 1 -1 -1 -1\n") ==
+        "F:1:20: requested time: is negative (-7): -1 is the only unknown");
+  CHECK(swf_error("1 0 0 60 -1 -1 -1 -5 60 -1 1 1 1 -1 1 -1 -1 -1\n") ==
+        "F:1:19: requested processors: is negative (-5): -1 is the only unknown");
+  CHECK(swf_error("; UnixStartTime: 1e300\n") ==
+        "F:1:18: UnixStartTime: '1e300' is not a number of seconds since 1970 (before 10000)");
+
+  // sacct: REQUEUED is the record of a run that was stopped; a job past its deadline while it
+  // waited (Start = End, nothing allocated) never started; a FAILED job without End keeps its
+  // state, its run cut at Start + Elapsed; several GPU types are all kept.
+  const std::string sacct =
+      tmp.write("s.sacct",
+                "JobID|Submit|Start|End|Elapsed|State|AllocTRES|ReqTRES\n"
+                "1|2024-03-01T00:00:00|2024-03-01T00:00:00|2024-03-01T01:00:00|01:00:00|REQUEUED|"
+                "gres/gpu=1|gres/gpu=1\n"
+                "2|2024-03-01T00:00:00|2024-03-01T02:00:00|2024-03-01T02:00:00|00:00:00|DEADLINE||"
+                "gres/gpu=4\n"
+                "3|2024-03-01T00:00:00|2024-03-01T00:00:00|Unknown|00:30:00|FAILED|"
+                "gres/gpu:a100=2,gres/gpu:v100=1|\n");
+  SacctReader reader(sacct, SacctOptions{});
+  const std::vector<LoggedJob> jobs = read_all(reader);
+  REQUIRE(jobs.size() == 3);
+  CHECK(jobs[0].state == LoggedState::preempted);
+  CHECK(jobs[0].end_s == kMarch1 + 3600);
+  CHECK_FALSE(jobs[1].start_s);
+  CHECK(jobs[1].state == LoggedState::pending);
+  CHECK(jobs[2].state == LoggedState::failed);
+  CHECK(jobs[2].end_s == kMarch1 + 1800);
+  CHECK(jobs[2].gpus == 3);
+  CHECK(jobs[2].gpu_type == "a100+v100");
+
+  // CSV: a byte-order mark before a quoted header; an empty GPU field is 0 GPUs; text after a
+  // closing quote and a Unix time past 9999 are errors.
+  JobCsvOptions options;
+  options.columns = {{"submit", "submit"}, {"gpus", "gpus"}, {"duration", "duration"}};
+  options.time = LogTimeFormat::unix;
+  const std::string bom = tmp.write("b.csv",
+                                    "\xEF\xBB\xBF\"submit\",\"gpus\",\"duration\"\n"
+                                    "1709251200,,60\n");
+  JobCsvReader csv(bom, options);
+  const std::vector<LoggedJob> rows = read_all(csv);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].gpus == 0);
+  const auto csv_error = [&](const std::string& body) {
+    const std::string path = tmp.write("e.csv", "submit,gpus,duration\n" + body);
+    return error_of(path, [&] {
+      JobCsvReader reader(path, options);
+      read_all(reader);
+    });
+  };
+  CHECK(csv_error("\"1\"x,1,60\n") == "F:2:4: record: text after a quoted field's closing quote");
+  CHECK(csv_error("1e300,1,60\n") ==
+        "F:2:1: submit: '1e300' is out of range (1970 to the end of 9999)");
 }
