@@ -7,6 +7,7 @@
 
 #include "core/input_error.hpp"
 #include "scenario/demand_csv.hpp"
+#include "support/temp_dir.hpp"
 #include "workload/demand_profile.hpp"
 
 using namespace mlcycle;
@@ -26,23 +27,7 @@ DemandSpec ramp_profile(double utc_offset_hours) {
   return spec;
 }
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir = fs::temp_directory_path() / ("mlcycle_demand_" + std::to_string(ticks));
-    fs::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string path = (dir / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-};
+using test::TempDir;
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -104,7 +89,7 @@ TEST_CASE("monthly growth compounds continuously from the deployment start", "[d
 }
 
 TEST_CASE("a demand CSV is held piecewise constant between its rows", "[demand]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_demand");
   const std::string path = tmp.write("d.csv",
                                      "timestamp,requests_per_s\n"
                                      "2020-01-01T00:00:00Z,100\n"

@@ -10,31 +10,14 @@
 #include "core/utc_timestamp.hpp"
 #include "grid/grid_csv.hpp"
 #include "support/skip.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace mlcycle;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory per test case, removed at the end.
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir = fs::temp_directory_path() / ("mlcycle_grid_csv_" + std::to_string(ticks));
-    fs::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-  // Written in binary mode, so "\r\n" and a byte-order mark reach the reader unchanged.
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string path = (dir / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-};
+using test::TempDir;
 
 // The InputError message of `read`, with the path replaced by "F" for short expectations.
 std::string error_of(const std::string& path, const std::function<void()>& read) {
@@ -122,7 +105,7 @@ TEST_CASE("UTC timestamps: forms, offsets, fractions and calendar checks", "[gri
 
 TEST_CASE("a plain trace keeps irregular steps, line numbers, CRLF, BOM and blank lines",
           "[grid_csv]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_grid_csv");
   // 15, 30 and 60 min steps mixed; a blank line inside and blank lines at the end.
   const std::string path = tmp.write("de.csv",
                                      "\xEF\xBB\xBFtimestamp , carbon_intensity_g_per_kwh\r\n"
@@ -141,7 +124,7 @@ TEST_CASE("a plain trace keeps irregular steps, line numbers, CRLF, BOM and blan
 }
 
 TEST_CASE("an Electricity Maps export: LCA column by name, quoted fields", "[grid_csv]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_grid_csv");
   const std::string path = tmp.write(
       "em.csv",
       "Country,Zone Name,Zone Id,Datetime (UTC),Carbon Intensity gCO2eq/kWh (direct),"
@@ -159,7 +142,7 @@ TEST_CASE("an Electricity Maps export: LCA column by name, quoted fields", "[gri
 }
 
 TEST_CASE("a WattTime export is converted from lbs/MWh to g/kWh", "[grid_csv]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_grid_csv");
   const std::string path = tmp.write("wt.csv",
                                      "point_time,value,frequency,market,ba\n"
                                      "2023-01-01T00:00:00+00:00,1000,300,mo,CAISO_NORTH\n"
@@ -173,7 +156,7 @@ TEST_CASE("a WattTime export is converted from lbs/MWh to g/kWh", "[grid_csv]") 
 }
 
 TEST_CASE("intensity errors name the file, line, column and key", "[grid_csv]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_grid_csv");
   const std::string head = "timestamp,carbon_intensity_g_per_kwh\n";
   const std::string row1 = "2020-01-01T00:00:00Z,300\n";
   CHECK(intensity_error(tmp, head + row1 + "2020-02-30T00:00:00Z,300\n") ==
@@ -224,7 +207,7 @@ TEST_CASE("intensity errors name the file, line, column and key", "[grid_csv]") 
 
 TEST_CASE("a generation mix: _mw columns are sources, empty cells NaN, negatives kept",
           "[grid_csv]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_grid_csv");
   const std::string path = tmp.write("mix.csv",
                                      "timestamp,note,gas_mw,hydro_pumped_storage_mw,import_fr_mw\n"
                                      "2020-01-01T00:00:00Z,x,7884,41,1720\n"
@@ -249,7 +232,7 @@ TEST_CASE("a generation mix: _mw columns are sources, empty cells NaN, negatives
 }
 
 TEST_CASE("generation mix errors", "[grid_csv]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_grid_csv");
   CHECK(mix_error(tmp, "timestamp,gas,coal\n2020-01-01T00:00:00Z,1,2\n") ==
         "F:1: no generation column (<source>_mw); the header has: timestamp, gas, coal");
   CHECK(mix_error(tmp, "timestamp,gas_mw,_mw\n") ==

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "support/temp_dir.hpp"
 #include "workload/job_csv_reader.hpp"
 #include "workload/job_log_stats.hpp"
 #include "workload/log_fields.hpp"
@@ -21,23 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir = fs::temp_directory_path() / ("mlcycle_job_logs_" + std::to_string(ticks));
-    fs::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string path = (dir / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-};
+using test::TempDir;
 
 std::vector<LoggedJob> read_all(JobLogReader& reader) {
   std::vector<LoggedJob> jobs;
@@ -82,7 +67,7 @@ TEST_CASE("slurm durations: [D-]HH:MM:SS and MM:SS") {
 }
 
 TEST_CASE("sacct: every field, steps, array tasks, running and never-started jobs") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   const std::string path = tmp.write(
       "a.sacct",
       std::string(kHeader) +
@@ -166,7 +151,7 @@ TEST_CASE("sacct: every field, steps, array tasks, running and never-started job
 }
 
 TEST_CASE("sacct: --parsable's trailing bar, and header fields in any order") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   const std::string path =
       tmp.write("p.sacct",
                 "State|JobID|ReqTRES|Submit|End|Start|\n"
@@ -182,7 +167,7 @@ TEST_CASE("sacct: --parsable's trailing bar, and header fields in any order") {
 }
 
 TEST_CASE("sacct: bad input is located by file:line:column") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   const auto error = [&](const std::string& body) {
     const std::string path = tmp.write("bad.sacct", std::string(kHeader) + body);
     return error_of(path, [&] {
@@ -217,7 +202,7 @@ TEST_CASE("sacct: bad input is located by file:line:column") {
 }
 
 TEST_CASE("swf: fields, the start anchor, processors to GPUs, status codes") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   const std::string path =
       tmp.write("b.swf",
                 "; Version: 2.2\n"
@@ -255,7 +240,7 @@ TEST_CASE("swf: fields, the start anchor, processors to GPUs, status codes") {
 }
 
 TEST_CASE("swf: bad input is located by file:line:column") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   const auto error = [&](const std::string& body) {
     const std::string path = tmp.write("bad.swf", body);
     return error_of(path, [&] {
@@ -275,7 +260,7 @@ TEST_CASE("swf: bad input is located by file:line:column") {
 }
 
 TEST_CASE("job-log tally: GPU-hours, span, sizes, peak (hand-computed)") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   // Four jobs from 00:00Z: A 1 GPU [0, 2 h); B 4 GPUs [1 h, 3 h); C 4 GPUs [3 h, 4 h), starting
   // as B ends (not 8 at once); D 16 GPUs never started; E no GPU [0, 5 h).
   // GPU-hours: 2 + 8 + 4 = 14. Span: first submit 0 to last time 5 h. Mean busy: 14 / 5 = 2.8.
@@ -308,7 +293,7 @@ TEST_CASE("job-log tally: GPU-hours, span, sizes, peak (hand-computed)") {
 }
 
 TEST_CASE("job-log tally: a running job without Elapsed is cut at the log's last time") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   // R 2 GPUs from 01:00, no end; the last time in the log is B's end, 03:00: 2 x 2 h = 4.
   const std::string path = tmp.write(
       "r.sacct",
@@ -324,7 +309,7 @@ TEST_CASE("job-log tally: a running job without Elapsed is cut at the log's last
 }
 
 TEST_CASE("csv: a mapping, seconds from a start, durations in minutes, GPU units, waits") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   // PAI-shaped: plan_gpu counts 100 a GPU (50: half a GPU, rounded up to 1). Times in seconds
   // from 2024-03-01T00:00:00Z; duration and wait in minutes.
   const std::string path =
@@ -360,7 +345,7 @@ TEST_CASE("csv: a mapping, seconds from a start, durations in minutes, GPU units
 }
 
 TEST_CASE("csv: mapping errors name the key, record errors the line and column") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   const std::string path = tmp.write("m.csv", "a,b,c\n1,2,3\n");
   const auto error = [&](std::map<std::string, std::string> columns) {
     JobCsvOptions options;
@@ -390,7 +375,7 @@ TEST_CASE("csv: mapping errors name the key, record errors the line and column")
 }
 
 TEST_CASE("job logs: the review's cases (ranges, Slurm's day forms, states, CSV quirks)") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_job_logs");
   // Slurm's D-HH and D-HH:MM: 1.5 days.
   CHECK(parse_slurm_duration_s("1-12") == 129600);
   CHECK(parse_slurm_duration_s("1-12:00") == 129600);

@@ -7,27 +7,14 @@
 #include "core/input_error.hpp"
 #include "core/utc_time.hpp"
 #include "scenario/serving_reader.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace mlcycle;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir = fs::temp_directory_path() / ("mlcycle_serving_reader_" + std::to_string(ticks));
-    fs::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir / name, std::ios::binary) << text;
-  }
-};
+using test::TempDir;
 
 // Reads the body of one [[deployment]] table (serving keys only) as the integrator would.
 ServingSpec read(const std::string& body, const fs::path& base_dir = fs::path(".")) {
@@ -123,7 +110,7 @@ TEST_CASE("serving defaults: flat profiles, no growth or noise, platform watts",
 }
 
 TEST_CASE("a demand file is read relative to the scenario and checked", "[serving-reader]") {
-  TempDir tmp;
+  TempDir tmp("mlcycle_serving_reader");
   tmp.write("d.csv",
             "timestamp,requests_per_s\n2020-01-01T00:00:00Z,10\n2020-01-01T00:30:00Z,20\n");
   const ServingSpec s =
