@@ -1,5 +1,6 @@
 #include "app/job_log_cli.hpp"
 
+#include "app/option_error.hpp"
 #include "core/input_error.hpp"
 #include "core/utc_timestamp.hpp"
 #include "workload/log_fields.hpp"
@@ -9,12 +10,6 @@ namespace mlcycle {
 namespace po = boost::program_options;
 
 namespace {
-
-const SourceLocation kCommandLine{"command line", 0, 0};
-
-InputError option_error(const std::string& option, const std::string& message) {
-  return InputError(kCommandLine, option, message);
-}
 
 // "a=b,c=d" into pairs; `what` names the option in errors.
 std::vector<std::pair<std::string, std::string>> pairs_of(const std::string& text,

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iomanip>
 
+#include "app/option_error.hpp"
 #include "core/input_error.hpp"
 #include "scenario/hardware_catalog.hpp"
 #include "scenario/link_units.hpp"
@@ -16,12 +17,6 @@ namespace mlcycle {
 namespace po = boost::program_options;
 
 namespace {
-
-const SourceLocation kCommandLine{"command line", 0, 0};
-
-InputError option_error(const std::string& option, const std::string& message) {
-  return InputError(kCommandLine, option, message);
-}
 
 std::uint32_t count_option(const std::string& option, const std::string& text, bool required) {
   if (text.empty()) {

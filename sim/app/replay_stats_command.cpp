@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "app/option_error.hpp"
 #include "core/input_error.hpp"
 #include "core/utc_time.hpp"
 #include "workload/job_log_stats.hpp"
@@ -15,8 +16,6 @@ namespace mlcycle {
 namespace po = boost::program_options;
 
 namespace {
-
-const SourceLocation kCommandLine{"command line", 0, 0};
 
 std::string when(double unix_s) {
   return format_iso8601(UtcTime{static_cast<std::int64_t>(std::floor(unix_s))});

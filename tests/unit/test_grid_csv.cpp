@@ -9,6 +9,7 @@
 #include "core/input_error.hpp"
 #include "core/utc_timestamp.hpp"
 #include "grid/grid_csv.hpp"
+#include "support/error_text.hpp"
 #include "support/skip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -19,17 +20,7 @@ namespace {
 
 using test::TempDir;
 
-// The InputError message of `read`, with the path replaced by "F" for short expectations.
-std::string error_of(const std::string& path, const std::function<void()>& read) {
-  try {
-    read();
-  } catch (const InputError& e) {
-    std::string what = e.what();
-    if (what.starts_with(path)) what.replace(0, path.size(), "F");
-    return what;
-  }
-  return "no error";
-}
+using test::error_of;
 
 std::string intensity_error(const TempDir& tmp, const std::string& text,
                             const std::string& format = "plain") {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "support/error_text.hpp"
 #include "support/temp_dir.hpp"
 #include "workload/job_csv_reader.hpp"
 #include "workload/job_log_stats.hpp"
@@ -31,17 +32,7 @@ std::vector<LoggedJob> read_all(JobLogReader& reader) {
   return jobs;
 }
 
-// The InputError message, the path replaced by "F".
-std::string error_of(const std::string& path, const std::function<void()>& read) {
-  try {
-    read();
-  } catch (const InputError& e) {
-    std::string what = e.what();
-    if (what.starts_with(path)) what.replace(0, path.size(), "F");
-    return what;
-  }
-  return "no error";
-}
+using test::error_of;
 
 constexpr double kMarch1 = 1709251200;  // 2024-03-01T00:00:00Z
 const char* const kHeader =
