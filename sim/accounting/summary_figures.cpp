@@ -4,12 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "core/special_values.hpp"
 #include "core/units.hpp"
 
 namespace mlcycle {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kInference = static_cast<int>(Phase::inference);
 }  // namespace
 

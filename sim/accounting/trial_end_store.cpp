@@ -5,11 +5,9 @@
 #include <limits>
 #include <stdexcept>
 
-namespace mlcycle {
+#include "core/special_values.hpp"
 
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}  // namespace
+namespace mlcycle {
 
 TrialEndStore::TrialEndStore(std::size_t block, std::size_t resident, std::size_t resident_total)
     : block_(block), max_resident_(resident), max_resident_total_(resident_total) {

@@ -1,5 +1,7 @@
 #include "core/input_error.hpp"
 
+#include <utility>
+
 namespace mlcycle {
 
 std::string one_line(std::string_view text) {
@@ -64,6 +66,10 @@ std::string in_quotes(std::string_view text) {
   q += one_line(text);
   q += '\'';
   return q;
+}
+
+InputError file_error(const std::string& path, std::string what_is_wrong) {
+  return InputError(SourceLocation{path, 0, 0}, "", std::move(what_is_wrong));
 }
 
 }  // namespace mlcycle

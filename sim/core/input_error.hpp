@@ -25,6 +25,9 @@ class InputError : public std::runtime_error {
   std::string key_;
 };
 
+// An error about a whole file (cannot be read, wrong format): no line, no key.
+InputError file_error(const std::string& path, std::string what_is_wrong);
+
 // `text` with line breaks and other control characters escaped (\n, \x1b, \u2028), so that a
 // message quoting user text (a multi-line TOML string, a U+2028 in a name) stays one line.
 std::string one_line(std::string_view text);

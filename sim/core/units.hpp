@@ -7,5 +7,6 @@ namespace mlcycle::units {
 inline constexpr double kJoulePerKwh = 3.6e6;
 inline constexpr double kGramPerPound = 453.59237;  // exact, by definition of the pound
 inline constexpr double kSecondsPerHour = 3600.0;
+inline constexpr double kSecondsPerDay = 86400.0;
 
 }  // namespace mlcycle::units

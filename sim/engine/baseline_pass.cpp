@@ -141,7 +141,8 @@ class DiscardRecords final : public RunRecorder {
   void record_bin(const TraceBin&) override {}
 };
 
-[[noreturn]] void run_child(const Scenario& scenario, EngineOptions options, int report_fd) {
+[[noreturn]] void run_baseline_child(const Scenario& scenario, EngineOptions options,
+                                     int report_fd) {
   // The parent prints; the child's SimGrid log lines would only repeat its own.
   const int null_fd = open("/dev/null", O_WRONLY);
   if (null_fd >= 0) {
@@ -175,7 +176,7 @@ BaselinePass::BaselinePass(const Scenario& scenario, EngineOptions options)
   std::fflush(nullptr);  // nothing buffered may be written twice
   child_ = fork();
   if (child_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (child_ == 0) run_child(scenario, std::move(options), report_->fd());
+  if (child_ == 0) run_baseline_child(scenario, std::move(options), report_->fd());
 }
 
 BaselinePass::~BaselinePass() {

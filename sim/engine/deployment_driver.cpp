@@ -1,4 +1,5 @@
 #include "engine/deployment_driver.hpp"
+#include "core/special_values.hpp"
 #include "engine/deployment_running.hpp"
 
 #include <algorithm>
@@ -10,7 +11,6 @@
 namespace mlcycle {
 
 namespace {
-constexpr double kNever = std::numeric_limits<double>::infinity();
 
 std::uint32_t find_region(const GridRegistry& grid, const DeploymentSpec& d) {
   if (d.region.empty()) {

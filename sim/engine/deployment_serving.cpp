@@ -3,6 +3,7 @@
 // (a service over several clusters), and the results summed over them.
 #include <algorithm>
 
+#include "core/special_values.hpp"
 #include "core/units.hpp"
 #include "engine/deployment_driver.hpp"
 #include "engine/deployment_running.hpp"
@@ -10,8 +11,6 @@
 namespace mlcycle {
 
 namespace {
-
-constexpr double kNever = std::numeric_limits<double>::infinity();
 
 void add_step(ServingStats& stats, const ServingStep& step, double fraction) {
   stats.offered += fraction * step.offered;

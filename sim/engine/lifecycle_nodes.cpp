@@ -7,13 +7,12 @@
 #include "core/duration.hpp"
 #include "core/input_error.hpp"
 #include "core/limits.hpp"
+#include "core/special_values.hpp"
 #include "engine/lifecycle_runner.hpp"
 
 namespace mlcycle {
 
-namespace {
-constexpr double kNever = std::numeric_limits<double>::infinity();
-}
+namespace {}
 
 // SimGrid turned a node off or on: the core decides what happens to its jobs, the meter
 // follows the node's state.

@@ -9,6 +9,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "accounting/gpu_power_cap.hpp"
+#include "core/special_values.hpp"
 #include "core/units.hpp"
 
 namespace mlcycle {
@@ -16,7 +17,6 @@ namespace mlcycle {
 namespace sg4 = simgrid::s4u;
 
 namespace {
-constexpr double kNever = std::numeric_limits<double>::infinity();
 constexpr std::size_t kCacheLineBytes = 64;
 
 // Probes and staging are SimGrid actors whose end wakes the runner; failing nodes wake it

@@ -71,7 +71,8 @@ void report_line_and_die(int signal_number) {
   std::raise(signal_number);
 }
 
-[[noreturn]] void run_child(simgrid::s4u::Engine& engine, const std::string& xml_path, int log_fd) {
+[[noreturn]] void run_preflight_child(simgrid::s4u::Engine& engine, const std::string& xml_path,
+                                      int log_fd) {
   // The parent handles interrupts (and removes its partial outputs); the child just dies.
   for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) std::signal(s, SIG_DFL);
   const rlimit no_core{0, 0};  // an abort here is expected: leave no core file
@@ -170,7 +171,7 @@ void preflight_platform(simgrid::s4u::Engine& engine, const std::string& xml_pat
   if (child < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (child == 0) {
     report_fd = report.fd();
-    run_child(engine, xml_path, log.fd());
+    run_preflight_child(engine, xml_path, log.fd());
   }
   int status = 0;
   while (waitpid(child, &status, 0) < 0)

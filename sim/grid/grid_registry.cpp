@@ -11,10 +11,6 @@ namespace mlcycle {
 
 namespace {
 
-std::string key_of(const GridRegionSpec& spec) {
-  return "grid." + spec.name;
-}
-
 // Mean of a series over [t0, t1) (absolute UTC), holding its edges: linked imports price a
 // neighbour's electricity at the time it flowed.
 double series_mean(const IntensitySeries& s, double t0, double t1) {
@@ -48,7 +44,7 @@ class RegionReader {
   std::size_t index_of(const GridRegionSpec& from, const std::string& name) const {
     for (std::size_t j = 0; j < specs_.size(); ++j)
       if (specs_[j].name == name && specs_[j].kind != GridKind::synthetic) return j;
-    throw InputError(from.location_of("file"), key_of(from) + ".imports",
+    throw InputError(from.location_of("file"), from.key() + ".imports",
                      "'" + name + "' is not a constant, trace or mix region of the scenario");
   }
 
@@ -56,7 +52,7 @@ class RegionReader {
     const GridRegionSpec& spec = specs_[i];
     if (state_[i] == 2) return;
     if (state_[i] == 1)
-      throw InputError(spec.where, key_of(spec) + ".imports", "linked imports form a cycle");
+      throw InputError(spec.where, spec.key() + ".imports", "linked imports form a cycle");
     state_[i] = 1;
     RegionData& d = data_[i];
     switch (spec.kind) {
@@ -72,7 +68,7 @@ class RegionReader {
         MixIntensityModel model(mix->sources, spec);
         for (const std::string& linked : model.linked_regions()) read(index_of(spec, linked));
         d.series = mix_to_intensity(
-            *mix, model, key_of(spec), [&](const std::string& linked, double t0, double t1) {
+            *mix, model, spec.key(), [&](const std::string& linked, double t0, double t1) {
               const RegionData& other = data_[index_of(spec, linked)];
               return other.constant_g_per_kwh ? *other.constant_g_per_kwh
                                               : series_mean(*other.series, t0, t1);

@@ -11,16 +11,12 @@ namespace mlcycle {
 
 namespace {
 
-std::string key_of(const GridRegionSpec& spec) {
-  return "grid." + spec.name;
-}
-
 // Maps a data series onto simulation time and checks that it covers the start of the run.
 std::shared_ptr<const StepTimeline> series_timeline(IntensitySeries prepared,
                                                     const GridRegionSpec& spec,
                                                     std::int64_t start_unix_s) {
-  auto timeline = std::make_shared<const StepTimeline>(std::make_unique<SeriesSource>(
-      std::move(prepared), spec.coverage, start_unix_s, key_of(spec)));
+  auto timeline = std::make_shared<const StepTimeline>(
+      std::make_unique<SeriesSource>(std::move(prepared), spec.coverage, start_unix_s, spec.key()));
   timeline->ensure(0);
   return timeline;
 }
@@ -32,7 +28,7 @@ std::shared_ptr<const StepSignal> marginal_signal(const GridRegionSpec& spec,
     TraceColumns columns = *trace_format("plain");
     if (spec.kind == GridKind::trace) columns = trace_columns_of(spec);
     return series_timeline(prepare_series(read_intensity_csv(spec.marginal_file, columns),
-                                          spec.coverage, key_of(spec) + ".marginal_file"),
+                                          spec.coverage, spec.key() + ".marginal_file"),
                            spec, start_unix_s);
   }
   if (!spec.marginal_source.empty()) {
@@ -40,7 +36,7 @@ std::shared_ptr<const StepSignal> marginal_signal(const GridRegionSpec& spec,
       if (column.source == spec.marginal_source && column.source.rfind("import_from_", 0) != 0 &&
           column.role == MixIntensityModel::Role::generation)
         return std::make_shared<ConstantSignal>(column.g_per_kwh);
-    throw InputError(spec.location_of("marginal_source"), key_of(spec) + ".marginal_source",
+    throw InputError(spec.location_of("marginal_source"), spec.key() + ".marginal_source",
                      "'" + spec.marginal_source + "' is not a generation source of this grid");
   }
   return nullptr;
@@ -51,7 +47,7 @@ std::shared_ptr<const StepSignal> marginal_signal(const GridRegionSpec& spec,
 TraceColumns trace_columns_of(const GridRegionSpec& spec) {
   auto preset = trace_format(spec.format);
   if (!preset)
-    throw InputError(spec.location_of("format"), key_of(spec) + ".format",
+    throw InputError(spec.location_of("format"), spec.key() + ".format",
                      "'" + spec.format + "' is not one of: plain, electricitymaps, watttime");
   TraceColumns columns = *preset;
   // Explicit keys win over the preset; the loader's defaults are the plain format's.
@@ -71,8 +67,7 @@ BuiltRegion make_region(const GridRegionSpec& spec, RegionData data, std::int64_
       return built;
     case GridKind::trace:
     case GridKind::mix: {
-      IntensitySeries prepared =
-          prepare_series(std::move(*data.series), spec.coverage, key_of(spec));
+      IntensitySeries prepared = prepare_series(std::move(*data.series), spec.coverage, spec.key());
       // Step origins index the prepared series; rows a linear fill inserted have no mix row.
       auto mix_row = std::make_shared<std::vector<std::int64_t>>();
       std::int64_t next = 0;
@@ -107,7 +102,7 @@ BuiltRegion make_region(const GridRegionSpec& spec, RegionData data, std::int64_
         std::string names;
         for (const std::string& n : SyntheticGrid::names())
           names += (names.empty() ? "" : ", ") + n;
-        throw InputError(spec.location_of("model"), key_of(spec) + ".model",
+        throw InputError(spec.location_of("model"), spec.key() + ".model",
                          "'" + spec.model + "' is not a built-in grid (" + names + ")");
       }
       auto source = std::make_unique<SyntheticSource>(std::move(grid), spec, start_unix_s);

@@ -22,7 +22,7 @@ constexpr std::uint8_t kSharedMessageFlag = 0x02;
 constexpr std::size_t kMaxBlocks = 4096;  // continuation blocks of one header
 constexpr int kMaxRank = 32;              // HDF5's own limit (H5S_MAX_RANK)
 
-std::uint64_t little_endian(const unsigned char* bytes, std::size_t size) {
+std::uint64_t unsigned_le(const unsigned char* bytes, std::size_t size) {
   std::uint64_t value = 0;
   for (std::size_t i = size; i-- > 0;) value = (value << 8) | bytes[i];
   return value;
@@ -57,7 +57,7 @@ class HeaderReader {
     // Version 1: version, reserved, message count (2), reference count (4), header size (4),
     // padding to 16 bytes; the messages follow, then continuation blocks wherever they point.
     std::deque<std::pair<std::uint64_t, std::uint64_t>> blocks{
-        {address_ + 16, little_endian(prefix.data() + 8, 4)}};
+        {address_ + 16, unsigned_le(prefix.data() + 8, 4)}};
     std::size_t checked = 0;
     while (!blocks.empty()) {
       if (++checked > kMaxBlocks) fail("more than 4096 continuation blocks");
@@ -72,15 +72,15 @@ class HeaderReader {
                    std::deque<std::pair<std::uint64_t, std::uint64_t>>& blocks) {
     std::size_t at = 0;
     while (at + 8 <= block.size()) {
-      const auto type = static_cast<std::uint16_t>(little_endian(&block[at], 2));
-      const std::uint64_t size = little_endian(&block[at + 2], 2);
+      const auto type = static_cast<std::uint16_t>(unsigned_le(&block[at], 2));
+      const std::uint64_t size = unsigned_le(&block[at + 2], 2);
       const std::uint8_t flags = block[at + 4];
       if (at + 8 + size > block.size()) fail("a message runs past the end of its block");
       const unsigned char* data = &block[at + 8];
       if (type == kContinuationMessage) {
         if (size < offset_bytes_ + length_bytes_) fail("a continuation message is too short");
-        blocks.emplace_back(little_endian(data, offset_bytes_),
-                            little_endian(data + offset_bytes_, length_bytes_));
+        blocks.emplace_back(unsigned_le(data, offset_bytes_),
+                            unsigned_le(data + offset_bytes_, length_bytes_));
       } else if (type == kAttributeMessage) {
         if (flags & kSharedMessageFlag) fail("a shared attribute message (mlcycle writes none)");
         check_attribute(data, size);
@@ -94,14 +94,14 @@ class HeaderReader {
     if (size < 8) fail("an attribute message is too short");
     const unsigned version = data[0];
     if (version < 1 || version > 3) fail("an attribute message of unknown version");
-    std::uint64_t name = little_endian(data + 2, 2), type = little_endian(data + 4, 2),
-                  space = little_endian(data + 6, 2);
+    std::uint64_t name = unsigned_le(data + 2, 2), type = unsigned_le(data + 4, 2),
+                  space = unsigned_le(data + 6, 2);
     std::uint64_t header = version == 3 ? 9 : 8;
     if (version == 1) name = padded8(name), type = padded8(type), space = padded8(space);
     const std::uint64_t type_at = header + name, space_at = type_at + type;
     const std::uint64_t data_at = space_at + space;
     if (type < 8 || data_at > size) fail("an attribute's name, datatype or dataspace overflows");
-    const std::uint64_t element_bytes = little_endian(data + type_at + 4, 4);
+    const std::uint64_t element_bytes = unsigned_le(data + type_at + 4, 4);
     const std::uint64_t elements = dataspace_elements(data + space_at, space);
     if (elements != 0 && element_bytes > (size - data_at) / elements)
       fail("an attribute's data does not fit its message");
@@ -118,8 +118,7 @@ class HeaderReader {
       fail("an attribute's dataspace does not fit");
     std::uint64_t elements = 1;
     for (int d = 0; d < rank; ++d) {
-      const std::uint64_t extent =
-          little_endian(space + dims_at + d * length_bytes_, length_bytes_);
+      const std::uint64_t extent = unsigned_le(space + dims_at + d * length_bytes_, length_bytes_);
       if (extent != 0 && elements > UINT64_MAX / extent) fail("an attribute's extent overflows");
       elements *= extent;
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "core/special_values.hpp"
 #include "output/h5_attributes.hpp"
 #include "output/h5_bounded_read.hpp"
 #include "output/h5_datasets.hpp"
@@ -18,7 +19,6 @@ namespace mlcycle {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::array<std::string_view, 5> kRows = {"experimentation", "training", "inference",
                                                    "idle", "total"};
 constexpr std::size_t kEnergyColumn = 0;  // energy_j_<row>
@@ -51,7 +51,7 @@ struct SeriesRow {
 };
 
 // /summary/by_series: energy and CO2e into headline[row] and headline[5 + row], by row name.
-bool read_by_series(hid_t summary, std::vector<double>& headline) {
+bool read_headline_by_series(hid_t summary, std::vector<double>& headline) {
   h5::Handle dataset = h5::open_dataset(summary, "by_series");
   if (h5::class_of(h5::dataset_type(dataset.id()).id()) != H5T_COMPOUND) return false;
   h5::CompoundType memory(sizeof(SeriesRow));
@@ -99,7 +99,7 @@ std::optional<RunResults> read_run_results(const std::string& path) {
   RunResults results;
   std::vector<double>& headline = results.headline;
   headline.assign(headline_names().size(), kNaN);
-  if (!read_by_series(summary.id(), headline)) return std::nullopt;
+  if (!read_headline_by_series(summary.id(), headline)) return std::nullopt;
   // Inference's share of the lifecycle's job CO2e (idle excluded).
   const double inference = headline[kCo2Column + 2];
   const double lifecycle = headline[kCo2Column] + headline[kCo2Column + 1] + inference;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "core/special_values.hpp"
 #include "output/h5_attributes.hpp"
 #include "output/h5_bounded_read.hpp"
 #include "output/h5_datasets.hpp"
@@ -22,12 +23,6 @@
 namespace mlcycle {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-InputError file_error(const std::string& path, const std::string& message) {
-  return InputError(SourceLocation{path, 0, 0}, "", message);
-}
 
 // Opens `path` read-only after checking it is an HDF5 file with an mlcycle `format`; the format
 // is returned in `format`. Errors silenced: the caller holds an h5::QuietErrors.
@@ -76,7 +71,7 @@ std::optional<UtcTime> parse_utc(const std::string& text) {
   return make_utc(year, month, day, hour, minute, second);
 }
 
-struct SummaryRow {
+struct SummaryRowRead {
   std::uint64_t jobs = 0;
   double gpu_hours = kNaN;
   double it_energy_j = kNaN;
@@ -89,7 +84,7 @@ struct SummaryRow {
 
 // /summary/by_series into summary.series and summary.total, rows matched by name. Returns
 // whether it has the `deployments` field (added within schema 1).
-bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
+bool read_series_rows(hid_t group, const std::string& path, RunSummary& summary) {
   const std::string what = "/summary/by_series";
   if (!h5::has_link(group, "by_series"))
     throw file_error(path, "no " + what + " (not a complete trace)");
@@ -100,7 +95,7 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   const std::optional<unsigned> series_index = h5::member_index(file_type.id(), "series");
   if (!series_index || !h5::is_variable_string(h5::member_type(file_type.id(), *series_index).id()))
     throw file_error(path, what + " has no variable-length string field 'series'");
-  h5::CompoundType memory(sizeof(SummaryRow));
+  h5::CompoundType memory(sizeof(SummaryRowRead));
   struct Field {
     const char* name;
     std::size_t offset;
@@ -108,14 +103,14 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
     bool required;
   };
   const Field fields[] = {
-      {"jobs", offsetof(SummaryRow, jobs), H5T_NATIVE_UINT64, true},
-      {"gpu_hours", offsetof(SummaryRow, gpu_hours), H5T_NATIVE_DOUBLE, true},
-      {"it_energy_j", offsetof(SummaryRow, it_energy_j), H5T_NATIVE_DOUBLE, true},
-      {"energy_j", offsetof(SummaryRow, energy_j), H5T_NATIVE_DOUBLE, true},
-      {"co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE, true},
-      {"cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE, true},
-      {"co2_marginal_g", offsetof(SummaryRow, co2_marginal_g), H5T_NATIVE_DOUBLE, false},
-      {"deployments", offsetof(SummaryRow, deployments), H5T_NATIVE_UINT64, false},
+      {"jobs", offsetof(SummaryRowRead, jobs), H5T_NATIVE_UINT64, true},
+      {"gpu_hours", offsetof(SummaryRowRead, gpu_hours), H5T_NATIVE_DOUBLE, true},
+      {"it_energy_j", offsetof(SummaryRowRead, it_energy_j), H5T_NATIVE_DOUBLE, true},
+      {"energy_j", offsetof(SummaryRowRead, energy_j), H5T_NATIVE_DOUBLE, true},
+      {"co2_g", offsetof(SummaryRowRead, co2_g), H5T_NATIVE_DOUBLE, true},
+      {"cost", offsetof(SummaryRowRead, cost), H5T_NATIVE_DOUBLE, true},
+      {"co2_marginal_g", offsetof(SummaryRowRead, co2_marginal_g), H5T_NATIVE_DOUBLE, false},
+      {"deployments", offsetof(SummaryRowRead, deployments), H5T_NATIVE_UINT64, false},
   };
   for (const Field& f : fields) {
     if (!h5::has_member(file_type.id(), f.name)) {
@@ -129,12 +124,12 @@ bool read_by_series(hid_t group, const std::string& path, RunSummary& summary) {
   if (!count) throw file_error(path, what + " is larger than the file or of a corrupt type");
   // The names bounded by the file (it may be corrupt), the numbers read by HDF5.
   const std::vector<std::string> names = h5::read_string_field(dataset.id(), "series");
-  std::vector<SummaryRow> rows(*count);
+  std::vector<SummaryRowRead> rows(*count);
   if (!h5::read_rows(dataset.id(), memory.id(), rows.data(), rows.size()))
     throw file_error(path, "cannot read " + what);
   std::array<bool, kSeriesCount + 1> found{};
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    const SummaryRow& row = rows[r];
+    const SummaryRowRead& row = rows[r];
     for (int i = 0; i <= kSeriesCount; ++i) {
       const std::string_view name = i < kSeriesCount ? kSeriesNames[i] : "total";
       if (name != names[r]) continue;
@@ -166,7 +161,7 @@ void read_summary(hid_t file, const std::string& path, TraceInfo& info) {
     throw file_error(path, "no /summary group (not a complete trace)");
   h5::Handle group = h5::open_group(file, "summary");
   if (!group.valid()) throw file_error(path, "/summary is not a group");
-  const bool counts_deployments = read_by_series(group.id(), path, s);
+  const bool counts_deployments = read_series_rows(group.id(), path, s);
   const hid_t g = group.id();
   auto required = [&](auto value, const char* name) {
     if (!value) throw file_error(path, std::string("/summary has no attribute '") + name + "'");

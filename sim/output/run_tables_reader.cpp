@@ -15,10 +15,6 @@ namespace mlcycle {
 
 namespace {
 
-InputError file_error(const std::string& path, const std::string& message) {
-  return InputError(SourceLocation{path, 0, 0}, "", message);
-}
-
 // A 1-D compound table (/campaigns, /deployments) read a field at a time: small tables only.
 // Every field is required; numbers convert as HDF5 converts them, enums by member name.
 class FieldTable {

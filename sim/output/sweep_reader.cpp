@@ -15,10 +15,6 @@ namespace mlcycle {
 
 namespace {
 
-InputError file_error(const std::string& path, const std::string& message) {
-  return InputError(SourceLocation{path, 0, 0}, "", message);
-}
-
 std::uint64_t count_attribute(hid_t root, const char* name) {
   return h5::read_uint64_attribute(root, name).value_or(0);
 }

@@ -22,7 +22,7 @@ struct HostRow {
   double energy_j;
 };
 
-struct SummaryRow {
+struct SummaryRowWritten {
   const char* series;
   std::uint64_t jobs;
   double gpu_hours;
@@ -159,24 +159,24 @@ void write_summary_group(hid_t root, const TraceTypes&, const Scenario& scenario
   const RunSummary& s = outcome.summary;
   h5::Handle group = h5::create_group(root, "summary");
   h5::Handle text = h5::string_type();
-  h5::CompoundType type(sizeof(SummaryRow));
-  type.add("series", offsetof(SummaryRow, series), text.id())
-      .add("jobs", offsetof(SummaryRow, jobs), H5T_NATIVE_UINT64)
-      .add("gpu_hours", offsetof(SummaryRow, gpu_hours), H5T_NATIVE_DOUBLE)
-      .add("it_energy_j", offsetof(SummaryRow, it_energy_j), H5T_NATIVE_DOUBLE)
-      .add("energy_j", offsetof(SummaryRow, energy_j), H5T_NATIVE_DOUBLE)
-      .add("co2_g", offsetof(SummaryRow, co2_g), H5T_NATIVE_DOUBLE)
-      .add("cost", offsetof(SummaryRow, cost), H5T_NATIVE_DOUBLE)
-      .add("co2_marginal_g", offsetof(SummaryRow, co2_marginal_g), H5T_NATIVE_DOUBLE)
-      .add("deployments", offsetof(SummaryRow, deployments), H5T_NATIVE_UINT64);
+  h5::CompoundType type(sizeof(SummaryRowWritten));
+  type.add("series", offsetof(SummaryRowWritten, series), text.id())
+      .add("jobs", offsetof(SummaryRowWritten, jobs), H5T_NATIVE_UINT64)
+      .add("gpu_hours", offsetof(SummaryRowWritten, gpu_hours), H5T_NATIVE_DOUBLE)
+      .add("it_energy_j", offsetof(SummaryRowWritten, it_energy_j), H5T_NATIVE_DOUBLE)
+      .add("energy_j", offsetof(SummaryRowWritten, energy_j), H5T_NATIVE_DOUBLE)
+      .add("co2_g", offsetof(SummaryRowWritten, co2_g), H5T_NATIVE_DOUBLE)
+      .add("cost", offsetof(SummaryRowWritten, cost), H5T_NATIVE_DOUBLE)
+      .add("co2_marginal_g", offsetof(SummaryRowWritten, co2_marginal_g), H5T_NATIVE_DOUBLE)
+      .add("deployments", offsetof(SummaryRowWritten, deployments), H5T_NATIVE_UINT64);
   std::vector<std::string> names;
   for (std::string_view n : kSeriesNames) names.emplace_back(n);
   names.emplace_back("total");
-  std::vector<SummaryRow> rows;
+  std::vector<SummaryRowWritten> rows;
   for (int i = 0; i <= kSeriesCount; ++i) {
     const SeriesTotals& t = i < kSeriesCount ? s.series[i] : s.total;
-    rows.push_back(SummaryRow{names[i].c_str(), t.jobs, t.gpu_hours, t.it_energy_j, t.energy_j,
-                              t.co2_g, t.cost, t.co2_marginal_g, t.deployments});
+    rows.push_back(SummaryRowWritten{names[i].c_str(), t.jobs, t.gpu_hours, t.it_energy_j,
+                                     t.energy_j, t.co2_g, t.cost, t.co2_marginal_g, t.deployments});
   }
   h5::write_rows(group.id(), "by_series", type.id(), type.id(), rows.data(), rows.size());
   const hid_t g = group.id();

@@ -71,6 +71,8 @@ struct GridRegionSpec {
     auto it = key_where.find(key);
     return it == key_where.end() ? where : it->second;
   }
+  // The region's scenario key ("grid.<name>"), the prefix of every error about it.
+  std::string key() const { return "grid." + name; }
 };
 
 }  // namespace mlcycle

@@ -22,8 +22,10 @@ constexpr int kTagStop = 3;
 // len(4) error].
 template <typename T>
 void put(std::vector<char>& out, const T& value) {
-  const char* p = reinterpret_cast<const char*>(&value);
-  out.insert(out.end(), p, p + sizeof(T));
+  // resize + memcpy, not insert: GCC 12 misreads insert into an empty vector as an overflow.
+  const std::size_t at = out.size();
+  out.resize(at + sizeof(T));
+  std::memcpy(out.data() + at, &value, sizeof(T));
 }
 template <typename T>
 T take(const std::vector<char>& in, std::size_t& at) {

@@ -11,7 +11,7 @@
 namespace mlcycle {
 
 namespace {
-constexpr std::int64_t kSecondsPerDay = 86400;
+constexpr std::int64_t kWholeDay_s = 86400;
 
 bool is_integer(double x) {
   return std::floor(x) == x;
@@ -30,7 +30,7 @@ ArrivalProcess::ArrivalProcess(const ArrivalSpec& spec, UtcTime start, double fi
     // The local calendar day that contains first_s.
     const double local_s = static_cast<double>(start_unix_s_) + first_s_ +
                            spec_.utc_offset_hours * units::kSecondsPerHour;
-    local_day_ = static_cast<std::int64_t>(std::floor(local_s / kSecondsPerDay));
+    local_day_ = static_cast<std::int64_t>(std::floor(local_s / kWholeDay_s));
   }
 }
 
@@ -53,7 +53,7 @@ void ArrivalProcess::draw_next_working_day() {
     if (!is_integer(spec_.per_day))
       n = boost::random::poisson_distribution<std::uint64_t, double>(spec_.per_day)(stream_);
     // Local midnight of `day` in scenario seconds; integer part first so it stays exact.
-    const double midnight_s = static_cast<double>(day * kSecondsPerDay - start_unix_s_) - offset_s;
+    const double midnight_s = static_cast<double>(day * kWholeDay_s - start_unix_s_) - offset_s;
     boost::random::uniform_real_distribution<double> in_window(window_begin_s, window_end_s);
     for (std::uint64_t i = 0; i < n; ++i) {
       const double t = midnight_s + in_window(stream_);

@@ -4,10 +4,11 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/special_values.hpp"
+
 namespace mlcycle {
 
 namespace {
-constexpr double kNever = std::numeric_limits<double>::infinity();
 
 // The schedule's next change after `t`, which must lie after it (a signal that does not advance
 // would loop forever).

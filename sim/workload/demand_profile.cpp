@@ -7,6 +7,7 @@
 
 #include "core/input_error.hpp"
 #include "core/seed_stream.hpp"
+#include "core/special_values.hpp"
 
 namespace mlcycle {
 
@@ -14,7 +15,6 @@ namespace {
 
 constexpr double kHour_s = 3600.0;
 constexpr double kWeek_s = 7 * 86400.0;
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Separates the noise streams from any other stream of the same seed.
 constexpr std::uint64_t kNoisePurpose = 0x5e4b'1a90'0000'0000ULL;
 

@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "core/seed_stream.hpp"
+#include "core/units.hpp"
 
 namespace mlcycle {
 
 namespace {
-constexpr double kSecondsPerDay = 86400;
 constexpr double kMinSessionH = 1.0 / 60;
 // Keeps fleet streams apart from the other models' purposes under the same seed.
 constexpr std::uint64_t kDrivingTag = 0x666c6565742d6472ULL;  // "fleet-dr"
@@ -62,8 +62,8 @@ std::vector<DrivingSession> driving_sessions(const DrivingSpec& spec, std::uint6
   double free_from_s = 0;
   for (const auto& [start_h, length_h] : drawn) {
     const double start_s = std::max(start_h * 3600, free_from_s);
-    if (start_s >= kSecondsPerDay) break;
-    const double end_s = std::min(start_s + length_h * 3600, kSecondsPerDay);
+    if (start_s >= units::kSecondsPerDay) break;
+    const double end_s = std::min(start_s + length_h * 3600, units::kSecondsPerDay);
     sessions.push_back({start_s, end_s});
     free_from_s = end_s;
   }

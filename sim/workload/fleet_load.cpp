@@ -6,10 +6,11 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/special_values.hpp"
+
 namespace mlcycle {
 
 namespace {
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // The reader reports these as input errors with their location; here they are misuse.
 void check_spec(const FleetSpec& spec, double start_s, double end_s) {

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/special_values.hpp"
+
 namespace mlcycle {
 
 namespace {
-constexpr double kNever = std::numeric_limits<double>::infinity();
 constexpr std::size_t kCacheLineBytes = 64;
 }  // namespace
 

@@ -5,12 +5,12 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "core/units.hpp"
 #include "workload/driving_pattern.hpp"
 
 namespace mlcycle {
 
 namespace {
-constexpr double kSecondsPerDay = 86400;
 
 struct Edge {
   double t_s;

@@ -16,7 +16,7 @@ std::optional<std::size_t> find_column(const std::vector<std::string>& header,
   return static_cast<std::size_t>(it - header.begin());
 }
 
-LoggedState state_of(std::string_view text) {
+LoggedState sacct_state(std::string_view text) {
   // "CANCELLED by 1234": the first word is the state.
   text = text.substr(0, text.find(' '));
   if (text == "COMPLETED") return LoggedState::completed;
@@ -161,7 +161,7 @@ bool SacctReader::next(LoggedJob& job) {
     job = LoggedJob{};
     job.id = std::string(id);
     job.line = line_;
-    job.state = state_of(fields_[columns_.state]);
+    job.state = sacct_state(fields_[columns_.state]);
     const std::optional<double> submit = time_field(columns_.submit);
     if (!submit) fail(columns_.submit, "is missing: every job has a submit time");
     job.submit_s = *submit;

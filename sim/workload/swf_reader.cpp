@@ -29,7 +29,7 @@ const char* const kFieldNames[kSwfFields] = {"job number",
                                              "preceding job",
                                              "think time"};
 
-LoggedState state_of(double status) {
+LoggedState swf_state(double status) {
   if (status == 1 || status == 3) return LoggedState::completed;
   if (status == 0 || status == 2 || status == 4) return LoggedState::failed;
   if (status == 5) return LoggedState::cancelled;
@@ -138,7 +138,7 @@ bool SwfReader::next(LoggedJob& job) {
     if (const double requested = field(9, kMaxLogSeconds, false); requested > 0)
       job.walltime_s = requested;
     const double status = field(11, 5, true);
-    job.state = state_of(status);
+    job.state = swf_state(status);
     const double user = field(12, kMaxId, true), group = field(13, kMaxId, true),
                  queue = field(15, kMaxId, true), partition = field(16, kMaxId, true);
     if (user >= 0) job.user = id_text(user);
