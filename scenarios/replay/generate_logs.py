@@ -16,8 +16,9 @@ The jobs (seeded, reproducible; Python's own random module, stdlib only):
 The cluster: `--nodes` nodes of `--gpus-per-node` GPUs, scheduled first come, first served
 (strict: a job that does not fit holds the jobs behind it) with mlcycle's allocation rule
 (sim/workload/gpu_pool.hpp): a job that fits in a node takes the node with the fewest free GPUs
-that still fits it, lowest index first; a larger job takes whole free nodes, lowest first, then
-the remainder the same way. At one instant, ends come before starts. The log is taken
+that still fits it, lowest index first; a larger job starts once that many GPUs are free and
+takes whole free nodes, lowest first, then the remainder the same way, then any free GPUs,
+from the nodes with the most free first. At one instant, ends come before starts. The log is taken
 `--horizon` hours after the first submit: jobs still running then are RUNNING (Elapsed: their
 run so far), jobs still waiting are PENDING.
 
@@ -95,21 +96,27 @@ class Pool:
             return [(i, gpus)]
         if sum(self.free) < gpus:
             return None
-        whole = [i for i, f in enumerate(self.free) if f == self.per_node]
-        take = []
-        for i in whole[:gpus // self.per_node]:
-            take.append((i, self.per_node))
-        rest = gpus - self.per_node * len(take)
-        if len(take) < gpus // self.per_node:
-            return None
-        if rest:
-            used = {i for i, _ in take}
-            fits = [(f, i) for i, f in enumerate(self.free) if f >= rest and i not in used]
-            if not fits:
-                return None
-            take.append((min(fits)[1], rest))
-        for i, g in take:
-            self.free[i] -= g
+        # A gang over nodes: whole free nodes (lowest first) while it fills them, then the
+        # remainder best fit, then any free GPUs, most free first (GpuPool::allocate).
+        free, take, needed = list(self.free), [], gpus
+
+        def grab(i, count):
+            take.append((i, count))
+            free[i] -= count
+            return needed - count
+
+        for i in range(len(free)):
+            if needed > 0 and free[i] == self.per_node and free[i] <= needed:
+                needed = grab(i, free[i])
+        for f in range(max(needed, 1), self.per_node + 1):
+            if needed == 0:
+                break
+            if f in free:
+                needed = grab(free.index(f), needed)
+        for f in range(self.per_node, 0, -1):
+            while needed > 0 and f in free:
+                needed = grab(free.index(f), min(needed, f))
+        self.free = free
         return take
 
     def release(self, shares):

@@ -9,6 +9,7 @@
 #include "core/input_error.hpp"
 #include "core/utc_time.hpp"
 #include "workload/job_log_stats.hpp"
+#include "workload/job_log_text.hpp"
 #include "workload/log_fields.hpp"
 
 namespace mlcycle {

@@ -10,7 +10,7 @@
 namespace mlcycle {
 
 struct ReplayStatsCli {
-  JobLogCli log;
+  JobLogText log;
   std::string gpus;  // the logged cluster's GPUs, for its utilization
 };
 

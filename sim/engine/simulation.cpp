@@ -23,6 +23,7 @@
 #include "engine/work_sizing.hpp"
 #include "grid/grid_registry.hpp"
 #include "scenario/policy_switch.hpp"
+#include "workload/replay_census.hpp"
 
 namespace mlcycle {
 
@@ -239,8 +240,10 @@ Scenario with_platform_caps(const Scenario& scenario, const LoadedPlatform& plat
 
 }  // namespace
 
-PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& options) {
+PlatformCheck check_platform(const Scenario& given, const EngineOptions& options) {
   auto engine = make_engine(options);
+  // Each replay's log, read once: its job count and largest job, for the platform's checks.
+  const Scenario scenario = with_replays_read(given);
   install_power_property_check(scenario);
   GridRegistry grid(scenario.grids, scenario.simulation.start.unix_s, scenario.simulation.seed);
   FacilitySites sites(grid);
@@ -248,6 +251,7 @@ PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& opti
   make_fleet_sites(scenario, sites, grid);
   std::vector<WorkRate> work_rates;
   with_work_lengths(scenario, platform, work_rates);
+  with_replay_speeds(scenario, platform);
   // Checked against the clusters' GPUs, the clusters' own caps included.
   resolve_power_caps(with_platform_caps(scenario, platform), platform);
   PlatformCheck check;
@@ -274,9 +278,10 @@ PlatformCheck check_platform(const Scenario& scenario, const EngineOptions& opti
   return check;
 }
 
-RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
+RunOutcome run_simulation(const Scenario& unread, RunRecorder& recorder,
                           const EngineOptions& options) {
   auto engine = make_engine(options);
+  const Scenario given = with_replays_read(unread);
 
   install_power_property_check(given);
   if (given.simulation.engine == EngineMode::exec) sg_host_energy_plugin_init();
@@ -288,13 +293,19 @@ RunOutcome run_simulation(const Scenario& given, RunRecorder& recorder,
   // From here on the clusters' caps are the campaigns' and deployments' own, and compute-sized
   // trials have their length.
   std::vector<WorkRate> work_rates;
-  const Scenario scenario =
-      with_work_lengths(with_platform_caps(given, platform), platform, work_rates);
+  const Scenario scenario = with_replay_speeds(
+      with_work_lengths(with_platform_caps(given, platform), platform, work_rates), platform);
   const Scenario tallied =
-      options.tally_shifts_of ? with_platform_caps(*options.tally_shifts_of, platform) : scenario;
+      options.tally_shifts_of
+          ? with_replay_speeds(
+                with_platform_caps(with_replays_read(*options.tally_shifts_of), platform), platform)
+          : scenario;
 
   RunOutcome outcome;
   outcome.provenance.simgrid_version = simgrid_library_version();
+  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c)
+    if (scenario.campaigns[c].replay)
+      outcome.replays.push_back({static_cast<std::uint32_t>(c), *scenario.campaigns[c].replay});
   outcome.cluster_names = platform.cluster_names;
   for (const DeploymentSpec& deployment : tallied.deployments)
     outcome.deployments_under_policy.push_back(under_policy(deployment));

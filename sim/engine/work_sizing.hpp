@@ -15,4 +15,9 @@ namespace mlcycle {
 Scenario with_work_lengths(const Scenario& scenario, const LoadedPlatform& platform,
                            std::vector<WorkRate>& rates);
 
+// The scenario with the catalog speed of each GPU type of each replay with speed = "catalog":
+// the training peak of its cluster's accelerator over the logged type's. InputError at the
+// replay's `speed` for a type, or a cluster accelerator, the catalog does not hold.
+Scenario with_replay_speeds(const Scenario& scenario, const LoadedPlatform& platform);
+
 }  // namespace mlcycle

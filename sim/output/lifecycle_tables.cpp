@@ -48,8 +48,9 @@ void write_campaign_table(hid_t root, const Scenario& scenario, const RunSummary
   for (std::size_t i = 0; i < summary.campaigns.size(); ++i) {
     const CampaignResult& c = summary.campaigns[i];
     const CampaignSpec& spec = scenario.campaigns[i];
-    const std::string search =
-        spec.search ? std::string(enum_name(spec.search->kind)) : "independent";
+    const std::string search = spec.search   ? std::string(enum_name(spec.search->kind))
+                               : spec.replay ? "replay"
+                                             : "independent";
     table.rows.push_back({text_cell(c.name),
                           unsigned_cell(static_cast<std::uint64_t>(c.phase)),
                           text_cell(c.stage),

@@ -13,6 +13,7 @@
 #include "output/h5_attributes.hpp"
 #include "output/h5_datasets.hpp"
 #include "output/policy_group.hpp"
+#include "output/replay_jobs_table.hpp"
 #include "output/trace_columns.hpp"
 #include "output/trace_types.hpp"
 
@@ -101,6 +102,7 @@ void write_run_level(TraceSink& sink, const Scenario& scenario, const RunOutcome
       std::string(scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic"));
 
   write_campaign_table(root, scenario, outcome.summary);
+  write_replay_jobs_table(root, outcome.replays);
   write_deployment_table(root, outcome.summary);
   std::vector<std::string> stages;
   for (const StageSpec& st : scenario.stages) stages.push_back(st.name);

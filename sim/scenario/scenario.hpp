@@ -19,6 +19,7 @@
 #include "scenario/phase.hpp"
 #include "scenario/placement_spec.hpp"
 #include "scenario/power_cap_spec.hpp"
+#include "scenario/replay_spec.hpp"
 #include "scenario/search_spec.hpp"
 #include "scenario/shift_spec.hpp"
 #include "scenario/work_spec.hpp"
@@ -117,6 +118,8 @@ struct CampaignSpec {
   double gradient_mb = 0;
   std::optional<ShiftSpec> shift;  // temporal shifting of its jobs; none: they start when ready
   std::optional<PowerCapSpec> power_cap;  // a GPU power cap on its jobs; none: uncapped
+  // A [[replay]]: its jobs are a log's, `trials` of them once the log is read before the run.
+  std::optional<ReplaySpec> replay;
   // Where the campaign and its platform-dependent keys are written, for errors found only once
   // the platform is loaded.
   SourceLocation where;

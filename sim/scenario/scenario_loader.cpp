@@ -18,6 +18,7 @@
 #include "scenario/hardware_reader.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/power_cap_reader.hpp"
+#include "scenario/replay_reader.hpp"
 #include "scenario/stage_reader.hpp"
 #include "scenario/toml_reader.hpp"
 
@@ -132,11 +133,15 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
   std::set<std::string> names;
   for (std::size_t i = 0; campaigns && i < campaigns->size(); ++i)
     scenario.campaigns.push_back(read_campaign(*campaigns->get(i), i, path, names));
+  const toml::array* replays = root.array("replay");
+  for (std::size_t i = 0; replays && i < replays->size(); ++i)
+    scenario.campaigns.push_back(read_replay(*replays->get(i), i, path, base_dir, names));
   scenario.stages = read_stages(root, scenario.simulation.start);
   scenario.deployments = read_deployments(root, scenario.simulation.start, base_dir);
   if (scenario.campaigns.empty() && scenario.deployments.empty())
     throw root.error_here(
-        "missing [[campaign]] or [[deployment]]: a scenario needs at least one of them");
+        "missing [[campaign]], [[replay]] or [[deployment]]: a scenario needs at least one of "
+        "them");
   scenario.catalog = read_scenario_catalog(root);
   const bool has_clusters = root.has("cluster");
   scenario.generated_platform_xml = read_generated_platform(root, scenario.catalog).xml;

@@ -33,7 +33,11 @@ CampaignSource::CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime 
       info_(info),
       failures_(spec_.failures, make_stream(scenario_seed, run_purpose(info, 0xF1))) {
   const std::uint64_t seed = run_seed(scenario_seed, info);
-  if (spec_.search) {
+  if (spec_.replay) {
+    replay_ = std::make_unique<ReplayFeed>(*spec_.replay, spec_.phase);
+    ReplayedJob first;
+    if (replay_->next(first)) next_replayed_ = first;
+  } else if (spec_.search) {
     search_ = make_search(*spec_.search, mix_seed(seed ^ run_purpose(info, 0x5E)));
   } else {
     trials_.emplace(spec_, info_.campaign, seed);
@@ -57,6 +61,24 @@ void CampaignSource::release_arrivals(double now_s) {
     if (arrivals_) batches_.emplace_back(released_, next_arrival_s_);
     next_arrival_s_ = arrivals_ && released_ < total ? arrivals_->next_s()
                                                      : std::numeric_limits<double>::infinity();
+  }
+}
+
+void CampaignSource::release_replayed(double now_s) {
+  const double base_s = info_.release_s + spec_.submit_s;
+  while (next_replayed_ && base_s + next_replayed_->release_s <= now_s) {
+    const ReplayedJob& r = *next_replayed_;
+    JobRequest job;
+    job.campaign = info_.campaign;
+    job.phase = r.phase;
+    job.gpus = r.gpus;
+    job.trial = r.index;
+    job.submit_s = base_s + r.submit_s;
+    job.work_s = job.duration_s = r.work_s;
+    job.requested_s = r.requested_s;
+    replayed_.push_back(job);
+    ++replayed_read_;
+    if (!replay_->next(*next_replayed_)) next_replayed_.reset();
   }
 }
 
@@ -125,6 +147,11 @@ const JobRequest* CampaignSource::peek_ready(double now_s) {
   if (!retries_.empty()) {
     peeked_ = retries_.front();
     retries_.pop_front();
+  } else if (replay_) {
+    release_replayed(now_s);
+    if (replayed_.empty()) return nullptr;
+    peeked_ = std::move(replayed_.front());
+    replayed_.pop_front();
   } else if (search_) {
     std::optional<SearchTrial> trial = search_->peek();
     if (!trial) return nullptr;
@@ -149,7 +176,11 @@ const JobRequest* CampaignSource::peek_ready(double now_s) {
   job.stage_run = info_.stage_run;
   job.priority = spec_.priority;
   const double run_s = run_time_s(job.work_s, run_time_factor_);
-  job.requested_s = spec_.walltime_s ? *spec_.walltime_s : run_s * spec_.walltime_factor;
+  // A replayed job asks for its logged walltime, never less than it runs (the log's own jobs
+  // ran to their end, or were stopped by the limit the run time already holds).
+  job.requested_s = spec_.replay       ? std::max(job.requested_s, run_s)
+                    : spec_.walltime_s ? *spec_.walltime_s
+                                       : run_s * spec_.walltime_factor;
   if (release_policy_) {
     // A trial's first part sets the deadline; its resumed parts keep it.
     if (std::isnan(job.shift_deadline_s))
@@ -236,11 +267,14 @@ double CampaignSource::next_release_after(double now_s) const {
   if (peeked_ && held(now_s)) next_s = peeked_release_s_;
   if (trials_ && released_ < spec_.trials && next_arrival_s_ > now_s)
     next_s = std::min(next_s, next_arrival_s_);
+  if (next_replayed_ && first_s + next_replayed_->release_s > now_s)
+    next_s = std::min(next_s, first_s + next_replayed_->release_s);
   return next_s;
 }
 
 bool CampaignSource::finished() const {
   if (running_ > 0 || !retries_.empty() || (peeked_ && !peeked_from_search_)) return false;
+  if (replay_) return replayed_.empty() && !next_replayed_;
   return search_ ? search_->finished() : next_trial_ >= spec_.trials;
 }
 
@@ -248,12 +282,13 @@ std::uint64_t CampaignSource::waiting(double now_s) const {
   if (info_.release_s + spec_.submit_s > now_s) return 0;
   std::uint64_t n = retries_.size() + (peeked_ ? 1 : 0);
   if (trials_) n += released_ - next_trial_;
-  return n;
+  return n + replayed_.size();
 }
 
 std::uint64_t CampaignSource::never_started() const {
   std::uint64_t n = retries_.size() + (peeked_ && !peeked_from_search_ ? 1 : 0);
   if (trials_) n += spec_.trials - next_trial_;
+  if (replay_) n += replayed_.size() + (spec_.trials - replayed_read_);
   return n;
 }
 

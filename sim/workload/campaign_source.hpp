@@ -18,6 +18,7 @@
 #include "workload/job.hpp"
 #include "workload/job_placement.hpp"
 #include "workload/release_policy.hpp"
+#include "workload/replay_feed.hpp"
 #include "workload/search_algorithm.hpp"
 #include "workload/trial_campaign.hpp"
 
@@ -100,6 +101,8 @@ class CampaignSource {
  private:
   const JobRequest* peek_ready(double now_s);
   JobRequest make_trial_job();
+  // A replay's jobs released by `now_s`, read from its log into `replayed_`.
+  void release_replayed(double now_s);
   JobRequest make_search_job(const SearchTrial& trial);
   bool held(double now_s) const { return release_policy_ && peeked_release_s_ > now_s; }
   double budget_hours(double budget) const;
@@ -109,6 +112,12 @@ class CampaignSource {
   std::optional<TrialCampaign> trials_;
   std::unique_ptr<SearchAlgorithm> search_;
   std::optional<ArrivalProcess> arrivals_;
+  // A replay: its log, the next job read from it (not yet released), and the released jobs
+  // not yet started (a real queue: as long as the replayed cluster's backlog, not the log).
+  std::unique_ptr<ReplayFeed> replay_;
+  std::optional<ReplayedJob> next_replayed_;
+  std::deque<JobRequest> replayed_;
+  std::uint64_t replayed_read_ = 0;
   FailureModel failures_;
   std::deque<JobRequest> retries_;
   std::optional<JobRequest> peeked_;

@@ -1,0 +1,79 @@
+#include "workload/replay_feed.hpp"
+
+#include <algorithm>
+
+#include "workload/job_log_text.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+const std::string& key_of(const LoggedJob& job, LogKey key) {
+  switch (key) {
+    case LogKey::account:
+      return job.account;
+    case LogKey::partition:
+      return job.partition;
+    case LogKey::user:
+      return job.user;
+  }
+  return job.user;
+}
+
+bool listed(const std::vector<std::string>& list, const std::string& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+bool replay_keeps(const ReplaySpec& spec, const LoggedJob& job) {
+  if (!job.start_s || job.gpus == 0) return false;
+  if (spec.from_unix_s && job.submit_s < *spec.from_unix_s) return false;
+  if (spec.to_unix_s && job.submit_s >= *spec.to_unix_s) return false;
+  return listed(spec.partitions, job.partition) && listed(spec.accounts, job.account) &&
+         listed(spec.users, job.user);
+}
+
+Phase replay_phase(const ReplaySpec& spec, const LoggedJob& job, Phase fallback) {
+  if (!spec.phase_by) return fallback;
+  const auto it = spec.phases.find(key_of(job, *spec.phase_by));
+  return it == spec.phases.end() ? fallback : it->second;
+}
+
+double logged_run_s(const ReplaySpec& spec, const LoggedJob& job) {
+  const double end_s = job.end_s ? *job.end_s : std::max(*job.start_s, spec.last_unix_s);
+  return end_s - *job.start_s;
+}
+
+double replay_speed(const ReplaySpec& spec, const LoggedJob& job) {
+  if (!spec.speed_from_catalog) return spec.speed;
+  const std::string& type = job.gpu_type.empty() ? spec.logged_gpu : job.gpu_type;
+  return spec.speed_of_type.at(type);  // every type was looked up when the log was prepared
+}
+
+ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase)
+    : spec_(spec), phase_(phase), reader_(open_job_log(job_log_spec(spec.log))) {}
+
+ReplayFeed::~ReplayFeed() = default;
+
+bool ReplayFeed::next(ReplayedJob& job) {
+  while (reader_->next(logged_)) {
+    if (!replay_keeps(spec_, logged_)) continue;
+    const double submit_s = logged_.submit_s - spec_.anchor_unix_s + spec_.offset_s;
+    if (submit_s < 0) continue;  // before the scenario start (anchor = "log")
+    const double speed = replay_speed(spec_, logged_);
+    job.index = kept_++;
+    job.line = logged_.line;
+    job.submit_s = submit_s;
+    job.release_s = last_release_s_ = std::max(submit_s, last_release_s_);
+    job.work_s = logged_run_s(spec_, logged_) / speed;
+    job.requested_s = logged_.walltime_s ? *logged_.walltime_s / speed : 0;
+    job.logged_wait_s = *logged_.start_s - logged_.submit_s;
+    job.gpus = logged_.gpus;
+    job.phase = replay_phase(spec_, logged_, phase_);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,60 @@
+#pragma once
+// The jobs of a [[replay]], read from its log one at a time in the log's order (docs/replay.md,
+// "Replaying a log"): the jobs that ran with GPUs, inside the replay's filters, moved to
+// simulation time and scaled by its speed. Memory stays flat however long the log is.
+#include <cstdint>
+#include <memory>
+
+#include "scenario/replay_spec.hpp"
+#include "workload/job.hpp"
+#include "workload/job_log.hpp"
+
+namespace mlcycle {
+
+struct ReplayedJob {
+  std::uint64_t index = 0;  // among the replay's kept jobs: the job's `trial`
+  int line = 0;             // its record's line in the log
+  double submit_s = 0;      // simulation time
+  // When the source hands it to the scheduler: its submit, or the previous job's release when
+  // the log is out of order (a job is never released before one written above it).
+  double release_s = 0;
+  double work_s = 0;       // logged run time / speed
+  double requested_s = 0;  // logged walltime / speed (0: the log has none)
+  double logged_wait_s = 0;
+  std::uint32_t gpus = 0;
+  Phase phase = Phase::experimentation;
+};
+
+// Whether the replay replays `job` (ran, with GPUs, inside the filters), before anchoring.
+bool replay_keeps(const ReplaySpec& spec, const LoggedJob& job);
+// The phase `spec` gives `job`.
+Phase replay_phase(const ReplaySpec& spec, const LoggedJob& job, Phase fallback);
+// The logged run time of a kept job: to its end, or to the log's last time when it has none.
+double logged_run_s(const ReplaySpec& spec, const LoggedJob& job);
+// The speed `spec` gives `job` (its GPU type's, from the catalog, or the replay's number).
+double replay_speed(const ReplaySpec& spec, const LoggedJob& job);
+
+class ReplayFeed {
+ public:
+  // Opens the log (InputError if it cannot be read). `spec` has been prepared (its anchor and
+  // last time set) and outlives the feed.
+  ReplayFeed(const ReplaySpec& spec, Phase phase);
+  ~ReplayFeed();
+  ReplayFeed(const ReplayFeed&) = delete;
+  ReplayFeed& operator=(const ReplayFeed&) = delete;
+
+  // The next kept job, into `job`; false at the end of the log.
+  bool next(ReplayedJob& job);
+  // The logged record of the job `next` returned last (its id, user, ...).
+  const LoggedJob& logged() const { return logged_; }
+
+ private:
+  const ReplaySpec& spec_;
+  Phase phase_;
+  std::unique_ptr<JobLogReader> reader_;
+  LoggedJob logged_;
+  std::uint64_t kept_ = 0;
+  double last_release_s_ = 0;
+};
+
+}  // namespace mlcycle
