@@ -202,15 +202,20 @@ std::uint32_t resolve_cluster(const LoadedPlatform& platform, const std::string&
 void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
   for (std::size_t index = 0; index < scenario.campaigns.size(); ++index) {
     const CampaignSpec& c = scenario.campaigns[index];
-    const std::string key = "campaign[" + std::to_string(index) + "]";
+    const std::string key =
+        c.replay ? "replay." + c.name : "campaign[" + std::to_string(index) + "]";
     const std::string cluster_key = key + (c.clusters.empty() ? ".cluster" : ".clusters");
+    // A replay's gang is its largest logged job.
+    const std::string gpus_key = c.replay ? key : key + ".gpus_per_trial";
+    const std::string asked =
+        c.replay ? "its largest logged job asks " + std::to_string(c.gpus_per_trial) + " GPUs" : "";
     std::vector<std::uint32_t> listed;
     for (const std::string& name : c.clusters)
       listed.push_back(resolve_cluster(platform, name, c.cluster_where, cluster_key,
-                                       c.gpus_per_trial, c.gpus_where, key + ".gpus_per_trial"));
+                                       c.gpus_per_trial, c.gpus_where, gpus_key, asked));
     platform.campaign_clusters.push_back(
         listed.empty() ? resolve_cluster(platform, c.cluster, c.cluster_where, cluster_key,
-                                         c.gpus_per_trial, c.gpus_where, key + ".gpus_per_trial")
+                                         c.gpus_per_trial, c.gpus_where, gpus_key, asked)
                        : listed.front());
     platform.campaign_cluster_lists.push_back(std::move(listed));
   }

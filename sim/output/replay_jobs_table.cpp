@@ -66,7 +66,7 @@ void write_replay_jobs_table(hid_t root, const std::vector<ReplayOfCampaign>& re
   for (const ReplayOfCampaign& r : replays) {
     ReplayFeed feed(r.replay, Phase::experimentation);
     ReplayedJob job;
-    while (feed.next(job)) {
+    while (feed.next_in_log_order(job)) {
       const LoggedJob& logged = feed.logged();
       ReplayJobRow out{};
       out.campaign = r.campaign;

@@ -67,6 +67,9 @@ struct ReplaySpec {
   // Filled in when the log is read before the run (engine/replay_preparation):
   double anchor_unix_s = 0;  // the logged time simulated at 0 s (before `offset_s`)
   double last_unix_s = 0;    // the log's last time: a running job without an end is cut there
+  // How far the log runs out of submit order: the most any kept job was submitted before one
+  // written above it. The feed reads that far ahead to release its jobs in submit order.
+  double disorder_s = 0;
   std::map<std::string, double> speed_of_type;  // from the catalog: logged GPU type -> speed
 };
 

@@ -53,6 +53,7 @@ CampaignSource::CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime 
 }
 
 void CampaignSource::release_arrivals(double now_s) {
+  if (replay_ && info_.release_s + spec_.submit_s <= now_s) release_replayed(now_s);
   if (!trials_ || info_.release_s + spec_.submit_s > now_s) return;
   const std::uint64_t total = spec_.trials;
   while (released_ < total && next_arrival_s_ <= now_s) {
@@ -66,7 +67,7 @@ void CampaignSource::release_arrivals(double now_s) {
 
 void CampaignSource::release_replayed(double now_s) {
   const double base_s = info_.release_s + spec_.submit_s;
-  while (next_replayed_ && base_s + next_replayed_->release_s <= now_s) {
+  while (next_replayed_ && base_s + next_replayed_->submit_s <= now_s) {
     const ReplayedJob& r = *next_replayed_;
     JobRequest job;
     job.campaign = info_.campaign;
@@ -75,7 +76,9 @@ void CampaignSource::release_replayed(double now_s) {
     job.trial = r.index;
     job.submit_s = base_s + r.submit_s;
     job.work_s = job.duration_s = r.work_s;
-    job.requested_s = r.requested_s;
+    // Its logged walltime, never less than it runs: the log's jobs ran to their end, or were
+    // stopped by the limit their run time already holds. (Backfilling reads it while queued.)
+    job.requested_s = std::max(r.requested_s, run_time_s(r.work_s, run_time_factor_));
     replayed_.push_back(job);
     ++replayed_read_;
     if (!replay_->next(*next_replayed_)) next_replayed_.reset();
@@ -130,6 +133,8 @@ const JobRequest* CampaignSource::peek_ready(double now_s) {
   // A search's next trial may change when a result arrives (a promotion becomes possible):
   // ask it again rather than keep a stale answer.
   if (peeked_ && peeked_from_search_) peeked_.reset();
+  // A replay's jobs due by now join its queue even while its next job waits: they may backfill.
+  if (replay_ && info_.release_s + spec_.submit_s <= now_s) release_replayed(now_s);
   if (peeked_) {
     if (held(now_s)) return nullptr;
     // Its hold expired, or it was peeked before a hold applied: ask the policy (again).
@@ -176,11 +181,9 @@ const JobRequest* CampaignSource::peek_ready(double now_s) {
   job.stage_run = info_.stage_run;
   job.priority = spec_.priority;
   const double run_s = run_time_s(job.work_s, run_time_factor_);
-  // A replayed job asks for its logged walltime, never less than it runs (the log's own jobs
-  // ran to their end, or were stopped by the limit the run time already holds).
-  job.requested_s = spec_.replay       ? std::max(job.requested_s, run_s)
-                    : spec_.walltime_s ? *spec_.walltime_s
-                                       : run_s * spec_.walltime_factor;
+  // A replayed job's request was set when it was released (release_replayed).
+  if (!spec_.replay)
+    job.requested_s = spec_.walltime_s ? *spec_.walltime_s : run_s * spec_.walltime_factor;
   if (release_policy_) {
     // A trial's first part sets the deadline; its resumed parts keep it.
     if (std::isnan(job.shift_deadline_s))
@@ -190,6 +193,26 @@ const JobRequest* CampaignSource::peek_ready(double now_s) {
     if (held(now_s)) return nullptr;
   }
   return &job;
+}
+
+std::size_t CampaignSource::backfill_depth() const {
+  // Only a replay's queue is open to backfilling, and only when no policy holds or places its
+  // jobs (the head alone is asked then, as for a synthetic campaign).
+  if (!replay_ || release_policy_ || placement_ || !peeked_) return 0;
+  if (spec_.max_concurrent != 0 && running_ + 1 >= spec_.max_concurrent) return 0;
+  return std::min(replayed_.size(), kBackfillDepth);
+}
+
+JobRequest CampaignSource::take_behind(std::size_t k) {
+  if (k >= backfill_depth()) throw std::logic_error("CampaignSource::take_behind out of range");
+  JobRequest job = std::move(replayed_[k]);
+  replayed_.erase(replayed_.begin() + static_cast<std::ptrdiff_t>(k));
+  job.source = info_.source;
+  job.stage = info_.stage;
+  job.stage_run = info_.stage_run;
+  job.priority = spec_.priority;
+  ++running_;
+  return job;
 }
 
 JobRequest CampaignSource::take() {
@@ -267,8 +290,8 @@ double CampaignSource::next_release_after(double now_s) const {
   if (peeked_ && held(now_s)) next_s = peeked_release_s_;
   if (trials_ && released_ < spec_.trials && next_arrival_s_ > now_s)
     next_s = std::min(next_s, next_arrival_s_);
-  if (next_replayed_ && first_s + next_replayed_->release_s > now_s)
-    next_s = std::min(next_s, first_s + next_replayed_->release_s);
+  if (next_replayed_ && first_s + next_replayed_->submit_s > now_s)
+    next_s = std::min(next_s, first_s + next_replayed_->submit_s);
   return next_s;
 }
 

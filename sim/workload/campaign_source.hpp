@@ -69,6 +69,15 @@ class CampaignSource {
   const JobRequest* peek(double now_s, std::uint32_t cluster = kAnyCluster);
   JobRequest take();  // commits the job peek() returned
 
+  // Backfilling inside a replay (its jobs are one queue, as in the scheduler that logged them):
+  // after peek(), the jobs queued behind the peeked one that a backfill may start, up to
+  // kBackfillDepth of them (Slurm's bf_max_job_test default); `queued_behind(k)` is the k-th,
+  // `take_behind(k)` starts it. 0 for every other campaign.
+  static constexpr std::size_t kBackfillDepth = 500;
+  std::size_t backfill_depth() const;
+  const JobRequest& queued_behind(std::size_t k) const { return replayed_[k]; }
+  JobRequest take_behind(std::size_t k);
+
   // Plans the attempt of a started job whose run time per unit of work is `stretch` (1, or
   // (step + all-reduce) / step for data-parallel jobs): draws its crash, if any.
   AttemptPlan plan_attempt(const JobRequest& job, double stretch);

@@ -94,7 +94,8 @@ JobCsvReader::JobCsvReader(std::string path, JobCsvOptions options)
           {path_, line_, 1}, "columns." + field,
           "the file has no column '" + one_line(name) + "' (its columns: " + one_line(have) + ")");
     }
-    index_[field] = static_cast<std::size_t>(it - header_.begin());
+    const auto f = std::find(fields.begin(), fields.end(), field) - fields.begin();
+    column_of_[static_cast<std::size_t>(f)] = static_cast<std::size_t>(it - header_.begin());
   }
 }
 
@@ -105,11 +106,14 @@ bool JobCsvReader::read_record() {
     if (!text_.empty() && text_.back() == '\r') text_.pop_back();
     if (line_ == 1 && text_.starts_with("\xEF\xBB\xBF")) text_.erase(0, 3);  // UTF-8 BOM
     if (text_.find_first_not_of(" \t,") == std::string::npos) continue;
-    fields_.clear();
+    // The fields' strings are reused from record to record: no allocation per field.
+    std::size_t count = 0;
     field_starts_.clear();
     std::size_t i = 0;
     while (true) {
-      std::string field;
+      if (count == fields_.size()) fields_.emplace_back();
+      std::string& field = fields_[count++];
+      field.clear();
       field_starts_.push_back(i);
       while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
       if (i < text_.size() && text_[i] == '"') {
@@ -135,23 +139,17 @@ bool JobCsvReader::read_record() {
                            "text after a quoted field's closing quote");
       } else {
         const std::size_t end = std::min(text_.find(',', i), text_.size());
-        field = text_.substr(i, end - i);
+        field.assign(text_, i, end - i);
         while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.pop_back();
         i = end;
       }
-      fields_.push_back(std::move(field));
       if (i >= text_.size()) break;
       ++i;  // the comma
     }
+    fields_.resize(count);
     return true;
   }
   return false;
-}
-
-std::optional<std::size_t> JobCsvReader::column(const char* field) const {
-  const auto it = index_.find(field);
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
 }
 
 void JobCsvReader::fail(std::size_t column, const std::string& message) const {
@@ -198,48 +196,50 @@ bool JobCsvReader::next(LoggedJob& job) {
                          std::to_string(header_.size()));
   job = LoggedJob{};
   job.line = line_;
-  const auto text = [&](const char* field) -> const std::string* {
+  const auto text = [&](Field field) -> const std::string* {
     const std::optional<std::size_t> c = column(field);
     return c ? &fields_[*c] : nullptr;
   };
-  if (const std::string* id = text("id")) job.id = *id;
+  if (const std::string* id = text(Field::id)) job.id = *id;
   if (job.id.empty()) job.id = std::to_string(line_);  // the line, when the log has no id
-  const std::size_t submit_column = *column("submit");
+  const std::size_t submit_column = *column(Field::submit);
   const std::optional<double> submit = time_at(submit_column);
   if (!submit) fail(submit_column, "is empty: every job has a submit time");
   job.submit_s = *submit;
   // An empty GPU field is a task without GPUs (PAI's CPU-only tasks).
-  const std::size_t gpus_column = *column("gpus");
+  const std::size_t gpus_column = *column(Field::gpus);
   const std::string& gpu_text = fields_[gpus_column];
   const std::optional<double> units = gpu_text.empty() ? 0.0 : parse_log_number(gpu_text);
   if (!units || *units < 0) fail(gpus_column, in_quotes(gpu_text) + " is not a GPU count >= 0");
   job.gpus = static_cast<std::uint32_t>(
       std::min(std::ceil(*units / options_.gpu_units - 1e-9), 4294967295.0));
-  if (const std::optional<std::size_t> c = column("nodes"); c && !fields_[*c].empty()) {
+  if (const std::optional<std::size_t> c = column(Field::nodes); c && !fields_[*c].empty()) {
     const std::optional<std::uint32_t> nodes = parse_log_count(fields_[*c]);
     if (!nodes) fail(*c, in_quotes(fields_[*c]) + " is not a count of nodes");
     job.nodes = *nodes;
   }
-  if (const std::string* state = text("state")) {
+  if (const std::string* state = text(Field::state)) {
     const auto mapped = options_.states.find(*state);
     job.state = mapped != options_.states.end() ? mapped->second
                                                 : common_state(*state).value_or(LoggedState::other);
   } else {
     job.state = LoggedState::completed;
   }
-  if (const std::string* user = text("user")) job.user = *user;
-  if (const std::string* account = text("account")) job.account = *account;
-  if (const std::string* partition = text("partition")) job.partition = *partition;
-  if (const std::string* type = text("gpu_type")) job.gpu_type = *type;
-  if (const std::optional<std::size_t> c = column("walltime")) job.walltime_s = duration_at(*c);
+  if (const std::string* user = text(Field::user)) job.user = *user;
+  if (const std::string* account = text(Field::account)) job.account = *account;
+  if (const std::string* partition = text(Field::partition)) job.partition = *partition;
+  if (const std::string* type = text(Field::gpu_type)) job.gpu_type = *type;
+  if (const std::optional<std::size_t> c = column(Field::walltime))
+    job.walltime_s = duration_at(*c);
   // The run: start and end, or submit + wait and a duration.
-  const std::optional<std::size_t> start_column = column("start");
+  const std::optional<std::size_t> start_column = column(Field::start);
   if (start_column) job.start_s = time_at(*start_column);
   std::optional<double> duration;
-  if (const std::optional<std::size_t> c = column("duration")) duration = duration_at(*c);
+  if (const std::optional<std::size_t> c = column(Field::duration)) duration = duration_at(*c);
   if (!job.start_s && duration && !start_column) {
     double wait = 0;
-    if (const std::optional<std::size_t> c = column("wait")) wait = duration_at(*c).value_or(0.0);
+    if (const std::optional<std::size_t> c = column(Field::wait))
+      wait = duration_at(*c).value_or(0.0);
     job.start_s = job.submit_s + wait;
   }
   if (!job.start_s || job.state == LoggedState::pending) {
@@ -247,7 +247,7 @@ bool JobCsvReader::next(LoggedJob& job) {
     job.start_s.reset();
     return true;
   }
-  if (const std::optional<std::size_t> c = column("end")) {
+  if (const std::optional<std::size_t> c = column(Field::end)) {
     job.end_s = time_at(*c);
     if (job.end_s && *job.end_s < *job.start_s) {
       std::string message = in_quotes(fields_[*c]) + " is before the job's start";
@@ -256,7 +256,7 @@ bool JobCsvReader::next(LoggedJob& job) {
     }
   }
   if (!job.end_s && duration) job.end_s = *job.start_s + *duration;
-  if (!job.end_s && !column("state")) job.state = LoggedState::running;
+  if (!job.end_s && !column(Field::state)) job.state = LoggedState::running;
   if (*job.start_s < job.submit_s) {
     job.start_s = job.submit_s;
     job.start_before_submit = true;

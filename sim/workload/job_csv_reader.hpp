@@ -10,6 +10,7 @@
 // error; GPUs are the column's value / `gpu_units`, rounded up (Alibaba PAI's plan_gpu counts
 // 100 a GPU); the state text goes through `states`, then Slurm's names and common synonyms
 // (case-insensitive), else `other`.
+#include <array>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -54,8 +55,29 @@ class JobCsvReader final : public JobLogReader {
   std::string_view skipped_what() const override { return "records"; }
 
  private:
+  // The fields of the job-log form, in job_csv_fields() order: columns are looked up by index,
+  // not by name, once per record.
+  enum class Field : std::uint8_t {
+    id,
+    submit,
+    start,
+    end,
+    duration,
+    wait,
+    gpus,
+    nodes,
+    state,
+    user,
+    account,
+    partition,
+    gpu_type,
+    walltime,
+    count
+  };
   bool read_record();
-  std::optional<std::size_t> column(const char* field) const;
+  std::optional<std::size_t> column(Field field) const {
+    return column_of_[static_cast<std::size_t>(field)];
+  }
   [[noreturn]] void fail(std::size_t column, const std::string& message) const;
   std::optional<double> time_at(std::size_t column) const;
   std::optional<double> duration_at(std::size_t column) const;
@@ -68,7 +90,7 @@ class JobCsvReader final : public JobLogReader {
   std::vector<std::string> fields_;
   std::vector<std::size_t> field_starts_;  // 0-based offsets in text_, for columns in errors
   std::vector<std::string> header_;
-  std::map<std::string, std::size_t> index_;  // field -> column index
+  std::array<std::optional<std::size_t>, static_cast<std::size_t>(Field::count)> column_of_;
 };
 
 }  // namespace mlcycle

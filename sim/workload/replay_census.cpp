@@ -14,10 +14,10 @@ void read_census(CampaignSpec& campaign, std::int64_t scenario_start_unix_s) {
   ReplaySpec& replay = *campaign.replay;
   const std::unique_ptr<JobLogReader> reader = open_job_log(job_log_spec(replay.log));
   // With anchor = "log", a job submitted before the scenario start (less the offset) is before
-  // the run: not replayed.
-  const double earliest_unix_s = replay.anchor == ReplayAnchor::log
-                                     ? static_cast<double>(scenario_start_unix_s) - replay.offset_s
-                                     : -std::numeric_limits<double>::infinity();
+  // the run: not replayed (the feed's own test, with the anchor it will have).
+  const bool log_times = replay.anchor == ReplayAnchor::log;
+  const double log_anchor_unix_s = static_cast<double>(scenario_start_unix_s);
+  double latest_submit = -std::numeric_limits<double>::infinity();
   LoggedJob job;
   std::uint64_t kept = 0;
   std::uint32_t largest = 0;
@@ -25,8 +25,11 @@ void read_census(CampaignSpec& campaign, std::int64_t scenario_start_unix_s) {
   double last = -std::numeric_limits<double>::infinity();
   while (reader->next(job)) {
     last = std::max({last, job.submit_s, job.start_s.value_or(last), job.end_s.value_or(last)});
-    if (!replay_keeps(replay, job) || job.submit_s < earliest_unix_s) continue;
+    if (!replay_keeps(replay, job)) continue;
+    if (log_times && replay_submit_s(replay, log_anchor_unix_s, job) < 0) continue;
     ++kept;
+    latest_submit = std::max(latest_submit, job.submit_s);
+    replay.disorder_s = std::max(replay.disorder_s, latest_submit - job.submit_s);
     largest = std::max(largest, job.gpus);
     first_submit = std::min(first_submit, job.submit_s);
     if (replay.speed_from_catalog)
@@ -37,9 +40,7 @@ void read_census(CampaignSpec& campaign, std::int64_t scenario_start_unix_s) {
     throw InputError(campaign.where, "replay." + campaign.name,
                      "the log " + in_quotes(replay.log.path) +
                          " holds no job to replay (none ran with GPUs inside the filters)");
-  replay.anchor_unix_s = replay.anchor == ReplayAnchor::log
-                             ? static_cast<double>(scenario_start_unix_s)
-                             : first_submit;
+  replay.anchor_unix_s = log_times ? log_anchor_unix_s : first_submit;
   replay.last_unix_s = last;
   campaign.trials = kept;
   campaign.gpus_per_trial = largest;

@@ -40,6 +40,10 @@ Phase replay_phase(const ReplaySpec& spec, const LoggedJob& job, Phase fallback)
   return it == spec.phases.end() ? fallback : it->second;
 }
 
+double replay_submit_s(const ReplaySpec& spec, double anchor_unix_s, const LoggedJob& job) {
+  return job.submit_s - anchor_unix_s + spec.offset_s;
+}
+
 double logged_run_s(const ReplaySpec& spec, const LoggedJob& job) {
   const double end_s = job.end_s ? *job.end_s : std::max(*job.start_s, spec.last_unix_s);
   return end_s - *job.start_s;
@@ -56,16 +60,15 @@ ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase)
 
 ReplayFeed::~ReplayFeed() = default;
 
-bool ReplayFeed::next(ReplayedJob& job) {
+bool ReplayFeed::next_in_log_order(ReplayedJob& job) {
   while (reader_->next(logged_)) {
     if (!replay_keeps(spec_, logged_)) continue;
-    const double submit_s = logged_.submit_s - spec_.anchor_unix_s + spec_.offset_s;
+    const double submit_s = replay_submit_s(spec_, spec_.anchor_unix_s, logged_);
     if (submit_s < 0) continue;  // before the scenario start (anchor = "log")
     const double speed = replay_speed(spec_, logged_);
     job.index = kept_++;
     job.line = logged_.line;
     job.submit_s = submit_s;
-    job.release_s = last_release_s_ = std::max(submit_s, last_release_s_);
     job.work_s = logged_run_s(spec_, logged_) / speed;
     job.requested_s = logged_.walltime_s ? *logged_.walltime_s / speed : 0;
     job.logged_wait_s = *logged_.start_s - logged_.submit_s;
@@ -74,6 +77,27 @@ bool ReplayFeed::next(ReplayedJob& job) {
     return true;
   }
   return false;
+}
+
+bool ReplayFeed::next(ReplayedJob& job) {
+  // A job read later was submitted at least disorder_s before the latest submit read so far:
+  // the earliest job held may go once it is that far behind (or the log is done).
+  while (!log_done_ &&
+         (ahead_.empty() || ahead_.front().submit_s > latest_read_s_ - spec_.disorder_s)) {
+    ReplayedJob read;
+    if (!next_in_log_order(read)) {
+      log_done_ = true;
+      break;
+    }
+    latest_read_s_ = std::max(latest_read_s_, read.submit_s);
+    ahead_.push_back(read);
+    std::push_heap(ahead_.begin(), ahead_.end(), Later{});
+  }
+  if (ahead_.empty()) return false;
+  std::pop_heap(ahead_.begin(), ahead_.end(), Later{});
+  job = ahead_.back();
+  ahead_.pop_back();
+  return true;
 }
 
 }  // namespace mlcycle

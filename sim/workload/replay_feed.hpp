@@ -3,7 +3,9 @@
 // "Replaying a log"): the jobs that ran with GPUs, inside the replay's filters, moved to
 // simulation time and scaled by its speed. Memory stays flat however long the log is.
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <vector>
 
 #include "scenario/replay_spec.hpp"
 #include "workload/job.hpp"
@@ -15,11 +17,8 @@ struct ReplayedJob {
   std::uint64_t index = 0;  // among the replay's kept jobs: the job's `trial`
   int line = 0;             // its record's line in the log
   double submit_s = 0;      // simulation time
-  // When the source hands it to the scheduler: its submit, or the previous job's release when
-  // the log is out of order (a job is never released before one written above it).
-  double release_s = 0;
-  double work_s = 0;       // logged run time / speed
-  double requested_s = 0;  // logged walltime / speed (0: the log has none)
+  double work_s = 0;        // logged run time / speed
+  double requested_s = 0;   // logged walltime / speed (0: the log has none)
   double logged_wait_s = 0;
   std::uint32_t gpus = 0;
   Phase phase = Phase::experimentation;
@@ -27,6 +26,9 @@ struct ReplayedJob {
 
 // Whether the replay replays `job` (ran, with GPUs, inside the filters), before anchoring.
 bool replay_keeps(const ReplaySpec& spec, const LoggedJob& job);
+// `job`'s submit in simulation time, its logged submit moved by `anchor_unix_s` and the offset:
+// a job it puts before 0 (anchor = "log") is not replayed.
+double replay_submit_s(const ReplaySpec& spec, double anchor_unix_s, const LoggedJob& job);
 // The phase `spec` gives `job`.
 Phase replay_phase(const ReplaySpec& spec, const LoggedJob& job, Phase fallback);
 // The logged run time of a kept job: to its end, or to the log's last time when it has none.
@@ -43,18 +45,29 @@ class ReplayFeed {
   ReplayFeed(const ReplayFeed&) = delete;
   ReplayFeed& operator=(const ReplayFeed&) = delete;
 
-  // The next kept job, into `job`; false at the end of the log.
+  // The next kept job in submit order (ties: log order), into `job`; false at the end. Reads
+  // ahead the log's disorder (ReplaySpec::disorder_s), holding the jobs read meanwhile.
   bool next(ReplayedJob& job);
-  // The logged record of the job `next` returned last (its id, user, ...).
+  // The next kept job in log order, with its record in logged(); false at the end. (One feed
+  // is read one way only.)
+  bool next_in_log_order(ReplayedJob& job);
   const LoggedJob& logged() const { return logged_; }
 
  private:
+  struct Later {  // the heap's order: the earliest submit on top, then the first written
+    bool operator()(const ReplayedJob& a, const ReplayedJob& b) const {
+      return a.submit_s != b.submit_s ? a.submit_s > b.submit_s : a.index > b.index;
+    }
+  };
+
   const ReplaySpec& spec_;
   Phase phase_;
   std::unique_ptr<JobLogReader> reader_;
   LoggedJob logged_;
   std::uint64_t kept_ = 0;
-  double last_release_s_ = 0;
+  std::vector<ReplayedJob> ahead_;  // a heap (Later): read, not yet handed out
+  double latest_read_s_ = -std::numeric_limits<double>::infinity();
+  bool log_done_ = false;
 };
 
 }  // namespace mlcycle

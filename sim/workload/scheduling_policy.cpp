@@ -24,7 +24,17 @@ void ClusterQueue::add(CampaignSource* source) {
 
 JobStart ClusterQueue::start(CampaignSource& source, Allocation allocation, double now_s,
                              std::uint64_t job_id) {
-  JobStart start{source.take(), std::move(allocation), cluster_, pool_.woken()};
+  return started(source.take(), std::move(allocation), now_s, job_id);
+}
+
+JobStart ClusterQueue::start_behind(CampaignSource& source, std::size_t k, Allocation allocation,
+                                    double now_s, std::uint64_t job_id) {
+  return started(source.take_behind(k), std::move(allocation), now_s, job_id);
+}
+
+JobStart ClusterQueue::started(JobRequest request, Allocation allocation, double now_s,
+                               std::uint64_t job_id) {
+  JobStart start{std::move(request), std::move(allocation), cluster_, pool_.woken()};
   start.request.job_id = job_id;
   if (track_requests_)
     running_[job_id] =
@@ -94,17 +104,33 @@ void EasyBackfillPolicy::dispatch(ClusterQueue& queue, double now_s, std::uint64
   }
   if (free_gpus < needed) shadow_s = std::numeric_limits<double>::infinity();
   std::uint64_t extra = free_gpus >= needed ? free_gpus - needed : 0;
-  // Backfill from the other campaign runs, in queue order, each in its own order.
+  // Whether a job may start now without delaying the head: it ends (by its request) before
+  // the shadow time, or it fits in the GPUs the head will not need then.
+  const auto backfill = [&](const JobRequest& job) -> std::optional<Allocation> {
+    const bool ends_in_time = now_s + job.requested_s <= shadow_s;
+    if (!ends_in_time && job.gpus > extra) return std::nullopt;
+    std::optional<Allocation> allocation = queue.pool().allocate(job.gpus);
+    if (allocation && !ends_in_time) extra -= job.gpus;
+    return allocation;
+  };
+  // Backfill from the other campaign runs, in queue order, each in its own order; then from
+  // the jobs queued behind a replay's next one, each in turn (its log's scheduler backfilled
+  // job by job).
   const std::vector<CampaignSource*> others = queue.candidates(now_s);
   for (CampaignSource* source : others) {
-    if (source == head) continue;
-    while (const JobRequest* job = source->peek(now_s, queue.cluster())) {
-      const bool ends_in_time = now_s + job->requested_s <= shadow_s;
-      if (!ends_in_time && job->gpus > extra) break;
-      std::optional<Allocation> allocation = queue.pool().allocate(job->gpus);
-      if (!allocation) break;
-      if (!ends_in_time) extra -= job->gpus;
-      started.take(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
+    if (source != head)
+      while (const JobRequest* job = source->peek(now_s, queue.cluster())) {
+        std::optional<Allocation> allocation = backfill(*job);
+        if (!allocation) break;
+        started.take(queue.start(*source, std::move(*allocation), now_s, next_job_id++));
+      }
+    for (std::size_t k = 0; k < source->backfill_depth();) {
+      std::optional<Allocation> allocation = backfill(source->queued_behind(k));
+      if (!allocation) {
+        ++k;
+        continue;
+      }
+      started.take(queue.start_behind(*source, k, std::move(*allocation), now_s, next_job_id++));
     }
   }
 }

@@ -32,6 +32,9 @@ class ClusterQueue {
 
   // Takes `source`'s peeked job onto `allocation` at `now_s`.
   JobStart start(CampaignSource& source, Allocation allocation, double now_s, std::uint64_t job_id);
+  // Takes the k-th job queued behind `source`'s peeked one (CampaignSource::take_behind).
+  JobStart start_behind(CampaignSource& source, std::size_t k, Allocation allocation, double now_s,
+                        std::uint64_t job_id);
   void finish(const JobStart& job);
 
   // The campaign runs with a job eligible now, by priority (high first), then that job's submit
@@ -39,6 +42,8 @@ class ClusterQueue {
   const std::vector<CampaignSource*>& candidates(double now_s);
 
  private:
+  JobStart started(JobRequest request, Allocation allocation, double now_s, std::uint64_t job_id);
+
   std::uint32_t cluster_;
   GpuPool pool_;
   std::vector<CampaignSource*> order_;

@@ -1,0 +1,355 @@
+"""`[[replay]]`: a cluster's job log replayed on a simulated platform (docs/replay.md, "Replaying
+a log"): hand-computed starts, energy and CO2e of a 5-job log on 4 GPUs with FIFO; the speed
+factor (a number and the catalog's); filters, anchoring and the phase mapping; /replay_jobs
+beside /jobs; the fidelity check on the example generator's log (every logged start
+reproduced); bad replays exit 2 with one located line and write nothing.
+
+    /usr/bin/python3 -m pytest tests/cli/test_replay_runs.py --mlcycle PATH
+"""
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from cli_support import (SOURCE_DIR, expect, expect_close, expect_success,  # noqa: E402
+                         import_hdf5_stack, run_mlcycle)
+
+HEADER = "JobID|Submit|Start|End|Elapsed|State|AllocTRES|NNodes|Partition|Account|User|Timelimit\n"
+# UTC. GPUs, logged run: 11: 2, 2 h; 12: 2, 1 h; 13: 4, 3 h (failed: it still ran 3 h); 14: 1,
+# 1 h; 15: 3, 2 h. Submits 0, 1800, 3600, 4200, 4800 s after 2024-03-01T00:00Z. (The logged
+# starts are another cluster's: the replay schedules anew.)
+FIVE = HEADER + """\
+11|2024-03-01T00:00:00|2024-03-01T00:00:00|2024-03-01T02:00:00|02:00:00|COMPLETED|gres/gpu=2|1|gpu|research|alice|04:00:00
+12|2024-03-01T00:30:00|2024-03-01T00:30:00|2024-03-01T01:30:00|01:00:00|COMPLETED|gres/gpu=2|1|gpu|prod|bob|02:00:00
+13|2024-03-01T01:00:00|2024-03-01T01:30:00|2024-03-01T04:30:00|03:00:00|FAILED|gres/gpu=4|1|gpu|prod|bob|05:00:00
+14|2024-03-01T01:10:00|2024-03-01T04:30:00|2024-03-01T05:30:00|01:00:00|COMPLETED|gres/gpu=1|1|gpu|research|alice|02:00:00
+15|2024-03-01T01:20:00|2024-03-01T04:30:00|2024-03-01T06:30:00|02:00:00|COMPLETED|gres/gpu=3|1|gpu|research|carol|03:00:00
+"""
+
+# One node of 4 GPUs at 300 W busy, 50 W idle, nothing else, PUE 1, 400 g/kWh.
+SCENARIO = """\
+[simulation]
+start = 2024-03-01T00:00:00Z
+seed = 1
+
+[[cluster]]
+name = "a"
+gpu = "a100-sxm4-80gb"
+nodes = 1
+gpus_per_node = 4
+region = "here"
+
+[hardware.a]
+busy_w = 300
+idle_w = 50
+node_overhead_w = 0
+pue = 1
+
+[grid.here]
+intensity_g_per_kwh = 400
+
+[[replay]]
+name = "five"
+log = "five.sacct"
+"""
+
+
+def write(tmp, extra="", log=FIVE, scenario=SCENARIO):
+    (tmp / "five.sacct").write_text(log)
+    path = tmp / "replay.toml"
+    path.write_text(scenario + extra)
+    return path
+
+
+def run(mlcycle, tmp, extra="", log=FIVE, args=()):
+    scenario = write(tmp, extra, log)
+    out = tmp / "run.h5"
+    result = run_mlcycle(mlcycle, ["run", scenario, "-o", out, *args], cwd=tmp)
+    expect_success(result, "mlcycle run of a replay")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(out, "r") as f:
+        jobs = sorted((dict(zip(f["jobs"].dtype.names, row)) for row in f["jobs"][()]),
+                      key=lambda j: j["trial"])
+        logged = {int(r["trial"]): dict(zip(f["replay_jobs"].dtype.names, r))
+                  for r in f["replay_jobs"][()]}
+        campaigns = f["campaigns"][()]
+        idle = [r for r in f["summary"]["by_series"][()] if r["series"] == b"idle"]
+    run.idle_energy_j = float(idle[0]["energy_j"])
+    return result, jobs, logged, campaigns
+
+
+def expect_schedule(jobs, expected, what):
+    got = [(int(j["gpus"]), float(j["start_s"]), float(j["end_s"])) for j in jobs]
+    expect(got == expected, f"{what}: (GPUs, start, end) of each job\n  got      {got}\n"
+           f"  expected {expected}")
+
+
+@pytest.mark.title("replay: five logged jobs on 4 GPUs with FIFO, hand-computed")
+def test_five_jobs(mlcycle, tmp):
+    result, jobs, logged, campaigns = run(mlcycle, tmp)
+    # Strict FIFO on one node of 4 GPUs: 11 [0, 7200) and 12 [1800, 5400) run together; 13 (4
+    # GPUs, 3600) waits for both: [7200, 18000); 14 (1 GPU) and 15 (3 GPUs) wait behind it and
+    # then start together: [18000, 21600) and [18000, 25200).
+    expect_schedule(jobs, [(2, 0.0, 7200.0), (2, 1800.0, 5400.0), (4, 7200.0, 18000.0),
+                           (1, 18000.0, 21600.0), (3, 18000.0, 25200.0)], "FIFO replay")
+    expect([float(j["submit_s"]) for j in jobs] == [0.0, 1800.0, 3600.0, 4200.0, 4800.0],
+           "submits: the logged ones, the first at the scenario start")
+    # Energy: GPUs x 300 W x run: 4.32, 2.16, 12.96, 1.08, 6.48 MJ = 27 MJ = 7.5 kWh, 3,000 g.
+    for job, mj in zip(jobs, [4.32, 2.16, 12.96, 1.08, 6.48]):
+        expect_close(job["energy_j"], mj * 1e6, f"energy of trial {job['trial']}")
+        expect_close(job["co2_g"], mj * 1e6 / 3.6e6 * 400, f"CO2e of trial {job['trial']}")
+    expect_close(campaigns[0]["energy_j"], 27e6, "the replay's energy")
+    expect_close(campaigns[0]["co2_g"], 3000.0, "the replay's CO2e")
+    expect(campaigns[0]["search"] == b"replay", f"/campaigns search: {campaigns[0]['search']}")
+    # Idle: 4 GPUs x 25,200 s - 90,000 busy GPU-s = 10,800 GPU-s x 50 W = 0.54 MJ = 0.15 kWh.
+    expect_close(run.idle_energy_j, 0.54e6, "idle energy")
+    expect("total                   5          25.0           7.7" in result.stdout,
+           "summary: 5 jobs, 25 GPU-hours, 7.65 kWh", result)
+    # /replay_jobs: the logged side, joined by trial.
+    expect([logged[t]["logged_id"] for t in range(5)] == [b"11", b"12", b"13", b"14", b"15"],
+           f"logged ids: {[logged[t]['logged_id'] for t in range(5)]}")
+    expect([logged[t]["line"] for t in range(5)] == [2, 3, 4, 5, 6], "logged lines")
+    expect([logged[t]["logged_wait_s"] for t in range(5)] == [0, 0, 1800, 12000, 11400],
+           "logged waits: start - submit in the log")
+    expect([jobs[t]["wait_s"] for t in range(5)] == [0, 0, 3600, 13800, 13200],
+           "simulated waits beside them")
+    expect([logged[t]["logged_run_s"] for t in range(5)] == [7200, 3600, 10800, 3600, 7200],
+           "logged run times")
+    expect(all(logged[t]["speed"] == 1 for t in range(5)), "speed 1")
+    expect(logged[2]["logged_state"] == 1, "13 failed (enum code 1)")
+    expect_close(logged[0]["logged_submit_unix_s"], 1709251200, "11's logged submit (Unix)")
+
+
+@pytest.mark.title("replay: a speed factor divides every run time exactly")
+def test_speed_factor(mlcycle, tmp):
+    _, jobs, logged, campaigns = run(mlcycle, tmp, "speed = 2\n")
+    # Runs halve: 11 [0, 3600), 12 [1800, 3600); 13 at its submit 3600, as both end then (ends
+    # before starts): [3600, 9000); 14 [9000, 10800); 15 [9000, 12600). Energy halves: 13.5 MJ.
+    expect_schedule(jobs, [(2, 0.0, 3600.0), (2, 1800.0, 3600.0), (4, 3600.0, 9000.0),
+                           (1, 9000.0, 10800.0), (3, 9000.0, 12600.0)], "speed 2")
+    expect_close(campaigns[0]["energy_j"], 13.5e6, "energy at speed 2")
+    expect(all(logged[t]["speed"] == 2 for t in range(5)), "speed column")
+
+
+@pytest.mark.title("replay: speed from the catalog, logged V100s on A100s")
+def test_catalog_speed(mlcycle, tmp):
+    _, jobs, logged, _ = run(mlcycle, tmp, 'speed = "catalog"\nlogged_gpu = "v100-sxm2"\n')
+    with open(SOURCE_DIR / "platforms" / "hardware.toml", "rb") as f:
+        catalog = tomllib.load(f)
+
+    def peak(gpu_id):
+        entry = catalog["gpu"][gpu_id]
+        return max(entry[k] for k in ("bf16_tflops", "fp16_tflops", "fp32_tflops"))
+
+    speed = peak("a100-sxm4-80gb") / peak("v100-sxm2")  # 312 / 125 = 2.496
+    expect_close(logged[0]["speed"], speed, "catalog speed")
+    expect_close(jobs[0]["end_s"], 7200 / speed, "11 runs 2 h / speed")
+
+
+@pytest.mark.title("replay: filters, re-anchoring and an offset")
+def test_filters_and_anchor(mlcycle, tmp):
+    # Accounts: research only (11, 14, 15): 11 [0, 7200) on 2 GPUs; 14 at 4200 on 1 of the 2
+    # free: [4200, 7800); 15 (3 GPUs, 4800) waits for 11: [7200, 14400).
+    _, jobs, logged, _ = run(mlcycle, tmp, 'accounts = ["research"]\n')
+    expect_schedule(jobs, [(2, 0.0, 7200.0), (1, 4200.0, 7800.0), (3, 7200.0, 14400.0)],
+                    "accounts = research")
+    expect([logged[t]["logged_id"] for t in range(3)] == [b"11", b"14", b"15"], "kept ids")
+    # From 01:00Z (13, 14, 15), first-submit anchor: 13 at 0 [0, 10800); 14, 15 behind it.
+    _, jobs, _, _ = run(mlcycle, tmp, "from = 2024-03-01T01:00:00Z\n")
+    expect_schedule(jobs, [(4, 0.0, 10800.0), (1, 10800.0, 14400.0), (3, 10800.0, 18000.0)],
+                    "from 01:00Z")
+    # Logged times kept (anchor = "log"), one hour later: every submit + 3600.
+    _, jobs, _, _ = run(mlcycle, tmp, 'anchor = "log"\noffset = "1h"\nusers = ["bob"]\n')
+    expect_schedule(jobs, [(2, 5400.0, 9000.0), (4, 9000.0, 19800.0)], "anchor log, +1 h, bob")
+
+
+@pytest.mark.title("replay: jobs submitted before the scenario start are not replayed")
+def test_before_start(mlcycle, tmp):
+    scenario = SCENARIO.replace("start = 2024-03-01T00:00:00Z", "start = 2024-03-01T01:00:00Z")
+    (tmp / "five.sacct").write_text(FIVE)
+    (tmp / "replay.toml").write_text(scenario + 'anchor = "log"\n')
+    result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "run.h5"], cwd=tmp)
+    expect_success(result, "run")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "run.h5", "r") as f:
+        starts = sorted(float(s) for s in f["jobs"]["start_s"])
+    # 13 at 0 (01:00Z) [0, 10800); 14 and 15 behind it.
+    expect(starts == [0.0, 10800.0, 10800.0], f"starts {starts}")
+
+
+@pytest.mark.title("replay: phases by account; a log out of submit order")
+def test_phases_and_order(mlcycle, tmp):
+    result, jobs, _, _ = run(mlcycle, tmp,
+                             'phase_by = "account"\nphases = { prod = "training" }\n')
+    expect([int(j["phase"]) for j in jobs] == [0, 1, 1, 0, 0], "12 and 13 are training")
+    expect("training                2          14.0" in result.stdout,
+           "summary: 2 training jobs, 2 x 1 + 4 x 3 = 14 GPU-hours", result)
+    # B is written first but submitted 10 min after A: the replay reads ahead the log's
+    # disorder (600 s) and releases them in submit order. Anchor: A's submit, 00:00Z.
+    log = HEADER + (
+        "B|2024-03-01T00:10:00|2024-03-01T00:10:00|2024-03-01T01:10:00|01:00:00|COMPLETED|"
+        "gres/gpu=4|1|gpu|x|u|\n"
+        "A|2024-03-01T00:00:00|2024-03-01T00:00:00|2024-03-01T01:00:00|01:00:00|COMPLETED|"
+        "gres/gpu=1|1|gpu|x|u|\n")
+    _, jobs, logged, _ = run(mlcycle, tmp, log=log)
+    # A (trial 1) [0, 3600) on 1 GPU; B (trial 0, 4 GPUs) at 600 waits for it: [3600, 7200).
+    expect_schedule(jobs, [(4, 3600.0, 7200.0), (1, 0.0, 3600.0)], "out of order")
+    expect([logged[t]["logged_id"] for t in range(2)] == [b"B", b"A"], "trials in log order")
+    expect([float(j["wait_s"]) for j in jobs] == [3000.0, 0.0], "waits from each own submit")
+
+
+@pytest.mark.title("replay: --set reaches a replay's keys")
+def test_set_override(mlcycle, tmp):
+    _, jobs, _, _ = run(mlcycle, tmp, args=["--set", "replay.five.speed=4"])
+    expect_close(jobs[0]["end_s"], 1800.0, "11 runs 7200 / 4 s")
+
+
+# A 4-GPU job runs 0-5 h; 1-GPU jobs arrive at 1, 2, 3 and 4 h and wait for it.
+QUEUE = HEADER + "".join(
+    f"{i}|2024-03-01T0{h}:00:00|2024-03-01T05:00:00|2024-03-01T06:00:00|01:00:00|COMPLETED|"
+    f"gres/gpu={4 if i == 1 else 1}|1|gpu|a|u|06:00:00\n" for i, h in enumerate(range(5), 1)
+).replace("1|2024-03-01T00:00:00|2024-03-01T05:00:00|2024-03-01T06:00:00|01:00:00",
+          "1|2024-03-01T00:00:00|2024-03-01T00:00:00|2024-03-01T05:00:00|05:00:00")
+
+
+@pytest.mark.title("replay: the queue in the trace counts every released job that waits")
+def test_queue_in_trace(mlcycle, tmp):
+    _, jobs, _, _ = run(mlcycle, tmp, log=QUEUE)
+    expect_schedule(jobs, [(4, 0.0, 18000.0)] + [(1, 18000.0, 21600.0)] * 4, "queue")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "run.h5", "r") as f:
+        queue = [float(q) for q in f["trace"]["cluster_queue_jobs"][:, 0]]
+    # Hourly bins, the queue at each bin's start... its mean: 0, 1, 2, 3, 4 then 0, 0.
+    expect(queue[:6] == [0.0, 1.0, 2.0, 3.0, 4.0, 0.0], f"queue per bin {queue}")
+
+
+@pytest.mark.title("replay: easy-backfill starts a replay's later jobs around its blocked one")
+def test_backfill_inside_replay(mlcycle, tmp):
+    # 1: 3 GPUs 0-5 h (limit 5 h); 2: 4 GPUs at 00:10, blocked until 5 h; 3: 1 GPU at 00:20 for
+    # 1 h (limit 1 h): it ends before 2's reservation at 5 h, so it backfills at once.
+    log = HEADER + (
+        "1|2024-03-01T00:00:00|2024-03-01T00:00:00|2024-03-01T05:00:00|05:00:00|COMPLETED|"
+        "gres/gpu=3|1|gpu|a|u|05:00:00\n"
+        "2|2024-03-01T00:10:00|2024-03-01T05:00:00|2024-03-01T06:00:00|01:00:00|COMPLETED|"
+        "gres/gpu=4|1|gpu|a|u|01:00:00\n"
+        "3|2024-03-01T00:20:00|2024-03-01T00:20:00|2024-03-01T01:20:00|01:00:00|COMPLETED|"
+        "gres/gpu=1|1|gpu|a|u|01:00:00\n")
+    scenario = SCENARIO + '\n[scheduler]\npolicy = "easy-backfill"\n'
+    (tmp / "five.sacct").write_text(log)
+    (tmp / "replay.toml").write_text(scenario)
+    result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "run.h5"], cwd=tmp)
+    expect_success(result, "backfill run")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "run.h5", "r") as f:
+        rows = sorted(f["jobs"][()], key=lambda j: j["trial"])
+    got = [(float(j["start_s"]), float(j["end_s"])) for j in rows]
+    expect(got == [(0.0, 18000.0), (18000.0, 21600.0), (1200.0, 4800.0)],
+           f"backfilled schedule {got}")
+    # FIFO keeps 3 behind 2, which takes all 4 GPUs from 5 h to 6 h: 3 starts at 6 h.
+    (tmp / "replay.toml").write_text(SCENARIO)
+    result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "fifo.h5"], cwd=tmp)
+    with h5py.File(tmp / "fifo.h5", "r") as f:
+        starts = sorted(float(j["start_s"]) for j in f["jobs"][()])
+    expect(starts == [0.0, 18000.0, 21600.0], f"FIFO starts {starts}")
+
+
+def generate(tmp, *args):
+    generator = SOURCE_DIR / "scenarios" / "replay" / "generate_logs.py"
+    return subprocess.run(["/usr/bin/python3", generator, *args], cwd=tmp, check=True,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.mark.title("replay: fidelity, the generated log's every start reproduced by FIFO")
+def test_fidelity(mlcycle, tmp):
+    # The generator schedules strict FIFO with mlcycle's allocation rule on 8 nodes of 8 GPUs;
+    # replayed with its own times (anchor = "log") on the same cluster, each job starts when the
+    # log says. Four days at 8 jobs an hour, more than the cluster runs: a queue that grows,
+    # 32-GPU gangs over nodes: 540 jobs ran (25 still running at the end), 237 never started.
+    generate(tmp, "--sacct", "gen.sacct", "--horizon", "96", "--rate", "8", "--seed", "7")
+    scenario = SCENARIO.replace("nodes = 1\ngpus_per_node = 4", "nodes = 8\ngpus_per_node = 8")
+    scenario = scenario.replace("start = 2024-03-01T00:00:00Z", "start = 2024-03-04T00:00:00Z")
+    scenario = scenario.replace('log = "five.sacct"', 'log = "gen.sacct"')
+    (tmp / "gen.toml").write_text(scenario + 'utc_offset = "+01:00"\nanchor = "log"\n')
+    result = run_mlcycle(mlcycle, ["run", "gen.toml", "-o", "gen.h5"], cwd=tmp)
+    expect_success(result, "replay of the generated log")
+    h5py, np = import_hdf5_stack()
+    with h5py.File(tmp / "gen.h5", "r") as f:
+        jobs, logged = f["jobs"][()], f["replay_jobs"][()]
+    order_jobs, order_logged = np.argsort(jobs["trial"]), np.argsort(logged["trial"])
+    start_unix = 1709510400  # 2024-03-04T00:00:00Z
+    simulated = jobs["start_s"][order_jobs] + start_unix
+    differ = np.flatnonzero(simulated != logged["logged_start_unix_s"][order_logged])
+    expect(len(jobs) > 300, f"only {len(jobs)} jobs replayed")
+    expect(len(differ) == 0, f"{len(differ)} of {len(jobs)} starts differ from the log, first "
+           f"trial {differ[:1]}")
+
+
+@pytest.mark.title("replay: an SWF log replays its processors as GPUs")
+def test_swf(mlcycle, tmp):
+    summary = generate(tmp, "--swf", "gen.swf", "--horizon", "48", "--seed", "3")
+    scenario = SCENARIO.replace("nodes = 1\ngpus_per_node = 4", "nodes = 8\ngpus_per_node = 8")
+    scenario = scenario.replace('log = "five.sacct"', 'log = "gen.swf"')
+    (tmp / "swf.toml").write_text(scenario + "processors_per_gpu = 4\n")
+    result = run_mlcycle(mlcycle, ["run", "swf.toml", "-o", "swf.h5"], cwd=tmp)
+    expect_success(result, "replay of the generated SWF log")
+    import json
+    expected = json.loads(summary)
+    # SWF holds the jobs that ended by the log's horizon: started - running of them.
+    replayed = expected["started"] - expected["running"]
+    expect(f"jobs             {replayed} completed" in result.stdout,
+           f"{replayed} jobs replayed", result)
+
+
+BAD = [
+    ("missing log", 'log = "none.sacct"', "replay[0].log: no such file"),
+    ("unknown format", 'format = "philly"', "replay[0].format: 'philly' is not sacct, swf or csv"),
+    ("swf option on sacct", "processors_per_gpu = 4",
+     "replay[0].processors_per_gpu: is for swf logs"),
+    ("bad utc offset", 'utc_offset = "+25:00"',
+     "replay[0].utc_offset: '+25:00' is not an offset like +01:00 or -05:00"),
+    ("bad anchor", 'anchor = "last"', "replay[0].anchor: "),
+    ("zero speed", "speed = 0", "replay[0].speed: must be greater than zero"),
+    ("speed word", 'speed = "fast"', 'replay[0].speed: is a number > 0 or "catalog"'),
+    ("logged gpu without catalog", 'logged_gpu = "v100-sxm2"',
+     'replay[0].logged_gpu: applies with speed = "catalog"'),
+    ("catalog speed without a type", 'speed = "catalog"',
+     "replay.five.speed: a job names no GPU type: give 'logged_gpu'"),
+    ("unknown logged gpu", 'speed = "catalog"\nlogged_gpu = "k80"',
+     "replay.five.speed: logged GPU type 'k80' is not in the catalog"),
+    ("phases without phase_by", 'phases = { prod = "training" }',
+     "replay[0].phases: needs 'phase_by'"),
+    ("unknown phase", 'phase_by = "account"\nphases = { prod = "deploy" }',
+     "replay[0].phases: 'prod': "),
+    ("bad phase_by", 'phase_by = "group"', "replay[0].phase_by: "),
+    ("window backwards", "from = 2024-03-02T00:00:00Z\nto = 2024-03-01T00:00:00Z",
+     "replay[0].to: must be after 'from'"),
+    ("filters keep nothing", 'accounts = ["nobody"]', "holds no job to replay"),
+    ("unknown key", "speedup = 2", "speedup"),
+    ("job larger than the cluster", None,
+     "replay.five: its largest logged job asks 8 GPUs, but cluster 'a' has only 4"),
+    ("bad log line", "", "five.sacct:3:"),
+]
+
+
+@pytest.mark.title("replay: bad input: {}")
+@pytest.mark.parametrize("case", BAD, ids=[c[0] for c in BAD])
+def test_bad_replay(mlcycle, tmp, case):
+    name, extra, message = case
+    log = FIVE
+    if extra is None:
+        log, extra = FIVE.replace("gres/gpu=4", "gres/gpu=8"), ""
+    if name == "bad log line":
+        log = FIVE.replace("2024-03-01T00:30:00|2024", "2024-03-01T24:30:00|2024")
+    scenario = SCENARIO
+    if extra.startswith("log = "):
+        scenario, extra = SCENARIO.replace('log = "five.sacct"', extra), ""
+    write(tmp, extra + "\n", log, scenario)
+    for command in (["run", "replay.toml", "-o", "bad.h5"], ["check", "replay.toml"]):
+        result = run_mlcycle(mlcycle, command, cwd=tmp)
+        expect(result.returncode == 2, f"{name}: {command[0]} exits 2", result)
+        lines = result.stderr.strip().splitlines()
+        expect(len(lines) == 1 and message in lines[0],
+               f"{name}: one line with {message!r}", result)
+    expect(not list(tmp.glob("bad.h5*")), f"{name}: no output file")
