@@ -10,7 +10,6 @@
 #include "accounting/policy_comparison.hpp"
 #include "accounting/policy_tally.hpp"
 #include "accounting/run_records.hpp"
-#include "scenario/replay_spec.hpp"
 
 namespace mlcycle {
 
@@ -57,8 +56,6 @@ struct RunOutcome {
   // puts it under a policy: the serving figures of the policy comparison.
   std::vector<bool> deployments_under_policy;
   std::optional<PolicyComparison> policy;
-  // The run's [[replay]]s as it read them, for the trace's /replay_jobs.
-  std::vector<ReplayOfCampaign> replays;
 };
 
 }  // namespace mlcycle

@@ -173,12 +173,29 @@ struct RunSummary {
   double staging_hours = 0;  // summed over those jobs (GPUs held, not computing)
 };
 
+// What a replay's log says of one job it replayed: the trace's /replay_jobs row.
+struct ReplayedJobRecord {
+  std::uint32_t campaign = 0;
+  std::uint64_t trial = 0;  // as in /jobs
+  std::string logged_id;
+  std::uint32_t line = 0;
+  double logged_submit_unix_s = 0;
+  double logged_start_unix_s = 0;
+  double logged_wait_s = 0;
+  double logged_run_s = 0;
+  std::uint32_t logged_gpus = 0;
+  std::uint8_t logged_state = 0;  // LoggedState
+  double speed = 1;
+};
+
 // Where the simulation sends its records as it runs.
 class RunRecorder {
  public:
   virtual ~RunRecorder() = default;
   virtual void record_job(const JobRecord& job) = 0;
   virtual void record_bin(const TraceBin& bin) = 0;
+  // Replays only, as their logs are read (in log order; not every recorder keeps them).
+  virtual void record_replayed(const ReplayedJobRecord&) {}
 };
 
 }  // namespace mlcycle

@@ -303,9 +303,6 @@ RunOutcome run_simulation(const Scenario& unread, RunRecorder& recorder,
 
   RunOutcome outcome;
   outcome.provenance.simgrid_version = simgrid_library_version();
-  for (std::size_t c = 0; c < scenario.campaigns.size(); ++c)
-    if (scenario.campaigns[c].replay)
-      outcome.replays.push_back({static_cast<std::uint32_t>(c), *scenario.campaigns[c].replay});
   outcome.cluster_names = platform.cluster_names;
   for (const DeploymentSpec& deployment : tallied.deployments)
     outcome.deployments_under_policy.push_back(under_policy(deployment));

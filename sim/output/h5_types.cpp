@@ -11,6 +11,13 @@ Handle string_type() {
   return type;
 }
 
+Handle fixed_string_type(std::size_t bytes) {
+  Handle type(check(H5Tcopy(H5T_C_S1), "copying the string type"), H5Tclose);
+  check(H5Tset_size(type.id(), bytes), "setting a string size");
+  check(H5Tset_strpad(type.id(), H5T_STR_NULLTERM), "setting a string's padding");
+  return type;
+}
+
 Handle enum_type(const std::vector<std::string>& names) {
   Handle type(check(H5Tenum_create(H5T_NATIVE_UINT8), "creating an enum"), H5Tclose);
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -11,6 +11,8 @@
 namespace mlcycle::h5 {
 
 Handle string_type();  // variable-length UTF-8
+// Fixed-length text of `bytes` bytes, NUL-terminated (a table row's id field).
+Handle fixed_string_type(std::size_t bytes);
 
 // An enum over uint8 whose members are `names`, coded 0, 1, 2... in order.
 Handle enum_type(const std::vector<std::string>& names);

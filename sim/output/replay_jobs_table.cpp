@@ -2,52 +2,36 @@
 
 #include <cstddef>
 #include <cstring>
-#include <iterator>
+#include <string>
+#include <vector>
 
-#include "output/h5_appendable.hpp"
-#include "output/h5_types.hpp"
-#include "workload/replay_feed.hpp"
+#include "workload/job_log.hpp"
 
 namespace mlcycle {
 
-namespace {
-
-// A log's ids are short ("4711_3", an SWF job number); a longer one keeps its first 47 bytes.
-constexpr std::size_t kIdBytes = 48;
-constexpr hsize_t kChunkRows = 8192;
-
-#pragma pack(push, 1)
-struct ReplayJobRow {
-  std::uint32_t campaign;
-  std::uint64_t trial;
-  char logged_id[kIdBytes];
-  std::uint32_t line;
-  double logged_submit_unix_s;
-  double logged_start_unix_s;
-  double logged_wait_s;
-  double logged_run_s;
-  std::uint32_t logged_gpus;
-  std::uint8_t logged_state;
-  double speed;
-};
-#pragma pack(pop)
-
-h5::Handle id_type() {
-  h5::Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.id(), kIdBytes);
-  H5Tset_strpad(type.id(), H5T_STR_NULLTERM);
-  return type;
+ReplayJobRow to_replay_job_row(const ReplayedJobRecord& job) {
+  ReplayJobRow row{};  // zeroed: the id is NUL-terminated and padded
+  row.campaign = job.campaign;
+  row.trial = job.trial;
+  std::memcpy(row.logged_id, job.logged_id.data(),
+              std::min(job.logged_id.size(), kLoggedIdBytes - 1));
+  row.line = job.line;
+  row.logged_submit_unix_s = job.logged_submit_unix_s;
+  row.logged_start_unix_s = job.logged_start_unix_s;
+  row.logged_wait_s = job.logged_wait_s;
+  row.logged_run_s = job.logged_run_s;
+  row.logged_gpus = job.logged_gpus;
+  row.logged_state = job.logged_state;
+  row.speed = job.speed;
+  return row;
 }
 
-}  // namespace
-
-void write_replay_jobs_table(hid_t root, const std::vector<ReplayOfCampaign>& replays) {
-  if (replays.empty()) return;
+h5::CompoundType replay_job_type() {
   std::vector<std::string> states;
   for (int s = 0; s < kLoggedStateCount; ++s)
     states.emplace_back(logged_state_name(static_cast<LoggedState>(s)));
   const h5::Handle state_enum = h5::enum_type(states);
-  const h5::Handle id = id_type();
+  const h5::Handle id = h5::fixed_string_type(kLoggedIdBytes);
   h5::CompoundType row(sizeof(ReplayJobRow));
   row.add("campaign", offsetof(ReplayJobRow, campaign), H5T_NATIVE_UINT32)
       .add("trial", offsetof(ReplayJobRow, trial), H5T_NATIVE_UINT64)
@@ -60,36 +44,7 @@ void write_replay_jobs_table(hid_t root, const std::vector<ReplayOfCampaign>& re
       .add("logged_gpus", offsetof(ReplayJobRow, logged_gpus), H5T_NATIVE_UINT32)
       .add("logged_state", offsetof(ReplayJobRow, logged_state), state_enum.id())
       .add("speed", offsetof(ReplayJobRow, speed), H5T_NATIVE_DOUBLE);
-  h5::AppendableDataset table(root, "replay_jobs", row.id(), 0, kChunkRows, true);
-  std::vector<ReplayJobRow> rows;
-  rows.reserve(kChunkRows);
-  for (const ReplayOfCampaign& r : replays) {
-    ReplayFeed feed(r.replay, Phase::experimentation);
-    ReplayedJob job;
-    while (feed.next_in_log_order(job)) {
-      const LoggedJob& logged = feed.logged();
-      ReplayJobRow out{};
-      out.campaign = r.campaign;
-      out.trial = job.index;
-      std::strncpy(out.logged_id, logged.id.c_str(), kIdBytes - 1);
-      out.line = static_cast<std::uint32_t>(logged.line);
-      out.logged_submit_unix_s = logged.submit_s;
-      out.logged_start_unix_s = *logged.start_s;
-      out.logged_wait_s = job.logged_wait_s;
-      out.logged_run_s = logged_run_s(r.replay, logged);
-      out.logged_gpus = logged.gpus;
-      out.logged_state = static_cast<std::uint8_t>(logged.state);
-      out.speed = replay_speed(r.replay, logged);
-      rows.push_back(out);
-      if (rows.size() == kChunkRows) {
-        table.append(rows.data(), rows.size());
-        rows.clear();
-      }
-    }
-  }
-  if (!rows.empty()) table.append(rows.data(), rows.size());
-  table.finish();
-  table.close();
+  return row;
 }
 
 }  // namespace mlcycle

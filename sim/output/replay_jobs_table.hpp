@@ -1,16 +1,35 @@
 #pragma once
-// /replay_jobs: what each replayed job's log says, one row per job a [[replay]] replayed, joined
-// to /jobs by (campaign, trial): its logged id and line, times, wait, run, GPUs, state and the
-// speed it ran at (docs/hdf5-schema.md). Written by reading each log again, a chunk at a time.
-#include <hdf5.h>
+// /replay_jobs: what each replayed job's log says, one row per job a [[replay]] read, in log
+// order, joined to /jobs by (campaign, trial): its logged id and line, times, wait, run, GPUs,
+// state and the speed it ran at (docs/hdf5-schema.md). Appended as the logs are read.
+#include <cstdint>
 
-#include <vector>
-
-#include "scenario/replay_spec.hpp"
+#include "accounting/run_records.hpp"
+#include "output/h5_types.hpp"
 
 namespace mlcycle {
 
-// Writes the table when `replays` is not empty (a run without replays has none).
-void write_replay_jobs_table(hid_t root, const std::vector<ReplayOfCampaign>& replays);
+// A log's ids are short ("4711_3", an SWF job number); a longer one keeps its first 47 bytes.
+inline constexpr std::size_t kLoggedIdBytes = 48;
+
+#pragma pack(push, 1)
+struct ReplayJobRow {
+  std::uint32_t campaign;
+  std::uint64_t trial;
+  char logged_id[kLoggedIdBytes];
+  std::uint32_t line;
+  double logged_submit_unix_s;
+  double logged_start_unix_s;
+  double logged_wait_s;
+  double logged_run_s;
+  std::uint32_t logged_gpus;
+  std::uint8_t logged_state;
+  double speed;
+};
+#pragma pack(pop)
+
+ReplayJobRow to_replay_job_row(const ReplayedJobRecord& job);
+// The row's type, in memory and in the file.
+h5::CompoundType replay_job_type();
 
 }  // namespace mlcycle

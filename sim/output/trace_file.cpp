@@ -35,6 +35,7 @@ struct TraceSink {
   h5::Handle trace_group;
   TraceTypes types;
   std::optional<h5::AppendableDataset> jobs;
+  std::optional<h5::AppendableDataset> replay_jobs;          // created with its first rows
   std::vector<std::optional<h5::AppendableDataset>> series;  // by TraceColumns index
 
   TraceSink(h5::Handle f, const std::vector<TraceColumn>& columns)
@@ -65,10 +66,12 @@ struct TraceSink {
     for (auto& dataset : series)
       if (dataset) dataset->finish();
     jobs->finish();
+    if (replay_jobs) replay_jobs->finish();
     h5::reserve_space(file.id());
     for (auto& dataset : series)
       if (dataset) dataset->close();
     jobs->close();
+    if (replay_jobs) replay_jobs->close();
     trace_group.close("closing /trace");
     file.close("closing the file");
   }
@@ -79,6 +82,7 @@ struct TraceSink {
     if (file.valid()) h5::discard_writes(file.id());
     series.clear();
     jobs.reset();
+    replay_jobs.reset();
     trace_group.reset();
     file.reset();
   }
@@ -102,7 +106,6 @@ void write_run_level(TraceSink& sink, const Scenario& scenario, const RunOutcome
       std::string(scenario.simulation.engine == EngineMode::exec ? "exec" : "analytic"));
 
   write_campaign_table(root, scenario, outcome.summary);
-  write_replay_jobs_table(root, outcome.replays);
   write_deployment_table(root, outcome.summary);
   std::vector<std::string> stages;
   for (const StageSpec& st : scenario.stages) stages.push_back(st.name);
@@ -143,6 +146,7 @@ std::runtime_error write_failure(const std::string& path, const h5::Error& e) {
 struct TraceFile::Impl {
   // The simulation thread's: rows and bins buffered until a chunk's worth is full.
   std::vector<JobRow> job_rows;
+  std::vector<ReplayJobRow> replay_rows;
   TraceColumns columns;
   std::string path;  // the file's final name, for messages
   // The writer thread's alone, from its first task to its last breath (on_stop).
@@ -196,6 +200,16 @@ struct TraceFile::Impl {
     job_rows = {};
     job_rows.reserve(kJobBufferRows);
   }
+  void flush_replay_jobs() {
+    if (replay_rows.empty()) return;
+    run([this, rows = std::move(replay_rows)] {
+      if (!sink->replay_jobs)
+        sink->replay_jobs.emplace(sink->file.id(), "replay_jobs", replay_job_type().id(), 0,
+                                  kJobBufferRows, true);
+      sink->replay_jobs->append(rows.data(), rows.size());
+    });
+    replay_rows = {};
+  }
   void flush_bins() {
     const hsize_t bins = columns.buffered_bins();
     if (bins == 0) return;
@@ -241,6 +255,11 @@ void TraceFile::record_job(const JobRecord& job) {
   if (impl_->job_rows.size() == kJobBufferRows) impl_->flush_jobs();
 }
 
+void TraceFile::record_replayed(const ReplayedJobRecord& job) {
+  impl_->replay_rows.push_back(to_replay_job_row(job));
+  if (impl_->replay_rows.size() == kJobBufferRows) impl_->flush_replay_jobs();
+}
+
 void TraceFile::record_bin(const TraceBin& bin) {
   impl_->columns.record(bin);
   if (impl_->columns.buffered_bins() == kBinBufferRows) impl_->flush_bins();
@@ -249,6 +268,7 @@ void TraceFile::record_bin(const TraceBin& bin) {
 void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   Impl& m = *impl_;
   m.flush_jobs();
+  m.flush_replay_jobs();
   m.flush_bins();
   m.run([&m, &scenario, &outcome] {
     write_run_level(*m.sink, scenario, outcome);

@@ -26,6 +26,7 @@ class TraceFile final : public RunRecorder {
 
   void record_job(const JobRecord& job) override;
   void record_bin(const TraceBin& bin) override;
+  void record_replayed(const ReplayedJobRecord& job) override;
 
   // Writes the run-level tables and attributes, closes the file and renames it to its path.
   void commit(const Scenario& scenario, const RunOutcome& outcome);

@@ -73,10 +73,4 @@ struct ReplaySpec {
   std::map<std::string, double> speed_of_type;  // from the catalog: logged GPU type -> speed
 };
 
-// A replay as the run read it (its anchor and last time set), with its campaign's index.
-struct ReplayOfCampaign {
-  std::uint32_t campaign = 0;
-  ReplaySpec replay;
-};
-
 }  // namespace mlcycle

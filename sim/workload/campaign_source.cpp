@@ -28,13 +28,14 @@ std::uint64_t run_seed(std::uint64_t scenario_seed, const CampaignRunInfo& info)
 }  // namespace
 
 CampaignSource::CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime scenario_start,
-                               std::uint64_t scenario_seed)
+                               std::uint64_t scenario_seed, ReplayObserver* replay_observer)
     : spec_(std::move(spec)),
       info_(info),
       failures_(spec_.failures, make_stream(scenario_seed, run_purpose(info, 0xF1))) {
   const std::uint64_t seed = run_seed(scenario_seed, info);
   if (spec_.replay) {
-    replay_ = std::make_unique<ReplayFeed>(*spec_.replay, spec_.phase);
+    replay_ =
+        std::make_unique<ReplayFeed>(*spec_.replay, spec_.phase, info_.campaign, replay_observer);
     ReplayedJob first;
     if (replay_->next(first)) next_replayed_ = first;
   } else if (spec_.search) {

@@ -41,8 +41,9 @@ inline constexpr std::uint32_t kAnyCluster = UINT32_MAX;
 
 class CampaignSource {
  public:
+  // `replay_observer`: told of each job a replay reads (null: no one).
   CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime scenario_start,
-                 std::uint64_t scenario_seed);
+                 std::uint64_t scenario_seed, ReplayObserver* replay_observer = nullptr);
   CampaignSource(const CampaignSource&) = delete;
   CampaignSource& operator=(const CampaignSource&) = delete;
 

@@ -46,8 +46,9 @@ void LifecycleCore::open_stage_runs(double now_s) {
   auto open = [&](std::uint32_t campaign, std::uint32_t stage, std::uint32_t run, double t) {
     CampaignRunInfo info{campaign, scheduler_.next_source_index(), stage, run, t};
     effects_.campaign_run_opened(campaign);
-    auto source = std::make_unique<CampaignSource>(
-        scenario_.campaigns[campaign], info, scenario_.simulation.start, scenario_.simulation.seed);
+    auto source = std::make_unique<CampaignSource>(scenario_.campaigns[campaign], info,
+                                                   scenario_.simulation.start,
+                                                   scenario_.simulation.seed, &effects_);
     source->set_run_time_factor(cap_factor(campaign));
     if (campaign < release_policies_.size())
       source->set_release_policy(release_policies_[campaign]);

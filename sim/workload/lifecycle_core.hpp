@@ -18,6 +18,7 @@
 #include "workload/job_placement.hpp"
 #include "workload/job_scheduler.hpp"
 #include "workload/release_policy.hpp"
+#include "workload/replay_feed.hpp"
 #include "workload/stage_plan.hpp"
 
 namespace mlcycle {
@@ -40,7 +41,7 @@ struct JobEnding {
 };
 
 // The engine's side. Calls arrive in decision order; `slot` numbers a started job until its end.
-class LifecycleEffects {
+class LifecycleEffects : public ReplayObserver {
  public:
   virtual ~LifecycleEffects() = default;
   virtual void campaign_run_opened(std::uint32_t campaign) = 0;
@@ -69,6 +70,8 @@ class LifecycleEffects {
   // Around each dispatch: deployments take their GPUs before the queue, queue lengths after.
   virtual void before_dispatch(double now_s) = 0;
   virtual void after_dispatch(double now_s) = 0;
+  // A replay read a job from its log (ReplayObserver): none of the core's business by default.
+  void replay_read(std::uint32_t, const ReplayedJob&, const LoggedJob&) override {}
 };
 
 class LifecycleCore : private StartSink {

@@ -55,8 +55,13 @@ double replay_speed(const ReplaySpec& spec, const LoggedJob& job) {
   return spec.speed_of_type.at(type);  // every type was looked up when the log was prepared
 }
 
-ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase)
-    : spec_(spec), phase_(phase), reader_(open_job_log(job_log_spec(spec.log))) {}
+ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase, std::uint32_t campaign,
+                       ReplayObserver* observer)
+    : spec_(spec),
+      phase_(phase),
+      campaign_(campaign),
+      observer_(observer),
+      reader_(open_job_log(job_log_spec(spec.log))) {}
 
 ReplayFeed::~ReplayFeed() = default;
 
@@ -74,6 +79,7 @@ bool ReplayFeed::next_in_log_order(ReplayedJob& job) {
     job.logged_wait_s = *logged_.start_s - logged_.submit_s;
     job.gpus = logged_.gpus;
     job.phase = replay_phase(spec_, logged_, phase_);
+    if (observer_) observer_->replay_read(campaign_, job, logged_);
     return true;
   }
   return false;

@@ -36,11 +36,21 @@ double logged_run_s(const ReplaySpec& spec, const LoggedJob& job);
 // The speed `spec` gives `job` (its GPU type's, from the catalog, or the replay's number).
 double replay_speed(const ReplaySpec& spec, const LoggedJob& job);
 
+// Told of every job a replay reads, in log order, with its record (the trace's /replay_jobs).
+class ReplayObserver {
+ public:
+  virtual ~ReplayObserver() = default;
+  virtual void replay_read(std::uint32_t campaign, const ReplayedJob& job,
+                           const LoggedJob& logged) = 0;
+};
+
 class ReplayFeed {
  public:
   // Opens the log (InputError if it cannot be read). `spec` has been prepared (its anchor and
   // last time set) and outlives the feed.
-  ReplayFeed(const ReplaySpec& spec, Phase phase);
+  // `observer` (may be null) hears of each kept job as it is read, as `campaign`'s.
+  ReplayFeed(const ReplaySpec& spec, Phase phase, std::uint32_t campaign = 0,
+             ReplayObserver* observer = nullptr);
   ~ReplayFeed();
   ReplayFeed(const ReplayFeed&) = delete;
   ReplayFeed& operator=(const ReplayFeed&) = delete;
@@ -62,6 +72,8 @@ class ReplayFeed {
 
   const ReplaySpec& spec_;
   Phase phase_;
+  std::uint32_t campaign_;
+  ReplayObserver* observer_;
   std::unique_ptr<JobLogReader> reader_;
   LoggedJob logged_;
   std::uint64_t kept_ = 0;
