@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "scenario/lifecycle_readers.hpp"
 #include "scenario/power_cap_reader.hpp"
 #include "scenario/shift_reader.hpp"
 
@@ -171,6 +172,11 @@ CampaignSpec read_replay(const toml::node& node, std::size_t index, const std::s
       throw r.error_at("max_concurrent",
                        "must be a positive integer below 2^32 (omit for no limit)");
     spec.max_concurrent = static_cast<std::uint32_t>(*limit);
+  }
+  // Crashes drawn on top of the log's own (its failed jobs ran as long as they ran): a what-if.
+  if (r.has("failures")) {
+    TomlTableReader f(*r.table("failures"), key + ".failures", file);
+    spec.failures = read_failures(f);
   }
   if (r.has("shift")) {
     TomlTableReader t(*r.table("shift"), key + ".shift", file);

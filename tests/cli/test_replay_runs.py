@@ -200,6 +200,17 @@ def test_phases_and_order(mlcycle, tmp):
     expect([float(j["wait_s"]) for j in jobs] == [3000.0, 0.0], "waits from each own submit")
 
 
+@pytest.mark.title("replay: crashes drawn on top of the log with 'failures'")
+def test_failures(mlcycle, tmp):
+    # Every attempt crashes (probability 1) at a uniform time of its run, and none is retried:
+    # five failed jobs, each shorter than its logged run.
+    _, jobs, _, _ = run(mlcycle, tmp, "failures = { crash_probability = 1, max_retries = 0 }\n")
+    expect([int(j["stop_reason"]) for j in jobs] == [3] * 5, "all failed (stop reason 3)")
+    runs = [7200, 3600, 10800, 3600, 7200]
+    expect(all(0 < j["end_s"] - j["start_s"] < run for j, run in zip(jobs, runs)),
+           "each crashed within its run")
+
+
 @pytest.mark.title("replay: --set reaches a replay's keys")
 def test_set_override(mlcycle, tmp):
     _, jobs, _, _ = run(mlcycle, tmp, args=["--set", "replay.five.speed=4"])
@@ -284,6 +295,23 @@ def test_fidelity(mlcycle, tmp):
     expect(len(jobs) > 300, f"only {len(jobs)} jobs replayed")
     expect(len(differ) == 0, f"{len(differ)} of {len(jobs)} starts differ from the log, first "
            f"trial {differ[:1]}")
+
+
+@pytest.mark.title("replay: the shipped example week is the generator's own log")
+def test_shipped_week(mlcycle, tmp):
+    generate(tmp, "--sacct", "week.sacct", "--horizon", "168")
+    shipped = SOURCE_DIR / "scenarios" / "replay" / "week.sacct"
+    expect((tmp / "week.sacct").read_bytes() == shipped.read_bytes(),
+           f"{shipped} differs from generate_logs.py --sacct week.sacct --horizon 168")
+    result = run_mlcycle(mlcycle, ["run", SOURCE_DIR / "scenarios" / "replay" /
+                                   "week-as-logged.toml", "-o", tmp / "week.h5"], cwd=tmp)
+    expect_success(result, "week-as-logged")
+    h5py, np = import_hdf5_stack()
+    with h5py.File(tmp / "week.h5", "r") as f:
+        jobs, logged = f["jobs"][()], f["replay_jobs"][()]
+    simulated = jobs["start_s"][np.argsort(jobs["trial"])] + 1709510400
+    expect(np.array_equal(simulated, logged["logged_start_unix_s"][np.argsort(logged["trial"])]),
+           "week-as-logged reproduces every logged start")
 
 
 @pytest.mark.title("replay: an SWF log replays its processors as GPUs")

@@ -3,7 +3,8 @@
 // are also applied as overrides, in order, so that the override parser is fuzzed with it.
 // The text is loaded as if it were the file scenarios/fuzz-input.toml of the source tree: the
 // seeds (scenarios/*.toml) then find their platforms and data files, and the readers behind
-// them (demand CSV, traces, PUE profiles) run too. An InputError is the expected answer to bad
+// them (demand CSV, traces, PUE profiles) run too, and a [[replay]]'s log is read as a run
+// reads it before it starts (its census: the log's options, filters, anchor). An InputError is the expected answer to bad
 // input; anything else that escapes (std::bad_alloc, std::logic_error, a crash, UB) is a finding.
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include "core/input_error.hpp"
 #include "fuzz_support.hpp"
 #include "scenario/scenario_loader.hpp"
+#include "workload/replay_census.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text = mlcycle::fuzz::as_text(data, size);
@@ -27,8 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     pos = end + 1;
   }
   try {
-    mlcycle::load_scenario_text(std::string(text), MLCYCLE_SOURCE_DIR "/scenarios/fuzz-input.toml",
-                                overrides);
+    const mlcycle::Scenario scenario = mlcycle::load_scenario_text(
+        std::string(text), MLCYCLE_SOURCE_DIR "/scenarios/fuzz-input.toml", overrides);
+    mlcycle::with_replays_read(scenario);
   } catch (const mlcycle::InputError&) {
   }
   return 0;

@@ -15,6 +15,7 @@ floor_case="1,000,000 trials, 4,096 GPUs"
 plain_case="1,000,000 trials, DE 2020 15-min trace"
 policy_case="the same, threshold shifting + baseline"
 generated_case="1,000,000 trials, generated 100,000 GPUs"
+replay_case="1,000,000-job log replayed, 4,096 GPUs"
 if [ -n "$floor" ] && [ ! -x "$floor" ]; then
   echo "note: $floor absent (../shared/bench missing?): no floor, no ratio"
   floor=
@@ -23,6 +24,8 @@ elif [ -z "$floor" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# The replay's log is generated, not shipped (15 MB): tests/perf/make_replay_log.py.
+/usr/bin/python3 "$src/tests/perf/make_replay_log.py" "$out/replay-1m.csv"
 
 cases=(
   "lisa-campaign (4,789 trials, 64 GPUs)|$src/scenarios/strubell2019/lisa-campaign.toml|"
@@ -31,6 +34,7 @@ cases=(
   "100,000 trials, 512 GPUs, exec engine|$src/tests/perf/trials-100k-512gpu.toml|--set simulation.engine=exec"
   "$floor_case|$src/tests/perf/trials-1m-4096gpu.toml|"
   "$generated_case|$src/tests/perf/trials-1m-100kgpu-generated.toml|"
+  "$replay_case|$src/tests/perf/replay-1m-4096gpu.toml|--set replay.bench.log=$out/replay-1m.csv"
   "1,000,000 trials, solar-heavy synthetic grid|$src/tests/perf/trials-1m-4096gpu-solar.toml|"
   "ASHA 100,000 configs, 1,024 GPUs, crashes|$src/tests/perf/asha-100k-1024gpu.toml|"
   "100k-EV fleet 3 y + 10k req/s service 2 y|$src/tests/perf/inference-fleet-serving.toml|"
@@ -54,6 +58,7 @@ median_of() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[i
 printf '%-42s %10s %10s %10s %14s %10s\n' case "wall min" "wall med" "wall max" "peak RSS MiB" "trace MiB"
 floor_walls=()
 paired_walls=()
+replay_paired_walls=()
 for entry in "${cases[@]}"; do
   IFS='|' read -r name scenario extra <<<"$entry"
   walls=()
@@ -70,6 +75,12 @@ for entry in "${cases[@]}"; do
         --quiet 2>"$out/time.txt"
       paired_walls+=("$(wall_of)")
     fi
+    # The replay's ratio pairs its runs with the synthetic case's the same way.
+    if [ "$name" = "$replay_case" ]; then
+      /usr/bin/time -v "$mlcycle" run "$src/tests/perf/trials-1m-4096gpu.toml" -o "$out/trace.h5" \
+        --quiet 2>"$out/time.txt"
+      replay_paired_walls+=("$(wall_of)")
+    fi
     # shellcheck disable=SC2086
     /usr/bin/time -v "$mlcycle" run "$scenario" -o "$out/trace.h5" --quiet $extra 2>"$out/time.txt"
     walls+=("$(wall_of)")
@@ -82,6 +93,7 @@ for entry in "${cases[@]}"; do
   [ "$name" = "$plain_case" ] && plain_case_median=$median
   [ "$name" = "$policy_case" ] && policy_case_median=$median
   [ "$name" = "$generated_case" ] && generated_case_median=$median
+  [ "$name" = "$replay_case" ] && replay_case_median=$median
   size=$(stat -c %s "$out/trace.h5")
   printf '%-42s %9.2fs %9.2fs %9.2fs %14.1f %10.1f\n' "$name" "${sorted[0]}" "$median" \
     "${sorted[-1]}" "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" \
@@ -99,6 +111,12 @@ if [ -n "${generated_case_median:-}" ] && [ ${#paired_walls[@]} -gt 0 ]; then
     "ratio 100,000 / 4,096 GPUs" \
     "$(awk -v g="$generated_case_median" -v m="$(median_of "${paired_walls[@]}")" 'BEGIN {print g / m}')" \
     "$generated_case" "$floor_case" "$generated_case_median" "$(median_of "${paired_walls[@]}")"
+fi
+if [ -n "${replay_case_median:-}" ] && [ ${#replay_paired_walls[@]} -gt 0 ]; then
+  printf '%-42s %9.2f  (%s / %s run just before each: median walls %.2f s / %.2f s)\n' \
+    "ratio replay / synthetic" \
+    "$(awk -v r="$replay_case_median" -v m="$(median_of "${replay_paired_walls[@]}")" 'BEGIN {print r / m}')" \
+    "$replay_case" "$floor_case" "$replay_case_median" "$(median_of "${replay_paired_walls[@]}")"
 fi
 if [ -n "${policy_case_median:-}" ]; then
   printf '%-42s %9.2f  (%s / %s: median walls)\n' "ratio policy run / plain run" \
