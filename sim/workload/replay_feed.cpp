@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "workload/job_log_text.hpp"
+#include "workload/prefetched_job_log.hpp"
 
 namespace mlcycle {
 
@@ -61,7 +62,8 @@ ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase, std::uint32_t campai
       phase_(phase),
       campaign_(campaign),
       observer_(observer),
-      reader_(open_job_log(job_log_spec(spec.log))) {}
+      // Parsed on a thread of its own: the log's text is most of a replay's own cost.
+      reader_(std::make_unique<PrefetchedJobLog>(open_job_log(job_log_spec(spec.log)))) {}
 
 ReplayFeed::~ReplayFeed() = default;
 

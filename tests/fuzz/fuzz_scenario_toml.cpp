@@ -4,8 +4,9 @@
 // The text is loaded as if it were the file scenarios/fuzz-input.toml of the source tree: the
 // seeds (scenarios/*.toml) then find their platforms and data files, and the readers behind
 // them (demand CSV, traces, PUE profiles) run too, and a [[replay]]'s log is read as a run
-// reads it before it starts (its census: the log's options, filters, anchor). An InputError is the expected answer to bad
-// input; anything else that escapes (std::bad_alloc, std::logic_error, a crash, UB) is a finding.
+// reads it before it starts (its census: the log's options, filters, anchor). An InputError is the
+// expected answer to bad input; anything else that escapes (std::bad_alloc, std::logic_error, a
+// crash, UB) is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <string>

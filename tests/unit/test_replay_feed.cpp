@@ -10,6 +10,7 @@
 #include "support/error_text.hpp"
 #include "support/temp_dir.hpp"
 #include "workload/job_log_text.hpp"
+#include "workload/prefetched_job_log.hpp"
 #include "workload/replay_census.hpp"
 #include "workload/replay_feed.hpp"
 
@@ -185,4 +186,47 @@ TEST_CASE("replay: reading options are checked where they were written") {
   CHECK(error_of("s.toml", [&] {
           job_log_spec(text);
         }).starts_with("F:7:3: replay[0].states: 'done' is not a state"));
+}
+
+namespace {
+
+// Jobs 0, 1, 2, ... (their ids), then an InputError at `fail_at` (or the end at `count`).
+class CountingLog final : public JobLogReader {
+ public:
+  CountingLog(int count, int fail_at) : count_(count), fail_at_(fail_at) {}
+  bool next(LoggedJob& job) override {
+    if (read_ == fail_at_) throw InputError({"log", read_ + 1, 1}, "Submit", "bad");
+    if (read_ == count_) return false;
+    job.id = std::to_string(read_++);
+    return true;
+  }
+  std::uint64_t records_skipped() const override { return 7; }
+  std::string_view skipped_what() const override { return "steps"; }
+
+ private:
+  int count_, fail_at_, read_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("replay: a log read ahead on its own thread gives the same jobs, then its error") {
+  // 5,000 jobs: several batches of 1,024 and a partial one.
+  PrefetchedJobLog log(std::make_unique<CountingLog>(5000, -1));
+  LoggedJob job;
+  int n = 0;
+  while (log.next(job)) REQUIRE(job.id == std::to_string(n++));
+  CHECK(n == 5000);
+  CHECK_FALSE(log.next(job));
+  CHECK(log.records_skipped() == 7);
+  // An error after 2,500 jobs comes after them, once.
+  PrefetchedJobLog failing(std::make_unique<CountingLog>(5000, 2500));
+  n = 0;
+  CHECK(error_of("log", [&] {
+          while (failing.next(job)) ++n;
+        }) == "F:2501:1: Submit: bad");
+  CHECK(n == 2500);
+  // Dropped in the middle of a long log: the thread stops (the test would hang otherwise).
+  auto dropped = std::make_unique<PrefetchedJobLog>(std::make_unique<CountingLog>(1000000, -1));
+  CHECK(dropped->next(job));
+  dropped.reset();
 }
