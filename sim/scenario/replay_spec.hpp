@@ -64,7 +64,8 @@ struct ReplaySpec {
   std::map<std::string, Phase> phases;
   SourceLocation speed_where;
 
-  // Filled in when the log is read before the run (engine/replay_preparation):
+  // Filled in when the log is read before the run (workload/replay_census, with_replays_read;
+  // the catalog speeds by engine/work_sizing, with_replay_speeds):
   double anchor_unix_s = 0;  // the logged time simulated at 0 s (before `offset_s`)
   double last_unix_s = 0;    // the log's last time: a running job without an end is cut there
   // How far the log runs out of submit order: the most any kept job was submitted before one

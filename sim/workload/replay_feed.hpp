@@ -46,9 +46,9 @@ class ReplayObserver {
 
 class ReplayFeed {
  public:
-  // Opens the log (InputError if it cannot be read). `spec` has been prepared (its anchor and
-  // last time set) and outlives the feed.
-  // `observer` (may be null) hears of each kept job as it is read, as `campaign`'s.
+  // Opens the log (InputError if it cannot be read). `spec` has been read by with_replays_read (its
+  // anchor and last time set) and outlives the feed. `observer` (may be null) hears of each kept
+  // job as it is read, as `campaign`'s.
   ReplayFeed(const ReplaySpec& spec, Phase phase, std::uint32_t campaign = 0,
              ReplayObserver* observer = nullptr);
   ~ReplayFeed();
