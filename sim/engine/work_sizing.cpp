@@ -75,14 +75,19 @@ Scenario with_replay_speeds(const Scenario& scenario, const LoadedPlatform& plat
     const AcceleratorSpec& simulated = accelerator_of(
         scenario, platform, platform.campaign_clusters.at(c), replay.speed_where, key);
     for (auto& [type, speed] : replay.speed_of_type) {
-      const AcceleratorSpec* logged = scenario.catalog.accelerator(type);
+      const auto mapped = replay.gpu_types.find(type);
+      const std::string& id = mapped == replay.gpu_types.end() ? type : mapped->second;
+      const AcceleratorSpec* logged = scenario.catalog.accelerator(id);
       if (!logged)
-        throw InputError(replay.speed_where, key,
-                         type.empty() ? std::string("a job names no GPU type: give 'logged_gpu' "
-                                                    "(a catalog id)")
-                                      : "logged GPU type " + in_quotes(type) +
-                                            " is not in the catalog (known: " +
-                                            scenario.catalog.accelerator_ids() + ")");
+        throw InputError(
+            replay.speed_where, key,
+            type.empty() ? std::string("a job names no GPU type: give 'logged_gpu' (a catalog id)")
+            : id != type
+                ? "gpu_types maps " + in_quotes(type) + " to " + in_quotes(id) +
+                      ", not in the catalog (known: " + scenario.catalog.accelerator_ids() + ")"
+                : "logged GPU type " + in_quotes(type) +
+                      " is not in the catalog: map it with gpu_types = { " + type +
+                      " = \"ID\" } (known: " + scenario.catalog.accelerator_ids() + ")");
       speed = simulated.training_peak_flops() / logged->training_peak_flops();
     }
   }

@@ -108,6 +108,9 @@ void read_speed(TomlTableReader& r, ReplaySpec& replay) {
   replay.logged_gpu = r.string("logged_gpu").value_or("");
   if (!replay.logged_gpu.empty() && !replay.speed_from_catalog)
     throw r.error_at("logged_gpu", "applies with speed = \"catalog\"");
+  for (auto& [type, id] : text_pairs(r, "gpu_types")) replay.gpu_types[type] = id;
+  if (!replay.gpu_types.empty() && !replay.speed_from_catalog)
+    throw r.error_at("gpu_types", "applies with speed = \"catalog\"");
 }
 
 void read_phases(TomlTableReader& r, ReplaySpec& replay) {

@@ -59,6 +59,9 @@ struct ReplaySpec {
   double speed = 1;
   bool speed_from_catalog = false;
   std::string logged_gpu;
+  // The log's GPU type names -> catalog ids (sacct's gres/gpu:a100 says "a100"); a type not
+  // listed is taken as a catalog id itself.
+  std::map<std::string, std::string> gpu_types;
   // The phase of each job by one of its keys (values not listed: the replay's phase).
   std::optional<LogKey> phase_by;
   std::map<std::string, Phase> phases;

@@ -148,6 +148,32 @@ def test_catalog_speed(mlcycle, tmp):
     expect_close(jobs[0]["end_s"], 7200 / speed, "11 runs 2 h / speed")
 
 
+@pytest.mark.title("replay: sacct's GPU types mapped to catalog ids for the catalog speed")
+def test_typed_gpus(mlcycle, tmp):
+    # 11 ran on "v100"s, 12 on "t4"s (sacct's gres/gpu:TYPE); the others name no type.
+    log = FIVE.replace("|gres/gpu=2|1|gpu|research|alice|04:00:00",
+                       "|gres/gpu:v100=2|1|gpu|research|alice|04:00:00")
+    log = log.replace("|gres/gpu=2|1|gpu|prod|bob|", "|gres/gpu:t4=2|1|gpu|prod|bob|")
+    extra = ('speed = "catalog"\nlogged_gpu = "a100-sxm4-80gb"\n'
+             'gpu_types = { v100 = "v100-sxm2", t4 = "t4" }\n')
+    _, _, logged, _ = run(mlcycle, tmp, extra, log=log)
+    with open(SOURCE_DIR / "platforms" / "hardware.toml", "rb") as f:
+        gpus = tomllib.load(f)["gpu"]
+
+    def peak(gpu_id):
+        return max(gpus[gpu_id][k] for k in ("bf16_tflops", "fp16_tflops", "fp32_tflops"))
+
+    a100 = peak("a100-sxm4-80gb")
+    expect_close(logged[0]["speed"], a100 / peak("v100-sxm2"), "v100 -> A100")
+    expect_close(logged[1]["speed"], a100 / peak("t4"), "t4 -> A100")
+    expect_close(logged[2]["speed"], 1.0, "no type: logged_gpu, the A100 itself")
+    # Without the mapping "t4" is still a catalog id, "v100" is not: named, with the way out.
+    write(tmp, 'speed = "catalog"\nlogged_gpu = "a100-sxm4-80gb"\n', log)
+    result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "bad.h5"], cwd=tmp)
+    expect(result.returncode == 2 and "logged GPU type 'v100' is not in the catalog: map it with "
+           "gpu_types" in result.stderr, "an unmapped type", result)
+
+
 @pytest.mark.title("replay: filters, re-anchoring and an offset")
 def test_filters_and_anchor(mlcycle, tmp):
     # Accounts: research only (11, 14, 15): 11 [0, 7200) on 2 GPUs; 14 at 4200 on 1 of the 2
@@ -346,6 +372,8 @@ BAD = [
      "replay.five.speed: a job names no GPU type: give 'logged_gpu'"),
     ("unknown logged gpu", 'speed = "catalog"\nlogged_gpu = "k80"',
      "replay.five.speed: logged GPU type 'k80' is not in the catalog"),
+    ("gpu_types without catalog", 'gpu_types = { v100 = "v100-sxm2" }',
+     'replay[0].gpu_types: applies with speed = "catalog"'),
     ("phases without phase_by", 'phases = { prod = "training" }',
      "replay[0].phases: needs 'phase_by'"),
     ("unknown phase", 'phase_by = "account"\nphases = { prod = "deploy" }',
