@@ -109,6 +109,21 @@ void read_scheduling(TomlTableReader& c, CampaignSpec& spec) {
 
 }  // namespace
 
+void read_campaign_identity(TomlTableReader& r, CampaignSpec& spec, const std::string& default_name,
+                            std::set<std::string>& names, const std::string& earlier) {
+  spec.name = r.string("name").value_or(default_name);
+  if (spec.name.empty()) throw r.error_at("name", "must not be empty");
+  if (!names.insert(spec.name).second)
+    throw r.error_at("name", "'" + spec.name + "' is used by an earlier " + earlier);
+  if (auto phase = r.string("phase")) {
+    const std::optional<Phase> parsed = parse_enum<Phase>(*phase);
+    if (!parsed) throw r.error_at("phase", not_one_of<Phase>(*phase));
+    spec.phase = *parsed;
+  }
+  spec.cluster = r.string("cluster").value_or("");
+  spec.cluster_where = r.location_of_key("cluster");
+}
+
 CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std::string& file,
                            std::set<std::string>& names) {
   const std::string key = "campaign[" + std::to_string(index) + "]";
@@ -116,17 +131,7 @@ CampaignSpec read_campaign(const toml::node& node, std::size_t index, const std:
   TomlTableReader c(*node.as_table(), key, file);
   CampaignSpec spec;
   spec.where = toml_location(node, file);
-  spec.name = c.string("name").value_or("campaign-" + std::to_string(index));
-  if (spec.name.empty()) throw c.error_at("name", "must not be empty");
-  if (!names.insert(spec.name).second)
-    throw c.error_at("name", "'" + spec.name + "' is used by an earlier campaign");
-  if (auto phase = c.string("phase")) {
-    const std::optional<Phase> parsed = parse_enum<Phase>(*phase);
-    if (!parsed) throw c.error_at("phase", not_one_of<Phase>(*phase));
-    spec.phase = *parsed;
-  }
-  spec.cluster = c.string("cluster").value_or("");
-  spec.cluster_where = c.location_of_key("cluster");
+  read_campaign_identity(c, spec, "campaign-" + std::to_string(index), names, "campaign");
   spec.gpus_where = c.location_of_key("gpus_per_trial");
   const std::uint64_t gpus = c.positive_integer("gpus_per_trial", 1);
   if (gpus > kMaxGpusPerTrial)

@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "scenario/campaign_reader.hpp"
 #include "scenario/lifecycle_readers.hpp"
 #include "scenario/power_cap_reader.hpp"
 #include "scenario/shift_reader.hpp"
@@ -137,17 +138,7 @@ CampaignSpec read_replay(const toml::node& node, std::size_t index, const std::s
   TomlTableReader r(*node.as_table(), key, file);
   CampaignSpec spec;
   spec.where = toml_location(node, file);
-  spec.name = r.string("name").value_or("replay-" + std::to_string(index));
-  if (spec.name.empty()) throw r.error_at("name", "must not be empty");
-  if (!names.insert(spec.name).second)
-    throw r.error_at("name", in_quotes(spec.name) + " is used by an earlier campaign or replay");
-  if (auto phase = r.string("phase")) {
-    const std::optional<Phase> parsed = parse_enum<Phase>(*phase);
-    if (!parsed) throw r.error_at("phase", not_one_of<Phase>(*phase));
-    spec.phase = *parsed;
-  }
-  spec.cluster = r.string("cluster").value_or("");
-  spec.cluster_where = r.location_of_key("cluster");
+  read_campaign_identity(r, spec, "replay-" + std::to_string(index), names, "campaign or replay");
   spec.gpus_where = spec.where;
   ReplaySpec& replay = spec.replay.emplace();
   read_log(r, replay.log, base_dir);

@@ -383,6 +383,8 @@ BAD = [
      "replay[0].to: must be after 'from'"),
     ("filters keep nothing", 'accounts = ["nobody"]', "holds no job to replay"),
     ("unknown key", "speedup = 2", "speedup"),
+    ("name used twice", '[[replay]]\nname = "five"\nlog = "five.sacct"',
+     "replay[1].name: 'five' is used by an earlier campaign or replay"),
     ("job larger than the cluster", None,
      "replay.five: its largest logged job asks 8 GPUs, but cluster 'a' has only 4"),
     ("bad log line", "", "five.sacct:3:"),
