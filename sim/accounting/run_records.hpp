@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenario/phase.hpp"
@@ -176,8 +177,8 @@ struct RunSummary {
 // What a replay's log says of one job it replayed: the trace's /replay_jobs row.
 struct ReplayedJobRecord {
   std::uint32_t campaign = 0;
-  std::uint64_t trial = 0;  // as in /jobs
-  std::string logged_id;
+  std::uint64_t trial = 0;     // as in /jobs
+  std::string_view logged_id;  // valid during the record_replayed call
   std::uint32_t line = 0;
   double logged_submit_unix_s = 0;
   double logged_start_unix_s = 0;

@@ -47,6 +47,8 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
       outcome_(outcome),
       exec_mode_(scenario.simulation.engine == EngineMode::exec),
       drives_clock_(!needs_actor(scenario, platform)),
+      has_replays_(std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(),
+                               [](const CampaignSpec& c) { return c.replay.has_value(); })),
       core_(scenario, core_hosts(platform), platform.clusters, platform.campaign_clusters, *this),
       watch_(platform.sg_hosts),
       deployments_(scenario, platform, meter, core_.scheduler(), core_.stages(),
@@ -54,6 +56,10 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
       tally_(scenario.campaigns) {
   watch_.install();
   slots_.reserve(core_.reserved_slots());
+  // The clock may skip a replay's quiet arrivals where nothing else acts on every stop:
+  // count_quiet_arrivals() gives the queue lengths their instants. (Deployments advance their
+  // load at every stop, and an actor's sleeps are SimGrid's to keep.)
+  if (drives_clock_ && scenario.deployments.empty()) core_.scheduler().allow_quiet_arrivals();
   deployments_.on_release([this](const Allocation& allocation, double now_s) {
     for (const HostShare& share : allocation) core_.node_released(share.host, now_s);
   });
@@ -318,6 +324,7 @@ void LifecycleRunner::run() {
     // A timed wake uses the heap's value, not the clock's rounding of now + (next - now).
     now_s = woken ? std::max(now_s, sg4::Engine::get_clock()) : next_s;
     if (now_s > horizon_s) now_s = horizon_s;
+    count_quiet_arrivals(now_s);
     meter_.advance_to(now_s);
     if (now_s >= horizon_s) {
       // Jobs due exactly at the horizon complete; nothing new starts.

@@ -61,6 +61,7 @@ class LifecycleRunner : private LifecycleEffects {
 
   void run();
   void wait_until(double next_s, bool& woken);
+  void count_quiet_arrivals(double until_s);
   double next_event_s() const;
   bool work_left(double now_s) const;
   void handle_due(double now_s);
@@ -91,8 +92,8 @@ class LifecycleRunner : private LifecycleEffects {
   void stage_run_finished(const StageRunEvent& run, bool stage_done) override;
   void before_dispatch(double now_s) override;
   void after_dispatch(double now_s) override;
-  void replay_read(std::uint32_t campaign, const ReplayedJob& job,
-                   const LoggedJob& logged) override;  // lifecycle_replays.cpp
+  void replay_read(std::uint32_t campaign,
+                   const ReplayedJob& job) override;  // lifecycle_replays.cpp
 
   const Scenario& scenario_;
   const LoadedPlatform& platform_;
@@ -101,6 +102,7 @@ class LifecycleRunner : private LifecycleEffects {
   RunOutcome& outcome_;
   const bool exec_mode_;
   const bool drives_clock_;
+  const bool has_replays_;
   LifecycleCore core_;
   NodeWatch watch_;
   DeploymentDriver deployments_;

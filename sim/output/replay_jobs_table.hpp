@@ -6,11 +6,12 @@
 
 #include "accounting/run_records.hpp"
 #include "output/h5_types.hpp"
+#include "workload/job_log.hpp"
 
 namespace mlcycle {
 
-// A log's ids are short ("4711_3", an SWF job number); a longer one keeps its first 47 bytes.
-inline constexpr std::size_t kLoggedIdBytes = 48;
+// The id and its terminating NUL (a longer id was cut to kLoggedIdChars when read).
+inline constexpr std::size_t kLoggedIdBytes = kLoggedIdChars + 1;
 
 #pragma pack(push, 1)
 struct ReplayJobRow {

@@ -204,8 +204,10 @@ struct TraceFile::Impl {
     if (replay_rows.empty()) return;
     run([this, rows = std::move(replay_rows)] {
       if (!sink->replay_jobs)
+        // zlib's default strategy: on these rows' byte planes (the ids' text) both smaller and
+        // a little faster than run-length (22:1 against 13:1, measured on the replay bench).
         sink->replay_jobs.emplace(sink->file.id(), "replay_jobs", replay_job_type().id(), 0,
-                                  kJobBufferRows, true);
+                                  kJobBufferRows, false);
       sink->replay_jobs->append(rows.data(), rows.size());
     });
     replay_rows = {};

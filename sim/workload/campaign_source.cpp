@@ -291,9 +291,21 @@ double CampaignSource::next_release_after(double now_s) const {
   if (peeked_ && held(now_s)) next_s = peeked_release_s_;
   if (trials_ && released_ < spec_.trials && next_arrival_s_ > now_s)
     next_s = std::min(next_s, next_arrival_s_);
-  if (next_replayed_ && first_s + next_replayed_->submit_s > now_s)
+  if (next_replayed_ && first_s + next_replayed_->submit_s > now_s && !arrivals_quiet())
     next_s = std::min(next_s, first_s + next_replayed_->submit_s);
   return next_s;
+}
+
+// Under FIFO a job queued behind a waiting one changes no queue's head: the dispatch at its
+// arrival would start nothing. A job of its own still running guarantees a later clock stop
+// (its end), so the run neither ends nor waits past the quiet arrivals.
+bool CampaignSource::arrivals_quiet() const {
+  return quiet_arrivals_ && running_ > 0 && (peeked_ || !replayed_.empty() || !retries_.empty());
+}
+
+double CampaignSource::next_quiet_arrival_s() const {
+  if (!next_replayed_ || !arrivals_quiet()) return std::numeric_limits<double>::infinity();
+  return info_.release_s + spec_.submit_s + next_replayed_->submit_s;
 }
 
 bool CampaignSource::finished() const {

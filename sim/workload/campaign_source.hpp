@@ -95,6 +95,13 @@ class CampaignSource {
   // attempt.
   void requeue(const JobRequest& job);
   double next_release_after(double now_s) const;
+  // Quiet arrivals (a replay under FIFO, set by the scheduler): a job the log submits while
+  // the replay has jobs waiting and running queues behind them and can start nothing, so
+  // next_release_after() leaves it out (a million fewer clock stops in a replay with a
+  // backlog); its instant, which the queue length's time-mean still needs, is
+  // next_quiet_arrival_s() (infinity: none pending).
+  void set_quiet_arrivals(bool quiet) { quiet_arrivals_ = quiet; }
+  double next_quiet_arrival_s() const;
   // Releases the trials whose arrival is due by `now_s` (peek() does it too).
   void release_arrivals(double now_s);
   bool finished() const;
@@ -128,6 +135,8 @@ class CampaignSource {
   std::optional<ReplayedJob> next_replayed_;
   std::deque<JobRequest> replayed_;
   std::uint64_t replayed_read_ = 0;
+  bool quiet_arrivals_ = false;
+  bool arrivals_quiet() const;
   FailureModel failures_;
   std::deque<JobRequest> retries_;
   std::optional<JobRequest> peeked_;

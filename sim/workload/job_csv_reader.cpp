@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include "core/utc_timestamp.hpp"
@@ -9,6 +10,13 @@
 
 namespace mlcycle {
 namespace {
+
+// A field the traces leave without a value: empty, "None" (pandas), "NaN".
+bool missing_value(std::string_view text) {
+  if (text.empty()) return true;
+  if (text[0] != 'N' && text[0] != 'n') return false;  // the common case, in one comparison
+  return text == "None" || text == "NaN" || text == "nan";
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -63,7 +71,7 @@ std::optional<LoggedState> logged_state_named(std::string_view name) {
 }
 
 JobCsvReader::JobCsvReader(std::string path, JobCsvOptions options)
-    : path_(std::move(path)), options_(std::move(options)), in_(path_, std::ios::binary) {
+    : path_(std::move(path)), options_(std::move(options)), in_(path_) {
   const std::vector<std::string>& fields = job_csv_fields();
   for (const auto& [field, name] : options_.columns)
     if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
@@ -82,9 +90,9 @@ JobCsvReader::JobCsvReader(std::string path, JobCsvOptions options)
                      "names neither duration nor start and end: the run times are unknown");
   if (!(options_.gpu_units > 0) || !std::isfinite(options_.gpu_units))
     throw InputError(options_.where, "gpu_units", "must be > 0");
-  if (!in_) throw InputError({path_, 0, 0}, "log", "cannot be read");
+  if (!in_.is_open()) throw InputError({path_, 0, 0}, "log", "cannot be read");
   if (!read_record()) throw InputError({path_, 0, 0}, "log", "is empty: no CSV header");
-  header_ = fields_;
+  header_.assign(fields_.begin(), fields_.end());
   for (const auto& [field, name] : options_.columns) {
     const auto it = std::find(header_.begin(), header_.end(), name);
     if (it == header_.end()) {
@@ -101,22 +109,25 @@ JobCsvReader::JobCsvReader(std::string path, JobCsvOptions options)
 
 // One line as CSV fields: commas separate, a quoted field may hold commas and "" (a quote).
 bool JobCsvReader::read_record() {
-  while (std::getline(in_, text_)) {
-    ++line_;
-    if (!text_.empty() && text_.back() == '\r') text_.pop_back();
-    if (line_ == 1 && text_.starts_with("\xEF\xBB\xBF")) text_.erase(0, 3);  // UTF-8 BOM
-    if (text_.find_first_not_of(" \t,") == std::string::npos) continue;
-    // The fields' strings are reused from record to record: no allocation per field.
-    std::size_t count = 0;
+  while (in_.next(text_)) {
+    line_ = in_.line_number();
+    if (line_ == 1 && text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);  // UTF-8 BOM
+    if (text_.find_first_not_of(" \t,") == std::string_view::npos) continue;
+    // Unquoted fields are views into the line: no copy, no allocation per field.
+    fields_.clear();
     field_starts_.clear();
+    std::size_t quoted = 0;
     std::size_t i = 0;
+    const auto blank = [this](std::size_t at) {
+      return at < text_.size() && (text_[at] == ' ' || text_[at] == '\t');
+    };
     while (true) {
-      if (count == fields_.size()) fields_.emplace_back();
-      std::string& field = fields_[count++];
-      field.clear();
       field_starts_.push_back(i);
-      while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
+      while (blank(i)) ++i;
       if (i < text_.size() && text_[i] == '"') {
+        if (quoted == quoted_.size()) quoted_.emplace_back();
+        std::string& field = quoted_[quoted++];
+        field.clear();
         ++i;
         while (true) {
           if (i >= text_.size())
@@ -133,20 +144,21 @@ bool JobCsvReader::read_record() {
           }
           field += text_[i++];
         }
-        while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
+        fields_.emplace_back(field);
+        while (blank(i)) ++i;
         if (i < text_.size() && text_[i] != ',')
           throw InputError({path_, line_, static_cast<int>(i) + 1}, "record",
                            "text after a quoted field's closing quote");
       } else {
         const std::size_t end = std::min(text_.find(',', i), text_.size());
-        field.assign(text_, i, end - i);
-        while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.pop_back();
+        std::size_t last = end;
+        while (last > i && (text_[last - 1] == ' ' || text_[last - 1] == '\t')) --last;
+        fields_.push_back(text_.substr(i, last - i));
         i = end;
       }
       if (i >= text_.size()) break;
       ++i;  // the comma
     }
-    fields_.resize(count);
     return true;
   }
   return false;
@@ -159,15 +171,14 @@ void JobCsvReader::fail(std::size_t column, const std::string& message) const {
 }
 
 std::optional<double> JobCsvReader::time_at(std::size_t column) const {
-  const std::string& text = fields_[column];
-  if (text.empty() || text == "None" || text == "NaN" || text == "nan" || text == "Unknown")
-    return std::nullopt;
+  const std::string_view text = fields_[column];
+  if (missing_value(text) || text == "Unknown") return std::nullopt;
   if (options_.time == LogTimeFormat::iso) {
     const std::optional<double> t = parse_utc_timestamp(text);
     if (!t) fail(column, in_quotes(text) + " is not an ISO-8601 time");
     const bool has_zone = text.back() == 'Z' || text.back() == 'z' ||
-                          text.find('+', 10) != std::string::npos ||
-                          text.find('-', 10) != std::string::npos;
+                          text.find('+', 10) != std::string_view::npos ||
+                          text.find('-', 10) != std::string_view::npos;
     return has_zone ? *t : *t - options_.utc_offset_s;
   }
   const std::optional<double> value = parse_log_number(text);
@@ -179,8 +190,8 @@ std::optional<double> JobCsvReader::time_at(std::size_t column) const {
 }
 
 std::optional<double> JobCsvReader::duration_at(std::size_t column) const {
-  const std::string& text = fields_[column];
-  if (text.empty() || text == "None" || text == "NaN" || text == "nan") return std::nullopt;
+  const std::string_view text = fields_[column];
+  if (missing_value(text)) return std::nullopt;
   const std::optional<double> value = parse_log_number(text);
   if (!value || *value < 0) fail(column, in_quotes(text) + " is not a duration >= 0");
   if (*value * options_.duration_unit_s > kMaxLogSeconds)
@@ -194,21 +205,24 @@ bool JobCsvReader::next(LoggedJob& job) {
     throw InputError({path_, line_, 1}, "record",
                      "has " + std::to_string(fields_.size()) + " fields, the header " +
                          std::to_string(header_.size()));
-  job = LoggedJob{};
+  job.reset();  // keeps its strings' buffers
   job.line = line_;
-  const auto text = [&](Field field) -> const std::string* {
+  const auto text = [&](Field field) -> const std::string_view* {
     const std::optional<std::size_t> c = column(field);
     return c ? &fields_[*c] : nullptr;
   };
-  if (const std::string* id = text(Field::id)) job.id = *id;
-  if (job.id.empty()) job.id = std::to_string(line_);  // the line, when the log has no id
+  if (const std::string_view* id = text(Field::id)) job.id = *id;
+  if (job.id.empty()) {  // the line, when the log has no id
+    char digits[16];
+    job.id.assign(digits, std::to_chars(digits, digits + sizeof digits, line_).ptr);
+  }
   const std::size_t submit_column = *column(Field::submit);
   const std::optional<double> submit = time_at(submit_column);
   if (!submit) fail(submit_column, "is empty: every job has a submit time");
   job.submit_s = *submit;
   // An empty GPU field is a task without GPUs (PAI's CPU-only tasks).
   const std::size_t gpus_column = *column(Field::gpus);
-  const std::string& gpu_text = fields_[gpus_column];
+  const std::string_view gpu_text = fields_[gpus_column];
   const std::optional<double> units = gpu_text.empty() ? 0.0 : parse_log_number(gpu_text);
   if (!units || *units < 0) fail(gpus_column, in_quotes(gpu_text) + " is not a GPU count >= 0");
   job.gpus = static_cast<std::uint32_t>(
@@ -218,17 +232,17 @@ bool JobCsvReader::next(LoggedJob& job) {
     if (!nodes) fail(*c, in_quotes(fields_[*c]) + " is not a count of nodes");
     job.nodes = *nodes;
   }
-  if (const std::string* state = text(Field::state)) {
+  if (const std::string_view* state = text(Field::state)) {
     const auto mapped = options_.states.find(*state);
     job.state = mapped != options_.states.end() ? mapped->second
                                                 : common_state(*state).value_or(LoggedState::other);
   } else {
     job.state = LoggedState::completed;
   }
-  if (const std::string* user = text(Field::user)) job.user = *user;
-  if (const std::string* account = text(Field::account)) job.account = *account;
-  if (const std::string* partition = text(Field::partition)) job.partition = *partition;
-  if (const std::string* type = text(Field::gpu_type)) job.gpu_type = *type;
+  if (const std::string_view* user = text(Field::user)) job.user = *user;
+  if (const std::string_view* account = text(Field::account)) job.account = *account;
+  if (const std::string_view* partition = text(Field::partition)) job.partition = *partition;
+  if (const std::string_view* type = text(Field::gpu_type)) job.gpu_type = *type;
   if (const std::optional<std::size_t> c = column(Field::walltime))
     job.walltime_s = duration_at(*c);
   // The run: start and end, or submit + wait and a duration.

@@ -12,13 +12,14 @@
 // (case-insensitive), else `other`.
 #include <array>
 #include <cstdint>
-#include <fstream>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "core/line_reader.hpp"
 #include "workload/job_log.hpp"
 
 namespace mlcycle {
@@ -34,10 +35,10 @@ struct JobCsvOptions {
   LogTimeFormat time = LogTimeFormat::iso;
   double utc_offset_s = 0;
   double start_unix_s = 0;
-  double duration_unit_s = 1;                 // seconds of one unit of duration, wait and walltime
-  double gpu_units = 1;                       // the GPU column's units per GPU
-  std::map<std::string, LoggedState> states;  // the file's state text -> state
-  SourceLocation where;                       // where the mapping was given, for its errors
+  double duration_unit_s = 1;  // seconds of one unit of duration, wait and walltime
+  double gpu_units = 1;        // the GPU column's units per GPU
+  std::map<std::string, LoggedState, std::less<>> states;  // the file's state text -> state
+  SourceLocation where;  // where the mapping was given, for its errors
 };
 
 // The fields a mapping may name, in the docs' order.
@@ -53,6 +54,7 @@ class JobCsvReader final : public JobLogReader {
   bool next(LoggedJob& job) override;
   std::uint64_t records_skipped() const override { return 0; }
   std::string_view skipped_what() const override { return "records"; }
+  LineReader* record_lines() override { return &in_; }
 
  private:
   // The fields of the job-log form, in job_csv_fields() order: columns are looked up by index,
@@ -84,10 +86,12 @@ class JobCsvReader final : public JobLogReader {
 
   std::string path_;
   JobCsvOptions options_;
-  std::ifstream in_;
+  LineReader in_;
   int line_ = 0;
-  std::string text_;
-  std::vector<std::string> fields_;
+  std::string_view text_;  // the record's line, in in_'s buffer
+  // The record's fields: views into text_, or into quoted_ for a quoted field (its "" made ").
+  std::vector<std::string_view> fields_;
+  std::deque<std::string> quoted_;         // a deque: a field's view stays put as more are added
   std::vector<std::size_t> field_starts_;  // 0-based offsets in text_, for columns in errors
   std::vector<std::string> header_;
   std::array<std::optional<std::size_t>, static_cast<std::size_t>(Field::count)> column_of_;

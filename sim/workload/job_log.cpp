@@ -29,3 +29,24 @@ std::string_view logged_state_name(LoggedState state) {
 }
 
 }  // namespace mlcycle
+
+namespace mlcycle {
+
+void LoggedJob::reset() {
+  id.clear();
+  line = 0;
+  submit_s = 0;
+  start_s.reset();
+  end_s.reset();
+  gpus = 0;
+  nodes = 0;
+  state = LoggedState::other;
+  user.clear();
+  account.clear();
+  partition.clear();
+  gpu_type.clear();
+  walltime_s.reset();
+  start_before_submit = false;
+}
+
+}  // namespace mlcycle

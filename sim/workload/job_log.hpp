@@ -2,12 +2,15 @@
 // One job of a cluster's accounting log, in the one form every importer produces
 // (docs/replay.md, "The job-log form"). Importers stream: they hand over one job at a time, so a
 // log of millions of jobs is never held in memory. Times are seconds since the Unix epoch, UTC.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace mlcycle {
+
+class LineReader;
 
 // The job's final state as its log reports it (Slurm's names; SWF's status codes map onto
 // them). `running`: no end yet when the log was taken; `pending`: never started.
@@ -26,6 +29,11 @@ enum class LoggedState : std::uint8_t {
 inline constexpr int kLoggedStateCount = 10;
 std::string_view logged_state_name(LoggedState state);
 
+// A log's ids are short ("4711_3", an SWF job number; Philly's application ids, the longest of
+// the public traces', have 31 characters): a replay keeps the first 31 bytes of a
+// longer one (the trace's /replay_jobs).
+inline constexpr std::size_t kLoggedIdChars = 31;
+
 struct LoggedJob {
   std::string id;  // the log's own id: "4711", "4711_3" (an array task), SWF's job number
   int line = 0;    // 1-based line of the job's record in its file
@@ -42,6 +50,9 @@ struct LoggedJob {
   std::string gpu_type;              // "" when the log does not say
   std::optional<double> walltime_s;  // the requested time limit, when the log has one
   bool start_before_submit = false;  // clock skew: the start was moved up to the submit
+
+  // Back to a default job, keeping the strings' buffers (a reader reuses one job per record).
+  void reset();
 };
 
 // Reads a log record by record. Bad input is an InputError at the record's file and line.
@@ -55,6 +66,9 @@ class JobLogReader {
   virtual std::uint64_t records_skipped() const = 0;
   // What the skipped records were, for `replay-stats` ("job steps", ...).
   virtual std::string_view skipped_what() const = 0;
+  // The file's lines, once the header is read, when a record is one line: a part of the file
+  // can then be read on its own (LineReader::seek, stop_at). Null when records span lines.
+  virtual LineReader* record_lines() { return nullptr; }
 };
 
 }  // namespace mlcycle

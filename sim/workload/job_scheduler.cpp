@@ -6,7 +6,7 @@
 namespace mlcycle {
 
 JobScheduler::JobScheduler(const std::vector<ClusterGpus>& clusters, SchedulerPolicy policy)
-    : policy_(make_policy(policy)) {
+    : policy_(make_policy(policy)), fifo_(policy == SchedulerPolicy::fifo) {
   for (std::uint32_t c = 0; c < clusters.size(); ++c)
     queues_.emplace_back(c, GpuPool(clusters[c].hosts, clusters[c].cores),
                          policy == SchedulerPolicy::easy_backfill);
@@ -28,10 +28,16 @@ std::uint32_t JobScheduler::open(std::unique_ptr<CampaignSource> source, std::ui
     for (std::uint32_t c : placement->clusters()) queues_.at(c).add(source.get());
   } else {
     queues_.at(cluster).add(source.get());
+    source->set_quiet_arrivals(quiet_arrivals_ && fifo_);
   }
   sources_.push_back(std::move(source));
   source_cluster_.push_back(cluster);
   return index;
+}
+
+void JobScheduler::allow_quiet_arrivals() {
+  quiet_arrivals_ = true;
+  for (const auto& source : sources_) source->set_quiet_arrivals(fifo_ && !source->placement());
 }
 
 namespace {

@@ -41,6 +41,9 @@ class JobScheduler {
   const GpuPool& pool(std::uint32_t cluster) const { return queues_[cluster].pool(); }
   std::uint32_t cluster_of_source(std::uint32_t index) const { return source_cluster_[index]; }
 
+  // Lets replays under FIFO arrive quietly (CampaignSource::set_quiet_arrivals): for a driver
+  // that counts their queue lengths at next_quiet_arrival_s() itself. Placed runs never do.
+  void allow_quiet_arrivals();
   // The next time a campaign run releases jobs without any job ending (infinity: none).
   double next_release_after(double now_s) const;
   // Jobs released but not started in `cluster`'s queue; a placed run's count with its first
@@ -57,6 +60,8 @@ class JobScheduler {
   // never grows after construction and stays put when the scheduler moves.
   RoomCheck room_;
   std::uint32_t placed_runs_ = 0;
+  bool fifo_;
+  bool quiet_arrivals_ = false;
   std::uint64_t next_job_id_ = 0;
 };
 

@@ -71,7 +71,7 @@ class LifecycleEffects : public ReplayObserver {
   virtual void before_dispatch(double now_s) = 0;
   virtual void after_dispatch(double now_s) = 0;
   // A replay read a job from its log (ReplayObserver): none of the core's business by default.
-  void replay_read(std::uint32_t, const ReplayedJob&, const LoggedJob&) override {}
+  void replay_read(std::uint32_t, const ReplayedJob&) override {}
 };
 
 class LifecycleCore : private StartSink {

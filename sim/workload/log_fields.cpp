@@ -10,6 +10,20 @@ namespace mlcycle {
 
 std::optional<double> parse_log_number(std::string_view text) {
   if (text.empty()) return std::nullopt;
+  // Most of a log's numbers are whole and short (seconds, counts): up to 15 digits a double
+  // holds exactly, the value from_chars would give, at a fraction of its cost.
+  if (text.size() <= 15) {
+    std::uint64_t whole = 0;
+    bool digits = true;
+    for (const char c : text) {
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
+      whole = whole * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (digits) return static_cast<double>(whole);
+  }
   if (text.front() == '+') text.remove_prefix(1);
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "workload/job_log_text.hpp"
-#include "workload/prefetched_job_log.hpp"
 
 namespace mlcycle {
 
@@ -62,32 +61,47 @@ ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase, std::uint32_t campai
       phase_(phase),
       campaign_(campaign),
       observer_(observer),
-      // Parsed on a thread of its own: the log's text is most of a replay's own cost.
-      reader_(std::make_unique<PrefetchedJobLog>(open_job_log(job_log_spec(spec.log)))) {}
+      reader_(open_job_log(job_log_spec(spec.log))),
+      read_ahead_([this](ReplayedJob& job) { return read_kept(job); }) {}
 
 ReplayFeed::~ReplayFeed() = default;
 
-bool ReplayFeed::next_in_log_order(ReplayedJob& job) {
+bool ReplayFeed::read_kept(ReplayedJob& job) {
   while (reader_->next(logged_)) {
     if (!replay_keeps(spec_, logged_)) continue;
     const double submit_s = replay_submit_s(spec_, spec_.anchor_unix_s, logged_);
     if (submit_s < 0) continue;  // before the scenario start (anchor = "log")
-    const double speed = replay_speed(spec_, logged_);
+    job.speed = replay_speed(spec_, logged_);
+    job.logged_run_s = logged_run_s(spec_, logged_);
     job.index = kept_++;
     job.line = logged_.line;
     job.submit_s = submit_s;
-    job.work_s = logged_run_s(spec_, logged_) / speed;
-    job.requested_s = logged_.walltime_s ? *logged_.walltime_s / speed : 0;
+    job.work_s = job.logged_run_s / job.speed;
+    job.requested_s = logged_.walltime_s ? *logged_.walltime_s / job.speed : 0;
     job.logged_wait_s = *logged_.start_s - logged_.submit_s;
     job.gpus = logged_.gpus;
     job.phase = replay_phase(spec_, logged_, phase_);
-    if (observer_) observer_->replay_read(campaign_, job, logged_);
+    job.logged_state = logged_.state;
+    job.logged_submit_unix_s = logged_.submit_s;
+    job.logged_start_unix_s = *logged_.start_s;
+    job.logged_id_chars =
+        static_cast<std::uint8_t>(std::min(logged_.id.size(), job.logged_id.size()));
+    std::copy_n(logged_.id.data(), job.logged_id_chars, job.logged_id.data());
     return true;
   }
   return false;
 }
 
+bool ReplayFeed::next_in_log_order(ReplayedJob& job) {
+  if (!read_ahead_.next(job)) return false;
+  if (observer_) observer_->replay_read(campaign_, job);
+  return true;
+}
+
 bool ReplayFeed::next(ReplayedJob& job) {
+  // A log in submit order (the census found no job submitted before one above it): the log's
+  // order is the submit order, ties included.
+  if (spec_.disorder_s == 0) return next_in_log_order(job);
   // A job read later was submitted at least disorder_s before the latest submit read so far:
   // the earliest job held may go once it is that far behind (or the log is done).
   while (!log_done_ &&
@@ -98,12 +112,12 @@ bool ReplayFeed::next(ReplayedJob& job) {
       break;
     }
     latest_read_s_ = std::max(latest_read_s_, read.submit_s);
-    ahead_.push_back(read);
+    ahead_.push_back(std::move(read));
     std::push_heap(ahead_.begin(), ahead_.end(), Later{});
   }
   if (ahead_.empty()) return false;
   std::pop_heap(ahead_.begin(), ahead_.end(), Later{});
-  job = ahead_.back();
+  job = std::move(ahead_.back());
   ahead_.pop_back();
   return true;
 }

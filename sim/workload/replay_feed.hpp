@@ -2,14 +2,18 @@
 // The jobs of a [[replay]], read from its log one at a time in the log's order (docs/replay.md,
 // "Replaying a log"): the jobs that ran with GPUs, inside the replay's filters, moved to
 // simulation time and scaled by its speed. Memory stays flat however long the log is.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "scenario/replay_spec.hpp"
 #include "workload/job.hpp"
 #include "workload/job_log.hpp"
+#include "workload/read_ahead.hpp"
 
 namespace mlcycle {
 
@@ -22,6 +26,17 @@ struct ReplayedJob {
   double logged_wait_s = 0;
   std::uint32_t gpus = 0;
   Phase phase = Phase::experimentation;
+  // What its log record says (the trace's /replay_jobs).
+  LoggedState logged_state = LoggedState::other;
+  double logged_submit_unix_s = 0;
+  double logged_start_unix_s = 0;
+  double logged_run_s = 0;
+  double speed = 1;
+  // Its logged id, cut to kLoggedIdChars: a fixed array, so that a job passes between threads
+  // and through the submit-order heap as plain bytes.
+  std::uint8_t logged_id_chars = 0;
+  std::array<char, kLoggedIdChars> logged_id{};
+  std::string_view logged_id_text() const { return {logged_id.data(), logged_id_chars}; }
 };
 
 // Whether the replay replays `job` (ran, with GPUs, inside the filters), before anchoring.
@@ -36,12 +51,11 @@ double logged_run_s(const ReplaySpec& spec, const LoggedJob& job);
 // The speed `spec` gives `job` (its GPU type's, from the catalog, or the replay's number).
 double replay_speed(const ReplaySpec& spec, const LoggedJob& job);
 
-// Told of every job a replay reads, in log order, with its record (the trace's /replay_jobs).
+// Told of every job a replay reads, in log order (the trace's /replay_jobs).
 class ReplayObserver {
  public:
   virtual ~ReplayObserver() = default;
-  virtual void replay_read(std::uint32_t campaign, const ReplayedJob& job,
-                           const LoggedJob& logged) = 0;
+  virtual void replay_read(std::uint32_t campaign, const ReplayedJob& job) = 0;
 };
 
 class ReplayFeed {
@@ -58,10 +72,8 @@ class ReplayFeed {
   // The next kept job in submit order (ties: log order), into `job`; false at the end. Reads
   // ahead the log's disorder (ReplaySpec::disorder_s), holding the jobs read meanwhile.
   bool next(ReplayedJob& job);
-  // The next kept job in log order, with its record in logged(); false at the end. (One feed
-  // is read one way only.)
+  // The next kept job in log order; false at the end. (One feed is read one way only.)
   bool next_in_log_order(ReplayedJob& job);
-  const LoggedJob& logged() const { return logged_; }
 
  private:
   struct Later {  // the heap's order: the earliest submit on top, then the first written
@@ -70,13 +82,20 @@ class ReplayFeed {
     }
   };
 
+  // On the read-ahead thread: the next kept job in log order, from reader_.
+  bool read_kept(ReplayedJob& job);
+
   const ReplaySpec& spec_;
   Phase phase_;
   std::uint32_t campaign_;
   ReplayObserver* observer_;
+  // The read-ahead thread's alone (declared before it, so they outlive it).
   std::unique_ptr<JobLogReader> reader_;
   LoggedJob logged_;
   std::uint64_t kept_ = 0;
+  // The log parsed, filtered and made into jobs on a thread of its own: most of a replay's own
+  // cost, off the simulation's core.
+  ReadAhead<ReplayedJob> read_ahead_;
   std::vector<ReplayedJob> ahead_;  // a heap (Later): read, not yet handed out
   double latest_read_s_ = -std::numeric_limits<double>::infinity();
   bool log_done_ = false;

@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "core/special_values.hpp"
 #include "support/error_text.hpp"
 #include "support/temp_dir.hpp"
 #include "workload/job_log_text.hpp"
-#include "workload/prefetched_job_log.hpp"
+#include "workload/job_scheduler.hpp"
+#include "workload/read_ahead.hpp"
 #include "workload/replay_census.hpp"
 #include "workload/replay_feed.hpp"
 
@@ -209,24 +211,71 @@ class CountingLog final : public JobLogReader {
 
 }  // namespace
 
-TEST_CASE("replay: a log read ahead on its own thread gives the same jobs, then its error") {
+TEST_CASE("replay: records made ahead on their own thread come in order, then the error") {
   // 5,000 jobs: several batches of 1,024 and a partial one.
-  PrefetchedJobLog log(std::make_unique<CountingLog>(5000, -1));
+  CountingLog counting(5000, -1);
+  ReadAhead<LoggedJob> log([&](LoggedJob& made) { return counting.next(made); });
   LoggedJob job;
   int n = 0;
   while (log.next(job)) REQUIRE(job.id == std::to_string(n++));
   CHECK(n == 5000);
   CHECK_FALSE(log.next(job));
-  CHECK(log.records_skipped() == 7);
   // An error after 2,500 jobs comes after them, once.
-  PrefetchedJobLog failing(std::make_unique<CountingLog>(5000, 2500));
+  CountingLog counting_to_error(5000, 2500);
+  ReadAhead<LoggedJob> failing([&](LoggedJob& made) { return counting_to_error.next(made); });
   n = 0;
   CHECK(error_of("log", [&] {
           while (failing.next(job)) ++n;
         }) == "F:2501:1: Submit: bad");
   CHECK(n == 2500);
   // Dropped in the middle of a long log: the thread stops (the test would hang otherwise).
-  auto dropped = std::make_unique<PrefetchedJobLog>(std::make_unique<CountingLog>(1000000, -1));
+  CountingLog long_log(1000000, -1);
+  auto dropped =
+      std::make_unique<ReadAhead<LoggedJob>>([&](LoggedJob& made) { return long_log.next(made); });
   CHECK(dropped->next(job));
   dropped.reset();
+}
+
+TEST_CASE("replay: under FIFO, a job submitted behind a waiting one arrives quietly") {
+  TempDir dir("replay_feed");
+  // 1 takes the 4 GPUs 00:00 to 05:00; 2, 3 and 4 (1 GPU each) arrive at 01:00, 02:00, 03:00.
+  const std::string log =
+      kHeader +
+      "1|2024-03-01T00:00:00|2024-03-01T00:00:00|2024-03-01T05:00:00|05:00:00|COMPLETED|gres/"
+      "gpu=4|2|gpu|a|u|\n"
+      "2|2024-03-01T01:00:00|2024-03-01T05:00:00|2024-03-01T06:00:00|01:00:00|COMPLETED|gres/"
+      "gpu=1|1|gpu|a|u|\n"
+      "3|2024-03-01T02:00:00|2024-03-01T05:00:00|2024-03-01T06:00:00|01:00:00|COMPLETED|gres/"
+      "gpu=1|1|gpu|a|u|\n"
+      "4|2024-03-01T03:00:00|2024-03-01T05:00:00|2024-03-01T06:00:00|01:00:00|COMPLETED|gres/"
+      "gpu=1|1|gpu|a|u|\n";
+  ReplaySpec replay;
+  replay.log.path = dir.write("q.sacct", log);
+  const Scenario read = with_replays_read(scenario_with(replay));
+  const std::vector<ClusterGpus> two_nodes{ClusterGpus{{0, 1}, {2, 2}}};
+  for (const SchedulerPolicy policy : {SchedulerPolicy::fifo, SchedulerPolicy::easy_backfill}) {
+    JobScheduler scheduler(two_nodes, policy);
+    scheduler.allow_quiet_arrivals();
+    scheduler.open(std::make_unique<CampaignSource>(read.campaigns[0], CampaignRunInfo{0, 0},
+                                                    read.simulation.start, 1),
+                   0);
+    CampaignSource& source = scheduler.source(0);
+    REQUIRE(scheduler.dispatch(0).size() == 1);  // 1, on all 4 GPUs
+    // Nothing waits: 2's arrival may start it, the clock stops there.
+    CHECK(scheduler.next_release_after(0) == 3600);
+    CHECK(source.next_quiet_arrival_s() == kInfinity);
+    CHECK(scheduler.dispatch(3600).empty());  // 2 waits for 1's GPUs
+    CHECK(scheduler.waiting(0, 3600) == 1);
+    if (policy == SchedulerPolicy::fifo) {
+      // 3 queues behind 2: it can start nothing, the clock need not stop at 02:00.
+      CHECK(scheduler.next_release_after(3600) == kInfinity);
+      CHECK(source.next_quiet_arrival_s() == 7200);
+      CHECK(scheduler.waiting(0, 7200) == 2);  // counted at its own instant all the same
+      CHECK(source.next_quiet_arrival_s() == 10800);
+    } else {
+      // A backfill may start a later job around the waiting one: every arrival stops the clock.
+      CHECK(scheduler.next_release_after(3600) == 7200);
+      CHECK(source.next_quiet_arrival_s() == kInfinity);
+    }
+  }
 }
