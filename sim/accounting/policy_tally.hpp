@@ -45,7 +45,6 @@ class PolicyTally final : public RunRecorder {
   PolicyTally(RunRecorder& inner, std::vector<TalliedCampaign> campaigns);
   void record_job(const JobRecord& job) override;
   void record_bin(const TraceBin& bin) override { inner_.record_bin(bin); }
-  void record_replayed(const ReplayedJobRecord& job) override { inner_.record_replayed(job); }
   const ShiftFigures& figures() const { return figures_; }
   ShiftFigures take() { return std::move(figures_); }
 

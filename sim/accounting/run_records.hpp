@@ -9,6 +9,7 @@
 
 #include "scenario/phase.hpp"
 #include "workload/job.hpp"
+#include "workload/job_log.hpp"
 
 namespace mlcycle {
 
@@ -44,6 +45,11 @@ struct JobRecord {
   double flops_per_gpu_s = std::numeric_limits<double>::quiet_NaN();
   double mfu = std::numeric_limits<double>::quiet_NaN();
   double peak_flops = 0;  // GPUs x run time x peak: the campaign MFU's denominator (not written)
+  // Replayed jobs: what their log says (valid during the record_job call); logged_wait_s is NaN
+  // for every other job.
+  std::string_view logged_id;
+  double logged_wait_s = std::numeric_limits<double>::quiet_NaN();
+  LoggedState logged_state = LoggedState::other;
 };
 
 struct TraceBin {
@@ -174,29 +180,12 @@ struct RunSummary {
   double staging_hours = 0;  // summed over those jobs (GPUs held, not computing)
 };
 
-// What a replay's log says of one job it replayed: the trace's /replay_jobs row.
-struct ReplayedJobRecord {
-  std::uint32_t campaign = 0;
-  std::uint64_t trial = 0;     // as in /jobs
-  std::string_view logged_id;  // valid during the record_replayed call
-  std::uint32_t line = 0;
-  double logged_submit_unix_s = 0;
-  double logged_start_unix_s = 0;
-  double logged_wait_s = 0;
-  double logged_run_s = 0;
-  std::uint32_t logged_gpus = 0;
-  std::uint8_t logged_state = 0;  // LoggedState
-  double speed = 1;
-};
-
 // Where the simulation sends its records as it runs.
 class RunRecorder {
  public:
   virtual ~RunRecorder() = default;
   virtual void record_job(const JobRecord& job) = 0;
   virtual void record_bin(const TraceBin& bin) = 0;
-  // Replays only, as their logs are read (in log order; not every recorder keeps them).
-  virtual void record_replayed(const ReplayedJobRecord&) {}
 };
 
 }  // namespace mlcycle

@@ -39,7 +39,9 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
   // this process has threads or a SimGrid engine.
   std::optional<BaselinePass> baseline;
   if (has_policies(scenario)) baseline.emplace(scenario, cli.engine);
-  TraceFile trace(output, scenario.grids.size());
+  const bool replays = std::any_of(scenario.campaigns.begin(), scenario.campaigns.end(),
+                                   [](const CampaignSpec& c) { return c.replay.has_value(); });
+  TraceFile trace(output, scenario.grids.size(), replays);
   RunOutcome outcome = run_simulation(scenario, trace, engine);
   if (baseline) {
     // The policy pass's trial ends become the delays as the baseline's are read.

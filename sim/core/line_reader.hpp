@@ -29,6 +29,8 @@ class LineReader {
   // line starts and `lines_before` lines end; and no further than byte `end`, where a line starts.
   void seek(std::uint64_t offset, int lines_before);
   void stop_at(std::uint64_t end) { stop_at_ = end; }
+  // The file offset of the next line to read.
+  std::uint64_t offset() const { return buffer_offset_ + begin_; }
 
   // Where to cut a file in two: the start of the first line at or after byte `near`, and the
   // lines before it; nullopt when no line starts there (or the file cannot be read).

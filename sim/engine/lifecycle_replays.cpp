@@ -1,27 +1,10 @@
-// The runner's part in replays: each job a replay reads from its log goes to the recorder, for
-// the trace's /replay_jobs (docs/hdf5-schema.md); the arrivals the clock does not stop for
-// are counted in the queue lengths.
+// The runner's part in replays: the arrivals the clock does not stop for are counted in the
+// queue lengths.
 #include "engine/lifecycle_runner.hpp"
 
 #include "core/special_values.hpp"
 
 namespace mlcycle {
-
-void LifecycleRunner::replay_read(std::uint32_t campaign, const ReplayedJob& job) {
-  ReplayedJobRecord record;
-  record.campaign = campaign;
-  record.trial = job.index;
-  record.logged_id = job.logged_id_text();
-  record.line = static_cast<std::uint32_t>(job.line);
-  record.logged_submit_unix_s = job.logged_submit_unix_s;
-  record.logged_start_unix_s = job.logged_start_unix_s;
-  record.logged_wait_s = job.logged_wait_s;
-  record.logged_run_s = job.logged_run_s;
-  record.logged_gpus = job.gpus;
-  record.logged_state = static_cast<std::uint8_t>(job.logged_state);
-  record.speed = job.speed;
-  recorder_.record_replayed(record);
-}
 
 // The replays' quiet arrivals before `until_s`, in time order: each changes its cluster's queue
 // length at its own instant, exactly as a clock stop there would have recorded it.

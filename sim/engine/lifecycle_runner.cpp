@@ -217,6 +217,11 @@ void LifecycleRunner::job_ended(std::uint32_t index, const JobStart& job, const 
                  : meter_.job_co2_g(job, *slot.active, now_s - ending.lost_s, now_s);
   }
   record.score = ending.score;
+  if (ending.logged) {
+    record.logged_id = ending.logged->id_text();
+    record.logged_wait_s = ending.logged->wait_s;
+    record.logged_state = ending.logged->state;
+  }
   const std::uint32_t campaign = job.request.campaign;
   if (campaign < work_rates_.size() && work_rates_[campaign].peak_flops > 0) {
     const double ran_s = record.end_s - record.start_s;

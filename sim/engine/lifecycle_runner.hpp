@@ -92,8 +92,6 @@ class LifecycleRunner : private LifecycleEffects {
   void stage_run_finished(const StageRunEvent& run, bool stage_done) override;
   void before_dispatch(double now_s) override;
   void after_dispatch(double now_s) override;
-  void replay_read(std::uint32_t campaign,
-                   const ReplayedJob& job) override;  // lifecycle_replays.cpp
 
   const Scenario& scenario_;
   const LoadedPlatform& platform_;

@@ -13,7 +13,7 @@
 #include "output/h5_attributes.hpp"
 #include "output/h5_datasets.hpp"
 #include "output/policy_group.hpp"
-#include "output/replay_jobs_table.hpp"
+#include "output/replayed_job_row.hpp"
 #include "output/trace_columns.hpp"
 #include "output/trace_types.hpp"
 
@@ -35,12 +35,15 @@ struct TraceSink {
   h5::Handle trace_group;
   TraceTypes types;
   std::optional<h5::AppendableDataset> jobs;
-  std::optional<h5::AppendableDataset> replay_jobs;          // created with its first rows
   std::vector<std::optional<h5::AppendableDataset>> series;  // by TraceColumns index
 
-  TraceSink(h5::Handle f, const std::vector<TraceColumn>& columns)
+  // `logged_columns`: /jobs rows are ReplayedJobRow (a run with replays), else JobRow.
+  TraceSink(h5::Handle f, const std::vector<TraceColumn>& columns, bool logged_columns)
       : file(std::move(f)), trace_group(h5::create_group(file.id(), "trace")) {
-    jobs.emplace(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows, true);
+    if (logged_columns)
+      jobs.emplace(file.id(), "jobs", replayed_job_type(types).id(), 0, kJobBufferRows, true);
+    else
+      jobs.emplace(file.id(), "jobs", types.job_row.id(), 0, kJobBufferRows, true);
     for (const TraceColumn& column : columns)
       create_series(series.size(), column.name, column.width);
   }
@@ -66,12 +69,10 @@ struct TraceSink {
     for (auto& dataset : series)
       if (dataset) dataset->finish();
     jobs->finish();
-    if (replay_jobs) replay_jobs->finish();
     h5::reserve_space(file.id());
     for (auto& dataset : series)
       if (dataset) dataset->close();
     jobs->close();
-    if (replay_jobs) replay_jobs->close();
     trace_group.close("closing /trace");
     file.close("closing the file");
   }
@@ -82,7 +83,6 @@ struct TraceSink {
     if (file.valid()) h5::discard_writes(file.id());
     series.clear();
     jobs.reset();
-    replay_jobs.reset();
     trace_group.reset();
     file.reset();
   }
@@ -146,7 +146,8 @@ std::runtime_error write_failure(const std::string& path, const h5::Error& e) {
 struct TraceFile::Impl {
   // The simulation thread's: rows and bins buffered until a chunk's worth is full.
   std::vector<JobRow> job_rows;
-  std::vector<ReplayJobRow> replay_rows;
+  std::vector<ReplayedJobRow> replayed_rows;  // instead of job_rows when logged_columns
+  bool logged_columns;
   TraceColumns columns;
   std::string path;  // the file's final name, for messages
   // The writer thread's alone, from its first task to its last breath (on_stop).
@@ -156,9 +157,12 @@ struct TraceFile::Impl {
                             sink.reset();
                           }};  // last member: stops first
 
-  Impl(std::string final_path, std::size_t regions)
-      : columns(regions), path(std::move(final_path)) {
-    job_rows.reserve(kJobBufferRows);
+  Impl(std::string final_path, std::size_t regions, bool logged)
+      : logged_columns(logged), columns(regions), path(std::move(final_path)) {
+    if (logged_columns)
+      replayed_rows.reserve(kJobBufferRows);
+    else
+      job_rows.reserve(kJobBufferRows);
   }
 
   // Runs `task` on the writer thread, its HDF5 failures reported as failures to write the file.
@@ -185,7 +189,7 @@ struct TraceFile::Impl {
                          "cannot create " + temp_path + " (is the directory writable?)");
       }
       try {
-        sink = std::make_unique<TraceSink>(std::move(file), columns.columns());
+        sink = std::make_unique<TraceSink>(std::move(file), columns.columns(), logged_columns);
       } catch (const h5::Error& e) {
         throw write_failure(path, e);
       }
@@ -195,22 +199,15 @@ struct TraceFile::Impl {
 
   // Full buffers move to the writer thread, which compresses and appends them in order.
   void flush_jobs() {
-    if (job_rows.empty()) return;
-    run([this, rows = std::move(job_rows)] { sink->jobs->append(rows.data(), rows.size()); });
-    job_rows = {};
-    job_rows.reserve(kJobBufferRows);
+    flush_rows(job_rows);
+    flush_rows(replayed_rows);
   }
-  void flush_replay_jobs() {
-    if (replay_rows.empty()) return;
-    run([this, rows = std::move(replay_rows)] {
-      if (!sink->replay_jobs)
-        // zlib's default strategy: on these rows' byte planes (the ids' text) both smaller and
-        // a little faster than run-length (22:1 against 13:1, measured on the replay bench).
-        sink->replay_jobs.emplace(sink->file.id(), "replay_jobs", replay_job_type().id(), 0,
-                                  kJobBufferRows, false);
-      sink->replay_jobs->append(rows.data(), rows.size());
-    });
-    replay_rows = {};
+  template <typename Row>
+  void flush_rows(std::vector<Row>& rows) {
+    if (rows.empty()) return;
+    run([this, full = std::move(rows)] { sink->jobs->append(full.data(), full.size()); });
+    rows = {};
+    rows.reserve(kJobBufferRows);
   }
   void flush_bins() {
     const hsize_t bins = columns.buffered_bins();
@@ -219,7 +216,7 @@ struct TraceFile::Impl {
   }
 };
 
-TraceFile::TraceFile(std::string path, std::size_t regions)
+TraceFile::TraceFile(std::string path, std::size_t regions, bool logged_columns)
     : path_(std::move(path)), temp_path_(path_ + ".tmp") {
   std::error_code unknown;  // a path the system cannot look up fails to open below
   if (std::filesystem::is_directory(path_, unknown))
@@ -236,7 +233,7 @@ TraceFile::TraceFile(std::string path, std::size_t regions)
     throw InputError(SourceLocation{path_, 0, 0}, "--output",
                      "cannot create " + temp_path_ + " (is the directory writable?)");
   std::fclose(probe);
-  impl_ = std::make_unique<Impl>(path_, regions);
+  impl_ = std::make_unique<Impl>(path_, regions, logged_columns);
   try {
     impl_->open(temp_path_);
   } catch (...) {
@@ -253,13 +250,13 @@ TraceFile::~TraceFile() {
 }
 
 void TraceFile::record_job(const JobRecord& job) {
-  impl_->job_rows.push_back(to_job_row(job));
-  if (impl_->job_rows.size() == kJobBufferRows) impl_->flush_jobs();
-}
-
-void TraceFile::record_replayed(const ReplayedJobRecord& job) {
-  impl_->replay_rows.push_back(to_replay_job_row(job));
-  if (impl_->replay_rows.size() == kJobBufferRows) impl_->flush_replay_jobs();
+  if (impl_->logged_columns) {
+    impl_->replayed_rows.push_back(to_replayed_job_row(job));
+    if (impl_->replayed_rows.size() == kJobBufferRows) impl_->flush_jobs();
+  } else {
+    impl_->job_rows.push_back(to_job_row(job));
+    if (impl_->job_rows.size() == kJobBufferRows) impl_->flush_jobs();
+  }
 }
 
 void TraceFile::record_bin(const TraceBin& bin) {
@@ -270,7 +267,6 @@ void TraceFile::record_bin(const TraceBin& bin) {
 void TraceFile::commit(const Scenario& scenario, const RunOutcome& outcome) {
   Impl& m = *impl_;
   m.flush_jobs();
-  m.flush_replay_jobs();
   m.flush_bins();
   m.run([&m, &scenario, &outcome] {
     write_run_level(*m.sink, scenario, outcome);

@@ -19,14 +19,14 @@ class TraceFile final : public RunRecorder {
  public:
   // Creates OUT.tmp now, so an unwritable path fails before any simulation work.
   // `regions`: the scenario's grid regions (columns of the per-region trace series).
-  TraceFile(std::string path, std::size_t regions);
+  // `logged_columns`: /jobs has the replays' columns (logged_id, logged_wait_s, logged_state).
+  TraceFile(std::string path, std::size_t regions, bool logged_columns = false);
   ~TraceFile() override;
   TraceFile(const TraceFile&) = delete;
   TraceFile& operator=(const TraceFile&) = delete;
 
   void record_job(const JobRecord& job) override;
   void record_bin(const TraceBin& bin) override;
-  void record_replayed(const ReplayedJobRecord& job) override;
 
   // Writes the run-level tables and attributes, closes the file and renames it to its path.
   void commit(const Scenario& scenario, const RunOutcome& outcome);

@@ -67,15 +67,11 @@ JobRow to_job_row(const JobRecord& job) {
                 job.mfu};
 }
 
-TraceTypes::TraceTypes()
-    : phase_enum(h5::enum_type({"experimentation", "training", "inference"})),
-      status_enum(h5::enum_type({"completed", "unfinished"})),
-      stop_reason_enum(h5::enum_type({std::begin(kStopReasonNames), std::end(kStopReasonNames)})),
-      job_row(sizeof(JobRow)) {
-  job_row.add("job_id", offsetof(JobRow, job_id), H5T_NATIVE_UINT64)
+void add_job_members(h5::CompoundType& row, const TraceTypes& types) {
+  row.add("job_id", offsetof(JobRow, job_id), H5T_NATIVE_UINT64)
       .add("campaign", offsetof(JobRow, campaign), H5T_NATIVE_UINT32)
-      .add("phase", offsetof(JobRow, phase), phase_enum.id())
-      .add("status", offsetof(JobRow, status), status_enum.id())
+      .add("phase", offsetof(JobRow, phase), types.phase_enum.id())
+      .add("status", offsetof(JobRow, status), types.status_enum.id())
       .add("host", offsetof(JobRow, host), H5T_NATIVE_UINT32)
       .add("nodes", offsetof(JobRow, nodes), H5T_NATIVE_UINT32)
       .add("gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32)
@@ -94,12 +90,20 @@ TraceTypes::TraceTypes()
       .add("trial", offsetof(JobRow, trial), H5T_NATIVE_UINT64)
       .add("score", offsetof(JobRow, score), H5T_NATIVE_DOUBLE)
       .add("wait_s", offsetof(JobRow, wait_s), H5T_NATIVE_DOUBLE)
-      .add("stop_reason", offsetof(JobRow, stop_reason), stop_reason_enum.id())
+      .add("stop_reason", offsetof(JobRow, stop_reason), types.stop_reason_enum.id())
       .add("wasted_gpu_hours", offsetof(JobRow, wasted_gpu_hours), H5T_NATIVE_DOUBLE)
       .add("wasted_co2_g", offsetof(JobRow, wasted_co2_g), H5T_NATIVE_DOUBLE)
       .add("flops", offsetof(JobRow, flops), H5T_NATIVE_DOUBLE)
       .add("flops_per_gpu_s", offsetof(JobRow, flops_per_gpu_s), H5T_NATIVE_DOUBLE)
       .add("mfu", offsetof(JobRow, mfu), H5T_NATIVE_DOUBLE);
+}
+
+TraceTypes::TraceTypes()
+    : phase_enum(h5::enum_type({"experimentation", "training", "inference"})),
+      status_enum(h5::enum_type({"completed", "unfinished"})),
+      stop_reason_enum(h5::enum_type({std::begin(kStopReasonNames), std::end(kStopReasonNames)})),
+      job_row(sizeof(JobRow)) {
+  add_job_members(job_row, *this);
 }
 
 void write_host_table(hid_t root, const TraceTypes&, const RunOutcome& outcome) {

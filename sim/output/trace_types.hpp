@@ -48,6 +48,10 @@ static_assert(sizeof(JobRow) == 171, "JobRow must stay packed");
 
 JobRow to_job_row(const JobRecord& job);
 
+struct TraceTypes;
+// JobRow's members into `row`, a compound whose first bytes are a JobRow.
+void add_job_members(h5::CompoundType& row, const TraceTypes& types);
+
 struct TraceTypes {
   TraceTypes();
   h5::Handle phase_enum;

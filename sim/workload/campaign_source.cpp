@@ -28,14 +28,13 @@ std::uint64_t run_seed(std::uint64_t scenario_seed, const CampaignRunInfo& info)
 }  // namespace
 
 CampaignSource::CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime scenario_start,
-                               std::uint64_t scenario_seed, ReplayObserver* replay_observer)
+                               std::uint64_t scenario_seed)
     : spec_(std::move(spec)),
       info_(info),
       failures_(spec_.failures, make_stream(scenario_seed, run_purpose(info, 0xF1))) {
   const std::uint64_t seed = run_seed(scenario_seed, info);
   if (spec_.replay) {
-    replay_ =
-        std::make_unique<ReplayFeed>(*spec_.replay, spec_.phase, info_.campaign, replay_observer);
+    replay_ = std::make_unique<ReplayFeed>(*spec_.replay, spec_.phase);
     ReplayedJob first;
     if (replay_->next(first)) next_replayed_ = first;
   } else if (spec_.search) {
@@ -80,6 +79,14 @@ void CampaignSource::release_replayed(double now_s) {
     // Its logged walltime, never less than it runs: the log's jobs ran to their end, or were
     // stopped by the limit their run time already holds. (Backfilling reads it while queued.)
     job.requested_s = std::max(r.requested_s, run_time_s(r.work_s, run_time_factor_));
+    if (free_logged_.empty()) {
+      job.logged = static_cast<std::uint32_t>(logged_.size());
+      logged_.push_back(r.logged);
+    } else {
+      job.logged = free_logged_.back();
+      free_logged_.pop_back();
+      logged_[job.logged] = r.logged;
+    }
     replayed_.push_back(job);
     ++replayed_read_;
     if (!replay_->next(*next_replayed_)) next_replayed_.reset();
@@ -277,6 +284,14 @@ bool CampaignSource::on_end(const JobRequest& job, StopReason reason, double wor
     search_->report(trial, reason == StopReason::completed);
   }
   return false;
+}
+
+const LoggedIdentity* CampaignSource::logged_of(const JobRequest& job) const {
+  return job.logged == kNotLogged ? nullptr : &logged_[job.logged];
+}
+
+void CampaignSource::forget_logged(const JobRequest& job) {
+  if (job.logged != kNotLogged) free_logged_.push_back(job.logged);
 }
 
 void CampaignSource::requeue(const JobRequest& job) {

@@ -41,9 +41,8 @@ inline constexpr std::uint32_t kAnyCluster = UINT32_MAX;
 
 class CampaignSource {
  public:
-  // `replay_observer`: told of each job a replay reads (null: no one).
   CampaignSource(CampaignSpec spec, CampaignRunInfo info, UtcTime scenario_start,
-                 std::uint64_t scenario_seed, ReplayObserver* replay_observer = nullptr);
+                 std::uint64_t scenario_seed);
   CampaignSource(const CampaignSource&) = delete;
   CampaignSource& operator=(const CampaignSource&) = delete;
 
@@ -101,6 +100,12 @@ class CampaignSource {
   // backlog); its instant, which the queue length's time-mean still needs, is
   // next_quiet_arrival_s() (infinity: none pending).
   void set_quiet_arrivals(bool quiet) { quiet_arrivals_ = quiet; }
+
+  // A replayed job's log record (null for other jobs): valid until forget_logged(job), which its
+  // last attempt's end calls (a retry or a resumed rest keeps it). Memory holds the records of
+  // the jobs queued and running, not the log's.
+  const LoggedIdentity* logged_of(const JobRequest& job) const;
+  void forget_logged(const JobRequest& job);
   double next_quiet_arrival_s() const;
   // Releases the trials whose arrival is due by `now_s` (peek() does it too).
   void release_arrivals(double now_s);
@@ -136,6 +141,8 @@ class CampaignSource {
   std::deque<JobRequest> replayed_;
   std::uint64_t replayed_read_ = 0;
   bool quiet_arrivals_ = false;
+  std::vector<LoggedIdentity> logged_;      // by JobRequest::logged
+  std::vector<std::uint32_t> free_logged_;  // its slots no job holds
   bool arrivals_quiet() const;
   FailureModel failures_;
   std::deque<JobRequest> retries_;

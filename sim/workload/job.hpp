@@ -28,6 +28,9 @@ inline constexpr const char* kStopReasonNames[] = {"completed", "crashed", "node
 
 inline constexpr std::uint32_t kNoStage = std::numeric_limits<std::uint32_t>::max();
 
+// JobRequest::logged of a job that comes from no log.
+inline constexpr std::uint32_t kNotLogged = UINT32_MAX;
+
 struct JobRequest {
   std::uint64_t job_id = 0;
   std::uint32_t campaign = 0;  // index of the [[campaign]]
@@ -45,6 +48,9 @@ struct JobRequest {
   std::int32_t rung = -1;  // searches: the rung this job trains to; -1 otherwise
   std::uint64_t config = 0;
   std::uint32_t bracket = 0;
+  // Replays: the job's log record in its campaign run (CampaignSource::logged_of); in the
+  // padding before budget_from, at no cost to the other jobs.
+  std::uint32_t logged = kNotLogged;
   double budget_from = 0;
   double budget_to = 0;
   std::int64_t priority = 0;

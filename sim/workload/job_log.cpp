@@ -1,5 +1,7 @@
 #include "workload/job_log.hpp"
 
+#include <algorithm>
+
 namespace mlcycle {
 
 std::string_view logged_state_name(LoggedState state) {
@@ -31,6 +33,11 @@ std::string_view logged_state_name(LoggedState state) {
 }  // namespace mlcycle
 
 namespace mlcycle {
+
+void LoggedIdentity::set_id(std::string_view text) {
+  id_chars = static_cast<std::uint8_t>(std::min(text.size(), id.size()));
+  std::copy_n(text.data(), id_chars, id.data());
+}
 
 void LoggedJob::reset() {
   id.clear();

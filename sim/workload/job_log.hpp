@@ -2,6 +2,7 @@
 // One job of a cluster's accounting log, in the one form every importer produces
 // (docs/replay.md, "The job-log form"). Importers stream: they hand over one job at a time, so a
 // log of millions of jobs is never held in memory. Times are seconds since the Unix epoch, UTC.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -33,6 +34,18 @@ std::string_view logged_state_name(LoggedState state);
 // the public traces', have 31 characters): a replay keeps the first 31 bytes of a
 // longer one (the trace's /replay_jobs).
 inline constexpr std::size_t kLoggedIdChars = 31;
+
+// What a replayed job's /jobs row keeps of its log record: its id (a fixed array, so that the
+// job passes between threads and queues as plain bytes), its logged wait and final state.
+struct LoggedIdentity {
+  double wait_s = 0;  // logged start - logged submit
+  LoggedState state = LoggedState::other;
+  std::uint8_t id_chars = 0;
+  std::array<char, kLoggedIdChars> id{};
+
+  std::string_view id_text() const { return {id.data(), id_chars}; }
+  void set_id(std::string_view text);  // its first kLoggedIdChars bytes
+};
 
 struct LoggedJob {
   std::string id;  // the log's own id: "4711", "4711_3" (an array task), SWF's job number

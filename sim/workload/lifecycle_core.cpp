@@ -46,9 +46,8 @@ void LifecycleCore::open_stage_runs(double now_s) {
   auto open = [&](std::uint32_t campaign, std::uint32_t stage, std::uint32_t run, double t) {
     CampaignRunInfo info{campaign, scheduler_.next_source_index(), stage, run, t};
     effects_.campaign_run_opened(campaign);
-    auto source = std::make_unique<CampaignSource>(scenario_.campaigns[campaign], info,
-                                                   scenario_.simulation.start,
-                                                   scenario_.simulation.seed, &effects_);
+    auto source = std::make_unique<CampaignSource>(
+        scenario_.campaigns[campaign], info, scenario_.simulation.start, scenario_.simulation.seed);
     source->set_run_time_factor(cap_factor(campaign));
     if (campaign < release_policies_.size())
       source->set_release_policy(release_policies_[campaign]);
@@ -227,10 +226,12 @@ void LifecycleCore::end_job(std::uint32_t index, StopReason reason, double now_s
   else  // walltime, horizon: the compute its progress covers
     ending.work_done_s = std::min(
         request.work_s, std::max(0.0, progress_s(slot, now_s) - slot.restore_s) / slot.stretch);
-  source.on_end(request, reason, kept_work_s, now_s);
+  const bool again = source.on_end(request, reason, kept_work_s, now_s);
   if (reason == StopReason::completed) ending.score = source.score_of(request);
   ending.is_search = source.is_search();
+  ending.logged = source.logged_of(request);
   effects_.job_ended(index, slot.start, ending, now_s);
+  if (!again) source.forget_logged(request);  // its last attempt
   const std::uint32_t stage = request.stage;
   const std::uint32_t stage_run = request.stage_run;
   release(index, now_s);

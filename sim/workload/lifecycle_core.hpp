@@ -15,10 +15,10 @@
 #include "core/quaternary_heap.hpp"
 #include "scenario/scenario.hpp"
 #include "workload/cap_schedule.hpp"
+#include "workload/job_log.hpp"
 #include "workload/job_placement.hpp"
 #include "workload/job_scheduler.hpp"
 #include "workload/release_policy.hpp"
-#include "workload/replay_feed.hpp"
 #include "workload/stage_plan.hpp"
 
 namespace mlcycle {
@@ -38,10 +38,11 @@ struct JobEnding {
   double work_done_s = 0;  // compute seconds the attempt did (lost or kept), checkpoints aside
   double score = std::numeric_limits<double>::quiet_NaN();  // searches: completed jobs only
   bool is_search = false;
+  const LoggedIdentity* logged = nullptr;  // a replayed job's log record, during job_ended
 };
 
 // The engine's side. Calls arrive in decision order; `slot` numbers a started job until its end.
-class LifecycleEffects : public ReplayObserver {
+class LifecycleEffects {
  public:
   virtual ~LifecycleEffects() = default;
   virtual void campaign_run_opened(std::uint32_t campaign) = 0;
@@ -70,8 +71,6 @@ class LifecycleEffects : public ReplayObserver {
   // Around each dispatch: deployments take their GPUs before the queue, queue lengths after.
   virtual void before_dispatch(double now_s) = 0;
   virtual void after_dispatch(double now_s) = 0;
-  // A replay read a job from its log (ReplayObserver): none of the core's business by default.
-  void replay_read(std::uint32_t, const ReplayedJob&) override {}
 };
 
 class LifecycleCore : private StartSink {

@@ -76,7 +76,10 @@ CensusPart read_log(const ReplaySpec& replay, std::int64_t scenario_start_unix_s
   std::optional<LineReader::LineStart> middle;
   if (!unknown && bytes >= kSplitBytes && first_lines)
     middle = LineReader::line_start_after(spec.path, bytes / 2);
-  if (!middle) return read_part(*first, replay, scenario_start_unix_s);
+  // The second half starts past the header (which the first reader has read), so that it sees
+  // records only.
+  if (!middle || middle->offset < first_lines->offset())
+    return read_part(*first, replay, scenario_start_unix_s);
 
   const std::unique_ptr<JobLogReader> second = open_job_log(spec);
   second->record_lines()->seek(middle->offset, middle->lines_before);

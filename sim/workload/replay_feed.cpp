@@ -55,12 +55,9 @@ double replay_speed(const ReplaySpec& spec, const LoggedJob& job) {
   return spec.speed_of_type.at(type);  // every type was looked up when the log was prepared
 }
 
-ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase, std::uint32_t campaign,
-                       ReplayObserver* observer)
+ReplayFeed::ReplayFeed(const ReplaySpec& spec, Phase phase)
     : spec_(spec),
       phase_(phase),
-      campaign_(campaign),
-      observer_(observer),
       reader_(open_job_log(job_log_spec(spec.log))),
       read_ahead_([this](ReplayedJob& job) { return read_kept(job); }) {}
 
@@ -71,43 +68,32 @@ bool ReplayFeed::read_kept(ReplayedJob& job) {
     if (!replay_keeps(spec_, logged_)) continue;
     const double submit_s = replay_submit_s(spec_, spec_.anchor_unix_s, logged_);
     if (submit_s < 0) continue;  // before the scenario start (anchor = "log")
-    job.speed = replay_speed(spec_, logged_);
-    job.logged_run_s = logged_run_s(spec_, logged_);
+    const double speed = replay_speed(spec_, logged_);
     job.index = kept_++;
     job.line = logged_.line;
     job.submit_s = submit_s;
-    job.work_s = job.logged_run_s / job.speed;
-    job.requested_s = logged_.walltime_s ? *logged_.walltime_s / job.speed : 0;
-    job.logged_wait_s = *logged_.start_s - logged_.submit_s;
+    job.work_s = logged_run_s(spec_, logged_) / speed;
+    job.requested_s = logged_.walltime_s ? *logged_.walltime_s / speed : 0;
     job.gpus = logged_.gpus;
     job.phase = replay_phase(spec_, logged_, phase_);
-    job.logged_state = logged_.state;
-    job.logged_submit_unix_s = logged_.submit_s;
-    job.logged_start_unix_s = *logged_.start_s;
-    job.logged_id_chars =
-        static_cast<std::uint8_t>(std::min(logged_.id.size(), job.logged_id.size()));
-    std::copy_n(logged_.id.data(), job.logged_id_chars, job.logged_id.data());
+    job.logged.wait_s = *logged_.start_s - logged_.submit_s;
+    job.logged.state = logged_.state;
+    job.logged.set_id(logged_.id);
     return true;
   }
   return false;
 }
 
-bool ReplayFeed::next_in_log_order(ReplayedJob& job) {
-  if (!read_ahead_.next(job)) return false;
-  if (observer_) observer_->replay_read(campaign_, job);
-  return true;
-}
-
 bool ReplayFeed::next(ReplayedJob& job) {
   // A log in submit order (the census found no job submitted before one above it): the log's
   // order is the submit order, ties included.
-  if (spec_.disorder_s == 0) return next_in_log_order(job);
+  if (spec_.disorder_s == 0) return read_ahead_.next(job);
   // A job read later was submitted at least disorder_s before the latest submit read so far:
   // the earliest job held may go once it is that far behind (or the log is done).
   while (!log_done_ &&
          (ahead_.empty() || ahead_.front().submit_s > latest_read_s_ - spec_.disorder_s)) {
     ReplayedJob read;
-    if (!next_in_log_order(read)) {
+    if (!read_ahead_.next(read)) {
       log_done_ = true;
       break;
     }

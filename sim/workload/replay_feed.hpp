@@ -2,12 +2,10 @@
 // The jobs of a [[replay]], read from its log one at a time in the log's order (docs/replay.md,
 // "Replaying a log"): the jobs that ran with GPUs, inside the replay's filters, moved to
 // simulation time and scaled by its speed. Memory stays flat however long the log is.
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <string_view>
 #include <vector>
 
 #include "scenario/replay_spec.hpp"
@@ -23,20 +21,9 @@ struct ReplayedJob {
   double submit_s = 0;      // simulation time
   double work_s = 0;        // logged run time / speed
   double requested_s = 0;   // logged walltime / speed (0: the log has none)
-  double logged_wait_s = 0;
   std::uint32_t gpus = 0;
   Phase phase = Phase::experimentation;
-  // What its log record says (the trace's /replay_jobs).
-  LoggedState logged_state = LoggedState::other;
-  double logged_submit_unix_s = 0;
-  double logged_start_unix_s = 0;
-  double logged_run_s = 0;
-  double speed = 1;
-  // Its logged id, cut to kLoggedIdChars: a fixed array, so that a job passes between threads
-  // and through the submit-order heap as plain bytes.
-  std::uint8_t logged_id_chars = 0;
-  std::array<char, kLoggedIdChars> logged_id{};
-  std::string_view logged_id_text() const { return {logged_id.data(), logged_id_chars}; }
+  LoggedIdentity logged;  // what /jobs keeps of its log record
 };
 
 // Whether the replay replays `job` (ran, with GPUs, inside the filters), before anchoring.
@@ -51,20 +38,11 @@ double logged_run_s(const ReplaySpec& spec, const LoggedJob& job);
 // The speed `spec` gives `job` (its GPU type's, from the catalog, or the replay's number).
 double replay_speed(const ReplaySpec& spec, const LoggedJob& job);
 
-// Told of every job a replay reads, in log order (the trace's /replay_jobs).
-class ReplayObserver {
- public:
-  virtual ~ReplayObserver() = default;
-  virtual void replay_read(std::uint32_t campaign, const ReplayedJob& job) = 0;
-};
-
 class ReplayFeed {
  public:
   // Opens the log (InputError if it cannot be read). `spec` has been read by with_replays_read (its
-  // anchor and last time set) and outlives the feed. `observer` (may be null) hears of each kept
-  // job as it is read, as `campaign`'s.
-  ReplayFeed(const ReplaySpec& spec, Phase phase, std::uint32_t campaign = 0,
-             ReplayObserver* observer = nullptr);
+  // anchor and last time set) and outlives the feed.
+  ReplayFeed(const ReplaySpec& spec, Phase phase);
   ~ReplayFeed();
   ReplayFeed(const ReplayFeed&) = delete;
   ReplayFeed& operator=(const ReplayFeed&) = delete;
@@ -72,8 +50,6 @@ class ReplayFeed {
   // The next kept job in submit order (ties: log order), into `job`; false at the end. Reads
   // ahead the log's disorder (ReplaySpec::disorder_s), holding the jobs read meanwhile.
   bool next(ReplayedJob& job);
-  // The next kept job in log order; false at the end. (One feed is read one way only.)
-  bool next_in_log_order(ReplayedJob& job);
 
  private:
   struct Later {  // the heap's order: the earliest submit on top, then the first written
@@ -87,8 +63,6 @@ class ReplayFeed {
 
   const ReplaySpec& spec_;
   Phase phase_;
-  std::uint32_t campaign_;
-  ReplayObserver* observer_;
   // The read-ahead thread's alone (declared before it, so they outlive it).
   std::unique_ptr<JobLogReader> reader_;
   LoggedJob logged_;

@@ -1,11 +1,12 @@
 """`[[replay]]`: a cluster's job log replayed on a simulated platform (docs/replay.md, "Replaying
 a log"): hand-computed starts, energy and CO2e of a 5-job log on 4 GPUs with FIFO; the speed
-factor (a number and the catalog's); filters, anchoring and the phase mapping; /replay_jobs
-beside /jobs; the fidelity check on the example generator's log (every logged start
+factor (a number and the catalog's); filters, anchoring and the phase mapping; the logged id,
+wait and state in /jobs beside the simulated ones; the fidelity check on the example generator's log (every logged start
 reproduced); bad replays exit 2 with one located line and write nothing.
 
     /usr/bin/python3 -m pytest tests/cli/test_replay_runs.py --mlcycle PATH
 """
+import math
 import subprocess
 import sys
 import tomllib
@@ -72,8 +73,7 @@ def run(mlcycle, tmp, extra="", log=FIVE, args=()):
     with h5py.File(out, "r") as f:
         jobs = sorted((dict(zip(f["jobs"].dtype.names, row)) for row in f["jobs"][()]),
                       key=lambda j: j["trial"])
-        logged = {int(r["trial"]): dict(zip(f["replay_jobs"].dtype.names, r))
-                  for r in f["replay_jobs"][()]}
+        logged = {int(j["trial"]): j for j in jobs}  # the logged columns, by trial
         campaigns = f["campaigns"][()]
         idle = [r for r in f["summary"]["by_series"][()] if r["series"] == b"idle"]
     run.idle_energy_j = float(idle[0]["energy_j"])
@@ -107,19 +107,32 @@ def test_five_jobs(mlcycle, tmp):
     expect_close(run.idle_energy_j, 0.54e6, "idle energy")
     expect("total                   5          25.0           7.7" in result.stdout,
            "summary: 5 jobs, 25 GPU-hours, 7.65 kWh", result)
-    # /replay_jobs: the logged side, joined by trial.
+    # /jobs keeps what the log says beside the simulated values.
     expect([logged[t]["logged_id"] for t in range(5)] == [b"11", b"12", b"13", b"14", b"15"],
            f"logged ids: {[logged[t]['logged_id'] for t in range(5)]}")
-    expect([logged[t]["line"] for t in range(5)] == [2, 3, 4, 5, 6], "logged lines")
     expect([logged[t]["logged_wait_s"] for t in range(5)] == [0, 0, 1800, 12000, 11400],
            "logged waits: start - submit in the log")
     expect([jobs[t]["wait_s"] for t in range(5)] == [0, 0, 3600, 13800, 13200],
            "simulated waits beside them")
-    expect([logged[t]["logged_run_s"] for t in range(5)] == [7200, 3600, 10800, 3600, 7200],
-           "logged run times")
-    expect(all(logged[t]["speed"] == 1 for t in range(5)), "speed 1")
-    expect(logged[2]["logged_state"] == 1, "13 failed (enum code 1)")
-    expect_close(logged[0]["logged_submit_unix_s"], 1709251200, "11's logged submit (Unix)")
+    expect([int(logged[t]["logged_state"]) for t in range(5)] == [0, 0, 1, 0, 0],
+           "13 failed (enum code 1), the others completed (0)")
+
+
+@pytest.mark.title("replay: a synthetic campaign's jobs beside a replay's have no logged values")
+def test_logged_columns_of_other_jobs(mlcycle, tmp):
+    # One 1-GPU trial of 1 h, priority above the replay's: it starts at 0 beside 11.
+    extra = ('\n[[campaign]]\nname = "sweep"\ntrials = 1\ngpus_per_trial = 1\npriority = 1\n'
+             'length = { hours = 1 }\n')
+    _, jobs, _, campaigns = run(mlcycle, tmp, extra=extra)
+    # Replays come after the [[campaign]]s: the sweep is campaign 0, the replay 1.
+    sweep = [j for j in jobs if int(j["campaign"]) == 0]
+    expect(len(sweep) == 1, f"one sweep job, got {len(sweep)}")
+    expect(sweep[0]["logged_id"] == b"" and math.isnan(sweep[0]["logged_wait_s"]),
+           f"no logged id or wait: {sweep[0]['logged_id']!r} {sweep[0]['logged_wait_s']}")
+    expect(int(sweep[0]["logged_state"]) == 10, "logged_state 'none' (code 10)")
+    replayed = [j for j in jobs if int(j["campaign"]) == 1]
+    expect([j["logged_id"] for j in replayed] == [b"11", b"12", b"13", b"14", b"15"],
+           "the replay's jobs keep theirs")
 
 
 @pytest.mark.title("replay: a speed factor divides every run time exactly")
@@ -130,7 +143,8 @@ def test_speed_factor(mlcycle, tmp):
     expect_schedule(jobs, [(2, 0.0, 3600.0), (2, 1800.0, 3600.0), (4, 3600.0, 9000.0),
                            (1, 9000.0, 10800.0), (3, 9000.0, 12600.0)], "speed 2")
     expect_close(campaigns[0]["energy_j"], 13.5e6, "energy at speed 2")
-    expect(all(logged[t]["speed"] == 2 for t in range(5)), "speed column")
+    expect([logged[t]["logged_wait_s"] for t in range(5)] == [0, 0, 1800, 12000, 11400],
+           "the logged waits are the log's, whatever the speed")
 
 
 @pytest.mark.title("replay: speed from the catalog, logged V100s on A100s")
@@ -144,7 +158,6 @@ def test_catalog_speed(mlcycle, tmp):
         return max(entry[k] for k in ("bf16_tflops", "fp16_tflops", "fp32_tflops"))
 
     speed = peak("a100-sxm4-80gb") / peak("v100-sxm2")  # 312 / 125 = 2.496
-    expect_close(logged[0]["speed"], speed, "catalog speed")
     expect_close(jobs[0]["end_s"], 7200 / speed, "11 runs 2 h / speed")
 
 
@@ -157,16 +170,20 @@ def test_typed_gpus(mlcycle, tmp):
     extra = ('speed = "catalog"\nlogged_gpu = "a100-sxm4-80gb"\n'
              'gpu_types = { v100 = "v100-sxm2", t4 = "t4" }\n')
     _, _, logged, _ = run(mlcycle, tmp, extra, log=log)
+
+    def run_h(trial):
+        return float(logged[trial]["end_s"] - logged[trial]["start_s"]) / 3600
     with open(SOURCE_DIR / "platforms" / "hardware.toml", "rb") as f:
         gpus = tomllib.load(f)["gpu"]
 
     def peak(gpu_id):
         return max(gpus[gpu_id][k] for k in ("bf16_tflops", "fp16_tflops", "fp32_tflops"))
 
+    # Each logged run (11: 2 h, 12: 1 h, 13: 3 h) over its type's speed on the A100s.
     a100 = peak("a100-sxm4-80gb")
-    expect_close(logged[0]["speed"], a100 / peak("v100-sxm2"), "v100 -> A100")
-    expect_close(logged[1]["speed"], a100 / peak("t4"), "t4 -> A100")
-    expect_close(logged[2]["speed"], 1.0, "no type: logged_gpu, the A100 itself")
+    expect_close(run_h(0), 2 / (a100 / peak("v100-sxm2")), "v100 -> A100: 2 h / (312 / 125)")
+    expect_close(run_h(1), 1 / (a100 / peak("t4")), "t4 -> A100: 1 h / (312 / 65)")
+    expect_close(run_h(2), 3.0, "no type: logged_gpu, the A100 itself, speed 1")
     # Without the mapping "t4" is still a catalog id, "v100" is not: named, with the way out.
     write(tmp, 'speed = "catalog"\nlogged_gpu = "a100-sxm4-80gb"\n', log)
     result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "bad.h5"], cwd=tmp)
@@ -313,11 +330,9 @@ def test_fidelity(mlcycle, tmp):
     expect_success(result, "replay of the generated log")
     h5py, np = import_hdf5_stack()
     with h5py.File(tmp / "gen.h5", "r") as f:
-        jobs, logged = f["jobs"][()], f["replay_jobs"][()]
-    order_jobs, order_logged = np.argsort(jobs["trial"]), np.argsort(logged["trial"])
-    start_unix = 1709510400  # 2024-03-04T00:00:00Z
-    simulated = jobs["start_s"][order_jobs] + start_unix
-    differ = np.flatnonzero(simulated != logged["logged_start_unix_s"][order_logged])
+        jobs = f["jobs"][()]
+    # Submits map one to one (the first at the scenario start): equal waits, equal starts.
+    differ = np.flatnonzero(jobs["wait_s"] != jobs["logged_wait_s"])
     expect(len(jobs) > 300, f"only {len(jobs)} jobs replayed")
     expect(len(differ) == 0, f"{len(differ)} of {len(jobs)} starts differ from the log, first "
            f"trial {differ[:1]}")
@@ -334,10 +349,9 @@ def test_shipped_week(mlcycle, tmp):
     expect_success(result, "week-as-logged")
     h5py, np = import_hdf5_stack()
     with h5py.File(tmp / "week.h5", "r") as f:
-        jobs, logged = f["jobs"][()], f["replay_jobs"][()]
-    simulated = jobs["start_s"][np.argsort(jobs["trial"])] + 1709510400
-    expect(np.array_equal(simulated, logged["logged_start_unix_s"][np.argsort(logged["trial"])]),
-           "week-as-logged reproduces every logged start")
+        jobs = f["jobs"][()]
+    expect(np.array_equal(jobs["wait_s"], jobs["logged_wait_s"]),
+           "week-as-logged reproduces every logged wait, so every logged start")
 
 
 @pytest.mark.title("replay: an SWF log replays its processors as GPUs")

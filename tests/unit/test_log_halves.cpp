@@ -138,3 +138,13 @@ TEST_CASE("census: an error in a large log's second half names its own line") {
   CHECK(error_of("log", [&] { with_replays_read(csv_replay(both)); }).find(":11:") !=
         std::string::npos);
 }
+
+TEST_CASE("census: a log whose header lies past its middle is read whole") {
+  TempDir dir("census_halves");
+  // 5 MiB of blank lines (skipped by the reader), then the header and 10 jobs: the middle falls
+  // among the blank lines, before the header. Kept: jobs 1-4 and 6-9 (k mod 5 != 0).
+  const std::string path = dir.write("log.csv", std::string(5 << 20, '\n') + csv_log(10));
+  const Scenario read = with_replays_read(csv_replay(path));
+  CHECK(read.campaigns[0].trials == 8);
+  CHECK(read.campaigns[0].gpus_per_trial == 4);
+}

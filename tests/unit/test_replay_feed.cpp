@@ -86,7 +86,7 @@ TEST_CASE("replay: the kept jobs, anchored at the first submit, in log order") {
   for (const ReplayedJob& job : jobs) indices.push_back(job.index);
   CHECK(indices == std::vector<std::uint64_t>{1, 0, 2, 3, 4});  // `trial`: the log's order
   CHECK(jobs[0].submit_s == 0);
-  CHECK(jobs[0].logged_wait_s == 2100);
+  CHECK(jobs[0].logged.wait_s == 2100);
   CHECK(jobs[0].requested_s == 0);  // no limit in the log
   CHECK(jobs[0].line == 5);
   CHECK(jobs[1].submit_s == 300);
