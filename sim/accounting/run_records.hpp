@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,11 +46,8 @@ struct JobRecord {
   double flops_per_gpu_s = std::numeric_limits<double>::quiet_NaN();
   double mfu = std::numeric_limits<double>::quiet_NaN();
   double peak_flops = 0;  // GPUs x run time x peak: the campaign MFU's denominator (not written)
-  // Replayed jobs: what their log says (valid during the record_job call); logged_wait_s is NaN
-  // for every other job.
-  std::string_view logged_id;
-  double logged_wait_s = std::numeric_limits<double>::quiet_NaN();
-  LoggedState logged_state = LoggedState::other;
+  // Replayed jobs: what their log says (none for every other job).
+  std::optional<LoggedIdentity> logged;
 };
 
 struct TraceBin {

@@ -2,9 +2,23 @@
 // queue lengths.
 #include "engine/lifecycle_runner.hpp"
 
+#include <algorithm>
+
 #include "core/special_values.hpp"
 
 namespace mlcycle {
+
+// The clock may skip a replay's quiet arrivals only where nothing else acts on every stop:
+// deployments advance their load at each; a shifting campaign's release policy and a placed
+// run's placement look at the grid's intensity now, which changes without an event; and an
+// actor's sleeps are SimGrid's to keep. count_quiet_arrivals() gives the queue lengths their
+// instants.
+void LifecycleRunner::allow_quiet_arrivals() {
+  const auto grid_dependent = [](const CampaignSpec& c) { return c.shift || c.placement; };
+  if (drives_clock_ && has_replays_ && scenario_.deployments.empty() &&
+      std::none_of(scenario_.campaigns.begin(), scenario_.campaigns.end(), grid_dependent))
+    core_.scheduler().allow_quiet_arrivals();
+}
 
 // The replays' quiet arrivals before `until_s`, in time order: each changes its cluster's queue
 // length at its own instant, exactly as a clock stop there would have recorded it.

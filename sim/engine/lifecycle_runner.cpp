@@ -56,10 +56,7 @@ LifecycleRunner::LifecycleRunner(const Scenario& scenario, const LoadedPlatform&
       tally_(scenario.campaigns) {
   watch_.install();
   slots_.reserve(core_.reserved_slots());
-  // The clock may skip a replay's quiet arrivals where nothing else acts on every stop:
-  // count_quiet_arrivals() gives the queue lengths their instants. (Deployments advance their
-  // load at every stop, and an actor's sleeps are SimGrid's to keep.)
-  if (drives_clock_ && scenario.deployments.empty()) core_.scheduler().allow_quiet_arrivals();
+  allow_quiet_arrivals();  // lifecycle_replays.cpp
   deployments_.on_release([this](const Allocation& allocation, double now_s) {
     for (const HostShare& share : allocation) core_.node_released(share.host, now_s);
   });
@@ -217,11 +214,7 @@ void LifecycleRunner::job_ended(std::uint32_t index, const JobStart& job, const 
                  : meter_.job_co2_g(job, *slot.active, now_s - ending.lost_s, now_s);
   }
   record.score = ending.score;
-  if (ending.logged) {
-    record.logged_id = ending.logged->id_text();
-    record.logged_wait_s = ending.logged->wait_s;
-    record.logged_state = ending.logged->state;
-  }
+  if (ending.logged) record.logged = *ending.logged;
   const std::uint32_t campaign = job.request.campaign;
   if (campaign < work_rates_.size() && work_rates_[campaign].peak_flops > 0) {
     const double ran_s = record.end_s - record.start_s;

@@ -61,6 +61,7 @@ class LifecycleRunner : private LifecycleEffects {
 
   void run();
   void wait_until(double next_s, bool& woken);
+  void allow_quiet_arrivals();
   void count_quiet_arrivals(double until_s);
   double next_event_s() const;
   bool work_left(double now_s) const;

@@ -1,9 +1,9 @@
 #include "output/replayed_job_row.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -12,11 +12,14 @@ namespace mlcycle {
 ReplayedJobRow to_replayed_job_row(const JobRecord& job) {
   ReplayedJobRow row{};  // zeroed: the id is NUL-terminated and padded
   row.job = to_job_row(job);
-  std::memcpy(row.logged_id, job.logged_id.data(),
-              std::min(job.logged_id.size(), kLoggedIdBytes - 1));
-  row.logged_wait_s = job.logged_wait_s;
-  row.logged_state =
-      std::isnan(job.logged_wait_s) ? kNoLoggedState : static_cast<std::uint8_t>(job.logged_state);
+  row.logged_wait_s = std::numeric_limits<double>::quiet_NaN();
+  row.logged_state = kNoLoggedState;
+  if (job.logged) {
+    const std::string_view id = job.logged->id_text();
+    std::memcpy(row.logged_id, id.data(), std::min(id.size(), kLoggedIdBytes - 1));
+    row.logged_wait_s = job.logged->wait_s;
+    row.logged_state = static_cast<std::uint8_t>(job.logged->state);
+  }
   return row;
 }
 

@@ -32,7 +32,7 @@ std::string_view logged_state_name(LoggedState state);
 
 // A log's ids are short ("4711_3", an SWF job number; Philly's application ids, the longest of
 // the public traces', have 31 characters): a replay keeps the first 31 bytes of a
-// longer one (the trace's /replay_jobs).
+// longer one (the logged_id of the trace's /jobs).
 inline constexpr std::size_t kLoggedIdChars = 31;
 
 // What a replayed job's /jobs row keeps of its log record: its id (a fixed array, so that the

@@ -1,6 +1,7 @@
 #include "workload/replay_census.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <filesystem>
 #include <limits>
@@ -41,8 +42,9 @@ struct CensusPart {
   }
 };
 
+// `stop` (may be null): set when the result is no longer wanted (the other half failed).
 CensusPart read_part(JobLogReader& reader, const ReplaySpec& replay,
-                     std::int64_t scenario_start_unix_s) {
+                     std::int64_t scenario_start_unix_s, const std::atomic<bool>* stop = nullptr) {
   // With anchor = "log", a job submitted before the scenario start (less the offset) is before
   // the run: not replayed (the feed's own test, with the anchor it will have).
   const bool log_times = replay.anchor == ReplayAnchor::log;
@@ -50,6 +52,7 @@ CensusPart read_part(JobLogReader& reader, const ReplaySpec& replay,
   CensusPart part;
   LoggedJob job;
   while (reader.next(job)) {
+    if (stop && stop->load(std::memory_order_relaxed)) break;
     part.last = std::max(
         {part.last, job.submit_s, job.start_s.value_or(part.last), job.end_s.value_or(part.last)});
     if (!replay_keeps(replay, job)) continue;
@@ -86,9 +89,10 @@ CensusPart read_log(const ReplaySpec& replay, std::int64_t scenario_start_unix_s
   first_lines->stop_at(middle->offset);
   CensusPart later;
   std::exception_ptr later_failure;
+  std::atomic<bool> first_failed{false};
   std::thread reading_later([&] {
     try {
-      later = read_part(*second, replay, scenario_start_unix_s);
+      later = read_part(*second, replay, scenario_start_unix_s, &first_failed);
     } catch (...) {
       later_failure = std::current_exception();
     }
@@ -97,6 +101,7 @@ CensusPart read_log(const ReplaySpec& replay, std::int64_t scenario_start_unix_s
   try {
     census = read_part(*first, replay, scenario_start_unix_s);
   } catch (...) {
+    first_failed = true;  // its error is the one reported: the second half may stop
     reading_later.join();
     throw;
   }
