@@ -158,6 +158,9 @@ CampaignSpec read_replay(const toml::node& node, std::size_t index, const std::s
   replay.partitions = text_list(r, "partitions");
   replay.accounts = text_list(r, "accounts");
   replay.users = text_list(r, "users");
+  replay.exclude_partitions = text_list(r, "exclude_partitions");
+  replay.exclude_accounts = text_list(r, "exclude_accounts");
+  replay.exclude_users = text_list(r, "exclude_users");
   read_speed(r, replay);
   read_phases(r, replay);
   if (auto priority = r.integer("priority")) spec.priority = *priority;

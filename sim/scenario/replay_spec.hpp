@@ -51,9 +51,10 @@ struct ReplaySpec {
   ReplayAnchor anchor = ReplayAnchor::first_submit;
   double offset_s = 0;  // added after anchoring
   // Only jobs submitted in [from, to) (Unix seconds), of these partitions, accounts and users
-  // (empty: all).
+  // (empty: all), and of none of the excluded ones (the rest of a log split into campaigns).
   std::optional<double> from_unix_s, to_unix_s;
   std::vector<std::string> partitions, accounts, users;
+  std::vector<std::string> exclude_partitions, exclude_accounts, exclude_users;
   // Simulated run time = logged run time / speed. From the catalog: the simulated cluster's
   // training peak over that of the job's logged GPU type (`logged_gpu` for jobs without one).
   double speed = 1;

@@ -24,6 +24,10 @@ bool listed(const std::vector<std::string>& list, const std::string& value) {
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
+bool excluded(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
 }  // namespace
 
 bool replay_keeps(const ReplaySpec& spec, const LoggedJob& job) {
@@ -31,7 +35,8 @@ bool replay_keeps(const ReplaySpec& spec, const LoggedJob& job) {
   if (spec.from_unix_s && job.submit_s < *spec.from_unix_s) return false;
   if (spec.to_unix_s && job.submit_s >= *spec.to_unix_s) return false;
   return listed(spec.partitions, job.partition) && listed(spec.accounts, job.account) &&
-         listed(spec.users, job.user);
+         listed(spec.users, job.user) && !excluded(spec.exclude_partitions, job.partition) &&
+         !excluded(spec.exclude_accounts, job.account) && !excluded(spec.exclude_users, job.user);
 }
 
 Phase replay_phase(const ReplaySpec& spec, const LoggedJob& job, Phase fallback) {

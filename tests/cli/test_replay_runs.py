@@ -208,6 +208,34 @@ def test_filters_and_anchor(mlcycle, tmp):
     expect_schedule(jobs, [(2, 5400.0, 9000.0), (4, 9000.0, 19800.0)], "anchor log, +1 h, bob")
 
 
+@pytest.mark.title("replay: one log as campaigns by account, the rest in a campaign of its own")
+def test_campaigns_by_account(mlcycle, tmp):
+    # Accounts: 11, 14, 15 research; 12, 13 prod. "research" takes its account, "rest" everything
+    # else. Both anchor at the log's times (one clock for the two), on the same 4 GPUs.
+    head = SCENARIO.replace('[[replay]]\nname = "five"\nlog = "five.sacct"\n', "")
+    scenario = head + (
+        '[[replay]]\nname = "research"\nlog = "five.sacct"\nanchor = "log"\n'
+        'accounts = ["research"]\n\n'
+        '[[replay]]\nname = "rest"\nlog = "five.sacct"\nanchor = "log"\n'
+        'exclude_accounts = ["research"]\npriority = -1\n')
+    (tmp / "five.sacct").write_text(FIVE)
+    (tmp / "split.toml").write_text(scenario)
+    result = run_mlcycle(mlcycle, ["run", "split.toml", "-o", "split.h5"], cwd=tmp)
+    expect_success(result, "a log split into two campaigns")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "split.h5", "r") as f:
+        jobs = f["jobs"][()]
+        names = [n.decode() for n in f["campaigns"]["name"]]
+    by_campaign = {}
+    for j in jobs:
+        by_campaign.setdefault(names[int(j["campaign"])], []).append(j["logged_id"].decode())
+    expect(sorted(by_campaign["research"]) == ["11", "14", "15"], f"research: {by_campaign}")
+    expect(sorted(by_campaign["rest"]) == ["12", "13"], f"rest: {by_campaign}")
+    # The same five jobs as one replay: the same GPU-hours (2x2 + 2x1 + 4x3 + 1x1 + 3x2 = 25).
+    expect("total                   5          25.0" in result.stdout, "5 jobs, 25 GPU-hours",
+           result)
+
+
 @pytest.mark.title("replay: jobs submitted before the scenario start are not replayed")
 def test_before_start(mlcycle, tmp):
     scenario = SCENARIO.replace("start = 2024-03-01T00:00:00Z", "start = 2024-03-01T01:00:00Z")
