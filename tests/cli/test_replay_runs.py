@@ -1,13 +1,12 @@
 """`[[replay]]`: a cluster's job log replayed on a simulated platform (docs/replay.md, "Replaying
 a log"): hand-computed starts, energy and CO2e of a 5-job log on 4 GPUs with FIFO; the speed
-factor (a number and the catalog's); filters, anchoring and the phase mapping; the logged id,
-wait and state in /jobs beside the simulated ones; the fidelity check on the example generator's log (every logged start
-reproduced); bad replays exit 2 with one located line and write nothing.
+factor (a number and the catalog's); filters, anchoring, campaigns by account and the phase
+mapping; the logged id, wait and state in /jobs beside the simulated ones; the queue and
+backfilling. The example generator's logs and bad input: test_replay_examples.py.
 
     /usr/bin/python3 -m pytest tests/cli/test_replay_runs.py --mlcycle PATH
 """
 import math
-import subprocess
 import sys
 import tomllib
 
@@ -16,74 +15,7 @@ import pytest
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 from cli_support import (SOURCE_DIR, expect, expect_close, expect_success,  # noqa: E402
                          import_hdf5_stack, run_mlcycle)
-
-HEADER = "JobID|Submit|Start|End|Elapsed|State|AllocTRES|NNodes|Partition|Account|User|Timelimit\n"
-# UTC. GPUs, logged run: 11: 2, 2 h; 12: 2, 1 h; 13: 4, 3 h (failed: it still ran 3 h); 14: 1,
-# 1 h; 15: 3, 2 h. Submits 0, 1800, 3600, 4200, 4800 s after 2024-03-01T00:00Z. (The logged
-# starts are another cluster's: the replay schedules anew.)
-FIVE = HEADER + """\
-11|2024-03-01T00:00:00|2024-03-01T00:00:00|2024-03-01T02:00:00|02:00:00|COMPLETED|gres/gpu=2|1|gpu|research|alice|04:00:00
-12|2024-03-01T00:30:00|2024-03-01T00:30:00|2024-03-01T01:30:00|01:00:00|COMPLETED|gres/gpu=2|1|gpu|prod|bob|02:00:00
-13|2024-03-01T01:00:00|2024-03-01T01:30:00|2024-03-01T04:30:00|03:00:00|FAILED|gres/gpu=4|1|gpu|prod|bob|05:00:00
-14|2024-03-01T01:10:00|2024-03-01T04:30:00|2024-03-01T05:30:00|01:00:00|COMPLETED|gres/gpu=1|1|gpu|research|alice|02:00:00
-15|2024-03-01T01:20:00|2024-03-01T04:30:00|2024-03-01T06:30:00|02:00:00|COMPLETED|gres/gpu=3|1|gpu|research|carol|03:00:00
-"""
-
-# One node of 4 GPUs at 300 W busy, 50 W idle, nothing else, PUE 1, 400 g/kWh.
-SCENARIO = """\
-[simulation]
-start = 2024-03-01T00:00:00Z
-seed = 1
-
-[[cluster]]
-name = "a"
-gpu = "a100-sxm4-80gb"
-nodes = 1
-gpus_per_node = 4
-region = "here"
-
-[hardware.a]
-busy_w = 300
-idle_w = 50
-node_overhead_w = 0
-pue = 1
-
-[grid.here]
-intensity_g_per_kwh = 400
-
-[[replay]]
-name = "five"
-log = "five.sacct"
-"""
-
-
-def write(tmp, extra="", log=FIVE, scenario=SCENARIO):
-    (tmp / "five.sacct").write_text(log)
-    path = tmp / "replay.toml"
-    path.write_text(scenario + extra)
-    return path
-
-
-def run(mlcycle, tmp, extra="", log=FIVE, args=()):
-    scenario = write(tmp, extra, log)
-    out = tmp / "run.h5"
-    result = run_mlcycle(mlcycle, ["run", scenario, "-o", out, *args], cwd=tmp)
-    expect_success(result, "mlcycle run of a replay")
-    h5py, _ = import_hdf5_stack()
-    with h5py.File(out, "r") as f:
-        jobs = sorted((dict(zip(f["jobs"].dtype.names, row)) for row in f["jobs"][()]),
-                      key=lambda j: j["trial"])
-        logged = {int(j["trial"]): j for j in jobs}  # the logged columns, by trial
-        campaigns = f["campaigns"][()]
-        idle = [r for r in f["summary"]["by_series"][()] if r["series"] == b"idle"]
-    run.idle_energy_j = float(idle[0]["energy_j"])
-    return result, jobs, logged, campaigns
-
-
-def expect_schedule(jobs, expected, what):
-    got = [(int(j["gpus"]), float(j["start_s"]), float(j["end_s"])) for j in jobs]
-    expect(got == expected, f"{what}: (GPUs, start, end) of each job\n  got      {got}\n"
-           f"  expected {expected}")
+from replay_cases import FIVE, HEADER, SCENARIO, expect_schedule, run, write  # noqa: E402
 
 
 @pytest.mark.title("replay: five logged jobs on 4 GPUs with FIFO, hand-computed")
@@ -335,121 +267,3 @@ def test_backfill_inside_replay(mlcycle, tmp):
     with h5py.File(tmp / "fifo.h5", "r") as f:
         starts = sorted(float(j["start_s"]) for j in f["jobs"][()])
     expect(starts == [0.0, 18000.0, 21600.0], f"FIFO starts {starts}")
-
-
-def generate(tmp, *args):
-    generator = SOURCE_DIR / "scenarios" / "replay" / "generate_logs.py"
-    return subprocess.run(["/usr/bin/python3", generator, *args], cwd=tmp, check=True,
-                          capture_output=True, text=True).stdout
-
-
-@pytest.mark.title("replay: fidelity, the generated log's every start reproduced by FIFO")
-def test_fidelity(mlcycle, tmp):
-    # The generator schedules strict FIFO with mlcycle's allocation rule on 8 nodes of 8 GPUs;
-    # replayed with its own times (anchor = "log") on the same cluster, each job starts when the
-    # log says. Four days at 8 jobs an hour, more than the cluster runs: a queue that grows,
-    # 32-GPU gangs over nodes: 540 jobs ran (25 still running at the end), 237 never started.
-    generate(tmp, "--sacct", "gen.sacct", "--horizon", "96", "--rate", "8", "--seed", "7")
-    scenario = SCENARIO.replace("nodes = 1\ngpus_per_node = 4", "nodes = 8\ngpus_per_node = 8")
-    scenario = scenario.replace("start = 2024-03-01T00:00:00Z", "start = 2024-03-04T00:00:00Z")
-    scenario = scenario.replace('log = "five.sacct"', 'log = "gen.sacct"')
-    (tmp / "gen.toml").write_text(scenario + 'utc_offset = "+01:00"\nanchor = "log"\n')
-    result = run_mlcycle(mlcycle, ["run", "gen.toml", "-o", "gen.h5"], cwd=tmp)
-    expect_success(result, "replay of the generated log")
-    h5py, np = import_hdf5_stack()
-    with h5py.File(tmp / "gen.h5", "r") as f:
-        jobs = f["jobs"][()]
-    # Submits map one to one (the first at the scenario start): equal waits, equal starts.
-    differ = np.flatnonzero(jobs["wait_s"] != jobs["logged_wait_s"])
-    expect(len(jobs) > 300, f"only {len(jobs)} jobs replayed")
-    expect(len(differ) == 0, f"{len(differ)} of {len(jobs)} starts differ from the log, first "
-           f"trial {differ[:1]}")
-
-
-@pytest.mark.title("replay: the shipped example week is the generator's own log")
-def test_shipped_week(mlcycle, tmp):
-    generate(tmp, "--sacct", "week.sacct", "--horizon", "168")
-    shipped = SOURCE_DIR / "scenarios" / "replay" / "week.sacct"
-    expect((tmp / "week.sacct").read_bytes() == shipped.read_bytes(),
-           f"{shipped} differs from generate_logs.py --sacct week.sacct --horizon 168")
-    result = run_mlcycle(mlcycle, ["run", SOURCE_DIR / "scenarios" / "replay" /
-                                   "week-as-logged.toml", "-o", tmp / "week.h5"], cwd=tmp)
-    expect_success(result, "week-as-logged")
-    h5py, np = import_hdf5_stack()
-    with h5py.File(tmp / "week.h5", "r") as f:
-        jobs = f["jobs"][()]
-    expect(np.array_equal(jobs["wait_s"], jobs["logged_wait_s"]),
-           "week-as-logged reproduces every logged wait, so every logged start")
-
-
-@pytest.mark.title("replay: an SWF log replays its processors as GPUs")
-def test_swf(mlcycle, tmp):
-    summary = generate(tmp, "--swf", "gen.swf", "--horizon", "48", "--seed", "3")
-    scenario = SCENARIO.replace("nodes = 1\ngpus_per_node = 4", "nodes = 8\ngpus_per_node = 8")
-    scenario = scenario.replace('log = "five.sacct"', 'log = "gen.swf"')
-    (tmp / "swf.toml").write_text(scenario + "processors_per_gpu = 4\n")
-    result = run_mlcycle(mlcycle, ["run", "swf.toml", "-o", "swf.h5"], cwd=tmp)
-    expect_success(result, "replay of the generated SWF log")
-    import json
-    expected = json.loads(summary)
-    # SWF holds the jobs that ended by the log's horizon: started - running of them.
-    replayed = expected["started"] - expected["running"]
-    expect(f"jobs             {replayed} completed" in result.stdout,
-           f"{replayed} jobs replayed", result)
-
-
-BAD = [
-    ("missing log", 'log = "none.sacct"', "replay[0].log: no such file"),
-    ("unknown format", 'format = "philly"', "replay[0].format: 'philly' is not sacct, swf or csv"),
-    ("swf option on sacct", "processors_per_gpu = 4",
-     "replay[0].processors_per_gpu: is for swf logs"),
-    ("bad utc offset", 'utc_offset = "+25:00"',
-     "replay[0].utc_offset: '+25:00' is not an offset like +01:00 or -05:00"),
-    ("bad anchor", 'anchor = "last"', "replay[0].anchor: "),
-    ("zero speed", "speed = 0", "replay[0].speed: must be greater than zero"),
-    ("speed word", 'speed = "fast"', 'replay[0].speed: is a number > 0 or "catalog"'),
-    ("logged gpu without catalog", 'logged_gpu = "v100-sxm2"',
-     'replay[0].logged_gpu: applies with speed = "catalog"'),
-    ("catalog speed without a type", 'speed = "catalog"',
-     "replay.five.speed: a job names no GPU type: give 'logged_gpu'"),
-    ("unknown logged gpu", 'speed = "catalog"\nlogged_gpu = "k80"',
-     "replay.five.speed: logged GPU type 'k80' is not in the catalog"),
-    ("gpu_types without catalog", 'gpu_types = { v100 = "v100-sxm2" }',
-     'replay[0].gpu_types: applies with speed = "catalog"'),
-    ("phases without phase_by", 'phases = { prod = "training" }',
-     "replay[0].phases: needs 'phase_by'"),
-    ("unknown phase", 'phase_by = "account"\nphases = { prod = "deploy" }',
-     "replay[0].phases: 'prod': "),
-    ("bad phase_by", 'phase_by = "group"', "replay[0].phase_by: "),
-    ("window backwards", "from = 2024-03-02T00:00:00Z\nto = 2024-03-01T00:00:00Z",
-     "replay[0].to: must be after 'from'"),
-    ("filters keep nothing", 'accounts = ["nobody"]', "holds no job to replay"),
-    ("unknown key", "speedup = 2", "speedup"),
-    ("name used twice", '[[replay]]\nname = "five"\nlog = "five.sacct"',
-     "replay[1].name: 'five' is used by an earlier campaign or replay"),
-    ("job larger than the cluster", None,
-     "replay.five: its largest logged job asks 8 GPUs, but cluster 'a' has only 4"),
-    ("bad log line", "", "five.sacct:3:"),
-]
-
-
-@pytest.mark.title("replay: bad input: {}")
-@pytest.mark.parametrize("case", BAD, ids=[c[0] for c in BAD])
-def test_bad_replay(mlcycle, tmp, case):
-    name, extra, message = case
-    log = FIVE
-    if extra is None:
-        log, extra = FIVE.replace("gres/gpu=4", "gres/gpu=8"), ""
-    if name == "bad log line":
-        log = FIVE.replace("2024-03-01T00:30:00|2024", "2024-03-01T24:30:00|2024")
-    scenario = SCENARIO
-    if extra.startswith("log = "):
-        scenario, extra = SCENARIO.replace('log = "five.sacct"', extra), ""
-    write(tmp, extra + "\n", log, scenario)
-    for command in (["run", "replay.toml", "-o", "bad.h5"], ["check", "replay.toml"]):
-        result = run_mlcycle(mlcycle, command, cwd=tmp)
-        expect(result.returncode == 2, f"{name}: {command[0]} exits 2", result)
-        lines = result.stderr.strip().splitlines()
-        expect(len(lines) == 1 and message in lines[0],
-               f"{name}: one line with {message!r}", result)
-    expect(not list(tmp.glob("bad.h5*")), f"{name}: no output file")
