@@ -52,8 +52,10 @@ def write(tmp, extra="", log=FIVE, scenario=SCENARIO):
     return path
 
 
-def run(mlcycle, tmp, extra="", log=FIVE, args=()):
-    scenario = write(tmp, extra, log)
+def run(mlcycle, tmp, extra="", log=FIVE, args=(), scenario=SCENARIO):
+    """Runs `scenario` + `extra` on `log`; (result, jobs by trial, the same by trial as a dict,
+    /campaigns)."""
+    scenario = write(tmp, extra, log, scenario)
     out = tmp / "run.h5"
     result = run_mlcycle(mlcycle, ["run", scenario, "-o", out, *args], cwd=tmp)
     expect_success(result, "mlcycle run of a replay")

@@ -13,8 +13,8 @@ import tomllib
 import pytest
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from cli_support import (SOURCE_DIR, expect, expect_close, expect_success,  # noqa: E402
-                         import_hdf5_stack, run_mlcycle)
+from cli_support import (SOURCE_DIR, expect, expect_close, import_hdf5_stack,  # noqa: E402
+                         run_mlcycle)
 from replay_cases import FIVE, HEADER, SCENARIO, expect_schedule, run, write  # noqa: E402
 
 
@@ -150,14 +150,8 @@ def test_campaigns_by_account(mlcycle, tmp):
         'accounts = ["research"]\n\n'
         '[[replay]]\nname = "rest"\nlog = "five.sacct"\nanchor = "log"\n'
         'exclude_accounts = ["research"]\npriority = -1\n')
-    (tmp / "five.sacct").write_text(FIVE)
-    (tmp / "split.toml").write_text(scenario)
-    result = run_mlcycle(mlcycle, ["run", "split.toml", "-o", "split.h5"], cwd=tmp)
-    expect_success(result, "a log split into two campaigns")
-    h5py, _ = import_hdf5_stack()
-    with h5py.File(tmp / "split.h5", "r") as f:
-        jobs = f["jobs"][()]
-        names = [n.decode() for n in f["campaigns"]["name"]]
+    result, jobs, _, campaigns = run(mlcycle, tmp, scenario=scenario)
+    names = [n.decode() for n in campaigns["name"]]
     by_campaign = {}
     for j in jobs:
         by_campaign.setdefault(names[int(j["campaign"])], []).append(j["logged_id"].decode())
@@ -171,13 +165,8 @@ def test_campaigns_by_account(mlcycle, tmp):
 @pytest.mark.title("replay: jobs submitted before the scenario start are not replayed")
 def test_before_start(mlcycle, tmp):
     scenario = SCENARIO.replace("start = 2024-03-01T00:00:00Z", "start = 2024-03-01T01:00:00Z")
-    (tmp / "five.sacct").write_text(FIVE)
-    (tmp / "replay.toml").write_text(scenario + 'anchor = "log"\n')
-    result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "run.h5"], cwd=tmp)
-    expect_success(result, "run")
-    h5py, _ = import_hdf5_stack()
-    with h5py.File(tmp / "run.h5", "r") as f:
-        starts = sorted(float(s) for s in f["jobs"]["start_s"])
+    _, jobs, _, _ = run(mlcycle, tmp, 'anchor = "log"\n', scenario=scenario)
+    starts = sorted(float(j["start_s"]) for j in jobs)
     # 13 at 0 (01:00Z) [0, 10800); 14 and 15 behind it.
     expect(starts == [0.0, 10800.0, 10800.0], f"starts {starts}")
 
@@ -250,20 +239,12 @@ def test_backfill_inside_replay(mlcycle, tmp):
         "gres/gpu=4|1|gpu|a|u|01:00:00\n"
         "3|2024-03-01T00:20:00|2024-03-01T00:20:00|2024-03-01T01:20:00|01:00:00|COMPLETED|"
         "gres/gpu=1|1|gpu|a|u|01:00:00\n")
-    scenario = SCENARIO + '\n[scheduler]\npolicy = "easy-backfill"\n'
-    (tmp / "five.sacct").write_text(log)
-    (tmp / "replay.toml").write_text(scenario)
-    result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "run.h5"], cwd=tmp)
-    expect_success(result, "backfill run")
-    h5py, _ = import_hdf5_stack()
-    with h5py.File(tmp / "run.h5", "r") as f:
-        rows = sorted(f["jobs"][()], key=lambda j: j["trial"])
+    _, rows, _, _ = run(mlcycle, tmp, log=log,
+                        scenario=SCENARIO + '\n[scheduler]\npolicy = "easy-backfill"\n')
     got = [(float(j["start_s"]), float(j["end_s"])) for j in rows]
     expect(got == [(0.0, 18000.0), (18000.0, 21600.0), (1200.0, 4800.0)],
            f"backfilled schedule {got}")
     # FIFO keeps 3 behind 2, which takes all 4 GPUs from 5 h to 6 h: 3 starts at 6 h.
-    (tmp / "replay.toml").write_text(SCENARIO)
-    result = run_mlcycle(mlcycle, ["run", "replay.toml", "-o", "fifo.h5"], cwd=tmp)
-    with h5py.File(tmp / "fifo.h5", "r") as f:
-        starts = sorted(float(j["start_s"]) for j in f["jobs"][()])
+    _, jobs, _, _ = run(mlcycle, tmp, log=log)
+    starts = sorted(float(j["start_s"]) for j in jobs)
     expect(starts == [0.0, 18000.0, 21600.0], f"FIFO starts {starts}")
