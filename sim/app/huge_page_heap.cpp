@@ -4,10 +4,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 
 namespace mlcycle {
 namespace {
@@ -23,12 +25,17 @@ namespace {
 #endif
 
 std::string_view heap_state = "unavailable";
+// The part of the heap marked for huge pages, [huge_first, huge_end): where a prefault may act.
+std::uintptr_t huge_first = 0;
+std::uintptr_t huge_end = 0;
 
 #ifndef MLCYCLE_SANITIZED_ALLOCATOR
 // Address space the heap takes up front (only what is touched is ever backed by memory). A run
 // that needs more grows the heap past it on 4 KiB pages, as it would without this.
 constexpr std::size_t kHeapReserveBytes = std::size_t{1} << 30;
 constexpr std::uintptr_t kHugePageBytes = std::uintptr_t{2} << 20;
+// How far ahead of the allocations a prefault starts (HeapPrefault::start).
+constexpr std::uintptr_t kLeadBytes = 4 * kHugePageBytes;
 
 // The kernel's setting marks the choice in force in brackets: "always [madvise] never".
 bool kernel_offers_huge_pages() {
@@ -63,8 +70,47 @@ void back_heap_with_huge_pages() {
   const std::uintptr_t first = (before + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
   // A heap that could not grow in place (malloc mapped the block elsewhere) moved nothing.
   if (!grown || after < first + kHugePageBytes) return;
-  if (madvise(reinterpret_cast<void*>(first), after - first, MADV_HUGEPAGE) == 0) heap_state = "on";
+  if (madvise(reinterpret_cast<void*>(first), after - first, MADV_HUGEPAGE) != 0) return;
+  heap_state = "on";
+  huge_first = first;
+  huge_end = after & ~(kHugePageBytes - 1);
 #endif
+}
+
+void HeapPrefault::start(std::size_t bytes) {
+#ifndef MLCYCLE_SANITIZED_ALLOCATOR
+  if (heap_state != "on" || bytes == 0 || thread_.joinable()) return;
+  bytes = std::min<std::size_t>(bytes, huge_end - huge_first);  // beyond it: 4 KiB pages anyway
+  // Where the next allocations go: a block this large comes from the top of the heap (the
+  // allocator's free lists hold nothing that big yet), and freed it goes back there unwritten.
+  void* probe = std::malloc(bytes);
+  const auto from = reinterpret_cast<std::uintptr_t>(probe);
+  std::free(probe);
+  // (Below huge_first lies at most the heap's first 2 MiB, on 4 KiB pages: left to be touched.)
+  if (probe == nullptr || from >= huge_end || from + bytes <= huge_first) return;
+  const std::uintptr_t begin = std::max(huge_first, from & ~(kHugePageBytes - 1));
+  const std::uintptr_t end = std::min(huge_end, from + bytes);
+  // In address order, one huge page at a time, so that the thread stays ahead of the
+  // allocations that follow it. It starts kLeadBytes ahead of them, and jumps as far again
+  // whenever it finds a page already backed: a thread that walked just in front of the
+  // allocations would fault every other page in step with them, halving what it saves.
+  thread_ = std::thread([begin, end] {
+    for (std::uintptr_t page = begin + kLeadBytes; page < end; page += kHugePageBytes) {
+      unsigned char backed = 0;
+      if (mincore(reinterpret_cast<void*>(page), 1, &backed) == 0 && (backed & 1)) {
+        page += kLeadBytes - kHugePageBytes;
+        continue;
+      }
+      if (madvise(reinterpret_cast<void*>(page), kHugePageBytes, MADV_POPULATE_WRITE) != 0) return;
+    }
+  });
+#else
+  (void)bytes;
+#endif
+}
+
+HeapPrefault::~HeapPrefault() {
+  if (thread_.joinable()) thread_.join();
 }
 
 std::string_view heap_huge_pages() {

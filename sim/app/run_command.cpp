@@ -35,6 +35,8 @@ int run_run_command(const CliOptions& cli, std::chrono::steady_clock::time_point
   remove_on_interrupt(temp_path);
   EngineOptions engine = cli.engine;
   engine.on_engine_created = [&temp_path] { remove_on_interrupt(temp_path); };
+  HeapPrefault prefault;
+  engine.on_platform_sized = [&prefault](std::size_t bytes) { prefault.start(bytes); };
   // A run with policies has a counterfactual pass (policies off), in a child started before
   // this process has threads or a SimGrid engine.
   std::optional<BaselinePass> baseline;

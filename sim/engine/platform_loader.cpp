@@ -311,8 +311,10 @@ void install_power_property_check(const Scenario& scenario) {
   sg4::Host::on_creation_cb(check_host_power_properties);
 }
 
-LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
-                             const PueProfiles& pue_profiles) {
+LoadedPlatform load_platform(
+    sg4::Engine& engine, const Scenario& scenario, FacilitySites& sites,
+    const PueProfiles& pue_profiles,
+    const std::function<void(std::uint64_t hosts, std::uint64_t gpus)>& on_scanned) {
   const bool generated = !scenario.generated_platform_xml.empty();
   const std::string& file = generated ? scenario.source_path : scenario.simulation.platform_path;
   if (file.empty()) {
@@ -327,6 +329,7 @@ LoadedPlatform load_platform(sg4::Engine& engine, const Scenario& scenario, Faci
   const MemoryFile xml("mlcycle-platform");
   xml.write_all(scan.simgrid_xml);
   if (!generated) preflight_platform(engine, xml.path(), file);
+  if (on_scanned) on_scanned(scan.hosts, scan.gpus);
   try {
     engine.load_platform(xml.path());
   } catch (const std::exception& e) {

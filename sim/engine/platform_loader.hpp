@@ -9,6 +9,8 @@
 //   grid_region: name of a [grid.<region>] of the scenario (default: the only region)
 //   power_cap_curve: run-time factor under a GPU power cap (workload/power_cap_curve.hpp)
 //   accelerator: the GPUs' hardware catalog id (generated platforms write it), for `work`
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,9 +58,11 @@ struct LoadedPlatform {
 // [hardware.<cluster>] figures on the hosts first (engine/hardware_overrides.hpp).
 void install_power_property_check(const Scenario& scenario);
 
-// Hosts get their facility site (grid region x PUE signal) from `sites`.
+// Hosts get their facility site (grid region x PUE signal) from `sites`. `on_scanned`, when
+// given, learns the platform's hosts and GPUs once its file is scanned, before SimGrid builds it.
 LoadedPlatform load_platform(
     simgrid::s4u::Engine& engine, const Scenario& scenario, FacilitySites& sites,
-    const std::map<std::string, std::shared_ptr<const StepSignal>>& pue_profiles);
+    const std::map<std::string, std::shared_ptr<const StepSignal>>& pue_profiles,
+    const std::function<void(std::uint64_t hosts, std::uint64_t gpus)>& on_scanned = {});
 
 }  // namespace mlcycle

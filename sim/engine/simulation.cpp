@@ -31,6 +31,19 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
+// SimGrid 3.32 keeps about 3.6 kB per host of a <cluster> (the host, its CPU, its two
+// split-duplex links and their solver constraints, the cluster's properties copied to each
+// host): a 1,000,000-host cluster takes 3.4 GB. A job running on each GPU keeps about 440 B in
+// the lifecycle core and the scheduler (heaptrack on tests/perf/trials-1m-100kgpu-generated.toml:
+// 30.4 + 11.2 + 2.4 MB reserved for 100,000 GPUs).
+constexpr double kPlatformBytesPerHost = 3.6e3;
+constexpr double kRunningJobBytesPerGpu = 440;
+
+std::size_t expected_run_bytes(std::uint64_t hosts, std::uint64_t gpus) {
+  return static_cast<std::size_t>(kPlatformBytesPerHost * static_cast<double>(hosts) +
+                                  kRunningJobBytesPerGpu * static_cast<double>(gpus));
+}
+
 std::string simgrid_library_version() {
   int major = 0, minor = 0, patch = 0;
   sg_version_get(&major, &minor, &patch);
@@ -262,11 +275,10 @@ PlatformCheck check_platform(const Scenario& given, const EngineOptions& options
     for (std::uint32_t cores : c.cores) gpus += cores;
     check.cluster_gpus.push_back(gpus);
   }
-  // SimGrid 3.32 loads a 1,000,000-host cluster in 30 s of CPU and 3.4 GB (done twice: the
-  // pre-flight child, then the run); a cluster's GPU pool keeps one bitmap of its hosts per
-  // possible free-GPU count (cores + 1).
+  // SimGrid 3.32 loads a 1,000,000-host cluster in 30 s of CPU (done twice: the pre-flight
+  // child, then the run); a cluster's GPU pool keeps one bitmap of its hosts per possible
+  // free-GPU count (cores + 1).
   constexpr double kLoadCpuPerHostS = 30e-6;
-  constexpr double kBytesPerHost = 3.6e3;
   double pool_bytes = 0;
   for (const ClusterGpus& c : platform.clusters) {
     std::uint32_t max_cores = 0;
@@ -274,7 +286,8 @@ PlatformCheck check_platform(const Scenario& given, const EngineOptions& options
     pool_bytes += (max_cores + 1.0) * (c.hosts.size() / 8.0 + 64);
   }
   check.expected_load_cpu_s = 2 * kLoadCpuPerHostS * static_cast<double>(check.hosts);
-  check.expected_memory_mb = (kBytesPerHost * static_cast<double>(check.hosts) + pool_bytes) / 1e6;
+  check.expected_memory_mb =
+      (kPlatformBytesPerHost * static_cast<double>(check.hosts) + pool_bytes) / 1e6;
   return check;
 }
 
@@ -289,7 +302,10 @@ RunOutcome run_simulation(const Scenario& unread, RunRecorder& recorder,
   GridRegistry grid(given.grids, given.simulation.start.unix_s, given.simulation.seed);
   FacilitySites sites(grid);
   const auto pue_profiles = make_pue_signals(given);
-  LoadedPlatform platform = load_platform(*engine, given, sites, pue_profiles);
+  LoadedPlatform platform = load_platform(
+      *engine, given, sites, pue_profiles, [&options](std::uint64_t hosts, std::uint64_t gpus) {
+        if (options.on_platform_sized) options.on_platform_sized(expected_run_bytes(hosts, gpus));
+      });
   // From here on the clusters' caps are the campaigns' and deployments' own, and compute-sized
   // trials have their length.
   std::vector<WorkRate> work_rates;

@@ -1,6 +1,7 @@
 #pragma once
 // Runs one scenario on SimGrid. The only entry point into sim/engine for the layers above;
 // it includes no SimGrid header, so sim/app and the tests see plain types.
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <string>
@@ -18,6 +19,10 @@ struct EngineOptions {
   // Called once SimGrid's engine exists: SimGrid installs its own SIGINT handler (status, then
   // exit(1)) as the engine starts, so the run's clean-up handlers are put back here.
   std::function<void()> on_engine_created;
+  // Called once the platform's size is known, before SimGrid builds it, with the memory the
+  // platform and the jobs it can run at once are expected to take: the caller may get that
+  // memory ready meanwhile (app/huge_page_heap.hpp's HeapPrefault).
+  std::function<void(std::size_t expected_bytes)> on_platform_sized;
   // The scenario whose shifting campaigns are tallied (RunOutcome::shift_figures): the run's
   // own when null. The baseline pass of a policy comparison runs without policies but tallies
   // the campaigns the policy pass shifts.
