@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <thread>
 
 namespace mlcycle {
@@ -94,7 +95,7 @@ void HeapPrefault::start(std::size_t bytes) {
   // allocations that follow it. It starts kLeadBytes ahead of them, and jumps as far again
   // whenever it finds a page already backed: a thread that walked just in front of the
   // allocations would fault every other page in step with them, halving what it saves.
-  thread_ = std::thread([begin, end] {
+  const auto prefault = [begin, end] {
     for (std::uintptr_t page = begin + kLeadBytes; page < end; page += kHugePageBytes) {
       unsigned char backed = 0;
       if (mincore(reinterpret_cast<void*>(page), 1, &backed) == 0 && (backed & 1)) {
@@ -103,7 +104,12 @@ void HeapPrefault::start(std::size_t bytes) {
       }
       if (madvise(reinterpret_cast<void*>(page), kHugePageBytes, MADV_POPULATE_WRITE) != 0) return;
     }
-  });
+  };
+  try {
+    thread_ = std::thread(prefault);
+  } catch (const std::system_error&) {
+    // No thread to be had (a process limit): the run touches its pages itself, as without this.
+  }
 #else
   (void)bytes;
 #endif
