@@ -1,0 +1,57 @@
+#pragma once
+// An LLM served in tokens (issue 14): the model, one replica of it, and its requests, as the
+// first-principles serving model takes them (workload/llm_replica.hpp has the equations,
+// docs/llm-serving.md their sources and defaults). Plain figures: a reader fills them from a
+// scenario and the hardware catalog.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/input_error.hpp"
+
+namespace mlcycle {
+
+struct LlmModelSpec {
+  double params = 0;              // N: every weight, all held in the replica's memory
+  double active_params = 0;       // N_active: the weights each token goes through (MoE < N)
+  double bytes_per_param = 2;     // 2 for BF16/FP16, 1 for FP8/INT8, 0.5 for INT4
+  double kv_bytes_per_token = 0;  // KV cache of one token of context, all layers
+};
+
+// KV cache of one token: a key and a value vector per layer and KV head (grouped-query
+// attention shares them between query heads).
+constexpr double kv_bytes_per_token(std::uint32_t layers, std::uint32_t kv_heads,
+                                    std::uint32_t head_dim, double bytes_per_value) {
+  return 2.0 * layers * kv_heads * head_dim * bytes_per_value;
+}
+
+struct LlmReplicaSpec {
+  std::uint32_t tensor_parallel = 1;  // GPUs of one replica, the model split across them
+  // Per GPU, from the hardware catalog (or given).
+  double peak_flops = 0;          // dense BF16/FP16 FLOP/s
+  double memory_bytes = 0;        // HBM
+  double memory_bytes_per_s = 0;  // HBM bandwidth
+  double idle_w = 0;              // a GPU holding the model, doing nothing
+  double busy_w = 0;              // a GPU at full activity (its TDP unless measured)
+  // Achieved fractions of the peaks: FLOP/s in prefill and compute-bound decode steps, bytes/s
+  // in memory-bound ones (docs/llm-serving.md gives the defaults and their sources).
+  double compute_efficiency = 0.5;
+  double bandwidth_efficiency = 0.6;
+  // A GPU's power above idle while a memory-bound decode step runs, as a share of its busy
+  // minus idle power (prefill and compute-bound steps draw all of it).
+  double decode_power_fraction = 0.35;
+  double memory_reserve = 0.1;    // share of memory kept for activations and the runtime
+  std::uint32_t max_batch = 256;  // sequences decoded at once, at most
+  std::string key;                // "deployment[0].llm", for messages
+  SourceLocation where;
+};
+
+// A class of requests (chat, long context, reasoning): its share of the requests and its mean
+// tokens in and out.
+struct RequestSegment {
+  double share = 1;
+  double input_tokens = 0;
+  double output_tokens = 0;
+};
+
+}  // namespace mlcycle

@@ -1,0 +1,99 @@
+#pragma once
+// One replica of an LLM service, from first principles (issue 14; docs/llm-serving.md has every
+// equation with its sources). A replica of TP GPUs holds the weights, W = N x bytes per
+// parameter, and a KV cache in the rest of its memory:
+//   usable memory     M = TP x memory x (1 - reserve)
+//   KV capacity       K = (M - W) / kv_bytes_per_token           tokens of context
+// Its achieved rates are F = TP x peak FLOP/s x compute_efficiency and
+// B = TP x bandwidth x bandwidth_efficiency. A prompt of I tokens is prefilled at F:
+//   prefill           t_p(I) = 2 N_active I / F
+// A decode step makes one token for each of the b sequences in the batch; it reads the weights
+// and the batch's KV cache (S tokens of context in all), and does 2 N_active FLOPs a token:
+//   decode step       t_d(b, S) = max((W + S kv) / B, 2 N_active b / F)
+// memory-bound while the first term is larger, compute-bound past the crossover batch.
+// Continuous batching (LlmReplica::at): requests arrive at rate lambda with the mix's mean I and
+// O tokens; a sequence in the batch holds c tokens of context on average (TokenMix). Prefills
+// take the share rho_p = lambda t_p(I) of the time; decode must make lambda O tokens a second in
+// the rest, so the batch b solves b / t_d(b, b c) = k = lambda O / (1 - rho_p), that is
+//   b = k A / (1 - k beta)    with A = W / B, beta = c kv / B   (memory-bound branch)
+// up to the batch limit b_max = min(max_batch, K / c); the capacity is the lambda at b_max:
+//   lambda_max = 1 / (t_p(I) + O t_d(b_max) / b_max).
+// Below one sequence (k t_d(1) < 1) the replica decodes one at a time and idles between.
+// Power follows activity, not reservation: each GPU draws idle + (busy - idle) x a, where a is
+// 1 while prefilling and delta + (1 - delta) r while decoding, r being the compute-bound share
+// of the step (2 N_active b / F over t_d) and delta the decode_power_fraction: a memory-bound
+// step leaves most of the GPU's compute idle, and its power does not grow with the batch.
+#include <span>
+
+#include "scenario/llm_spec.hpp"
+
+namespace mlcycle {
+
+// The request mix as the replica sees it: mean tokens in and out per request, and the mean
+// context of a sequence in the decode batch, where each request stays O steps with I + O/2
+// tokens on average: c = sum(s_i O_i (I_i + O_i / 2)) / sum(s_i O_i).
+struct TokenMix {
+  double input_tokens = 0;
+  double output_tokens = 0;
+  double batch_context_tokens = 0;
+};
+
+// std::invalid_argument for no segment, a share or token count that is not positive.
+TokenMix token_mix(std::span<const RequestSegment> segments);
+
+// A replica's steady state at one arrival rate (per replica).
+struct LlmOperatingPoint {
+  double requests_per_s = 0;
+  double utilization = 0;          // lambda / lambda_max
+  bool overloaded = false;         // lambda >= lambda_max: the queue grows, TTFT has no bound
+  double batch = 0;                // mean sequences decoding at once
+  double step_s = 0;               // one decode step, at max(batch, 1)
+  double prefill_share = 0;        // of the time
+  double decode_share = 0;         // of the time; the rest is idle
+  double wait_s = 0;               // before a prompt's prefill starts (mean)
+  double ttft_s = 0;               // time to first token of the mean request: wait + t_p(I)
+  double tpot_s = 0;               // time per output token: a step, stretched by prefills between
+  double compute_utilization = 0;  // achieved FLOP/s / peak of all the replica's GPUs
+  double memory_utilization = 0;   // bytes read / s / peak bandwidth of all its GPUs
+  double output_tokens_per_s = 0;
+  double activity = 0;                 // a, averaged over the time (0 idle, 1 busy power)
+  double power_w = 0;                  // the replica's GPUs: static_w + their activity's share
+  double static_w = 0;                 // the GPUs' idle power, drawn whatever the load
+  double joules_per_output_token = 0;  // power_w / output tokens a second
+};
+
+class LlmReplica {
+ public:
+  // InputError at replica.where when the weights do not fit in the usable memory (the
+  // message says how much is missing), or leave no room for one sequence's KV cache;
+  // std::invalid_argument for figures a reader would have refused (zero or negative).
+  LlmReplica(const LlmModelSpec& model, const LlmReplicaSpec& replica);
+
+  double weight_bytes() const { return weight_bytes_; }
+  double usable_memory_bytes() const { return usable_bytes_; }
+  double kv_capacity_tokens() const { return kv_capacity_tokens_; }
+  double achieved_flops() const { return flops_; }
+  double achieved_bytes_per_s() const { return bytes_per_s_; }
+
+  double prefill_s(double input_tokens) const;
+  // `context_tokens` in the whole batch (S above).
+  double decode_step_s(double batch, double context_tokens) const;
+  // The batch at which a step turns compute-bound, each sequence holding `context_per_sequence`
+  // tokens; infinity when it never does (the KV reads grow faster than the FLOPs).
+  double crossover_batch(double context_per_sequence) const;
+  // min(max_batch, K / context_per_sequence): the KV cache bounds the batch.
+  double batch_limit(double context_per_sequence) const;
+  double capacity_per_s(const TokenMix& mix) const;
+  LlmOperatingPoint at(double requests_per_s, const TokenMix& mix) const;
+
+ private:
+  LlmModelSpec model_;
+  LlmReplicaSpec replica_;
+  double weight_bytes_;
+  double usable_bytes_;
+  double kv_capacity_tokens_;
+  double flops_;
+  double bytes_per_s_;
+};
+
+}  // namespace mlcycle
