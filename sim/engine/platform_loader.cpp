@@ -1,5 +1,6 @@
 #include "engine/platform_loader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -245,6 +246,13 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
                            "host " + platform.sg_hosts[host]->get_name() +
                                " of the cluster has a state_file: serving on nodes that fail is "
                                "not modelled");
+      // An LLM replica's tensor-parallel group shares one node's GPUs (NVLink).
+      const ClusterGpus& gpus_of = platform.clusters[cluster];
+      const std::uint32_t node_gpus = *std::max_element(gpus_of.cores.begin(), gpus_of.cores.end());
+      if (d.serving.replica.llm && d.serving.replica.gpus > node_gpus)
+        throw InputError(d.serving.replica.llm->replica.where, key + ".llm.tensor_parallel",
+                         std::to_string(d.serving.replica.gpus) + " GPUs, but the nodes of " +
+                             name + " hold at most " + std::to_string(node_gpus));
       // The replica's watts in force (the platform's where the scenario gives none) must allow a
       // busy replica to draw at least its idle power: checked here so `check` finds it too.
       const HostPowerModel& node = platform.hosts[platform.clusters[cluster].hosts.front()];

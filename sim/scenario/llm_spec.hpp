@@ -4,6 +4,7 @@
 // docs/llm-serving.md their sources and defaults). Plain figures: a reader fills them from a
 // scenario and the hardware catalog.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,10 @@ struct LlmReplicaSpec {
   double peak_flops = 0;          // dense BF16/FP16 FLOP/s
   double memory_bytes = 0;        // HBM
   double memory_bytes_per_s = 0;  // HBM bandwidth
-  double idle_w = 0;              // a GPU holding the model, doing nothing
-  double busy_w = 0;              // a GPU at full activity (its TDP unless measured)
+  // Watts of one GPU holding the model, doing nothing, and at full activity; a deployment
+  // takes the platform's where the scenario gives none (LlmServingSpec).
+  double idle_w = 0;
+  double busy_w = 0;
   // Achieved fractions of the peaks: FLOP/s in prefill and compute-bound decode steps, bytes/s
   // in memory-bound ones (docs/llm-serving.md gives the defaults and their sources).
   double compute_efficiency = 0.5;
@@ -52,6 +55,22 @@ struct RequestSegment {
   double share = 1;
   double input_tokens = 0;
   double output_tokens = 0;
+  std::string name;  // "chat", "reasoning": for messages and outputs
+};
+
+// A serving deployment's `llm` table: the replica derived from the model and the GPU instead of
+// a given latency and power (scenario/llm_reader.hpp reads it, docs/llm-serving.md).
+struct LlmServingSpec {
+  LlmModelSpec model;
+  LlmReplicaSpec replica;        // peak, memory and bandwidth filled from the catalog's `gpu`
+  std::string gpu;               // the catalog's accelerator id; empty when the figures are given
+  SourceLocation gpu_where;      // the `gpu` key
+  std::optional<double> idle_w;  // per GPU; unset: the platform's
+  std::optional<double> busy_w;
+  std::vector<RequestSegment> segments;
+  // A step's served requests are late when its mean TTFT or TPOT exceeds its target.
+  std::optional<double> ttft_target_ms;
+  std::optional<double> tpot_target_ms;
 };
 
 }  // namespace mlcycle

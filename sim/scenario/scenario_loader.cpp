@@ -16,6 +16,7 @@
 #include "scenario/deployment_reader.hpp"
 #include "scenario/grid_spec_reader.hpp"
 #include "scenario/hardware_reader.hpp"
+#include "scenario/llm_reader.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/power_cap_reader.hpp"
 #include "scenario/replay_reader.hpp"
@@ -143,6 +144,7 @@ Scenario build_scenario(toml::table& root_table, const std::string& path,
         "missing [[campaign]], [[replay]] or [[deployment]]: a scenario needs at least one of "
         "them");
   scenario.catalog = read_scenario_catalog(root);
+  resolve_llm_gpus(scenario.deployments, scenario.catalog);
   const bool has_clusters = root.has("cluster");
   scenario.generated_platform_xml = read_generated_platform(root, scenario.catalog).xml;
   if (has_clusters && !scenario.simulation.platform_path.empty())

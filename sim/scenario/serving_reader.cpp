@@ -6,6 +6,7 @@
 
 #include "core/limits.hpp"
 #include "scenario/demand_csv.hpp"
+#include "scenario/llm_reader.hpp"
 
 namespace mlcycle {
 
@@ -148,6 +149,7 @@ void read_serving(TomlTableReader& d, ServingSpec& spec, const std::filesystem::
     spec.latency_target_ms = d.positive_number("latency_target_ms", 0);
   read_demand(d, spec.demand, base_dir);
   read_replica(d, spec.replica);
+  read_llm(d, spec);
   const toml::table* autoscaler = d.table("autoscaler");
   std::optional<TomlTableReader> a;
   if (autoscaler) {

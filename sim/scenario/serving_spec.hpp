@@ -11,6 +11,7 @@
 
 #include "core/enum_names.hpp"
 #include "core/input_error.hpp"
+#include "scenario/llm_spec.hpp"
 #include "scenario/power_cap_spec.hpp"
 
 namespace mlcycle {
@@ -55,6 +56,9 @@ struct ReplicaSpec {
   std::optional<double> busy_w;
   std::string key;       // "deployment[0].replica", for the power check against the defaults
   SourceLocation where;  // the replica table (the deployment when absent)
+  // An LLM in tokens: latency, capacity and power come from the model and the GPU instead
+  // (batch_size and the latencies are then unused; gpus = its tensor_parallel).
+  std::optional<LlmServingSpec> llm;
 };
 
 struct AutoscalerSpec {

@@ -53,12 +53,13 @@ LlmReplica::LlmReplica(const LlmModelSpec& model, const LlmReplicaSpec& replica)
   const double gpus = replica.tensor_parallel;
   weight_bytes_ = model.params * model.bytes_per_param;
   usable_bytes_ = gpus * replica.memory_bytes * (1 - replica.memory_reserve);
-  flops_ = gpus * replica.peak_flops * replica.compute_efficiency;
+  flops_per_s_ = gpus * replica.peak_flops * replica.compute_efficiency;
   bytes_per_s_ = gpus * replica.memory_bytes_per_s * replica.bandwidth_efficiency;
   const std::string holds =
       std::to_string(replica.tensor_parallel) + " GPU" + (replica.tensor_parallel == 1 ? "" : "s") +
-      " of " + gb(replica.memory_bytes) + " hold " + gb(usable_bytes_) + " after the " +
-      shortest_text(replica.memory_reserve * 100) + " % reserve";
+      " of " + gb(replica.memory_bytes) + (replica.tensor_parallel == 1 ? " holds " : " hold ") +
+      gb(usable_bytes_) + " after the " + shortest_text(replica.memory_reserve * 100) +
+      " % reserve";
   if (weight_bytes_ >= usable_bytes_)
     throw InputError(replica.where, replica.key,
                      "the model does not fit: its weights take " + gb(weight_bytes_) + ", " +
@@ -72,19 +73,19 @@ LlmReplica::LlmReplica(const LlmModelSpec& model, const LlmReplicaSpec& replica)
 }
 
 double LlmReplica::prefill_s(double input_tokens) const {
-  return 2 * model_.active_params * input_tokens / flops_;
+  return 2 * model_.active_params * input_tokens / flops_per_s_;
 }
 
 double LlmReplica::decode_step_s(double batch, double context_tokens) const {
   const double memory_s =
       (weight_bytes_ + context_tokens * model_.kv_bytes_per_token) / bytes_per_s_;
-  const double compute_s = 2 * model_.active_params * batch / flops_;
+  const double compute_s = 2 * model_.active_params * batch / flops_per_s_;
   return std::max(memory_s, compute_s);
 }
 
 double LlmReplica::crossover_batch(double context_per_sequence) const {
   // W / B + b c kv / B = 2 N_active b / F  =>  b = (W / B) / (2 N_active / F - c kv / B)
-  const double flop_s_per_sequence = 2 * model_.active_params / flops_;
+  const double flop_s_per_sequence = 2 * model_.active_params / flops_per_s_;
   const double read_s_per_sequence =
       context_per_sequence * model_.kv_bytes_per_token / bytes_per_s_;
   if (flop_s_per_sequence <= read_s_per_sequence) return kInfinity;
@@ -96,28 +97,47 @@ double LlmReplica::batch_limit(double context_per_sequence) const {
                           std::floor(kv_capacity_tokens_ / context_per_sequence));
 }
 
+double LlmReplica::saturation_batch(double context_per_sequence) const {
+  return std::min(batch_limit(context_per_sequence), crossover_batch(context_per_sequence));
+}
+
 double LlmReplica::capacity_per_s(const TokenMix& mix) const {
-  const double b_max = batch_limit(mix.batch_context_tokens);
-  if (b_max < 1) return 0;  // not one sequence's context fits in the KV cache
-  const double step_s = decode_step_s(b_max, b_max * mix.batch_context_tokens);
-  return 1 / (prefill_s(mix.input_tokens) + mix.output_tokens * step_s / b_max);
+  if (batch_limit(mix.batch_context_tokens) < 1) return 0;  // not one sequence's context fits
+  // Decode throughput b / t_d grows up to the crossover and is flat past it: the batch
+  // saturates at the limit or at the crossover, whichever comes first.
+  const double b_sat = saturation_batch(mix.batch_context_tokens);
+  const double step_s = decode_step_s(b_sat, b_sat * mix.batch_context_tokens);
+  return 1 / (prefill_s(mix.input_tokens) + mix.output_tokens * step_s / b_sat);
 }
 
 LlmOperatingPoint LlmReplica::at(double requests_per_s, const TokenMix& mix) const {
+  if (!(requests_per_s >= 0) || !std::isfinite(requests_per_s) || !positive(mix.input_tokens) ||
+      !positive(mix.output_tokens) || !positive(mix.batch_context_tokens))
+    throw std::invalid_argument("LLM replica: a rate or token count out of its range");
   LlmOperatingPoint point;
   point.requests_per_s = requests_per_s;
-  const double capacity = capacity_per_s(mix);
+  point.static_w = replica_.tensor_parallel * replica_.idle_w;
+  point.power_w = point.static_w;
+  const double capacity_per_s_now = capacity_per_s(mix);
+  if (capacity_per_s_now == 0) {
+    // Not one sequence fits: nothing is served, the GPUs only hold the model.
+    point.overloaded = requests_per_s > 0;
+    point.utilization = point.overloaded ? kInfinity : 0;
+    point.step_s = point.wait_s = point.ttft_s = point.tpot_s = kInfinity;
+    point.joules_per_output_token = kInfinity;
+    return point;
+  }
   const double prefill_s_mean = prefill_s(mix.input_tokens);
   const double c = mix.batch_context_tokens;
-  point.utilization = capacity > 0 ? requests_per_s / capacity : kInfinity;
+  point.utilization = requests_per_s / capacity_per_s_now;
   double served_per_s = requests_per_s;
   double bytes_per_step = 0;
-  if (requests_per_s >= capacity) {
-    // Saturated: the batch is full and the replica serves its capacity; the rest queues.
+  if (requests_per_s >= capacity_per_s_now) {
+    // Saturated: the replica serves its capacity at the saturation batch; the rest queues.
     point.overloaded = true;
-    served_per_s = capacity;
-    point.batch = capacity > 0 ? batch_limit(c) : 0;
-    point.step_s = capacity > 0 ? decode_step_s(point.batch, point.batch * c) : kInfinity;
+    served_per_s = capacity_per_s_now;
+    point.batch = saturation_batch(c);
+    point.step_s = decode_step_s(point.batch, point.batch * c);
     point.prefill_share = served_per_s * prefill_s_mean;
     point.decode_share = 1 - point.prefill_share;
     point.wait_s = kInfinity;
@@ -127,10 +147,11 @@ LlmOperatingPoint LlmReplica::at(double requests_per_s, const TokenMix& mix) con
     const double k = requests_per_s * mix.output_tokens / (1 - point.prefill_share);
     const double one_step_s = decode_step_s(1, c);
     if (k * one_step_s <= 1) {
-      // Light load: one sequence at a time, idle between.
+      // Light load: one sequence at a time, idle between. The mean batch is Little's law on
+      // the decode (lambda O x TPOT), so it meets the heavy branch's at b = 1.
       point.step_s = one_step_s;
       point.decode_share = requests_per_s * mix.output_tokens * one_step_s;
-      point.batch = point.decode_share;
+      point.batch = point.decode_share / (1 - point.prefill_share);
       bytes_per_step = weight_bytes_ + c * model_.kv_bytes_per_token;
     } else {
       // Below capacity the batch stays on the memory-bound branch (docs/llm-serving.md).
@@ -159,11 +180,10 @@ LlmOperatingPoint LlmReplica::at(double requests_per_s, const TokenMix& mix) con
   // Activity: prefills at full power; decode steps at delta plus their compute-bound share.
   const double compute_share =
       std::isfinite(point.step_s) && point.step_s > 0
-          ? 2 * model_.active_params * std::max(point.batch, 1.0) / flops_ / point.step_s
+          ? 2 * model_.active_params * std::max(point.batch, 1.0) / flops_per_s_ / point.step_s
           : 0;
   const double delta = replica_.decode_power_fraction;
   point.activity = point.prefill_share + point.decode_share * (delta + (1 - delta) * compute_share);
-  point.static_w = gpus * replica_.idle_w;
   point.power_w = point.static_w + gpus * (replica_.busy_w - replica_.idle_w) * point.activity;
   point.joules_per_output_token =
       point.output_tokens_per_s > 0 ? point.power_w / point.output_tokens_per_s : kInfinity;

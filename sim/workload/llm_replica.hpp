@@ -16,8 +16,9 @@
 // take the share rho_p = lambda t_p(I) of the time; decode must make lambda O tokens a second in
 // the rest, so the batch b solves b / t_d(b, b c) = k = lambda O / (1 - rho_p), that is
 //   b = k A / (1 - k beta)    with A = W / B, beta = c kv / B   (memory-bound branch)
-// up to the batch limit b_max = min(max_batch, K / c); the capacity is the lambda at b_max:
-//   lambda_max = 1 / (t_p(I) + O t_d(b_max) / b_max).
+// up to the batch limit b_max = min(max_batch, K / c). Decode throughput b / t_d stops growing
+// at b_sat = min(b_max, crossover), so the capacity is the lambda there:
+//   lambda_max = 1 / (t_p(I) + O t_d(b_sat) / b_sat).
 // Below one sequence (k t_d(1) < 1) the replica decodes one at a time and idles between.
 // Power follows activity, not reservation: each GPU draws idle + (busy - idle) x a, where a is
 // 1 while prefilling and delta + (1 - delta) r while decoding, r being the compute-bound share
@@ -65,14 +66,14 @@ struct LlmOperatingPoint {
 class LlmReplica {
  public:
   // InputError at replica.where when the weights do not fit in the usable memory (the
-  // message says how much is missing), or leave no room for one sequence's KV cache;
+  // message says how much is missing), or leave room for less than one token of KV cache;
   // std::invalid_argument for figures a reader would have refused (zero or negative).
   LlmReplica(const LlmModelSpec& model, const LlmReplicaSpec& replica);
 
   double weight_bytes() const { return weight_bytes_; }
   double usable_memory_bytes() const { return usable_bytes_; }
   double kv_capacity_tokens() const { return kv_capacity_tokens_; }
-  double achieved_flops() const { return flops_; }
+  double achieved_flops_per_s() const { return flops_per_s_; }
   double achieved_bytes_per_s() const { return bytes_per_s_; }
 
   double prefill_s(double input_tokens) const;
@@ -83,16 +84,21 @@ class LlmReplica {
   double crossover_batch(double context_per_sequence) const;
   // min(max_batch, K / context_per_sequence): the KV cache bounds the batch.
   double batch_limit(double context_per_sequence) const;
+  // 0 when not one sequence of the mix fits in the KV cache.
   double capacity_per_s(const TokenMix& mix) const;
+  // std::invalid_argument for a negative or non-finite rate, or a mix without positive tokens.
   LlmOperatingPoint at(double requests_per_s, const TokenMix& mix) const;
 
  private:
+  // Where the batch stops gaining throughput: min(batch_limit, crossover_batch).
+  double saturation_batch(double context_per_sequence) const;
+
   LlmModelSpec model_;
   LlmReplicaSpec replica_;
   double weight_bytes_;
   double usable_bytes_;
   double kv_capacity_tokens_;
-  double flops_;
+  double flops_per_s_;
   double bytes_per_s_;
 };
 

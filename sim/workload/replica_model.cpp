@@ -16,7 +16,51 @@ std::string watts(double w) {
 }
 }  // namespace
 
+namespace {
+
+// The LLM replica with its GPUs' watts: the scenario's, else the platform's (per replica).
+std::shared_ptr<const LlmReplica> make_llm(const LlmServingSpec& llm,
+                                           ReplicaPowerDefaults defaults) {
+  LlmReplicaSpec replica = llm.replica;
+  const double gpus = replica.tensor_parallel;
+  replica.idle_w = llm.idle_w.value_or(defaults.idle_w / gpus);
+  replica.busy_w = llm.busy_w.value_or(defaults.busy_w / gpus);
+  if (replica.busy_w < replica.idle_w)
+    throw InputError(replica.where, replica.key + ".busy_w",
+                     std::string(llm.busy_w ? "busy_w " : "busy_w (the platform's) ") +
+                         watts(replica.busy_w) + " per GPU is less than idle_w " +
+                         watts(replica.idle_w) + ": give both idle_w and busy_w");
+  return std::make_shared<const LlmReplica>(llm.model, replica);
+}
+
+}  // namespace
+
 ReplicaModel::ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults defaults)
+    : ReplicaModel(spec.llm ? ReplicaModel(*spec.llm, defaults) : ReplicaModel(spec, defaults, 0)) {
+}
+
+ReplicaModel::ReplicaModel(const LlmServingSpec& llm, ReplicaPowerDefaults defaults)
+    : batch_latency_s_(0),
+      capacity_per_s_(0),
+      idle_w_(0),
+      busy_w_(0),
+      llm_(make_llm(llm, defaults)),
+      mix_(token_mix(llm.segments)) {
+  capacity_per_s_ = llm_->capacity_per_s(mix_);
+  if (!(capacity_per_s_ > 0))
+    throw InputError(llm.replica.where, llm.replica.key,
+                     "not one request fits: a sequence of the mix holds " +
+                         std::to_string(static_cast<long long>(mix_.batch_context_tokens)) +
+                         " tokens of context on average, more than the " +
+                         std::to_string(static_cast<long long>(llm_->kv_capacity_tokens())) +
+                         " the KV cache holds");
+  const LlmOperatingPoint full = llm_->at(capacity_per_s_, mix_);
+  batch_latency_s_ = full.ttft_s;
+  idle_w_ = llm_->at(0, mix_).power_w;
+  busy_w_ = full.power_w;
+}
+
+ReplicaModel::ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults defaults, int)
     : batch_latency_s_((spec.latency_base_ms + spec.batch_size * spec.latency_per_item_ms) /
                        1000.0),
       capacity_per_s_(spec.batch_size / batch_latency_s_),
@@ -36,7 +80,18 @@ ReplicaModel::ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults default
   }
 }
 
+double ReplicaModel::power_w(double utilization) const {
+  if (llm_) return llm_->at(utilization * capacity_per_s_, mix_).power_w;
+  return idle_w_ + utilization * (busy_w_ - idle_w_);
+}
+
+std::optional<LlmOperatingPoint> ReplicaModel::llm_at(double utilization) const {
+  if (!llm_) return std::nullopt;
+  return llm_->at(utilization * capacity_per_s_, mix_);
+}
+
 ReplicaModel ReplicaModel::capped(double latency_factor, double busy_saving_w) const {
+  if (llm_) throw std::logic_error("an LLM replica has no power cap (the reader refuses one)");
   ReplicaModel model = *this;
   model.batch_latency_s_ *= latency_factor;
   model.capacity_per_s_ /= latency_factor;
@@ -48,6 +103,7 @@ ReplicaModel ReplicaModel::capped(double latency_factor, double busy_saving_w) c
 
 double ReplicaModel::response_time_s(double utilization) const {
   if (utilization >= 1) return std::numeric_limits<double>::infinity();
+  if (llm_) return llm_at(utilization)->ttft_s;
   return batch_latency_s_ / (1 - utilization);
 }
 

@@ -8,7 +8,14 @@
 // being one full batch); it needs no sampling, so a step's lateness is exact arithmetic.
 // idle_w is drawn whenever the model sits in GPU memory, loading included; watts are those of
 // the whole replica.
+// With `llm` (ReplicaSpec::llm) the replica is an LLM in tokens (workload/llm_replica.hpp):
+// mu is its capacity for the segments' mix, P(u) and the latencies are those of its steady
+// state at u x mu requests a second, and the idle watts are its GPUs'.
+#include <memory>
+#include <optional>
+
 #include "scenario/serving_spec.hpp"
+#include "workload/llm_replica.hpp"
 
 namespace mlcycle {
 
@@ -24,23 +31,33 @@ class ReplicaModel {
   // InputError (at the replica table) when the watts in force have busy_w < idle_w;
   // std::invalid_argument for a spec the reader would have refused (zero throughput).
   ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults defaults);
+  // An LLM replica (spec.llm); InputError at the llm table when the model does not fit or
+  // not one sequence of the mix fits its KV cache.
+  ReplicaModel(const LlmServingSpec& llm, ReplicaPowerDefaults defaults);
 
   double batch_latency_s() const { return batch_latency_s_; }
   double capacity_per_s() const { return capacity_per_s_; }
   double idle_w() const { return idle_w_; }
   double busy_w() const { return busy_w_; }
-  double power_w(double utilization) const { return idle_w_ + utilization * (busy_w_ - idle_w_); }
+  double power_w(double utilization) const;
   double response_time_s(double utilization) const;
+  bool is_llm() const { return llm_ != nullptr; }
+  // An LLM replica's steady state at `utilization` of its capacity (nullopt without llm).
+  std::optional<LlmOperatingPoint> llm_at(double utilization) const;
   // The replica under a GPU power cap: each batch takes `latency_factor` times longer (so it
   // serves that much less) and at full load it draws `busy_saving_w` less; idle is unchanged.
   // The caller has checked that the capped busy power stays at or above idle.
   ReplicaModel capped(double latency_factor, double busy_saving_w) const;
 
  private:
+  ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults defaults, int latency_and_power);
+
   double batch_latency_s_;
   double capacity_per_s_;
   double idle_w_;
   double busy_w_;
+  std::shared_ptr<const LlmReplica> llm_;  // shared: models are copied (capped())
+  TokenMix mix_;
 };
 
 }  // namespace mlcycle

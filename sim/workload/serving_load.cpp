@@ -17,6 +17,10 @@ std::uint64_t step_count(double start_s, double end_s, double step_s) {
   return n;
 }
 
+double seconds_or_never(std::optional<double> ms) {
+  return ms ? *ms / 1000.0 : std::numeric_limits<double>::infinity();
+}
+
 }  // namespace
 
 ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
@@ -39,7 +43,21 @@ ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
       reserved_gpus_(spec.autoscaler.max_replicas * spec.replica.gpus),
       late_above_s_(spec.latency_target_ms ? *spec.latency_target_ms / 1000.0
                                            : std::numeric_limits<double>::infinity()),
+      ttft_above_s_(
+          seconds_or_never(spec.replica.llm ? spec.replica.llm->ttft_target_ms : std::nullopt)),
+      tpot_above_s_(
+          seconds_or_never(spec.replica.llm ? spec.replica.llm->tpot_target_ms : std::nullopt)),
       added_latency_s_(added_latency_s) {}
+
+bool ServingLoad::is_late(const ReplicaModel& replica, double utilization) const {
+  if (!replica.is_llm())
+    return replica.response_time_s(utilization) + added_latency_s_ > late_above_s_;
+  // An LLM step is late when its mean time to first token (a request routed from elsewhere
+  // waits its added latency first) or its time per output token misses the target.
+  const LlmOperatingPoint point = *replica.llm_at(utilization);
+  return point.overloaded || point.ttft_s + added_latency_s_ > ttft_above_s_ ||
+         point.tpot_s > tpot_above_s_;
+}
 
 double ServingLoad::next_duration_s() const {
   if (k_ >= steps_) return 0;
@@ -87,8 +105,7 @@ ServingStep ServingLoad::next_routed(double offered) {
   step.served = std::min(step.offered, capacity);
   step.dropped = step.offered - step.served;
   step.utilization = capacity > 0 ? step.served / capacity : 0.0;
-  const bool late = step.served > 0 &&
-                    replica.response_time_s(step.utilization) + added_latency_s_ > late_above_s_;
+  const bool late = step.served > 0 && is_late(replica, step.utilization);
   step.late = late ? step.served : 0.0;
   step.power_w = step.replicas_active * replica.power_w(step.utilization) +
                  step.replicas_loading * replica.idle_w();

@@ -7,7 +7,8 @@
 //   served   = min(offered, capacity),   dropped = offered - served
 //   u        = served / capacity         (0 when n = 0)
 //   late     = served if R(u) = L(b) / (1 - u) exceeds latency_target_ms (u >= 1: R infinite),
-//              else 0; never without a target
+//              else 0; never without a target. An LLM replica: served if the mean TTFT or
+//              TPOT at u (workload/llm_replica.hpp) exceeds its target, or u >= 1
 //   power_w  = n * P(u) + m * idle_w     IT power of the replicas' GPU hosts (no PUE)
 // and the autoscaler (workload/autoscaler.hpp) then sizes the next steps from offered / D.
 // replica_seconds counts held replicas (active and loading) and max_replicas_used their peak:
@@ -99,9 +100,12 @@ class ServingLoad {
   std::uint64_t k_ = 0;
   std::optional<double> peeked_offered_;  // of step k_
   double late_above_s_;                   // latency target in seconds; infinite without one
+  double ttft_above_s_;                   // an LLM replica's targets, the same way
+  double tpot_above_s_;
   double added_latency_s_;
   ServingStats stats_;
 
+  bool is_late(const ReplicaModel& replica, double utilization) const;
   double step_start_s(std::uint64_t k) const { return start_s_ + static_cast<double>(k) * step_s_; }
 };
 

@@ -52,7 +52,7 @@ TEST_CASE("llm replica: weights, KV capacity and achieved rates") {
   CHECK(replica.weight_bytes() == 14e9);
   CHECK(replica.usable_memory_bytes() == Approx(72e9).epsilon(1e-12));
   CHECK(replica.kv_capacity_tokens() == Approx(580000).epsilon(1e-12));
-  CHECK(replica.achieved_flops() == 5e14);
+  CHECK(replica.achieved_flops_per_s() == 5e14);
   CHECK(replica.achieved_bytes_per_s() == 1e12);
 }
 
@@ -137,17 +137,21 @@ TEST_CASE("llm replica: continuous batching at 10 requests a second") {
 TEST_CASE("llm replica: light load decodes one sequence at a time") {
   const LlmReplica replica(model_7b(), round_gpu());
   // 0.5 req/s: k = 50 / 0.986 = 50.71, k x 0.014105 = 0.715 < 1. Decoding 0.5 x 100 x 0.014105
-  // = 0.70525 of the time, prefilling 0.014, idle the rest.
+  // = 0.70525 of the time, prefilling 0.014, idle the rest; the mean batch, lambda O x TPOT,
+  // is 0.70525 / 0.986.
   const LlmOperatingPoint p = replica.at(0.5, kChat);
   CHECK(p.step_s == Approx(0.014105).epsilon(1e-12));
   CHECK(p.decode_share == Approx(0.70525).epsilon(1e-12));
   CHECK(p.prefill_share == Approx(0.014).epsilon(1e-12));
-  CHECK(p.batch == Approx(0.70525).epsilon(1e-12));
-  // The two regimes meet where k t_d(1) = 1: just past it the batch is just over one.
-  const double boundary = 1 / (100 * 0.014105 + 0.028);  // lambda O t1 = 1 - lambda t_p
-  CHECK(replica.at(boundary * (1 + 1e-9), kChat).batch == Approx(1).epsilon(1e-6));
-  CHECK(replica.at(boundary * (1 - 1e-9), kChat).decode_share ==
-        Approx(1 - boundary * 0.028).epsilon(1e-6));
+  CHECK(p.batch == Approx(0.70525 / 0.986).epsilon(1e-12));
+  // The two regimes meet where k t_d(1) = 1, lambda O t1 = 1 - lambda t_p: on both sides the
+  // batch is one and the replica is never idle.
+  const double boundary_per_s = 1 / (100 * 0.014105 + 0.028);
+  for (double side : {1 - 1e-9, 1 + 1e-9}) {
+    const LlmOperatingPoint q = replica.at(boundary_per_s * side, kChat);
+    CHECK(q.batch == Approx(1).epsilon(1e-6));
+    CHECK(q.decode_share + q.prefill_share == Approx(1).epsilon(1e-6));
+  }
 }
 
 TEST_CASE("llm replica: past capacity the replica saturates") {
@@ -164,13 +168,15 @@ TEST_CASE("llm replica: past capacity the replica saturates") {
 TEST_CASE("llm replica: a request mix as the batch sees it") {
   // 3/4 chat (500 in, 200 out), 1/4 reasoning (200 in, 2,000 out): I = 375 + 50 = 425,
   // O = 150 + 500 = 650, c = (0.75 x 200 x 600 + 0.25 x 2,000 x 1,200) / 650 = 690,000 / 650.
-  const std::vector<RequestSegment> segments{{0.75, 500, 200}, {0.25, 200, 2000}};
+  const std::vector<RequestSegment> segments{{0.75, 500, 200, "chat"},
+                                             {0.25, 200, 2000, "reasoning"}};
   const TokenMix mix = token_mix(segments);
   CHECK(mix.input_tokens == Approx(425).epsilon(1e-12));
   CHECK(mix.output_tokens == Approx(650).epsilon(1e-12));
   CHECK(mix.batch_context_tokens == Approx(690000.0 / 650).epsilon(1e-12));
   CHECK_THROWS_AS(token_mix(std::vector<RequestSegment>{}), std::invalid_argument);
-  CHECK_THROWS_AS(token_mix(std::vector<RequestSegment>{{1, 0, 10}}), std::invalid_argument);
+  CHECK_THROWS_AS(token_mix(std::vector<RequestSegment>{{1, 0, 10, "empty"}}),
+                  std::invalid_argument);
 }
 
 TEST_CASE("llm replica: a model that does not fit says how much is missing") {
@@ -222,4 +228,38 @@ TEST_CASE("llm replica: power follows activity, not reservation") {
   CHECK(light.joules_per_output_token == Approx(257.048 / 50).epsilon(1e-5));
   // Batching amortises the static and decode power: 12x less energy a token at 20x the rate.
   CHECK(light.joules_per_output_token / busy.joules_per_output_token > 11.9);
+}
+
+TEST_CASE("llm replica: a batch limit past the crossover saturates at the crossover") {
+  // max_batch 2,000 and 60 tokens a sequence: the KV cache holds 580,000 / 60 = 9,666, so the
+  // limit is 2,000, but steps turn compute-bound at 0.014 / (2.8e-5 - 60 x 1e5 / 1e12) =
+  // 0.014 / 2.2e-5 = 636.36, past which b / t_d stays 1 / 2.8e-5 tokens/s.
+  LlmReplicaSpec wide = round_gpu();
+  wide.max_batch = 2000;
+  const LlmReplica replica(model_7b(), wide);
+  const TokenMix short_mix{40, 40, 60};
+  CHECK(replica.crossover_batch(60) == Approx(636.3636).epsilon(1e-6));
+  // lambda_max = 1 / (t_p(40) + 40 x 2.8e-5) = 1 / (0.00112 + 0.00112) = 446.43 req/s.
+  CHECK(replica.capacity_per_s(short_mix) == Approx(1 / 0.00224).epsilon(1e-9));
+  // Just below and at capacity the batch and TPOT agree (no jump to the limit).
+  const LlmOperatingPoint below = replica.at(446.4285 * (1 - 1e-9), short_mix);
+  const LlmOperatingPoint at = replica.at(1 / 0.00224, short_mix);
+  CHECK(at.overloaded);
+  CHECK(below.batch == Approx(at.batch).epsilon(1e-5));
+  CHECK(below.tpot_s == Approx(at.tpot_s).epsilon(1e-5));
+}
+
+TEST_CASE("llm replica: a mix whose sequence does not fit the KV cache serves nothing") {
+  const LlmReplica replica(model_7b(), round_gpu());
+  const TokenMix huge{500000, 200000, 600000};  // 600,000 tokens a sequence, 580,000 fit
+  CHECK(replica.capacity_per_s(huge) == 0);
+  const LlmOperatingPoint idle = replica.at(0, huge);
+  CHECK_FALSE(idle.overloaded);
+  CHECK(idle.power_w == 100);  // the GPU holds the model and does nothing else
+  const LlmOperatingPoint asked = replica.at(1, huge);
+  CHECK(asked.overloaded);
+  CHECK(asked.power_w == 100);
+  CHECK(asked.output_tokens_per_s == 0);
+  CHECK_THROWS_AS(replica.at(-1, kChat), std::invalid_argument);
+  CHECK_THROWS_AS(replica.at(std::nan(""), kChat), std::invalid_argument);
 }

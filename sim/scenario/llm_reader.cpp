@@ -1,0 +1,177 @@
+#include "scenario/llm_reader.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "core/limits.hpp"
+#include "core/number_text.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+// Far past any model or context that exists, near enough to keep every product finite.
+constexpr double kMaxParams = 1e15;
+constexpr double kMaxTokens = 1e8;
+
+double bounded(TomlTableReader& t, std::string_view key, double fallback, double max) {
+  const double value = t.positive_number(key, fallback);
+  if (value > max) throw t.error_at(key, "at most " + shortest_text(max));
+  return value;
+}
+
+// A share of something: in (0, 1], or [0, 1] when zero means "none".
+double fraction(TomlTableReader& t, std::string_view key, double fallback, bool zero_allowed) {
+  const std::optional<double> value = t.number(key);
+  if (!value) return fallback;
+  const bool ok = (zero_allowed ? *value >= 0 : *value > 0) && *value <= 1;
+  if (!ok) throw t.error_at(key, zero_allowed ? "must be in [0, 1]" : "must be in (0, 1]");
+  return *value;
+}
+
+void read_model(TomlTableReader& t, LlmModelSpec& model) {
+  if (!t.has("params")) throw t.error_here("missing key 'params' (the model's weights, e.g. 7e9)");
+  model.params = bounded(t, "params", 0, kMaxParams);
+  model.active_params = bounded(t, "active_params", model.params, kMaxParams);
+  if (model.active_params > model.params)
+    throw t.error_at("active_params", "is more than params (" + shortest_text(model.params) + ")");
+  model.bytes_per_param = bounded(t, "bytes_per_param", 2, 8);
+  const bool shape = t.has("layers") || t.has("kv_heads") || t.has("head_dim");
+  if (t.has("kv_bytes_per_token") && shape)
+    throw t.error_at("kv_bytes_per_token", "give it or layers, kv_heads and head_dim, not both");
+  if (t.has("kv_bytes_per_token")) {
+    model.kv_bytes_per_token = bounded(t, "kv_bytes_per_token", 0, 1e9);
+    return;
+  }
+  if (!shape)
+    throw t.error_here(
+        "missing the KV cache: kv_bytes_per_token, or layers, kv_heads and head_dim");
+  for (const char* key : {"layers", "kv_heads", "head_dim"})
+    if (!t.has(key)) throw t.error_here(std::string("missing key '") + key + "'");
+  const std::uint64_t layers = t.positive_integer("layers", 1);
+  const std::uint64_t kv_heads = t.positive_integer("kv_heads", 1);
+  const std::uint64_t head_dim = t.positive_integer("head_dim", 1);
+  for (auto [key, value] :
+       {std::pair{"layers", layers}, {"kv_heads", kv_heads}, {"head_dim", head_dim}})
+    if (value > 100000) throw t.error_at(key, "at most 100000");
+  const double bytes_per_value = bounded(t, "kv_bytes_per_value", 2, 8);
+  model.kv_bytes_per_token =
+      kv_bytes_per_token(static_cast<std::uint32_t>(layers), static_cast<std::uint32_t>(kv_heads),
+                         static_cast<std::uint32_t>(head_dim), bytes_per_value);
+}
+
+void read_replica_figures(TomlTableReader& t, LlmServingSpec& llm) {
+  LlmReplicaSpec& r = llm.replica;
+  const std::uint64_t tp = t.positive_integer("tensor_parallel", 1);
+  if (tp > static_cast<std::uint64_t>(limits::kMaxCoresPerHost))
+    throw t.error_at("tensor_parallel", "at most " + std::to_string(limits::kMaxCoresPerHost));
+  r.tensor_parallel = static_cast<std::uint32_t>(tp);
+  llm.gpu = t.string("gpu").value_or("");
+  llm.gpu_where = t.location_of_key("gpu");
+  // Given figures win over the catalog's; without a gpu all three are needed.
+  if (t.has("peak_tflops")) r.peak_flops = 1e12 * bounded(t, "peak_tflops", 0, 1e6);
+  if (t.has("memory_gb")) r.memory_bytes = 1e9 * bounded(t, "memory_gb", 0, 1e6);
+  if (t.has("memory_tbps")) r.memory_bytes_per_s = 1e12 * bounded(t, "memory_tbps", 0, 1e6);
+  if (llm.gpu.empty())
+    for (const char* key : {"peak_tflops", "memory_gb", "memory_tbps"})
+      if (!t.has(key))
+        throw t.error_here(std::string("missing key '") + key +
+                           "' (or give gpu, an accelerator of the hardware catalog)");
+  if (t.has("idle_w")) llm.idle_w = t.non_negative_number("idle_w", 0);
+  if (t.has("busy_w")) llm.busy_w = t.positive_number("busy_w", 0);
+  if (llm.idle_w && llm.busy_w && *llm.busy_w < *llm.idle_w)
+    throw t.error_at("busy_w", "must not be less than idle_w");
+  r.compute_efficiency = fraction(t, "compute_efficiency", r.compute_efficiency, false);
+  r.bandwidth_efficiency = fraction(t, "bandwidth_efficiency", r.bandwidth_efficiency, false);
+  r.decode_power_fraction = fraction(t, "decode_power_fraction", r.decode_power_fraction, true);
+  r.memory_reserve = fraction(t, "memory_reserve", r.memory_reserve, true);
+  if (r.memory_reserve >= 1) throw t.error_at("memory_reserve", "must be less than 1");
+  const std::uint64_t max_batch = t.positive_integer("max_batch", r.max_batch);
+  if (max_batch > 1000000) throw t.error_at("max_batch", "at most 1000000");
+  r.max_batch = static_cast<std::uint32_t>(max_batch);
+}
+
+RequestSegment read_segment(TomlTableReader& s) {
+  RequestSegment segment;
+  segment.name = s.string("name").value_or("");
+  segment.share = s.positive_number("share", 1);
+  for (const char* key : {"input_tokens", "output_tokens"})
+    if (!s.has(key)) throw s.error_here(std::string("missing key '") + key + "'");
+  segment.input_tokens = bounded(s, "input_tokens", 0, kMaxTokens);
+  segment.output_tokens = bounded(s, "output_tokens", 0, kMaxTokens);
+  return segment;
+}
+
+void read_segments(TomlTableReader& t, LlmServingSpec& llm) {
+  const toml::array* list = t.array("segments");
+  if (!list) {
+    // One kind of request: its tokens in the llm table itself.
+    llm.segments.push_back(read_segment(t));
+    return;
+  }
+  if (t.has("input_tokens") || t.has("output_tokens"))
+    throw t.error_at("segments", "give segments or input_tokens and output_tokens, not both");
+  if (list->empty()) throw t.error_at("segments", "is empty: give at least one segment");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string key = "segments[" + std::to_string(i) + "]";
+    const toml::table* entry = list->get(i)->as_table();
+    if (!entry) throw t.error_at("segments", key + " is not a table");
+    TomlTableReader s(*entry, t.path_of(key), t.file());
+    llm.segments.push_back(read_segment(s));
+    s.reject_unknown_keys();
+  }
+}
+
+}  // namespace
+
+void read_llm(TomlTableReader& d, ServingSpec& spec) {
+  const toml::table* table = d.table("llm");
+  if (!table) return;
+  if (d.has("replica"))
+    throw d.error_at("replica",
+                     "give replica (its latency and power) or llm (in tokens), not both");
+  if (d.has("latency_target_ms"))
+    throw d.error_at("latency_target_ms",
+                     "an llm deployment's targets are llm.ttft_target_ms and llm.tpot_target_ms");
+  if (d.has("power_cap"))
+    throw d.error_at("power_cap",
+                     "applies to replicas given by latency and power; an llm replica's power "
+                     "follows its activity");
+  TomlTableReader t(*table, d.path_of("llm"), d.file());
+  LlmServingSpec llm;
+  llm.replica.key = d.path_of("llm");
+  llm.replica.where = d.location_of_key("llm");
+  read_model(t, llm.model);
+  read_replica_figures(t, llm);
+  read_segments(t, llm);
+  if (t.has("ttft_target_ms")) llm.ttft_target_ms = t.positive_number("ttft_target_ms", 0);
+  if (t.has("tpot_target_ms")) llm.tpot_target_ms = t.positive_number("tpot_target_ms", 0);
+  t.reject_unknown_keys();
+  spec.replica.gpus = llm.replica.tensor_parallel;
+  spec.replica.llm = std::move(llm);
+}
+
+void resolve_llm_gpus(std::vector<DeploymentSpec>& deployments, const HardwareCatalog& catalog) {
+  for (DeploymentSpec& d : deployments) {
+    if (!d.serving.replica.llm || d.serving.replica.llm->gpu.empty()) continue;
+    LlmServingSpec& llm = *d.serving.replica.llm;
+    const AcceleratorSpec* gpu = catalog.accelerator(llm.gpu);
+    if (!gpu)
+      throw InputError(llm.gpu_where, llm.replica.key + ".gpu",
+                       "unknown accelerator " + in_quotes(llm.gpu) +
+                           " (known: " + catalog.accelerator_ids() + ")");
+    LlmReplicaSpec& r = llm.replica;
+    // Inference runs in 16-bit: the larger of the BF16 and FP16 dense peaks.
+    if (r.peak_flops == 0) r.peak_flops = 1e12 * std::max(gpu->bf16_tflops, gpu->fp16_tflops);
+    if (r.memory_bytes == 0) r.memory_bytes = 1e9 * gpu->memory_gb;
+    if (r.memory_bytes_per_s == 0) r.memory_bytes_per_s = 1e12 * gpu->memory_tbps;
+    if (!(r.peak_flops > 0) || !(r.memory_bytes > 0) || !(r.memory_bytes_per_s > 0))
+      throw InputError(llm.gpu_where, r.key + ".gpu",
+                       in_quotes(llm.gpu) +
+                           " has no 16-bit peak, memory or bandwidth in the catalog: give "
+                           "peak_tflops, memory_gb and memory_tbps");
+  }
+}
+
+}  // namespace mlcycle

@@ -1,0 +1,20 @@
+#pragma once
+// A serving deployment's `llm` table (docs/llm-serving.md, docs/scenarios.md): the model, the
+// replica's GPU and tensor parallelism, efficiencies and the request segments.
+#include <vector>
+
+#include "scenario/deployment_spec.hpp"
+#include "scenario/hardware_catalog.hpp"
+#include "scenario/toml_reader.hpp"
+
+namespace mlcycle {
+
+// Reads `llm` of the deployment table `d` into spec.replica.llm, when there is one. The
+// replica table and latency_target_ms do not go with it (a located InputError).
+void read_llm(TomlTableReader& d, ServingSpec& spec);
+
+// Fills each llm replica's peak FLOP/s, memory and bandwidth from the catalog entry its `gpu`
+// names (figures given in the table win); an unknown id is an InputError listing the known ones.
+void resolve_llm_gpus(std::vector<DeploymentSpec>& deployments, const HardwareCatalog& catalog);
+
+}  // namespace mlcycle

@@ -1,0 +1,167 @@
+"""LLM serving in tokens (a serving deployment's `llm` table, docs/llm-serving.md), end to end:
+one replica of a 7B model on a GPU of round figures against the hand arithmetic of
+tests/unit/test_llm_replica.cpp, its TTFT and TPOT targets, both engines with conservation, and
+a replica sized from the hardware catalog equal to the same figures given by hand. Bad `llm`
+tables are in bad_cases_llm.py.
+
+    /usr/bin/python3 -m pytest tests/cli/test_llm_serving.py --mlcycle PATH
+"""
+import sys
+
+import pytest
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+import conservation  # noqa: E402
+from cli_support import expect, expect_close, expect_success, import_hdf5_stack, run_mlcycle  # noqa: E402,E501
+
+# One node of 4 GPUs; wattage_per_state 400:400:2800 gives each GPU 100 W idle and 700 W busy,
+# the replica's watts (the llm table gives none).
+ROUND_PLATFORM = """<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1">
+  <cluster id="serve" prefix="s-" suffix="" radical="0-0" core="4" speed="1Tf" bw="10Gbps"
+           lat="1us" bb_bw="40Gbps" bb_lat="1us">
+    <prop id="wattage_per_state" value="400:400:2800"/>
+    <prop id="grid_region" value="r"/>
+  </cluster>
+</platform>
+"""
+
+# 7e9 parameters in BF16 (14 GB), 1e5 B of KV a token, on 1e15 FLOP/s, 80 GB, 2e12 B/s at half
+# of each: requests of 1,000 tokens in and 100 out at 10 a second on one replica for one hour.
+# The unit test's arithmetic: prefill 0.28 of the time, batch 22.7642, step 0.0163902 s,
+# TTFT 0.0393449 s, TPOT 0.0227642 s, activity 0.5502: 100 + 600 x 0.5502 = 430.12 W.
+ROUND_SERVICE = """[simulation]
+start = 2020-01-01T00:00:00Z
+platform = "round.xml"
+
+[grid.r]
+intensity_g_per_kwh = 400
+
+[[deployment]]
+name = "chat"
+kind = "serving"
+cluster = "serve"
+start_at = "0s"
+duration = "1h"
+step = "1h"
+autoscaler = { min_replicas = 1, max_replicas = 1 }
+
+[deployment.demand]
+base_rps = 10
+
+[deployment.llm]
+params = 7e9
+kv_bytes_per_token = 1e5
+peak_tflops = 1000
+memory_gb = 80
+memory_tbps = 2
+compute_efficiency = 0.5
+bandwidth_efficiency = 0.5
+input_tokens = 1000
+output_tokens = 100
+"""
+
+
+def run(mlcycle, tmp, name, extra="", options=()):
+    (tmp / "round.xml").write_text(ROUND_PLATFORM)
+    (tmp / f"{name}.toml").write_text(ROUND_SERVICE + extra)
+    out = tmp / f"{name}.h5"
+    result = run_mlcycle(mlcycle, ["run", f"{name}.toml", "-o", out.name, "--quiet", *options],
+                         cwd=tmp)
+    expect_success(result, f"run {name}")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(out, "r") as f:
+        conservation.check_file(f)
+        return f["deployments"][0]
+
+
+@pytest.mark.title("llm serving: one replica at 10 requests/s draws 430.12 W{}")
+@pytest.mark.parametrize("engine", ["", " (exec engine)"], ids=["", " (exec engine)"])
+def test_round_replica(mlcycle, tmp, engine):
+    options = ["--set", "simulation.engine=exec"] if engine else []
+    d = run(mlcycle, tmp, "round", options=options)
+    # 430.12 W x 3,600 s = 1,548,432 J for 36,000 requests: 43.012 J = 0.0119478 Wh each.
+    expect_close(d["it_energy_j"], 1548432, "IT energy of the replica", rel=1e-9)
+    expect_close(d["served"], 36000, "requests served")
+    expect_close(d["wh_per_request"], 1548432 / 3600 / 36000, "Wh per request", rel=1e-6)
+    # Utilization by activity: 10 / 22.7434 = 10 x 0.04396875.
+    expect_close(d["activity_utilization"], 0.4396875, "utilization", rel=1e-9)
+    expect(d["late"] == 0, f"no target, yet {d['late']} late requests")
+
+
+@pytest.mark.title("llm serving: a step is late when its TTFT or TPOT misses the target")
+def test_targets(mlcycle, tmp):
+    # TTFT 39.34 ms and TPOT 22.76 ms (hand arithmetic above).
+    cases = [("ttft_target_ms = 40", 0), ("ttft_target_ms = 39", 36000),
+             ("tpot_target_ms = 23", 0), ("tpot_target_ms = 22.7", 36000),
+             ("ttft_target_ms = 40\ntpot_target_ms = 22.7", 36000)]
+    for i, (targets, late) in enumerate(cases):
+        directory = tmp / f"case{i}"
+        directory.mkdir()
+        d = run(mlcycle, directory, "targets", targets + "\n")
+        expect(d["late"] == late, f"{targets!r}: {d['late']} late requests, expected {late}")
+
+
+CATALOG_SERVICE = """[simulation]
+start = 2020-01-01T00:00:00Z
+
+[[cluster]]
+name = "h100"
+gpu = "h100-sxm"
+host = "dgx-h100"
+nodes = 2
+topology = "star"
+link = "400Gbps"
+region = "r"
+
+[grid.r]
+intensity_g_per_kwh = 300
+
+[[deployment]]
+name = "chat-70b"
+kind = "serving"
+cluster = "h100"
+start_at = "0s"
+duration = "6h"
+step = "10min"
+autoscaler = { min_replicas = 1, max_replicas = 4, target_utilization = 0.7 }
+
+[deployment.demand]
+base_rps = 3
+diurnal = [0.5, 0.5, 0.6, 0.8, 1.0, 1.2, 1.4, 1.5, 1.5, 1.4, 1.2, 1.0,
+           0.9, 0.9, 0.9, 1.0, 1.1, 1.2, 1.2, 1.1, 1.0, 0.8, 0.6, 0.5]
+
+[deployment.llm]
+params = 70e9
+layers = 80
+kv_heads = 8
+head_dim = 128
+tensor_parallel = 4
+GPU_FIGURES
+segments = [{ name = "chat", share = 0.8, input_tokens = 600, output_tokens = 300 },
+            { name = "reasoning", share = 0.2, input_tokens = 300, output_tokens = 3000 }]
+"""
+
+
+@pytest.mark.title("llm serving: a replica sized from the catalog's H100 equals the figures given")
+def test_catalog_figures(mlcycle, tmp):
+    h5py, _ = import_hdf5_stack()
+    rows = []
+    # h100-sxm in platforms/hardware.toml: 989 dense BF16 TFLOP/s, 80 GB, 3.35 TB/s.
+    for name, figures in (("catalog", 'gpu = "h100-sxm"'),
+                          ("given", "peak_tflops = 989\nmemory_gb = 80\nmemory_tbps = 3.35")):
+        (tmp / f"{name}.toml").write_text(CATALOG_SERVICE.replace("GPU_FIGURES", figures))
+        check = run_mlcycle(mlcycle, ["check", f"{name}.toml"], cwd=tmp)
+        expect_success(check, f"check {name}")
+        result = run_mlcycle(mlcycle, ["run", f"{name}.toml", "-o", f"{name}.h5", "--quiet"],
+                             cwd=tmp)
+        expect_success(result, f"run {name}")
+        with h5py.File(tmp / f"{name}.h5", "r") as f:
+            conservation.check_file(f)
+            rows.append(f["deployments"][0])
+    catalog, given = rows
+    for field in ("it_energy_j", "served", "late", "replica_hours", "activity_utilization"):
+        expect(catalog[field] == given[field],
+               f"{field}: {catalog[field]} from the catalog, {given[field]} given")
+    expect(catalog["served"] > 0 and catalog["it_energy_j"] > 0, "the service served nothing")
