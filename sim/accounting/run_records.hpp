@@ -143,6 +143,23 @@ struct DeploymentResult {
   double activity_utilization = std::numeric_limits<double>::quiet_NaN();
   double wh_per_request = std::numeric_limits<double>::quiet_NaN();
   double co2_g_per_request = std::numeric_limits<double>::quiet_NaN();
+  // Serving: the IT energy of the reservation's idle power (held replicas and parked slots),
+  // drawn whatever the load; the rest of it_energy_j is dynamic.
+  double static_energy_j = std::numeric_limits<double>::quiet_NaN();
+  // LLM serving (NaN otherwise): tokens of the served requests, facility energy per output
+  // token, and request-weighted time to first token and per output token (weighted
+  // nearest-rank over steps and segments, workload/latency_tally.hpp).
+  double input_tokens = std::numeric_limits<double>::quiet_NaN();
+  double output_tokens = std::numeric_limits<double>::quiet_NaN();
+  double j_per_output_token = std::numeric_limits<double>::quiet_NaN();
+  double ttft_mean_s = std::numeric_limits<double>::quiet_NaN();
+  double ttft_p50_s = std::numeric_limits<double>::quiet_NaN();
+  double ttft_p90_s = std::numeric_limits<double>::quiet_NaN();
+  double ttft_p99_s = std::numeric_limits<double>::quiet_NaN();
+  double tpot_mean_s = std::numeric_limits<double>::quiet_NaN();
+  double tpot_p50_s = std::numeric_limits<double>::quiet_NaN();
+  double tpot_p90_s = std::numeric_limits<double>::quiet_NaN();
+  double tpot_p99_s = std::numeric_limits<double>::quiet_NaN();
   // fleet
   double vehicles_end = 0, vehicle_days = 0, driving_hours = 0;
   double onboard_energy_j = 0, fuel_l = 0;

@@ -84,6 +84,21 @@ std::string serving_utilization(const DeploymentResult& d) {
                      100 * d.activity_utilization);
 }
 
+// "; 0.43 J per output token, TTFT p50 39 / p99 39 ms, TPOT p50 23 / p99 23 ms; 23 % static"
+// for an LLM service (files and services without them: nothing).
+std::string llm_serving_figures(const DeploymentResult& d) {
+  std::string text;
+  if (!std::isnan(d.j_per_output_token))
+    text += format_text(
+        "; %.3g J per output token, TTFT p50 %.4g / p99 %.4g ms, TPOT p50 %.4g "
+        "/ p99 %.4g ms",
+        d.j_per_output_token, 1000 * d.ttft_p50_s, 1000 * d.ttft_p99_s, 1000 * d.tpot_p50_s,
+        1000 * d.tpot_p99_s);
+  if (!std::isnan(d.static_energy_j) && d.it_energy_j > 0 && !std::isnan(d.j_per_output_token))
+    text += format_text("; %.1f %% static", 100 * d.static_energy_j / d.it_energy_j);
+  return text;
+}
+
 void print_deployment_rows(std::ostream& out, const std::vector<DeploymentResult>& deployments) {
   for (const DeploymentResult& d : deployments) {
     if (std::isnan(d.start_s)) {
@@ -96,7 +111,8 @@ void print_deployment_rows(std::ostream& out, const std::vector<DeploymentResult
                  "%.3g late; %.4g Wh and %.4g g CO2e per request; up to %u replicas",
                  d.name.c_str(), d.served, d.dropped, d.late, d.wh_per_request, d.co2_g_per_request,
                  d.max_replicas)
-          << serving_utilization(d) << format_text("; %.1f t CO2e\n", d.co2_g / 1e6);
+          << serving_utilization(d) << llm_serving_figures(d)
+          << format_text("; %.1f t CO2e\n", d.co2_g / 1e6);
     else
       out << format_text(
           "  deployment       %s (fleet): %.0f vehicles at the end, %.3g "

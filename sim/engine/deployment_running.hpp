@@ -9,6 +9,7 @@
 #include "accounting/power_meter.hpp"
 #include "engine/deployment_driver.hpp"
 #include "workload/fleet_load.hpp"
+#include "workload/latency_tally.hpp"
 #include "workload/request_router.hpp"
 #include "workload/serving_load.hpp"
 
@@ -45,6 +46,11 @@ struct DeploymentDriver::Running {
   double current_away = 0;             // of it, the requests served away from the first
   ServingStats applied;                // serving: the steps in force so far, whole
   double applied_away = 0;
+  // An LLM service: its requests' times to first token and per output token, one point per
+  // step, region and segment; and the regions' steps in force (a cut last step is taken back).
+  LatencyTally ttft;
+  LatencyTally tpot;
+  std::vector<ServingStep> current_regions;
   std::vector<std::size_t> order;  // scratch of the router
 };
 

@@ -23,6 +23,25 @@ void add_step(ServingStats& stats, const ServingStep& step, double fraction) {
       std::max(stats.max_replicas_used, step.replicas_active + step.replicas_loading);
   if (step.replica_capacity_per_s > 0)
     stats.busy_replica_seconds += fraction * step.served / step.replica_capacity_per_s;
+  stats.static_energy_j += fraction * step.duration_s * step.static_w;
+  if (!std::isnan(step.output_tokens)) {
+    stats.input_tokens += fraction * step.input_tokens;
+    stats.output_tokens += fraction * step.output_tokens;
+  }
+}
+
+// An LLM region's step in the latency tallies: each segment's requests wait, then prefill
+// their own prompt; all share the step's decode (TPOT). `fraction` < 0 takes a cut step back.
+void tally_latencies(LatencyTally& ttft, LatencyTally& tpot, const ServingStep& step,
+                     const ReplicaModel& replica, const std::vector<RequestSegment>& segments,
+                     double fraction) {
+  if (!(step.served > 0) || std::isnan(step.tpot_s)) return;
+  double shares = 0;
+  for (const RequestSegment& segment : segments) shares += segment.share;
+  for (const RequestSegment& segment : segments)
+    ttft.add(step.wait_s + replica.llm()->prefill_s(segment.input_tokens),
+             fraction * step.served * segment.share / shares);
+  tpot.add(step.tpot_s, fraction * step.served);
 }
 
 // One step of the whole service: its regions' steps summed (they share the replica model, so
@@ -38,6 +57,9 @@ ServingStep combined_step(const std::vector<ServingRegion>& regions) {
     sum.served += step.served;
     sum.dropped += step.dropped;
     sum.late += step.late;
+    sum.static_w += step.static_w;
+    sum.input_tokens += step.input_tokens;
+    sum.output_tokens += step.output_tokens;
   }
   return sum;
 }
@@ -143,8 +165,10 @@ void DeploymentDriver::take_serving_step(Running& run) {
     const ServingStep& step = *region.pending;
     const std::uint32_t held = step.replicas_active + step.replicas_loading;
     region.next_replicas = held;
-    region.next_power_w = step.power_w + (run.max_replicas - std::min(run.max_replicas, held)) *
-                                             region.parked_replica_w;
+    const double parked_w =
+        (run.max_replicas - std::min(run.max_replicas, held)) * region.parked_replica_w;
+    region.next_power_w = step.power_w + parked_w;
+    region.pending->static_w += parked_w;
   }
 }
 
@@ -162,6 +186,14 @@ void DeploymentDriver::apply_serving_step(std::size_t i) {
     run.current_away += run.regions[r].pending->served;
   add_step(run.applied, *run.current, 1.0);
   run.applied_away += run.current_away;
+  run.current_regions.clear();
+  const DeploymentSpec& d = scenario_.deployments[i];
+  for (ServingRegion& region : run.regions) {
+    run.current_regions.push_back(*region.pending);
+    if (d.serving.replica.llm)
+      tally_latencies(run.ttft, run.tpot, *region.pending, region.serving->replica(),
+                      d.serving.replica.llm->segments, 1.0);
+  }
   take_serving_step(run);
 }
 
@@ -189,6 +221,10 @@ void DeploymentDriver::stop_serving(std::size_t i, double now_s) {
         1 - std::clamp((now_s - run.current->time_s) / run.current->duration_s, 0.0, 1.0);
     if (unserved > 0) {
       add_step(stats, *run.current, -unserved);
+      if (const auto& llm = scenario_.deployments[i].serving.replica.llm)
+        for (std::size_t r = 0; r < run.current_regions.size(); ++r)
+          tally_latencies(run.ttft, run.tpot, run.current_regions[r],
+                          run.regions[r].serving->replica(), llm->segments, -unserved);
       away -= unserved * run.current_away;
     }
   }
@@ -211,6 +247,21 @@ void DeploymentDriver::stop_serving(std::size_t i, double now_s) {
   if (result.gpu_hours > 0) {
     result.reserved_utilization = result.replica_hours * replica_gpus / result.gpu_hours;
     result.activity_utilization = result.busy_gpu_hours / result.gpu_hours;
+  }
+  result.static_energy_j = stats.static_energy_j;
+  if (scenario_.deployments[i].serving.replica.llm) {
+    result.input_tokens = stats.input_tokens;
+    result.output_tokens = stats.output_tokens;
+    result.j_per_output_token = stats.output_tokens > 0 ? result.energy_j / stats.output_tokens
+                                                        : std::numeric_limits<double>::quiet_NaN();
+    result.ttft_mean_s = run.ttft.mean_s();
+    result.tpot_mean_s = run.tpot.mean_s();
+    result.ttft_p50_s = run.ttft.quantile_s(0.5);
+    result.ttft_p90_s = run.ttft.quantile_s(0.9);
+    result.ttft_p99_s = run.ttft.quantile_s(0.99);
+    result.tpot_p50_s = run.tpot.quantile_s(0.5);
+    result.tpot_p90_s = run.tpot.quantile_s(0.9);
+    result.tpot_p99_s = run.tpot.quantile_s(0.99);
   }
 }
 

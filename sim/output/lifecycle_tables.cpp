@@ -80,6 +80,14 @@ void write_campaign_table(hid_t root, const Scenario& scenario, const RunSummary
   write_h5_table(root, "campaigns", table);
 }
 
+namespace {
+// In the order of DeploymentResult's fields, after activity_utilization.
+constexpr const char* kLlmColumns[] = {"static_energy_j",    "input_tokens", "output_tokens",
+                                       "j_per_output_token", "ttft_mean_s",  "ttft_p50_s",
+                                       "ttft_p90_s",         "ttft_p99_s",   "tpot_mean_s",
+                                       "tpot_p50_s",         "tpot_p90_s",   "tpot_p99_s"};
+}  // namespace
+
 void write_deployment_table(hid_t root, const RunSummary& summary) {
   RecordTable table;
   table.columns = {
@@ -98,6 +106,8 @@ void write_deployment_table(hid_t root, const RunSummary& summary) {
       column("reserved_gpus", ColumnType::uint32), column("busy_gpu_hours", ColumnType::real),
       column("reserved_utilization", ColumnType::real),
       column("activity_utilization", ColumnType::real)};
+  // Added to schema 1 with LLM serving (docs/llm-serving.md; older files lack them).
+  for (const char* name : kLlmColumns) table.columns.push_back(column(name, ColumnType::real));
   for (const DeploymentResult& d : summary.deployments)
     table.rows.push_back({text_cell(d.name),
                           text_cell(d.kind),
@@ -124,7 +134,19 @@ void write_deployment_table(hid_t root, const RunSummary& summary) {
                           unsigned_cell(d.reserved_gpus),
                           real_cell(d.busy_gpu_hours),
                           real_cell(d.reserved_utilization),
-                          real_cell(d.activity_utilization)});
+                          real_cell(d.activity_utilization),
+                          real_cell(d.static_energy_j),
+                          real_cell(d.input_tokens),
+                          real_cell(d.output_tokens),
+                          real_cell(d.j_per_output_token),
+                          real_cell(d.ttft_mean_s),
+                          real_cell(d.ttft_p50_s),
+                          real_cell(d.ttft_p90_s),
+                          real_cell(d.ttft_p99_s),
+                          real_cell(d.tpot_mean_s),
+                          real_cell(d.tpot_p50_s),
+                          real_cell(d.tpot_p90_s),
+                          real_cell(d.tpot_p99_s)});
   write_h5_table(root, "deployments", table);
 }
 

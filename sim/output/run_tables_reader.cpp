@@ -162,6 +162,20 @@ void read_deployment_rows(hid_t root, const std::string& path, RunSummary& summa
                                {"reserved_utilization", &D::reserved_utilization},
                                {"activity_utilization", &D::activity_utilization}})
     if (table.has(field)) real_column(table, out, field, member);
+  // Added within schema 1 (LLM serving): absent from older files, left NaN.
+  for (auto [field, member] : {std::pair{"static_energy_j", &D::static_energy_j},
+                               {"input_tokens", &D::input_tokens},
+                               {"output_tokens", &D::output_tokens},
+                               {"j_per_output_token", &D::j_per_output_token},
+                               {"ttft_mean_s", &D::ttft_mean_s},
+                               {"ttft_p50_s", &D::ttft_p50_s},
+                               {"ttft_p90_s", &D::ttft_p90_s},
+                               {"ttft_p99_s", &D::ttft_p99_s},
+                               {"tpot_mean_s", &D::tpot_mean_s},
+                               {"tpot_p50_s", &D::tpot_p50_s},
+                               {"tpot_p90_s", &D::tpot_p90_s},
+                               {"tpot_p99_s", &D::tpot_p99_s}})
+    if (table.has(field)) real_column(table, out, field, member);
 }
 
 }  // namespace mlcycle

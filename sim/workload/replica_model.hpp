@@ -42,6 +42,8 @@ class ReplicaModel {
   double power_w(double utilization) const;
   double response_time_s(double utilization) const;
   bool is_llm() const { return llm_ != nullptr; }
+  const LlmReplica* llm() const { return llm_.get(); }  // nullptr without llm
+  const TokenMix& mix() const { return mix_; }
   // An LLM replica's steady state at `utilization` of its capacity (nullopt without llm).
   std::optional<LlmOperatingPoint> llm_at(double utilization) const;
   // The replica under a GPU power cap: each batch takes `latency_factor` times longer (so it

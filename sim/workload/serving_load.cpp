@@ -109,6 +109,19 @@ ServingStep ServingLoad::next_routed(double offered) {
   step.late = late ? step.served : 0.0;
   step.power_w = step.replicas_active * replica.power_w(step.utilization) +
                  step.replicas_loading * replica.idle_w();
+  step.static_w = (step.replicas_active + step.replicas_loading) * replica.idle_w();
+  if (replica.is_llm()) {
+    const TokenMix& mix = replica.mix();
+    step.input_tokens = step.served * mix.input_tokens;
+    step.output_tokens = step.served * mix.output_tokens;
+    if (step.served > 0) {
+      const LlmOperatingPoint point = *replica.llm_at(step.utilization);
+      step.wait_s = point.wait_s;
+      step.tpot_s = point.tpot_s;
+    }
+    stats_.input_tokens += step.input_tokens;
+    stats_.output_tokens += step.output_tokens;
+  }
 
   const std::uint32_t held = step.replicas_active + step.replicas_loading;
   stats_.offered += step.offered;

@@ -14,6 +14,7 @@
 // replica_seconds counts held replicas (active and loading) and max_replicas_used their peak:
 // both hold GPUs. energy_it_j = sum of power_w * D.
 #include <cstdint>
+#include <limits>
 #include <optional>
 
 #include "core/utc_time.hpp"
@@ -38,6 +39,15 @@ struct ServingStep {
   double utilization;
   double replica_capacity_per_s;  // requests per second one replica serves in this step
   bool capped;                    // the power cap held in this step
+  // The idle power of the replicas held (the driver adds its reservation's parked slots): the
+  // static part of power_w, drawn whatever the load.
+  double static_w = 0;
+  // An LLM replica's step (NaN otherwise): tokens of the served requests, the mean wait before
+  // a prefill starts, and the time per output token (workload/llm_replica.hpp).
+  double input_tokens = std::numeric_limits<double>::quiet_NaN();
+  double output_tokens = std::numeric_limits<double>::quiet_NaN();
+  double wait_s = std::numeric_limits<double>::quiet_NaN();
+  double tpot_s = std::numeric_limits<double>::quiet_NaN();
 };
 
 // A GPU power cap on the replicas: batch latency x latency_factor, busy power less
@@ -56,7 +66,9 @@ struct ServingStats {
   double busy_replica_seconds = 0;
   double replica_seconds = 0;
   std::uint32_t max_replicas_used = 0;
-  double energy_it_j = 0;  // sum of power_w * duration_s
+  double energy_it_j = 0;                      // sum of power_w * duration_s
+  double static_energy_j = 0;                  // sum of static_w * duration_s (the driver's steps)
+  double input_tokens = 0, output_tokens = 0;  // LLM replicas
 };
 
 class ServingLoad {
@@ -83,6 +95,7 @@ class ServingLoad {
   std::uint32_t reserved_gpus() const { return reserved_gpus_; }
 
   double capacity_per_replica_per_s() const { return replica_.capacity_per_s(); }
+  const ReplicaModel& replica() const { return replica_; }
   std::uint64_t steps() const { return steps_; }
 
  private:

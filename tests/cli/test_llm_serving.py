@@ -88,6 +88,16 @@ def test_round_replica(mlcycle, tmp, engine):
     # Utilization by activity: 10 / 22.7434 = 10 x 0.04396875.
     expect_close(d["activity_utilization"], 0.4396875, "utilization", rel=1e-9)
     expect(d["late"] == 0, f"no target, yet {d['late']} late requests")
+    # Static: the GPU's 100 W idle for the hour, 360,000 J of the 1,548,432.
+    expect_close(d["static_energy_j"], 360000, "static energy", rel=1e-9)
+    # 36,000 requests x 1,000 and x 100 tokens; 1,548,432 J / 3.6e6 tokens = 0.43012 J each.
+    expect_close(d["input_tokens"], 3.6e7, "input tokens")
+    expect_close(d["output_tokens"], 3.6e6, "output tokens")
+    expect_close(d["j_per_output_token"], 0.43012, "J per output token", rel=1e-9)
+    # One step at one load: every request sees TTFT 0.0393449 s and TPOT 0.0227642 s.
+    for q in ("mean", "p50", "p90", "p99"):
+        expect_close(d[f"ttft_{q}_s"], 0.03934493, f"TTFT {q}", rel=1e-6)
+        expect_close(d[f"tpot_{q}_s"], 0.02276423, f"TPOT {q}", rel=1e-6)
 
 
 @pytest.mark.title("llm serving: a step is late when its TTFT or TPOT misses the target")
@@ -101,6 +111,30 @@ def test_targets(mlcycle, tmp):
         directory.mkdir()
         d = run(mlcycle, directory, "targets", targets + "\n")
         expect(d["late"] == late, f"{targets!r}: {d['late']} late requests, expected {late}")
+
+
+@pytest.mark.title("llm serving: TTFT percentiles across segments differ by their prefills")
+def test_segment_percentiles(mlcycle, tmp):
+    # Three requests in four of 1,000 tokens in, one of 4,000 (both 100 out): every request of
+    # the step waits as long; their prefills differ by 2 x 7e9 x 3,000 / 5e14 = 0.084 s. So
+    # p50 (75 % of the requests) is the short prompt's TTFT, p90 and p99 the long one's, and
+    # the mean lies a quarter of 0.084 s above p50.
+    segments = ("segments = [{ name = \"short\", share = 3, input_tokens = 1000, "
+                "output_tokens = 100 }, { name = \"long\", share = 1, input_tokens = 4000, "
+                "output_tokens = 100 }]\n")
+    (tmp / "round.xml").write_text(ROUND_PLATFORM)
+    text = ROUND_SERVICE.replace("input_tokens = 1000\noutput_tokens = 100\n", segments)
+    (tmp / "mix.toml").write_text(text)
+    result = run_mlcycle(mlcycle, ["run", "mix.toml", "-o", "mix.h5", "--quiet"], cwd=tmp)
+    expect_success(result, "run mix")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "mix.h5", "r") as f:
+        d = f["deployments"][0]
+    expect_close(d["ttft_p90_s"] - d["ttft_p50_s"], 0.084, "p90 - p50", rel=1e-9)
+    expect_close(d["ttft_p99_s"], d["ttft_p90_s"], "p99 = p90", rel=1e-12)
+    expect_close(d["ttft_mean_s"] - d["ttft_p50_s"], 0.021, "mean - p50", rel=1e-9)
+    # The mix's mean tokens: (3 x 1,000 + 4,000) / 4 = 1,750 in, 100 out, per request.
+    expect_close(d["input_tokens"] / d["served"], 1750, "input tokens per request")
 
 
 CATALOG_SERVICE = """[simulation]

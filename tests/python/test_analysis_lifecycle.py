@@ -180,3 +180,22 @@ autoscaler = {{ max_replicas = 4 }}
         assert error < 1e-9
     page = parse(write_report(run.path, tmp_path / "serve.html"))
     assert page.sections == ["summary", "key-numbers", "equivalents", "plots", "deployments"]
+
+
+def test_llm_serving_report(tmp_path):
+    """An LLM service (scenarios/llm-tokens-70b-h100.toml): the report's LLM table shows the
+    /deployments figures exactly (data-value) and rounded (text), and its static share."""
+    scenario = os.path.join(ROOT, "scenarios", "llm-tokens-70b-h100.toml")
+    run = load_run(simulate(tmp_path / "llm.h5", scenario))
+    page = parse(write_report(run.path, tmp_path / "llm.html"))
+    cells = cells_of(page, "llm-serving-table")
+    shown = {"output_tokens": (1, 0), "j_per_output_token": (1, 3), "ttft_p50_s": (1000, 1),
+             "ttft_p99_s": (1000, 1), "tpot_p50_s": (1000, 1), "tpot_p99_s": (1000, 1)}
+    check_cells({k: v for k, v in cells.items() if k[1] != "static_share"}, run.deployments,
+                shown)
+    d = run.deployments.loc["chat-70b"]
+    static = cells[("chat-70b", "static_share")]
+    assert float(static["data-value"]) == d["static_energy_j"] / d["it_energy_j"]
+    # Energy per output token is the facility energy over the tokens.
+    assert d["j_per_output_token"] == pytest.approx(d["energy_j"] / d["output_tokens"], rel=1e-12)
+    assert d["ttft_p50_s"] <= d["ttft_p90_s"] <= d["ttft_p99_s"]

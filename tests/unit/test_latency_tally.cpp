@@ -1,0 +1,56 @@
+// Request-weighted latency quantiles (workload/latency_tally.hpp).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+
+#include "workload/latency_tally.hpp"
+
+using namespace mlcycle;
+
+TEST_CASE("latency tally: weighted nearest-rank quantiles and the mean") {
+  LatencyTally tally;
+  // 60 requests at 0.1 s, 30 at 0.2 s, 10 at 1 s: 100 in all.
+  tally.add(0.2, 30);
+  tally.add(1.0, 10);
+  tally.add(0.1, 60);
+  CHECK(tally.weight() == 100);
+  // Mean (6 + 6 + 10) / 100 = 0.22 s.
+  CHECK(tally.mean_s() == Approx(0.22).epsilon(1e-12));
+  // p50: 50 of 100 are reached at 0.1 s (60); p60 exactly at 0.1; p61 needs 0.2 (90);
+  // p90 at 0.2 (90 >= 90); p99 at 1.0.
+  CHECK(tally.quantile_s(0.5) == 0.1);
+  CHECK(tally.quantile_s(0.6) == 0.1);
+  CHECK(tally.quantile_s(0.61) == 0.2);
+  CHECK(tally.quantile_s(0.9) == 0.2);
+  CHECK(tally.quantile_s(0.99) == 1.0);
+  CHECK(tally.quantile_s(0) == 0.1);
+  CHECK(tally.quantile_s(1) == 1.0);
+}
+
+TEST_CASE("latency tally: a negative weight takes back part of an equal point") {
+  LatencyTally tally;
+  tally.add(0.1, 50);
+  tally.add(0.5, 50);
+  tally.add(0.5, -40);  // the last step cut short: 40 of its 50 never served
+  // 50 at 0.1 s and 10 at 0.5 s: 60; mean (5 + 5) / 60; p80 needs 48: 0.1; p90 needs 54: 0.5.
+  CHECK(tally.weight() == 60);
+  CHECK(tally.mean_s() == Approx(10.0 / 60).epsilon(1e-12));
+  CHECK(tally.quantile_s(0.8) == 0.1);
+  CHECK(tally.quantile_s(0.9) == 0.5);
+  // Adding after a quantile sorts again.
+  tally.add(0.05, 60);
+  CHECK(tally.quantile_s(0.5) == 0.05);
+}
+
+TEST_CASE("latency tally: empty, and saturated steps") {
+  LatencyTally empty;
+  CHECK(std::isnan(empty.mean_s()));
+  CHECK(std::isnan(empty.quantile_s(0.5)));
+  LatencyTally tally;
+  const double never = std::numeric_limits<double>::infinity();
+  tally.add(0.1, 90);
+  tally.add(never, 10);
+  CHECK(tally.quantile_s(0.9) == 0.1);
+  CHECK(std::isinf(tally.quantile_s(0.95)));
+  CHECK(std::isinf(tally.mean_s()));
+}
