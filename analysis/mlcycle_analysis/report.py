@@ -5,6 +5,7 @@ import math
 import os
 
 from . import derived, plots
+from .llm_report import llm_serving_table
 from ._html import Cell, esc, num, number, page, png_figure, section, table, write
 from .run import load_run
 from .schema import (BY_SERIES, CAMPAIGNS, DAYS, DEPLOYMENTS, G_PER_LB, HOURS, JOBS,  # noqa: F401
@@ -253,30 +254,6 @@ def _when(run, seconds) -> str:
     return f"{run.utc([seconds])[0]:%Y-%m-%d %H:%M}"
 
 
-def _llm_serving(serving) -> list:
-    """LLM services (an `llm` table): tokens, energy per token, latencies, static share."""
-    if "j_per_output_token" not in serving:  # files from before LLM serving lack the columns
-        return []
-    llm = serving[serving["j_per_output_token"].notna()]
-    if len(llm) == 0:
-        return []
-    fields = [("output_tokens", 0, 1), ("j_per_output_token", 3, 1), ("ttft_p50_s", 1, 1000),
-              ("ttft_p99_s", 1, 1000), ("tpot_p50_s", 1, 1000), ("tpot_p99_s", 1, 1000)]
-    headers = ["deployment", "output tokens", "J / output token", "TTFT p50 (ms)",
-               "TTFT p99 (ms)", "TPOT p50 (ms)", "TPOT p99 (ms)", f"static ({PERCENT})"]
-    rows = []
-    for name, r in llm.iterrows():
-        static = r["static_energy_j"] / r["it_energy_j"] if r["it_energy_j"] > 0 else math.nan
-        rows.append([name] + [num(r[k], digits, factor, deployment=name, field=k)
-                              for k, digits, factor in fields]
-                    + [num(static, 1, PERCENT.factor, deployment=name, field="static_share")])
-    note = ('<p class="note">LLM services in tokens (docs/llm-serving.md): facility energy per '
-            "output token; time to first token and per output token, request-weighted over "
-            "steps and segments; static: the reservation's idle power, drawn whatever the "
-            "load, as a share of its IT energy.</p>")
-    return ["<h3>LLM serving</h3>", table(headers, rows, table_id="llm-serving-table"), note]
-
-
 def _deployments(run) -> str:
     d = run.deployments
     if len(d) == 0:
@@ -303,7 +280,7 @@ def _deployments(run) -> str:
         rows = [first(n, r) + [num(r[k], digits, factor, deployment=n, field=k)
                                for k, digits, factor in fields] for n, r in serving.iterrows()]
         parts += ["<h3>Serving</h3>", table(headers, rows, table_id="serving-table")]
-        parts += _llm_serving(serving)
+        parts += llm_serving_table(serving)
     if len(fleets):
         fields = [("vehicles_end", 0, 1), ("vehicle_days", 1, 1), ("driving_hours", 1, 1),
                   ("onboard_energy_j", 2, KWH.factor), ("fuel_l", 1, 1), ("updates", 0, 1)]
