@@ -34,7 +34,7 @@ test: build
 # Sanitizer reports go to $(SANITIZE_DIR)/sanitizer-logs; any finding fails. See docs/testing.md.
 sanitize-build: deps
 	@cmake --preset sanitize >/dev/null
-	@cmake --build --preset sanitize -j $(JOBS) --target mlcycle unit_tests engine_tests fuzz_harnesses
+	@cmake --build --preset sanitize -j $(JOBS) --target mlcycle unit_tests engine_tests heap_prefault_test fuzz_harnesses
 
 sanitize: sanitize-build
 	@tests/fuzz/sanitized_ctest.sh $(SANITIZE_DIR) -L 'sanitize|fuzz' -j $(JOBS) --output-on-failure

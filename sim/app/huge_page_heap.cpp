@@ -26,11 +26,11 @@ namespace {
 #endif
 
 std::string_view heap_state = "unavailable";
+
+#ifndef MLCYCLE_SANITIZED_ALLOCATOR
 // The part of the heap marked for huge pages, [huge_first, huge_end): where a prefault may act.
 std::uintptr_t huge_first = 0;
 std::uintptr_t huge_end = 0;
-
-#ifndef MLCYCLE_SANITIZED_ALLOCATOR
 // Address space the heap takes up front (only what is touched is ever backed by memory). A run
 // that needs more grows the heap past it on 4 KiB pages, as it would without this.
 constexpr std::size_t kHeapReserveBytes = std::size_t{1} << 30;
