@@ -52,7 +52,10 @@ DEPLOYMENT_FIELDS = ["name", "kind", "start_s", "end_s", "gpu_hours", "it_energy
                      "requests", "served", "dropped", "late", "replica_hours", "max_replicas",
                      "wh_per_request", "co2_g_per_request", "vehicles_end", "vehicle_days",
                      "driving_hours", "onboard_energy_j", "fuel_l", "updates", "reserved_gpus",
-                     "busy_gpu_hours", "reserved_utilization", "activity_utilization"]
+                     "busy_gpu_hours", "reserved_utilization", "activity_utilization",
+                     "static_energy_j", "input_tokens", "output_tokens", "j_per_output_token",
+                     "ttft_mean_s", "ttft_p50_s", "ttft_p90_s", "ttft_p99_s", "tpot_mean_s",
+                     "tpot_p50_s", "tpot_p90_s", "tpot_p99_s"]
 # two-sites has campaigns and no deployment: no /trace/deployment_* series.
 TRACE_DATASETS = {"time_s", "duration_s", "series", "energy_j", "co2_g", "power_w",
                   "intensity_g_per_kwh", "regions", "region_energy_j", "region_co2_g",
