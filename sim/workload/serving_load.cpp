@@ -49,14 +49,13 @@ ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
           seconds_or_never(spec.replica.llm ? spec.replica.llm->tpot_target_ms : std::nullopt)),
       added_latency_s_(added_latency_s) {}
 
-bool ServingLoad::is_late(const ReplicaModel& replica, double utilization) const {
-  if (!replica.is_llm())
-    return replica.response_time_s(utilization) + added_latency_s_ > late_above_s_;
+bool ServingLoad::is_late(const ReplicaModel& replica, double utilization,
+                          const std::optional<LlmOperatingPoint>& llm_point) const {
+  if (!llm_point) return replica.response_time_s(utilization) + added_latency_s_ > late_above_s_;
   // An LLM step is late when its mean time to first token (a request routed from elsewhere
   // waits its added latency first) or its time per output token misses the target.
-  const LlmOperatingPoint point = *replica.llm_at(utilization);
-  return point.overloaded || point.ttft_s + added_latency_s_ > ttft_above_s_ ||
-         point.tpot_s > tpot_above_s_;
+  return llm_point->overloaded || llm_point->ttft_s + added_latency_s_ > ttft_above_s_ ||
+         llm_point->tpot_s > tpot_above_s_;
 }
 
 double ServingLoad::next_duration_s() const {
@@ -105,19 +104,22 @@ ServingStep ServingLoad::next_routed(double offered) {
   step.served = std::min(step.offered, capacity);
   step.dropped = step.offered - step.served;
   step.utilization = capacity > 0 ? step.served / capacity : 0.0;
-  const bool late = step.served > 0 && is_late(replica, step.utilization);
+  // An LLM replica's steady state at this load, worked out once for power, lateness and
+  // latencies.
+  const std::optional<LlmOperatingPoint> llm_point = replica.llm_at(step.utilization);
+  const bool late = step.served > 0 && is_late(replica, step.utilization, llm_point);
   step.late = late ? step.served : 0.0;
-  step.power_w = step.replicas_active * replica.power_w(step.utilization) +
-                 step.replicas_loading * replica.idle_w();
+  step.power_w =
+      step.replicas_active * (llm_point ? llm_point->power_w : replica.power_w(step.utilization)) +
+      step.replicas_loading * replica.idle_w();
   step.static_w = (step.replicas_active + step.replicas_loading) * replica.idle_w();
   if (replica.is_llm()) {
     const TokenMix& mix = replica.mix();
     step.input_tokens = step.served * mix.input_tokens;
     step.output_tokens = step.served * mix.output_tokens;
     if (step.served > 0) {
-      const LlmOperatingPoint point = *replica.llm_at(step.utilization);
-      step.wait_s = point.wait_s;
-      step.tpot_s = point.tpot_s;
+      step.wait_s = llm_point->wait_s;
+      step.tpot_s = llm_point->tpot_s;
     }
     stats_.input_tokens += step.input_tokens;
     stats_.output_tokens += step.output_tokens;

@@ -118,7 +118,8 @@ class ServingLoad {
   double added_latency_s_;
   ServingStats stats_;
 
-  bool is_late(const ReplicaModel& replica, double utilization) const;
+  bool is_late(const ReplicaModel& replica, double utilization,
+               const std::optional<LlmOperatingPoint>& llm_point) const;
   double step_start_s(std::uint64_t k) const { return start_s_ + static_cast<double>(k) * step_s_; }
 };
 
