@@ -26,7 +26,7 @@ std::string_view heap_huge_pages();
 
 // Faults in, on a thread of its own, the part of the huge-page heap the next `bytes` of
 // allocations will take, while the caller goes on (SimGrid building the platform, the first
-// jobs starting). Why: a virtual machine zeroes and maps fresh memory slowly (about 1 GB/s
+// jobs starting). Why: a virtual machine zeroes and maps fresh memory slowly (0.4 to 1 GB/s
 // here), and a 100,000-GPU run touches about 90 MB more than a 4,096-GPU one; on the otherwise
 // idle second core that cost leaves the simulation's path (docs/performance.md). The pages
 // hold zeros until used, so results do not change. Does nothing unless heap_huge_pages() is
