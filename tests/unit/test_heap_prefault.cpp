@@ -50,7 +50,10 @@ int main(int argc, char** argv) {
 
   // 64 MiB asked for: from the huge page holding the heap's top (`from`, rounded down) to
   // from + 64 MiB, that is 64 to 66 MiB, less the 8 MiB lead the prefault leaves to the
-  // allocations themselves: 56 to 58 MiB, 28 or 29 huge pages.
+  // allocations themselves: 56 to 58 MiB, 28 or 29 huge pages. When the heap's top still lies
+  // in its first, unaligned 2 MiB (on 4 KiB pages, not the prefault's), the range starts at the
+  // first huge page instead, up to 2 MiB later: 62 to 64 MiB less the lead, 54 to 56 MiB. (That
+  // depends on where the kernel put the heap: about 1 run in 50 here.) So 54 to 58 MiB.
   const long before = anonymous_rss_bytes();
   {
     mlcycle::HeapPrefault prefault;
@@ -62,7 +65,7 @@ int main(int argc, char** argv) {
     expect(backed < 2 * kMiB, "MLCYCLE_HUGE_PAGES=off: the prefault backs nothing", backed / kMiB);
     return failures == 0 ? 0 : 1;
   }
-  expect(backed >= 56 * kMiB && backed <= 58 * kMiB, "64 MiB asked: 56 to 58 MiB backed",
+  expect(backed >= 54 * kMiB && backed <= 58 * kMiB, "64 MiB asked: 54 to 58 MiB backed",
          backed / kMiB);
 
   // The next allocation lands where the prefault worked: writing 60 MiB of it backs at most
