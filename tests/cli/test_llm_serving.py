@@ -199,3 +199,41 @@ def test_catalog_figures(mlcycle, tmp):
         expect(catalog[field] == given[field],
                f"{field}: {catalog[field]} from the catalog, {given[field]} given")
     expect(catalog["served"] > 0 and catalog["it_energy_j"] > 0, "the service served nothing")
+
+
+# The published chain of tests/unit/test_llm_published_chain.cpp (Epoch AI 2025): 1e14 FLOP a
+# query at 10 % of an H100's 989 TFLOP/s, 892.5 W a GPU, PUE 1.2: 0.3008089 Wh a query. One
+# node of 8 GPUs (the replica, 8-way tensor parallel) in a datacentre of PUE 1.2, offered its
+# capacity, 7.912 queries a second, for an hour.
+CHAIN_PLATFORM = ROUND_PLATFORM.replace('core="4"', 'core="8"').replace(
+    '<prop id="grid_region" value="r"/>',
+    '<prop id="grid_region" value="r"/>\n    <prop id="pue" value="1.2"/>')
+CHAIN_LLM = """[deployment.llm]
+params = 100e9
+bytes_per_param = 1
+kv_bytes_per_token = 1.6e5
+gpu = "h100-sxm"
+tensor_parallel = 8
+compute_efficiency = 0.1
+idle_w = 100
+busy_w = 892.5
+input_tokens = 50
+output_tokens = 450
+"""
+
+
+@pytest.mark.title("llm serving: the published chain, 0.3008 Wh a query, within 0.1 % end to end")
+def test_published_chain(mlcycle, tmp):
+    (tmp / "round.xml").write_text(CHAIN_PLATFORM)
+    text = ROUND_SERVICE.replace("base_rps = 10", "base_rps = 7.912")
+    text = text[:text.index("[deployment.llm]")] + CHAIN_LLM
+    (tmp / "chain.toml").write_text(text)
+    result = run_mlcycle(mlcycle, ["run", "chain.toml", "-o", "chain.h5", "--quiet"], cwd=tmp)
+    expect_success(result, "run chain")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "chain.h5", "r") as f:
+        conservation.check_file(f)
+        d = f["deployments"][0]
+    expect_close(d["served"], 7.912 * 3600, "queries served", rel=1e-9)
+    # 1e14 / 98.9e12 x 892.5 x 1.2 / 3600 = 0.3008089 Wh.
+    expect_close(d["wh_per_request"], 0.3008089, "Wh a query", rel=1e-3)
