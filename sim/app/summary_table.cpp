@@ -88,12 +88,14 @@ std::string serving_utilization(const DeploymentResult& d) {
 // for an LLM service (files and services without them: nothing).
 std::string llm_serving_figures(const DeploymentResult& d) {
   std::string text;
-  if (!std::isnan(d.j_per_output_token))
-    text += format_text(
-        "; %.3g J per output token, TTFT p50 %.4g / p99 %.4g ms, TPOT p50 %.4g "
-        "/ p99 %.4g ms",
-        d.j_per_output_token, 1000 * d.ttft_p50_s, 1000 * d.ttft_p99_s, 1000 * d.tpot_p50_s,
-        1000 * d.tpot_p99_s);
+  if (!std::isnan(d.j_per_output_token)) {
+    text += format_text("; %.3g J per output token, ", d.j_per_output_token);
+    // A measured table without a ttft_s column gives no TTFT.
+    text += std::isnan(d.ttft_p50_s) ? std::string("TTFT not measured")
+                                     : format_text("TTFT p50 %.4g / p99 %.4g ms",
+                                                   1000 * d.ttft_p50_s, 1000 * d.ttft_p99_s);
+    text += format_text(", TPOT p50 %.4g / p99 %.4g ms", 1000 * d.tpot_p50_s, 1000 * d.tpot_p99_s);
+  }
   if (!std::isnan(d.static_energy_j) && d.it_energy_j > 0 && !std::isnan(d.j_per_output_token))
     text += format_text("; %.1f %% static", 100 * d.static_energy_j / d.it_energy_j);
   return text;

@@ -38,9 +38,11 @@ void tally_latencies(LatencyTally& ttft, LatencyTally& tpot, const ServingStep& 
   if (!(step.served > 0) || std::isnan(step.tpot_s)) return;
   double shares = 0;
   for (const RequestSegment& segment : segments) shares += segment.share;
-  for (const RequestSegment& segment : segments)
-    ttft.add(step.wait_s + replica.llm()->prefill_s(segment.input_tokens),
-             fraction * step.served * segment.share / shares);
+  // (A measured table without a ttft_s column gives no TTFT: NaN.)
+  if (!std::isnan(step.wait_s))
+    for (const RequestSegment& segment : segments)
+      ttft.add(replica.llm()->first_token_s(step.wait_s, segment.input_tokens),
+               fraction * step.served * segment.share / shares);
   tpot.add(step.tpot_s, fraction * step.served);
 }
 

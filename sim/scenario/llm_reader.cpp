@@ -6,6 +6,7 @@
 
 #include "core/limits.hpp"
 #include "core/number_text.hpp"
+#include "scenario/llm_measured_csv.hpp"
 
 namespace mlcycle {
 
@@ -123,9 +124,53 @@ void read_segments(TomlTableReader& t, LlmServingSpec& llm) {
   }
 }
 
+// The keys of the roofline (the model's shape, the GPU's figures, efficiencies), which a
+// measured table replaces.
+constexpr const char* kRooflineKeys[] = {"params",
+                                         "active_params",
+                                         "bytes_per_param",
+                                         "kv_bytes_per_token",
+                                         "layers",
+                                         "kv_heads",
+                                         "head_dim",
+                                         "kv_bytes_per_value",
+                                         "peak_tflops",
+                                         "memory_gb",
+                                         "memory_tbps",
+                                         "compute_efficiency",
+                                         "bandwidth_efficiency",
+                                         "decode_power_fraction",
+                                         "memory_reserve",
+                                         "max_batch",
+                                         "busy_w"};
+
+// `measured`: the replica from the rows of an operating-point CSV whose model, gpu and
+// tensor_parallel are the table's.
+void read_measured(TomlTableReader& t, LlmServingSpec& llm, const std::filesystem::path& base_dir) {
+  for (const char* key : kRooflineKeys)
+    if (t.has(key))
+      throw t.error_at(key,
+                       "not used with 'measured': the table gives the replica's throughput "
+                       "and power");
+  if (llm.model_name.empty()) throw t.error_here("missing key 'model' (the table's rows to use)");
+  const std::uint64_t tp = t.positive_integer("tensor_parallel", 1);
+  if (tp > static_cast<std::uint64_t>(limits::kMaxCoresPerHost))
+    throw t.error_at("tensor_parallel", "at most " + std::to_string(limits::kMaxCoresPerHost));
+  llm.replica.tensor_parallel = static_cast<std::uint32_t>(tp);
+  const std::optional<std::string> gpu = t.string("gpu");
+  if (!gpu) throw t.error_here("missing key 'gpu' (the table's rows to use)");
+  if (t.has("idle_w")) llm.idle_w = t.non_negative_number("idle_w", 0);
+  std::filesystem::path path(*t.string("measured"));
+  if (path.is_relative()) path = base_dir / path;
+  if (const std::string why = not_a_file(path); !why.empty()) throw t.error_at("measured", why);
+  llm.measured = read_llm_measured_csv(path.lexically_normal().string(), llm.model_name, *gpu,
+                                       llm.replica.tensor_parallel, t.location_of_key("model"),
+                                       t.path_of("model"));
+}
+
 }  // namespace
 
-void read_llm(TomlTableReader& d, ServingSpec& spec) {
+void read_llm(TomlTableReader& d, ServingSpec& spec, const std::filesystem::path& base_dir) {
   const toml::table* table = d.table("llm");
   if (!table) return;
   if (d.has("replica"))
@@ -142,9 +187,17 @@ void read_llm(TomlTableReader& d, ServingSpec& spec) {
   LlmServingSpec llm;
   llm.replica.key = d.path_of("llm");
   llm.replica.where = d.location_of_key("llm");
-  read_model(t, llm.model);
-  read_replica_figures(t, llm);
+  llm.model_name = t.string("model").value_or("");
+  if (t.has("measured")) {
+    read_measured(t, llm, base_dir);
+  } else {
+    read_model(t, llm.model);
+    read_replica_figures(t, llm);
+  }
   read_segments(t, llm);
+  if (t.has("ttft_target_ms") && llm.measured && !llm.measured->has_ttft)
+    throw t.error_at("ttft_target_ms",
+                     "the measured table has no ttft_s column: no TTFT to hold to a target");
   if (t.has("ttft_target_ms")) llm.ttft_target_ms = t.positive_number("ttft_target_ms", 0);
   if (t.has("tpot_target_ms")) llm.tpot_target_ms = t.positive_number("tpot_target_ms", 0);
   t.reject_unknown_keys();
@@ -154,7 +207,9 @@ void read_llm(TomlTableReader& d, ServingSpec& spec) {
 
 void resolve_llm_gpus(std::vector<DeploymentSpec>& deployments, const HardwareCatalog& catalog) {
   for (DeploymentSpec& d : deployments) {
-    if (!d.serving.replica.llm || d.serving.replica.llm->gpu.empty()) continue;
+    if (!d.serving.replica.llm || d.serving.replica.llm->gpu.empty() ||
+        d.serving.replica.llm->measured)
+      continue;
     LlmServingSpec& llm = *d.serving.replica.llm;
     const AcceleratorSpec* gpu = catalog.accelerator(llm.gpu);
     if (!gpu)

@@ -4,6 +4,7 @@
 // docs/llm-serving.md their sources and defaults). Plain figures: a reader fills them from a
 // scenario and the hardware catalog.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,29 @@ struct RequestSegment {
   std::string name;  // "chat", "reasoning": for messages and outputs
 };
 
+// One measured operating point of a replica (a row of an operating-point CSV, the shape LLM
+// energy leaderboards publish): at a mean of `batch` sequences in flight, the replica serves
+// `throughput_per_s` (output tokens, or requests: LlmMeasuredTable says which) and its GPUs
+// draw `power_w` in all. TTFT and TPOT are NaN where the table has no such column.
+struct LlmMeasuredPoint {
+  double batch = 0;
+  double throughput_per_s = 0;
+  double power_w = 0;
+  double ttft_s = std::numeric_limits<double>::quiet_NaN();
+  double tpot_s = std::numeric_limits<double>::quiet_NaN();
+  int line = 0;  // in the CSV, for messages
+};
+
+// The rows of one model, GPU and tensor-parallel degree, in increasing batch, the throughput
+// growing strictly with it (scenario/llm_measured_csv.hpp checks).
+struct LlmMeasuredTable {
+  std::string path;
+  std::vector<LlmMeasuredPoint> points;
+  bool throughput_in_requests = false;  // requests_per_s; else output_tokens_per_s
+  bool has_ttft = false;
+  bool has_tpot = false;
+};
+
 // A serving deployment's `llm` table: the replica derived from the model and the GPU instead of
 // a given latency and power (scenario/llm_reader.hpp reads it, docs/llm-serving.md).
 struct LlmServingSpec {
@@ -71,6 +95,10 @@ struct LlmServingSpec {
   // A step's served requests are late when its mean TTFT or TPOT exceeds its target.
   std::optional<double> ttft_target_ms;
   std::optional<double> tpot_target_ms;
+  // Measured operating points instead of the roofline (`measured`, with `model` naming the
+  // rows): then `model` is only that name, and the replica's figures come from the table.
+  std::string model_name;
+  std::optional<LlmMeasuredTable> measured;
 };
 
 }  // namespace mlcycle

@@ -149,7 +149,7 @@ void read_serving(TomlTableReader& d, ServingSpec& spec, const std::filesystem::
     spec.latency_target_ms = d.positive_number("latency_target_ms", 0);
   read_demand(d, spec.demand, base_dir);
   read_replica(d, spec.replica);
-  read_llm(d, spec);
+  read_llm(d, spec, base_dir);
   const toml::table* autoscaler = d.table("autoscaler");
   std::optional<TomlTableReader> a;
   if (autoscaler) {

@@ -24,46 +24,12 @@
 // 1 while prefilling and delta + (1 - delta) r while decoding, r being the compute-bound share
 // of the step (2 N_active b / F over t_d) and delta the decode_power_fraction: a memory-bound
 // step leaves most of the GPU's compute idle, and its power does not grow with the batch.
-#include <span>
-
 #include "scenario/llm_spec.hpp"
+#include "workload/llm_server.hpp"
 
 namespace mlcycle {
 
-// The request mix as the replica sees it: mean tokens in and out per request, and the mean
-// context of a sequence in the decode batch, where each request stays O steps with I + O/2
-// tokens on average: c = sum(s_i O_i (I_i + O_i / 2)) / sum(s_i O_i).
-struct TokenMix {
-  double input_tokens = 0;
-  double output_tokens = 0;
-  double batch_context_tokens = 0;
-};
-
-// std::invalid_argument for no segment, a share or token count that is not positive.
-TokenMix token_mix(std::span<const RequestSegment> segments);
-
-// A replica's steady state at one arrival rate (per replica).
-struct LlmOperatingPoint {
-  double requests_per_s = 0;
-  double utilization = 0;          // lambda / lambda_max
-  bool overloaded = false;         // lambda >= lambda_max: the queue grows, TTFT has no bound
-  double batch = 0;                // mean sequences decoding at once
-  double step_s = 0;               // one decode step, at max(batch, 1)
-  double prefill_share = 0;        // of the time
-  double decode_share = 0;         // of the time; the rest is idle
-  double wait_s = 0;               // before a prompt's prefill starts (mean)
-  double ttft_s = 0;               // time to first token of the mean request: wait + t_p(I)
-  double tpot_s = 0;               // time per output token: a step, stretched by prefills between
-  double compute_utilization = 0;  // achieved FLOP/s / peak of all the replica's GPUs
-  double memory_utilization = 0;   // bytes read / s / peak bandwidth of all its GPUs
-  double output_tokens_per_s = 0;
-  double activity = 0;                 // a, averaged over the time (0 idle, 1 busy power)
-  double power_w = 0;                  // the replica's GPUs: static_w + their activity's share
-  double static_w = 0;                 // the GPUs' idle power, drawn whatever the load
-  double joules_per_output_token = 0;  // power_w / output tokens a second
-};
-
-class LlmReplica {
+class LlmReplica final : public LlmServer {
  public:
   // InputError at replica.where when the weights do not fit in the usable memory (the
   // message says how much is missing), or leave room for less than one token of KV cache;
@@ -85,9 +51,13 @@ class LlmReplica {
   // min(max_batch, K / context_per_sequence): the KV cache bounds the batch.
   double batch_limit(double context_per_sequence) const;
   // 0 when not one sequence of the mix fits in the KV cache.
-  double capacity_per_s(const TokenMix& mix) const;
+  double capacity_per_s(const TokenMix& mix) const override;
   // std::invalid_argument for a negative or non-finite rate, or a mix without positive tokens.
-  LlmOperatingPoint at(double requests_per_s, const TokenMix& mix) const;
+  LlmOperatingPoint at(double requests_per_s, const TokenMix& mix) const override;
+  // The wait, then the prompt's prefill.
+  double first_token_s(double wait_s, double input_tokens) const override {
+    return wait_s + prefill_s(input_tokens);
+  }
 
  private:
   // Where the batch stops gaining throughput: min(batch_limit, crossover_batch).

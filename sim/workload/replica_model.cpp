@@ -18,19 +18,29 @@ std::string watts(double w) {
 
 namespace {
 
-// The LLM replica with its GPUs' watts: the scenario's, else the platform's (per replica).
-std::shared_ptr<const LlmReplica> make_llm(const LlmServingSpec& llm,
-                                           ReplicaPowerDefaults defaults) {
+// The LLM replica with its GPUs' watts: the scenario's, else the platform's (per replica). A
+// measured table gives the power above idle itself.
+std::shared_ptr<const LlmServer> make_llm(const LlmServingSpec& llm, const TokenMix& mix,
+                                          ReplicaPowerDefaults defaults) {
   LlmReplicaSpec replica = llm.replica;
   const double gpus = replica.tensor_parallel;
   replica.idle_w = llm.idle_w.value_or(defaults.idle_w / gpus);
+  if (llm.measured) return std::make_shared<const MeasuredLlmReplica>(*llm.measured, replica);
   replica.busy_w = llm.busy_w.value_or(defaults.busy_w / gpus);
   if (replica.busy_w < replica.idle_w)
     throw InputError(replica.where, replica.key + ".busy_w",
                      std::string(llm.busy_w ? "busy_w " : "busy_w (the platform's) ") +
                          watts(replica.busy_w) + " per GPU is less than idle_w " +
                          watts(replica.idle_w) + ": give both idle_w and busy_w");
-  return std::make_shared<const LlmReplica>(llm.model, replica);
+  auto roofline = std::make_shared<const LlmReplica>(llm.model, replica);
+  if (!(roofline->capacity_per_s(mix) > 0))
+    throw InputError(llm.replica.where, llm.replica.key,
+                     "not one request fits: a sequence of the mix holds " +
+                         std::to_string(static_cast<long long>(mix.batch_context_tokens)) +
+                         " tokens of context on average, more than the " +
+                         std::to_string(static_cast<long long>(roofline->kv_capacity_tokens())) +
+                         " the KV cache holds");
+  return roofline;
 }
 
 }  // namespace
@@ -44,16 +54,9 @@ ReplicaModel::ReplicaModel(const LlmServingSpec& llm, ReplicaPowerDefaults defau
       capacity_per_s_(0),
       idle_w_(0),
       busy_w_(0),
-      llm_(make_llm(llm, defaults)),
-      mix_(token_mix(llm.segments)) {
+      mix_(token_mix(llm.segments)),
+      llm_(make_llm(llm, mix_, defaults)) {
   capacity_per_s_ = llm_->capacity_per_s(mix_);
-  if (!(capacity_per_s_ > 0))
-    throw InputError(llm.replica.where, llm.replica.key,
-                     "not one request fits: a sequence of the mix holds " +
-                         std::to_string(static_cast<long long>(mix_.batch_context_tokens)) +
-                         " tokens of context on average, more than the " +
-                         std::to_string(static_cast<long long>(llm_->kv_capacity_tokens())) +
-                         " the KV cache holds");
   const LlmOperatingPoint full = llm_->at(capacity_per_s_, mix_);
   batch_latency_s_ = full.ttft_s;
   idle_w_ = llm_->at(0, mix_).power_w;

@@ -8,13 +8,15 @@
 // being one full batch); it needs no sampling, so a step's lateness is exact arithmetic.
 // idle_w is drawn whenever the model sits in GPU memory, loading included; watts are those of
 // the whole replica.
-// With `llm` (ReplicaSpec::llm) the replica is an LLM in tokens (workload/llm_replica.hpp):
+// With `llm` (ReplicaSpec::llm) the replica is an LLM in tokens (workload/llm_replica.hpp, or
+// workload/llm_measured.hpp for measured operating points):
 // mu is its capacity for the segments' mix, P(u) and the latencies are those of its steady
 // state at u x mu requests a second, and the idle watts are its GPUs'.
 #include <memory>
 #include <optional>
 
 #include "scenario/serving_spec.hpp"
+#include "workload/llm_measured.hpp"
 #include "workload/llm_replica.hpp"
 
 namespace mlcycle {
@@ -42,7 +44,7 @@ class ReplicaModel {
   double power_w(double utilization) const;
   double response_time_s(double utilization) const;
   bool is_llm() const { return llm_ != nullptr; }
-  const LlmReplica* llm() const { return llm_.get(); }  // nullptr without llm
+  const LlmServer* llm() const { return llm_.get(); }  // nullptr without llm
   const TokenMix& mix() const { return mix_; }
   // An LLM replica's steady state at `utilization` of its capacity (nullopt without llm).
   std::optional<LlmOperatingPoint> llm_at(double utilization) const;
@@ -58,8 +60,8 @@ class ReplicaModel {
   double capacity_per_s_;
   double idle_w_;
   double busy_w_;
-  std::shared_ptr<const LlmReplica> llm_;  // shared: models are copied (capped())
   TokenMix mix_;
+  std::shared_ptr<const LlmServer> llm_;  // shared: models are copied (capped())
 };
 
 }  // namespace mlcycle

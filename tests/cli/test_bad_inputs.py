@@ -25,12 +25,13 @@ from cli_support import BAD_DIR, CRASH_MARKERS, TestFailure, h5_files_under, run
 from bad_case import SINGLE  # noqa: E402
 from bad_cases_hardware import GENERATED_CASES, HARDWARE_CASES  # noqa: E402
 from bad_cases_llm import LLM_CASES  # noqa: E402
+from bad_cases_llm_measured import MEASURED_CASES  # noqa: E402
 from bad_cases_models import MODEL_CASES  # noqa: E402
 from bad_cases_placement import PLACEMENT_CASES, ROUTING_CASES  # noqa: E402
 from bad_cases_scenario import SCENARIO_CASES  # noqa: E402
 
 CASES = (SCENARIO_CASES + MODEL_CASES + PLACEMENT_CASES + ROUTING_CASES + HARDWARE_CASES
-         + GENERATED_CASES + LLM_CASES)
+         + GENERATED_CASES + LLM_CASES + MEASURED_CASES)
 
 assert len({c.name for c in CASES}) == len(CASES), "duplicate case names"
 

@@ -6,7 +6,9 @@
 //   3        generation mix (`<source>_mw` columns)
 //   4        serving demand (timestamp, requests_per_s)
 //   5        PUE trace ([pue.<name>] kind = "trace": timestamp, pue)
-//   6        the bare CsvTable: header, column lookups, every record
+//   6        the bare CsvTable: header, column lookups, every record; with bit 3 set, an LLM
+//            operating-point table (model "m" on gpu "g", tensor_parallel 1 or, with bit 4, 2)
+//            and the measured replica it makes, at loads from none to past its capacity
 //   7        parse_utc_timestamp on the rest of the input
 // InputError is the expected answer to bad input; anything else escaping is a finding.
 #include <algorithm>
@@ -26,6 +28,8 @@
 #include "grid/series_source.hpp"
 #include "grid/step_timeline.hpp"
 #include "scenario/demand_csv.hpp"
+#include "scenario/llm_measured_csv.hpp"
+#include "workload/llm_measured.hpp"
 
 namespace {
 
@@ -66,6 +70,29 @@ void walk_table(const std::string& path) {
   }
 }
 
+// The replica's steady state must stay inside its table: finite power between the idle power
+// and the largest measured, a batch no larger than the last row's.
+void serve_from_table(std::uint8_t selector, const std::string& path) {
+  const std::uint32_t tp = (selector & 0x10) != 0 ? 2 : 1;
+  const LlmMeasuredTable table =
+      read_llm_measured_csv(path, "m", "g", tp, SourceLocation{"fuzz.toml", 1, 1}, "llm.model");
+  LlmReplicaSpec spec;
+  spec.tensor_parallel = tp;
+  spec.idle_w = 0;
+  const MeasuredLlmReplica replica(table, spec);
+  const TokenMix mix{100, 200, 200};
+  double largest_w = 0;
+  for (const LlmMeasuredPoint& p : table.points) largest_w = std::max(largest_w, p.power_w);
+  const double capacity_per_s = replica.capacity_per_s(mix);
+  for (double share : {0.0, 1e-9, 0.3, 0.999, 1.0, 2.0}) {
+    const LlmOperatingPoint point = replica.at(share * capacity_per_s, mix);
+    if (!(point.power_w >= 0 && point.power_w <= largest_w) ||
+        !(point.batch >= 0 && point.batch <= table.points.back().batch) ||
+        !(point.tpot_s > 0))
+      __builtin_trap();
+  }
+}
+
 void read_with(std::uint8_t selector, const std::string& path) {
   const CoverageSpec coverage = coverage_of(selector);
   switch (selector & 0x07) {
@@ -93,6 +120,7 @@ void read_with(std::uint8_t selector, const std::string& path) {
       return;
     }
     case 6:
+      if ((selector & 0x08) != 0) return serve_from_table(selector, path);
       return walk_table(path);
     default:
       return;
