@@ -314,6 +314,7 @@ def write_report(run_path, html_path) -> str:
 DEPLOYMENT_RESULTS = [("served", "requests_served", 0, 1), ("dropped", "requests_dropped", 0, 1),
                       ("late", "requests_late", 0, 1), (f"{WH} / request", "wh_per_request", 4, 1),
                       ("g CO2e / request", "co2_g_per_request", 4, 1),
+                      ("J / output token", "j_per_output_token", 3, 1),
                       ("vehicle-days", "vehicle_days", 1, 1)]
 
 

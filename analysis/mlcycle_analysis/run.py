@@ -229,7 +229,8 @@ def load_run(path) -> Run:
         deployment_trace = _per_source(f, list(deployments.index),
                                        [("energy_j", S.DEPLOYMENT_ENERGY),
                                         ("co2_g", S.DEPLOYMENT_CO2),
-                                        ("replicas", S.DEPLOYMENT_REPLICAS)], trace.index)
+                                        ("replicas", S.DEPLOYMENT_REPLICAS),
+                                        *S.DEPLOYMENT_BINNED.items()], trace.index)
         regions = _regions(f, trace.index)
         grid = _grid(f, start)
         summary = pd.DataFrame(f[S.BY_SERIES][()])

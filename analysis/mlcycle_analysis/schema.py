@@ -49,6 +49,10 @@ CAMPAIGN_CO2 = "/trace/campaign_co2_g"
 DEPLOYMENT_ENERGY = "/trace/deployment_energy_j"
 DEPLOYMENT_CO2 = "/trace/deployment_co2_g"
 DEPLOYMENT_REPLICAS = "/trace/deployment_replicas"
+# Per deployment and bin: requests and LLM tokens (totals), mean latencies, static share.
+DEPLOYMENT_BINNED = {q: f"/trace/deployment_{q}" for q in (
+    "served", "late", "input_tokens", "output_tokens", "ttft_mean_s", "tpot_mean_s",
+    "static_share")}
 GRID = "/grid"  # one group per region, holding:
 GRID_TIME = "time_s"
 GRID_INTENSITY = "intensity_g_per_kwh"
@@ -63,7 +67,8 @@ RUN_DATASETS = (CAMPAIGNS, DEPLOYMENTS, STAGES, CLUSTERS, HOSTS, HOSTS_PLUGIN_EN
                 TRACE_ENERGY_CUMULATIVE, TRACE_CO2_CUMULATIVE, TRACE_POWER, TRACE_INTENSITY,
                 TRACE_REGIONS, REGION_ENERGY, REGION_CO2, REGION_INTENSITY, CLUSTER_BUSY,
                 CLUSTER_QUEUE, CAMPAIGN_ENERGY, CAMPAIGN_CO2, DEPLOYMENT_ENERGY, DEPLOYMENT_CO2,
-                DEPLOYMENT_REPLICAS, GRID, SUMMARY, BY_SERIES, POLICY)
+                DEPLOYMENT_REPLICAS, *DEPLOYMENT_BINNED.values(), GRID, SUMMARY, BY_SERIES,
+                POLICY)
 GRID_MEMBERS = (GRID_TIME, GRID_INTENSITY, GRID_SOURCES, GRID_GENERATION)
 
 # Series of /trace/series and rows of /summary/by_series (plus "total"), in file order.

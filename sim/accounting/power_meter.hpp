@@ -85,8 +85,8 @@ class PowerMeter {
   // Per-source trace series: jobs are tagged by their campaign index, deployments by
   // `campaigns + deployment index`. Call before anything starts (0 and 0: no such series).
   void set_sources(std::size_t campaigns, std::size_t deployments);
-  void set_deployment_replicas(std::uint32_t deployment, double replicas) {
-    binner_.set_deployment_replicas(deployment, replicas);
+  void set_deployment_levels(std::uint32_t deployment, const DeploymentLevels& levels) {
+    binner_.set_deployment_levels(deployment, levels);
   }
 
   // Closes the last bin at `end_s` and returns the totals.

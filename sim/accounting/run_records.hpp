@@ -49,6 +49,20 @@ struct JobRecord {
   std::optional<LoggedIdentity> logged;
 };
 
+// A deployment's rates while a serving step holds (zeros for fleets and outside its life). A
+// trace bin integrates them: requests, tokens, and the latency sums its means come from.
+struct DeploymentLevels {
+  double replicas = 0;
+  double served_per_s = 0;
+  double late_per_s = 0;
+  double input_tokens_per_s = 0;  // LLM services (0 for the others)
+  double output_tokens_per_s = 0;
+  double ttft_weighted = 0;  // served_per_s x the step's mean TTFT (0 when nothing is served)
+  double tpot_weighted = 0;  // served_per_s x its TPOT
+  double it_w = 0;           // the deployment's IT power, and its static part
+  double static_w = 0;
+};
+
 struct TraceBin {
   double time_s = 0;      // bin start
   double duration_s = 0;  // bin length (the last bin may be shorter)
@@ -63,6 +77,8 @@ struct TraceBin {
   std::vector<double> source_energy_j;
   std::vector<double> source_co2_g;
   std::vector<double> deployment_replicas;  // time-mean replicas held (serving; 0 for fleets)
+  // Per deployment, its levels integrated over the bin (DeploymentLevels x seconds).
+  std::vector<DeploymentLevels> deployment_sums;
 };
 
 struct SeriesTotals {

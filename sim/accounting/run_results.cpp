@@ -30,6 +30,14 @@ const std::vector<std::string>& headline_names() {
       "wh_per_request",
       "co2_g_per_request",
       "vehicle_days",
+      // Added within sweep schema 1 with LLM serving (docs/llm-serving.md).
+      "output_tokens",
+      "j_per_output_token",
+      "ttft_p50_s",
+      "ttft_p99_s",
+      "tpot_p50_s",
+      "tpot_p99_s",
+      "serving_static_energy_share",
   };
   return names;
 }

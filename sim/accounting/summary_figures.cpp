@@ -59,9 +59,19 @@ double mean_activity_utilization(const RunSummary& s) {
   return s.mean_utilization - idle_in_reservations / capacity;
 }
 
+namespace {
+
+// The larger of a running maximum (NaN: none yet) and a service's figure (NaN: none).
+double worst(double so_far, double value) {
+  if (std::isnan(value)) return so_far;
+  return std::isnan(so_far) ? value : std::max(so_far, value);
+}
+
+}  // namespace
+
 DeploymentTotals deployment_totals(const RunSummary& s) {
-  DeploymentTotals t{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
-  double energy_j = 0, co2_g = 0;
+  DeploymentTotals t{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
+  double energy_j = 0, co2_g = 0, llm_energy_j = 0, static_j = 0, it_j = 0;
   for (const DeploymentResult& d : s.deployments) {
     if (d.kind == "fleet") {
       t.vehicle_days = (std::isnan(t.vehicle_days) ? 0 : t.vehicle_days) + d.vehicle_days;
@@ -73,11 +83,22 @@ DeploymentTotals deployment_totals(const RunSummary& s) {
     t.late += d.late;
     energy_j += d.energy_j;
     co2_g += d.co2_g;
+    static_j += d.static_energy_j;  // NaN from files written before it: the share is NaN
+    it_j += d.it_energy_j;
+    if (std::isnan(d.j_per_output_token)) continue;  // not an LLM service
+    t.output_tokens = (std::isnan(t.output_tokens) ? 0 : t.output_tokens) + d.output_tokens;
+    llm_energy_j += d.energy_j;
+    t.ttft_p50_s = worst(t.ttft_p50_s, d.ttft_p50_s);
+    t.ttft_p99_s = worst(t.ttft_p99_s, d.ttft_p99_s);
+    t.tpot_p50_s = worst(t.tpot_p50_s, d.tpot_p50_s);
+    t.tpot_p99_s = worst(t.tpot_p99_s, d.tpot_p99_s);
   }
   if (t.served > 0) {
     t.wh_per_request = energy_j / 3600.0 / t.served;
     t.co2_g_per_request = co2_g / t.served;
   }
+  if (t.output_tokens > 0) t.j_per_output_token = llm_energy_j / t.output_tokens;
+  if (it_j > 0) t.static_energy_share = static_j / it_j;
   return t;
 }
 

@@ -50,6 +50,11 @@ struct DeploymentTotals {
   double wh_per_request;         // serving facility Wh / requests served
   double co2_g_per_request;      // serving g CO2e / requests served
   double vehicle_days;           // fleets, summed
+  // LLM services (NaN without one): output tokens summed, their facility energy over them, and
+  // the worst service's TTFT and TPOT quantiles (quantiles of services do not add up).
+  double output_tokens, j_per_output_token;
+  double ttft_p50_s, ttft_p99_s, tpot_p50_s, tpot_p99_s;
+  double static_energy_share;  // serving: static over IT energy (reservations' idle power)
 };
 DeploymentTotals deployment_totals(const RunSummary& summary);
 

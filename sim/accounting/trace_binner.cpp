@@ -27,12 +27,13 @@ void TraceBinner::open_bin() {
   bin_.cluster_queue_jobs.assign(cluster_queue_jobs_.size(), 0.0);
   bin_.source_energy_j.assign(sources_, 0.0);
   bin_.source_co2_g.assign(sources_, 0.0);
-  bin_.deployment_replicas.assign(replicas_.size(), 0.0);
+  bin_.deployment_replicas.assign(levels_.size(), 0.0);
+  bin_.deployment_sums.assign(levels_.size(), DeploymentLevels{});
 }
 
 void TraceBinner::set_sources(std::size_t sources, std::size_t deployments) {
   sources_ = sources;
-  replicas_.assign(deployments, 0.0);
+  levels_.assign(deployments, DeploymentLevels{});
   open_bin();
 }
 
@@ -48,8 +49,8 @@ void TraceBinner::set_queue_length(std::uint32_t cluster, std::uint64_t jobs) {
   cluster_queue_jobs_.at(cluster) = jobs;
 }
 
-void TraceBinner::set_deployment_replicas(std::uint32_t deployment, double replicas) {
-  replicas_.at(deployment) = replicas;
+void TraceBinner::set_deployment_levels(std::uint32_t deployment, const DeploymentLevels& levels) {
+  levels_.at(deployment) = levels;
 }
 
 void TraceBinner::add_interval(double dt_s, const std::vector<SiteInterval>& sites) {
@@ -57,8 +58,19 @@ void TraceBinner::add_interval(double dt_s, const std::vector<SiteInterval>& sit
     bin_.cluster_busy_gpus[c] += static_cast<double>(cluster_busy_gpus_[c]) * dt_s;
     bin_.cluster_queue_jobs[c] += static_cast<double>(cluster_queue_jobs_[c]) * dt_s;
   }
-  for (std::size_t d = 0; d < replicas_.size(); ++d)
-    bin_.deployment_replicas[d] += replicas_[d] * dt_s;
+  for (std::size_t d = 0; d < levels_.size(); ++d) {
+    const DeploymentLevels& l = levels_[d];
+    DeploymentLevels& sum = bin_.deployment_sums[d];
+    sum.replicas += l.replicas * dt_s;
+    sum.served_per_s += l.served_per_s * dt_s;
+    sum.late_per_s += l.late_per_s * dt_s;
+    sum.input_tokens_per_s += l.input_tokens_per_s * dt_s;
+    sum.output_tokens_per_s += l.output_tokens_per_s * dt_s;
+    sum.ttft_weighted += l.ttft_weighted * dt_s;
+    sum.tpot_weighted += l.tpot_weighted * dt_s;
+    sum.it_w += l.it_w * dt_s;
+    sum.static_w += l.static_w * dt_s;
+  }
   for (const SiteInterval& in : sites) {
     const SitePower& p = *in.power;
     for (int k = 0; k < kPhaseCount; ++k) {
@@ -96,9 +108,9 @@ const TraceBin& TraceBinner::close_bin(double end_s) {
     bin_.cluster_queue_jobs[c] = duration_s > 0 ? bin_.cluster_queue_jobs[c] / duration_s
                                                 : static_cast<double>(cluster_queue_jobs_[c]);
   }
-  for (std::size_t d = 0; d < replicas_.size(); ++d)
+  for (std::size_t d = 0; d < levels_.size(); ++d)
     bin_.deployment_replicas[d] =
-        duration_s > 0 ? bin_.deployment_replicas[d] / duration_s : replicas_[d];
+        duration_s > 0 ? bin_.deployment_sums[d].replicas / duration_s : levels_[d].replicas;
   std::swap(last_, bin_);
   ++closed_;
   open_bin();

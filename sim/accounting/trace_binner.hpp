@@ -2,8 +2,9 @@
 // The trace binner of the meter (PowerMeter is the facade): cuts the run into bins of
 // `trace_step` and fills the open bin from intervals of constant power, each given with its
 // sites' exact integrals, so a bin's energy and CO2e are exact whatever steps inside it.
-// Levels that change only at events (GPUs busy and jobs queued per cluster, replicas per
-// deployment) are integrated over time and closed as time-means.
+// Levels that change only at events (GPUs busy and jobs queued per cluster, a deployment's
+// replicas, requests and tokens a second) are integrated over time and closed as time-means
+// (GPUs, jobs, replicas) or totals (requests, tokens).
 #include <cstdint>
 #include <vector>
 
@@ -17,7 +18,7 @@ class TraceBinner {
  public:
   TraceBinner(const FacilitySites& sites, std::size_t clusters, double step_s);
 
-  // Per-source series (`sources`: campaigns then deployments) and replicas per deployment.
+  // Per-source series (`sources`: campaigns then deployments) and levels per deployment.
   // Reopens the first bin: call before anything is added.
   void set_sources(std::size_t sources, std::size_t deployments);
 
@@ -28,7 +29,7 @@ class TraceBinner {
   void add_busy_gpus(std::uint32_t cluster, std::uint32_t gpus);
   void remove_busy_gpus(std::uint32_t cluster, std::uint32_t gpus);
   void set_queue_length(std::uint32_t cluster, std::uint64_t jobs);
-  void set_deployment_replicas(std::uint32_t deployment, double replicas);
+  void set_deployment_levels(std::uint32_t deployment, const DeploymentLevels& levels);
 
   // `dt_s` seconds of constant power inside the open bin, at the sites drawing power.
   void add_interval(double dt_s, const std::vector<SiteInterval>& sites);
@@ -47,7 +48,7 @@ class TraceBinner {
   std::vector<std::uint64_t> cluster_busy_gpus_;
   std::vector<std::uint64_t> cluster_queue_jobs_;
   std::size_t sources_ = 0;
-  std::vector<double> replicas_;  // per deployment
+  std::vector<DeploymentLevels> levels_;  // per deployment
 };
 
 }  // namespace mlcycle

@@ -46,6 +46,28 @@ void tally_latencies(LatencyTally& ttft, LatencyTally& tpot, const ServingStep& 
   tpot.add(step.tpot_s, fraction * step.served);
 }
 
+// A region's step in the trace's levels: its requests and tokens a second, the latency sums
+// (the step's mean TTFT over the mix is the wait plus the mean prompt's prefill, prefill being
+// linear in the tokens), and its power with the static part.
+void add_trace_levels(DeploymentLevels& levels, const ServingStep& step,
+                      const ReplicaModel& replica, double it_w) {
+  levels.it_w += it_w;
+  levels.static_w += step.static_w;
+  if (!(step.duration_s > 0) || !(step.served > 0)) return;
+  const double served_per_s = step.served / step.duration_s;
+  levels.served_per_s += served_per_s;
+  levels.late_per_s += step.late / step.duration_s;
+  if (!replica.is_llm()) {
+    levels.ttft_weighted = levels.tpot_weighted = kNaN;  // no TTFT or TPOT: NaN means in the bin
+    return;
+  }
+  levels.input_tokens_per_s += step.input_tokens / step.duration_s;
+  levels.output_tokens_per_s += step.output_tokens / step.duration_s;
+  levels.ttft_weighted +=
+      served_per_s * replica.llm()->first_token_s(step.wait_s, replica.mix().input_tokens);
+  levels.tpot_weighted += served_per_s * step.tpot_s;
+}
+
 // One step of the whole service: its regions' steps summed (they share the replica model, so
 // a replica serves as much in each).
 ServingStep combined_step(const std::vector<ServingRegion>& regions) {
@@ -176,12 +198,13 @@ void DeploymentDriver::take_serving_step(Running& run) {
 
 void DeploymentDriver::apply_serving_step(std::size_t i) {
   Running& run = *running_[i];
-  std::uint32_t replicas = 0;
+  DeploymentLevels levels;
   for (ServingRegion& region : run.regions) {
     meter_.set_job_power(region.reservation, *region.job, region.next_power_w);
-    replicas += region.next_replicas;
+    levels.replicas += region.next_replicas;
+    add_trace_levels(levels, *region.pending, region.serving->replica(), region.next_power_w);
   }
-  meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), replicas);
+  meter_.set_deployment_levels(static_cast<std::uint32_t>(i), levels);
   run.current = run.regions.size() == 1 ? run.regions.front().pending : combined_step(run.regions);
   run.current_away = 0;
   for (std::size_t r = 1; r < run.regions.size(); ++r)
@@ -202,7 +225,7 @@ void DeploymentDriver::apply_serving_step(std::size_t i) {
 void DeploymentDriver::stop_serving(std::size_t i, double now_s) {
   Running& run = *running_[i];
   DeploymentResult& result = results_[i];
-  meter_.set_deployment_replicas(static_cast<std::uint32_t>(i), 0);
+  meter_.set_deployment_levels(static_cast<std::uint32_t>(i), DeploymentLevels{});
   result.reserved_gpus = 0;
   for (ServingRegion& region : run.regions) {
     const JobRecord record =

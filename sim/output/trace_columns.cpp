@@ -25,6 +25,40 @@ void append_deployments(std::vector<double>& out, const std::vector<double>& sou
   out.insert(out.end(), source.begin() + static_cast<std::ptrdiff_t>(campaigns), source.end());
 }
 
+// NaN where nothing was served (or drawn): no mean to give.
+double ratio(double sum, double weight) {
+  return weight > 0 ? sum / weight : std::numeric_limits<double>::quiet_NaN();
+}
+
+// One figure of each deployment's sums over the bin (DeploymentLevels x seconds).
+using Sums = const DeploymentLevels&;
+double served(Sums s) {
+  return s.served_per_s;
+}
+double late(Sums s) {
+  return s.late_per_s;
+}
+double input_tokens(Sums s) {
+  return s.input_tokens_per_s;
+}
+double output_tokens(Sums s) {
+  return s.output_tokens_per_s;
+}
+double ttft_mean_s(Sums s) {
+  return ratio(s.ttft_weighted, s.served_per_s);
+}
+double tpot_mean_s(Sums s) {
+  return ratio(s.tpot_weighted, s.served_per_s);
+}
+double static_share(Sums s) {
+  return ratio(s.static_w, s.it_w);
+}
+
+template <double (*Figure)(Sums)>
+void fill_sums(const BinFigures& f, std::vector<double>& out) {
+  for (const DeploymentLevels& sums : f.bin.deployment_sums) out.push_back(Figure(sums));
+}
+
 }  // namespace
 
 TraceColumns::TraceColumns(std::size_t regions) {
@@ -71,7 +105,20 @@ void TraceColumns::add_first_bin_columns(const TraceBin& bin) {
         [](F f, V out) { append_deployments(out, f.bin.source_co2_g, f.campaigns); });
     add("deployment_replicas", deployments,
         [](F f, V out) { append(out, f.bin.deployment_replicas); });
+    add_deployment_sums(deployments);
   }
+}
+
+// A serving deployment's requests, tokens, mean latencies and static share in each bin, from
+// its levels integrated over the bin (DeploymentLevels); 0 or NaN for fleets.
+void TraceColumns::add_deployment_sums(std::size_t n) {
+  add("deployment_served", n, fill_sums<served>);
+  add("deployment_late", n, fill_sums<late>);
+  add("deployment_input_tokens", n, fill_sums<input_tokens>);
+  add("deployment_output_tokens", n, fill_sums<output_tokens>);
+  add("deployment_ttft_mean_s", n, fill_sums<ttft_mean_s>);
+  add("deployment_tpot_mean_s", n, fill_sums<tpot_mean_s>);
+  add("deployment_static_share", n, fill_sums<static_share>);
 }
 
 void TraceColumns::record(const TraceBin& bin) {

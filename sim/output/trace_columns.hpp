@@ -56,6 +56,7 @@ class TraceColumns {
  private:
   void add(std::string name, std::size_t width, TraceColumn::Fill fill);
   void add_first_bin_columns(const TraceBin& bin);
+  void add_deployment_sums(std::size_t deployments);
 
   std::vector<TraceColumn> columns_;
   bool first_bin_seen_ = false;

@@ -154,6 +154,13 @@ void write_capacity_attributes(hid_t g, const RunSummary& s) {
   h5::write_attribute(g, "wh_per_request", t.wh_per_request);
   h5::write_attribute(g, "co2_g_per_request", t.co2_g_per_request);
   h5::write_attribute(g, "vehicle_days", t.vehicle_days);
+  h5::write_attribute(g, "output_tokens", t.output_tokens);
+  h5::write_attribute(g, "j_per_output_token", t.j_per_output_token);
+  h5::write_attribute(g, "ttft_p50_s", t.ttft_p50_s);
+  h5::write_attribute(g, "ttft_p99_s", t.ttft_p99_s);
+  h5::write_attribute(g, "tpot_p50_s", t.tpot_p50_s);
+  h5::write_attribute(g, "tpot_p99_s", t.tpot_p99_s);
+  h5::write_attribute(g, "serving_static_energy_share", t.static_energy_share);
 }
 
 }  // namespace

@@ -57,6 +57,15 @@ def check_file(f):
             _agree(trace_total, f"the sum of /trace/{q}", float(f[f"trace/region_{q}"][()].sum()),
                    f"the sum of /trace/region_{q}")
         totals[q] = trace_total
+    # Each deployment's requests and tokens, binned: the trace's columns sum to /deployments.
+    if "trace/deployment_served" in f:
+        for field in ("served", "late", "input_tokens", "output_tokens"):
+            binned = f[f"trace/deployment_{field}"][()].sum(axis=0)
+            for d, (value, kind) in enumerate(zip(column("deployments", field), kinds)):
+                if kind != "serving" or value != value:  # fleets; NaN: not an LLM service
+                    continue
+                _agree(value, f"/deployments[{d}] {field}", float(binned[d]),
+                       f"the sum of /trace/deployment_{field}[:, {d}]", ABS_J)
     fleets = sum(e for e, k in zip(column("deployments", "energy_j"), kinds) if k == "fleet")
     _agree(sum(column("hosts", "energy_j")) + fleets, "/hosts energy_j + fleet energy_j (J)",
            totals["energy_j"], "the sum of /trace/energy_j")

@@ -6,6 +6,7 @@ tables are in bad_cases_llm.py.
 
     /usr/bin/python3 -m pytest tests/cli/test_llm_serving.py --mlcycle PATH
 """
+import csv
 import sys
 
 import pytest
@@ -237,3 +238,56 @@ def test_published_chain(mlcycle, tmp):
     expect_close(d["served"], 7.912 * 3600, "queries served", rel=1e-9)
     # 1e14 / 98.9e12 x 892.5 x 1.2 / 3600 = 0.3008089 Wh.
     expect_close(d["wh_per_request"], 0.3008089, "Wh a query", rel=1e-3)
+
+
+@pytest.mark.title("llm serving: sweep.csv carries tokens, J per token, latencies and static share")
+def test_sweep_columns(mlcycle, tmp):
+    # The round replica at 10 requests/s (above): 3.6e6 output tokens, 0.43012 J each, TTFT
+    # 39.34 ms, TPOT 22.76 ms, 360,000 of 1,548,432 J static. At 5 a second: half the tokens.
+    (tmp / "round.xml").write_text(ROUND_PLATFORM)
+    (tmp / "sweep.toml").write_text(ROUND_SERVICE)
+    result = run_mlcycle(mlcycle, ["sweep", "sweep.toml", "-o", "s", "--vary",
+                                   "deployment.chat.demand.base_rps=5,10"], cwd=tmp, timeout=60)
+    expect_success(result, "sweep")
+    with open(tmp / "s" / "sweep.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    expect(len(rows) == 2, f"two runs, got {len(rows)}")
+    h5py, _ = import_hdf5_stack()
+    for row, tokens in zip(rows, (1.8e6, 3.6e6)):
+        expect_close(float(row["output_tokens"]), tokens, f"{row['point_id']} output tokens")
+        with h5py.File(tmp / "s" / row["run_file"], "r") as f:
+            d = f["deployments"][0]
+        for column in ("output_tokens", "j_per_output_token", "ttft_p50_s", "ttft_p99_s",
+                       "tpot_p50_s", "tpot_p99_s"):
+            expect(float(row[column]) == float(d[column]), f"{column} = the run file's")
+        expect_close(float(row["serving_static_energy_share"]),
+                     d["static_energy_j"] / d["it_energy_j"], "static share", rel=1e-15)
+    expect_close(float(rows[1]["j_per_output_token"]), 0.43012, "J per output token", rel=1e-9)
+    expect_close(float(rows[1]["serving_static_energy_share"]), 360000 / 1548432,
+                 "static share at 10 requests/s", rel=1e-9)
+
+
+@pytest.mark.title("llm serving: the trace bins a step's requests, tokens and latencies exactly")
+def test_trace_bins(mlcycle, tmp):
+    # Bins of 25 minutes cut the hour-long step at 1,500 and 3,000 s: 10 requests/s gives 15,000,
+    # 15,000 and 6,000 requests, each of 1,000 tokens in and 100 out; every bin's mean TTFT and
+    # TPOT are the step's (39.34 and 22.76 ms), its static share 100 W / 430.12 W.
+    d = run(mlcycle, tmp, "bins", '\n[output]\ntrace_step = "25min"\n')
+    expect(d["served"] == 36000, "served")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "bins.h5", "r") as f:
+        trace = {name: f["trace"][name][()][:, 0] for name in (
+            "deployment_served", "deployment_late", "deployment_input_tokens",
+            "deployment_output_tokens", "deployment_ttft_mean_s", "deployment_tpot_mean_s",
+            "deployment_static_share")}
+    for i, requests in enumerate((15000, 15000, 6000)):
+        expect_close(trace["deployment_served"][i], requests, f"bin {i} requests", rel=1e-12)
+        expect_close(trace["deployment_input_tokens"][i], requests * 1000, f"bin {i} tokens in",
+                     rel=1e-12)
+        expect_close(trace["deployment_output_tokens"][i], requests * 100, f"bin {i} tokens out",
+                     rel=1e-12)
+        expect(trace["deployment_late"][i] == 0, f"bin {i}: nothing late")
+        expect_close(trace["deployment_ttft_mean_s"][i], 0.03934493, f"bin {i} TTFT", rel=1e-6)
+        expect_close(trace["deployment_tpot_mean_s"][i], 0.02276423, f"bin {i} TPOT", rel=1e-6)
+        expect_close(trace["deployment_static_share"][i], 100 / 430.12, f"bin {i} static",
+                     rel=1e-9)

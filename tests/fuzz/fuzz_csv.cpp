@@ -87,8 +87,7 @@ void serve_from_table(std::uint8_t selector, const std::string& path) {
   for (double share : {0.0, 1e-9, 0.3, 0.999, 1.0, 2.0}) {
     const LlmOperatingPoint point = replica.at(share * capacity_per_s, mix);
     if (!(point.power_w >= 0 && point.power_w <= largest_w) ||
-        !(point.batch >= 0 && point.batch <= table.points.back().batch) ||
-        !(point.tpot_s > 0))
+        !(point.batch >= 0 && point.batch <= table.points.back().batch) || !(point.tpot_s > 0))
       __builtin_trap();
   }
 }

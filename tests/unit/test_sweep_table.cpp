@@ -212,7 +212,7 @@ TEST_CASE("sweep.h5 /runs: columns, types and values in plan order", "[sweep_tab
                                    "wall_time_s f64", "error str", "run_file str"});
   for (const std::string& h : headline_names()) expected.push_back(h + " f64");
   CHECK(members(type.id) == expected);
-  CHECK(headline_names().size() == 25);
+  CHECK(headline_names().size() == 32);
   H5 status_type{member_type(type.id, "status"), H5Tclose};
   CHECK(H5Tget_nmembers(status_type.id) == 2);
   CHECK(enum_label(status_type.id, 0) == "done");
@@ -277,7 +277,7 @@ TEST_CASE("sweep.h5 /run_files and /aggregates, and sweep.csv", "[sweep_table]")
         "point u64, campaign.lisa.trials i64, grid.site str, n_done u32, "
         "energy_j_experimentation_mean f64");
   CHECK(names[7] == "energy_j_experimentation_ci95_high f64");
-  CHECK(names.back() == "vehicle_days_ci95_high f64");
+  CHECK(names.back() == "serving_static_energy_share_ci95_high f64");
   CHECK(read_field<std::uint32_t>(aggregates.id, "n_done", H5T_NATIVE_UINT32) ==
         std::vector<std::uint32_t>{2, 1, 2, 2});
   CHECK(read_strings(aggregates.id, "grid.site") ==
@@ -301,13 +301,13 @@ TEST_CASE("sweep.h5 /run_files and /aggregates, and sweep.csv", "[sweep_table]")
       "run_file";
   for (const std::string& h : headline_names()) header += "," + h;
   CHECK(lines[0] == header);
-  // The 25 headline columns: p0000-r0 holds 100 x 0 + 10 x 0 + i = i; the failed run none.
+  // The 32 headline columns: p0000-r0 holds 100 x 0 + 10 x 0 + i = i; the failed run none.
   CHECK(lines[1] ==
         "p0000-r0,0,0,7,10,fr,done,0.1,,runs/p0000-r0.h5,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,"
-        "17,18,19,20,21,22,23,24");
+        "17,18,19,20,21,22,23,24,25,26,27,28,29,30,31");
   CHECK(lines[4] ==
         "p0001-r1,1,1,8,10,\"us,east\",failed,2.25,\"grid \"\"x\"\", bad\","
-        "runs/p0001-r1.h5,,,,,,,,,,,,,,,,,,,,,,,,,");
+        "runs/p0001-r1.h5,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
 }
 
 TEST_CASE("sweep tables: boolean, real and mixed-type keys, no aggregates for 1 replicate",
@@ -385,11 +385,11 @@ TEST_CASE("run files: complete only when committed, and headline values", "[swee
   // inference_share = 20 / (30 + 50 + 20) = 0.2: idle CO2e is not part of the lifecycle.
   const std::vector<double> expected = {1000, 2000, 500,  100,  3600, 30,  50,   20,  5,
                                         105,  0.2,  5400, 7200, 400,  0.5, 12.5, 0.75};
-  REQUIRE(results->headline.size() == 25);
+  REQUIRE(results->headline.size() == 32);
   CHECK(std::vector<double>(results->headline.begin(), results->headline.begin() + 17) == expected);
   // No GPUs or GPU-hours in this hand summary: no activity utilization or GPU-hour share; no
   // deployments: no requests or vehicle-days (NaN, not 0).
-  for (std::size_t i = 17; i < 25; ++i) CHECK(std::isnan(results->headline[i]));
+  for (std::size_t i = 17; i < 32; ++i) CHECK(std::isnan(results->headline[i]));
 
   write_run_file(dir.path / "zero.h5");  // no job CO2e: inference_share NaN; crossover_s NaN
   const auto empty = read_run_results((dir.path / "zero.h5").string());

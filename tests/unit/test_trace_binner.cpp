@@ -27,11 +27,23 @@ TEST_CASE("binner: half an hour of a job and idle power, then the bin closes at 
   SiteInterval in{0, &power, 2700, 0.225, 0, 27.5};
   binner.add_busy_gpus(0, 1);
   binner.set_queue_length(0, 4);
-  binner.set_deployment_replicas(0, 2);
+  // The deployment: 2 replicas serving 3 requests/s (0.5 late) of 100 output tokens, TTFT
+  // 0.2 s and TPOT 0.03 s, at 80 W of which 20 W static.
+  DeploymentLevels serving;
+  serving.replicas = 2;
+  serving.served_per_s = 3;
+  serving.late_per_s = 0.5;
+  serving.input_tokens_per_s = 150;
+  serving.output_tokens_per_s = 300;
+  serving.ttft_weighted = 3 * 0.2;
+  serving.tpot_weighted = 3 * 0.03;
+  serving.it_w = 80;
+  serving.static_w = 20;
+  binner.set_deployment_levels(0, serving);
   binner.add_interval(1800, {in});
   // Then 1800 s with nothing drawing, no GPU busy, still 4 queued, no replicas.
   binner.remove_busy_gpus(0, 1);
-  binner.set_deployment_replicas(0, 0);
+  binner.set_deployment_levels(0, DeploymentLevels{});
   binner.add_interval(1800, {});
 
   const TraceBin& bin = binner.close_bin(3600);
@@ -48,6 +60,17 @@ TEST_CASE("binner: half an hour of a job and idle power, then the bin closes at 
   CHECK(bin.cluster_busy_gpus == std::vector<double>{0.5});  // 1 GPU for 1800 of 3600 s
   CHECK(bin.cluster_queue_jobs == std::vector<double>{4});   // 4 jobs for the whole hour
   CHECK(bin.deployment_replicas == std::vector<double>{1});  // 2 replicas for half of it
+  // Totals over the bin: 3 x 1800 = 5400 requests, 900 late, 270,000 and 540,000 tokens; the
+  // latency sums 1080 and 162 request-seconds; 144,000 J of which 36,000 static.
+  const DeploymentLevels& sums = bin.deployment_sums.at(0);
+  CHECK(sums.served_per_s == 5400);
+  CHECK(sums.late_per_s == 900);
+  CHECK(sums.input_tokens_per_s == 270000);
+  CHECK(sums.output_tokens_per_s == 540000);
+  CHECK(sums.ttft_weighted == Approx(1080).epsilon(1e-15));
+  CHECK(sums.tpot_weighted == Approx(162).epsilon(1e-15));
+  CHECK(sums.it_w == 144000);
+  CHECK(sums.static_w == 36000);
   CHECK(binner.closed_bins() == 1);
   CHECK(binner.next_edge_s() == 7200);
   CHECK(binner.open_bin_start_s() == 3600);
