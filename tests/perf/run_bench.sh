@@ -16,6 +16,8 @@ plain_case="1,000,000 trials, DE 2020 15-min trace"
 policy_case="the same, threshold shifting + baseline"
 generated_case="1,000,000 trials, generated 100,000 GPUs"
 replay_case="1,000,000-job log replayed, 4,096 GPUs"
+serving_case="100k-EV fleet 3 y + 10k req/s service 2 y"
+llm_case="LLM service in tokens, 10k req/s, 1 y"
 if [ -n "$floor" ] && [ ! -x "$floor" ]; then
   echo "note: $floor absent (../shared/bench missing?): no floor, no ratio"
   floor=
@@ -37,7 +39,8 @@ cases=(
   "$replay_case|$src/tests/perf/replay-1m-4096gpu.toml|--set replay.bench.log=$out/replay-1m.csv"
   "1,000,000 trials, solar-heavy synthetic grid|$src/tests/perf/trials-1m-4096gpu-solar.toml|"
   "ASHA 100,000 configs, 1,024 GPUs, crashes|$src/tests/perf/asha-100k-1024gpu.toml|"
-  "100k-EV fleet 3 y + 10k req/s service 2 y|$src/tests/perf/inference-fleet-serving.toml|"
+  "$serving_case|$src/tests/perf/inference-fleet-serving.toml|"
+  "$llm_case|$src/tests/perf/llm-serving-10k.toml|"
 )
 # The real 15-min trace lives outside the repository: benchmark it when it is there.
 if [ -f "$src/../shared/data/grid/de_2020_carbon_intensity.csv" ]; then
@@ -94,6 +97,8 @@ for entry in "${cases[@]}"; do
   [ "$name" = "$policy_case" ] && policy_case_median=$median
   [ "$name" = "$generated_case" ] && generated_case_median=$median
   [ "$name" = "$replay_case" ] && replay_case_median=$median
+  [ "$name" = "$serving_case" ] && serving_case_median=$median
+  [ "$name" = "$llm_case" ] && llm_case_median=$median
   size=$(stat -c %s "$out/trace.h5")
   printf '%-42s %9.2fs %9.2fs %9.2fs %14.1f %10.1f\n' "$name" "${sorted[0]}" "$median" \
     "${sorted[-1]}" "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" \
@@ -117,6 +122,11 @@ if [ -n "${replay_case_median:-}" ] && [ ${#replay_paired_walls[@]} -gt 0 ]; the
     "ratio replay / synthetic" \
     "$(awk -v r="$replay_case_median" -v m="$(median_of "${replay_paired_walls[@]}")" 'BEGIN {print r / m}')" \
     "$replay_case" "$floor_case" "$replay_case_median" "$(median_of "${replay_paired_walls[@]}")"
+fi
+if [ -n "${llm_case_median:-}" ] && [ -n "${serving_case_median:-}" ]; then
+  printf '%-42s %9.2f  (%s / %s: median walls)\n' "ratio LLM service / serving case" \
+    "$(awk -v l="$llm_case_median" -v s="$serving_case_median" 'BEGIN {print l / s}')" \
+    "$llm_case" "$serving_case"
 fi
 if [ -n "${policy_case_median:-}" ]; then
   printf '%-42s %9.2f  (%s / %s: median walls)\n' "ratio policy run / plain run" \
