@@ -135,7 +135,8 @@ bool DeploymentDriver::start_serving(std::size_t i, double now_s, std::uint64_t 
     const double gpus = d.serving.replica.gpus;
     region.parked_replica_w = gpus * h.idle_gpu_it_power_w();
     const ReplicaPowerDefaults defaults{gpus * h.idle_gpu_it_power_w(),
-                                        gpus * h.busy_gpu_it_power_w()};
+                                        gpus * h.busy_gpu_it_power_w(),
+                                        gpus * h.overhead_w / h.cores};
     const double added_latency_s =
         d.serving.routing ? d.serving.routing->added_latency_ms.at(r) / 1000.0 : 0.0;
     region.serving.emplace(d.serving, defaults, scenario_.simulation.start, now_s, run.end_s, seed,

@@ -259,7 +259,8 @@ void resolve_clusters(LoadedPlatform& platform, const Scenario& scenario) {
       const double gpus_per_replica = d.serving.replica.gpus;
       ReplicaModel(d.serving.replica,
                    ReplicaPowerDefaults{gpus_per_replica * node.idle_gpu_it_power_w(),
-                                        gpus_per_replica * node.busy_gpu_it_power_w()});
+                                        gpus_per_replica * node.busy_gpu_it_power_w(),
+                                        gpus_per_replica * node.overhead_w / node.cores});
       return cluster;
     };
     std::vector<std::uint32_t> listed;

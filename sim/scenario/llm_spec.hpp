@@ -37,6 +37,9 @@ struct LlmReplicaSpec {
   // takes the platform's where the scenario gives none (LlmServingSpec).
   double idle_w = 0;
   double busy_w = 0;
+  // Per GPU, its share of the node's own power (CPU, DRAM, NIC: the platform's node overhead),
+  // drawn whatever the load; the engine fills it.
+  double host_w = 0;
   // Achieved fractions of the peaks: FLOP/s in prefill and compute-bound decode steps, bytes/s
   // in memory-bound ones (docs/llm-serving.md gives the defaults and their sources).
   double compute_efficiency = 0.5;

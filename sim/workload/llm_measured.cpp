@@ -11,13 +11,16 @@
 namespace mlcycle {
 
 MeasuredLlmReplica::MeasuredLlmReplica(const LlmMeasuredTable& table, const LlmReplicaSpec& replica)
-    : table_(table), static_w_(replica.tensor_parallel * replica.idle_w) {
+    : table_(table),
+      gpu_idle_w_(replica.tensor_parallel * replica.idle_w),
+      host_w_(replica.tensor_parallel * replica.host_w) {
   if (table_.points.empty()) throw std::invalid_argument("measured LLM replica: no row");
+  if (!(host_w_ >= 0)) throw std::invalid_argument("measured LLM replica: negative host power");
   const LlmMeasuredPoint& first = table_.points.front();
-  if (static_w_ > first.power_w)
+  if (gpu_idle_w_ > first.power_w)
     throw InputError(replica.where, replica.key,
                      "the idle power of its " + std::to_string(replica.tensor_parallel) +
-                         " GPU(s), " + shortest_text(static_w_) + " W, is more than the " +
+                         " GPU(s), " + shortest_text(gpu_idle_w_) + " W, is more than the " +
                          shortest_text(first.power_w) + " W measured at batch " +
                          shortest_text(first.batch) + " (" + table_.path + " line " +
                          std::to_string(first.line) + "): give idle_w per GPU");
@@ -47,7 +50,7 @@ LlmOperatingPoint MeasuredLlmReplica::at(double requests_per_s, const TokenMix& 
     throw std::invalid_argument("measured LLM replica: a rate or token count out of its range");
   LlmOperatingPoint point;
   point.requests_per_s = requests_per_s;
-  point.static_w = static_w_;
+  point.static_w = gpu_idle_w_ + host_w_;
   point.prefill_share = point.decode_share = kNaN;
   point.compute_utilization = point.memory_utilization = kNaN;
   const double capacity_per_s_now = capacity_per_s(mix);
@@ -62,13 +65,13 @@ LlmOperatingPoint MeasuredLlmReplica::at(double requests_per_s, const TokenMix& 
       std::lower_bound(points.begin(), points.end(), rate,
                        [](const LlmMeasuredPoint& p, double r) { return p.throughput_per_s < r; });
   const LlmMeasuredPoint& hi = upper == points.end() ? points.back() : *upper;
-  LlmMeasuredPoint lo{0, 0, static_w_};
+  LlmMeasuredPoint lo{0, 0, gpu_idle_w_};
   if (upper != points.begin() && upper != points.end()) lo = *(upper - 1);
   const double f = upper == points.end()
                        ? 1.0
                        : (rate - lo.throughput_per_s) / (hi.throughput_per_s - lo.throughput_per_s);
   point.batch = lo.batch + f * (hi.batch - lo.batch);
-  point.power_w = lo.power_w + f * (hi.power_w - lo.power_w);
+  point.power_w = lo.power_w + f * (hi.power_w - lo.power_w) + host_w_;
   point.output_tokens_per_s = served_per_s * mix.output_tokens;
   // Little's law on the decode: b sequences share lambda O tokens a second. At no load, the
   // first segment's slope (b over r is constant on it).

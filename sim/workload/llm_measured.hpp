@@ -2,7 +2,8 @@
 // An LLM replica from measured operating points (a deployment's `llm.measured`;
 // scenario/llm_measured_csv.hpp reads them, docs/llm-serving.md gives the equations). The rows
 // give the throughput T_i and the power P_i of the replica's GPUs at a mean batch b_i; an
-// origin row (0, 0, S) is added, S = TP x idle_w, the static power of GPUs holding the model.
+// origin row (0, 0, S) is added, S = TP x idle_w, the idle power of GPUs holding the model.
+// The nodes' own power, TP x host_w, is added to every figure (a table measures GPUs only).
 // At an arrival rate lambda the replica must serve r = lambda (a table in requests) or
 // r = lambda O (in output tokens, O the mix's mean); between rows everything is linear in r:
 //   f = (r - T_{i-1}) / (T_i - T_{i-1}),   b = b_{i-1} + f (b_i - b_{i-1}),
@@ -22,8 +23,8 @@ namespace mlcycle {
 
 class MeasuredLlmReplica final : public LlmServer {
  public:
-  // `replica` gives the tensor-parallel degree, each GPU's idle_w, and the key and place for
-  // messages: InputError when the idle power of the GPUs is more than the first row's power.
+  // `replica` gives the tensor-parallel degree, each GPU's idle_w and host_w, and the key and
+  // place for messages: InputError when the GPUs' idle power is more than the first row's.
   MeasuredLlmReplica(const LlmMeasuredTable& table, const LlmReplicaSpec& replica);
 
   double capacity_per_s(const TokenMix& mix) const override;
@@ -37,7 +38,8 @@ class MeasuredLlmReplica final : public LlmServer {
   double latency_at(double batch, double LlmMeasuredPoint::*column) const;
 
   LlmMeasuredTable table_;
-  double static_w_;
+  double gpu_idle_w_;  // S: the replica's GPUs idle
+  double host_w_;      // their nodes' own power (LlmReplicaSpec::host_w), added to every figure
 };
 
 }  // namespace mlcycle

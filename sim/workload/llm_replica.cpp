@@ -48,7 +48,8 @@ LlmReplica::LlmReplica(const LlmModelSpec& model, const LlmReplicaSpec& replica)
                      replica.bandwidth_efficiency <= 1 && replica.decode_power_fraction >= 0 &&
                      replica.decode_power_fraction <= 1 && replica.memory_reserve >= 0 &&
                      replica.memory_reserve < 1 && replica.max_batch >= 1 && replica.idle_w >= 0 &&
-                     std::isfinite(replica.busy_w) && replica.busy_w >= replica.idle_w;
+                     replica.host_w >= 0 && std::isfinite(replica.busy_w) &&
+                     replica.busy_w >= replica.idle_w;
   if (!valid) throw std::invalid_argument("LLM replica: a figure out of its range");
   const double gpus = replica.tensor_parallel;
   weight_bytes_ = model.params * model.bytes_per_param;
@@ -116,7 +117,7 @@ LlmOperatingPoint LlmReplica::at(double requests_per_s, const TokenMix& mix) con
     throw std::invalid_argument("LLM replica: a rate or token count out of its range");
   LlmOperatingPoint point;
   point.requests_per_s = requests_per_s;
-  point.static_w = replica_.tensor_parallel * replica_.idle_w;
+  point.static_w = replica_.tensor_parallel * (replica_.idle_w + replica_.host_w);
   point.power_w = point.static_w;
   const double capacity_per_s_now = capacity_per_s(mix);
   if (capacity_per_s_now == 0) {

@@ -24,9 +24,10 @@ std::shared_ptr<const LlmServer> make_llm(const LlmServingSpec& llm, const Token
                                           ReplicaPowerDefaults defaults) {
   LlmReplicaSpec replica = llm.replica;
   const double gpus = replica.tensor_parallel;
-  replica.idle_w = llm.idle_w.value_or(defaults.idle_w / gpus);
+  replica.host_w = defaults.overhead_w / gpus;
+  replica.idle_w = llm.idle_w.value_or(defaults.idle_w / gpus - replica.host_w);
   if (llm.measured) return std::make_shared<const MeasuredLlmReplica>(*llm.measured, replica);
-  replica.busy_w = llm.busy_w.value_or(defaults.busy_w / gpus);
+  replica.busy_w = llm.busy_w.value_or(defaults.busy_w / gpus - replica.host_w);
   if (replica.busy_w < replica.idle_w)
     throw InputError(replica.where, replica.key + ".busy_w",
                      std::string(llm.busy_w ? "busy_w " : "busy_w (the platform's) ") +

@@ -26,6 +26,9 @@ namespace mlcycle {
 struct ReplicaPowerDefaults {
   double idle_w;
   double busy_w;
+  // The part of both that is the nodes' own power (CPU, DRAM: node_overhead_w's share of the
+  // replica's GPUs). An LLM replica's GPU figures exclude it and add it back as static power.
+  double overhead_w = 0;
 };
 
 class ReplicaModel {
