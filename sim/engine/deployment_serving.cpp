@@ -96,10 +96,15 @@ std::optional<ServingCap> DeploymentDriver::serving_cap(
     std::size_t i, const HostPowerModel& host, const ReplicaPowerDefaults& defaults) const {
   if (i >= caps_.size() || !caps_[i]) return std::nullopt;
   const CampaignPowerCap& cap = *caps_[i];
+  const CapSchedule* schedule = i < cap_schedules_.size() ? cap_schedules_[i] : nullptr;
+  if (const auto& llm = scenario_.deployments[i].serving.replica.llm) {
+    const LlmGpuCap gpu =
+        llm_gpu_cap(cap.spec, *llm, host, platform_.cap_curves.at(host.cap_curve), i);
+    return ServingCap{gpu.time_factor, 0, schedule, gpu.cap_w};
+  }
   const double saving_w = capped_replica_saving_w(
       cap.spec, scenario_.deployments[i].serving.replica, host, defaults, i);
-  return ServingCap{cap.time_factor, saving_w,
-                    i < cap_schedules_.size() ? cap_schedules_[i] : nullptr};
+  return ServingCap{cap.time_factor, saving_w, schedule};
 }
 
 bool DeploymentDriver::start_serving(std::size_t i, double now_s, std::uint64_t seed) {

@@ -63,6 +63,39 @@ double capped_replica_saving_w(const PowerCapSpec& cap, const ReplicaSpec& repli
   return saving_w;
 }
 
+LlmGpuCap llm_gpu_cap(const PowerCapSpec& cap, const LlmServingSpec& llm,
+                      const HostPowerModel& host, const PowerCapCurve& curve, std::size_t index) {
+  const std::string key = "deployment[" + std::to_string(index) + "].power_cap.limit";
+  if (llm.measured)
+    throw InputError(cap.where, key,
+                     "a measured table has no rows under a power cap: cap a replica derived "
+                     "from the model (no `measured`), or measure capped rows");
+  // The GPU's own watts, as the replica takes them (workload/replica_model.cpp).
+  const double idle_w = llm.idle_w.value_or(host.epsilon_w / host.cores);
+  const double busy_w = llm.busy_w.value_or(host.all_cores_w / host.cores);
+  const double cap_w = cap.limit_w ? *cap.limit_w : *cap.fraction * busy_w;
+  if (cap_w > busy_w)
+    throw InputError(cap.where, key,
+                     watts(cap_w) + " is above the busy power of a GPU of the replica, " +
+                         watts(busy_w) + ": a cap must be at most the busy power");
+  const double decode_w = idle_w + llm.replica.decode_power_fraction * (busy_w - idle_w);
+  if (cap_w < decode_w)
+    throw InputError(cap.where, key,
+                     "a cap of " + watts(cap_w) + " a GPU is below a memory-bound decode step's " +
+                         watts(decode_w) +
+                         " (idle + decode_power_fraction x (busy - idle)): the model slows "
+                         "compute under a cap, not memory reads");
+  const double fraction = cap_w / busy_w;
+  if (fraction < curve.min_fraction()) {
+    std::ostringstream message;
+    message << "a cap of " << fraction << " of the GPU's busy power (" << watts(cap_w) << " of "
+            << watts(busy_w) << ") is below the lowest point of the power_cap_curve of host "
+            << host.name << ", " << curve.min_fraction();
+    throw InputError(cap.where, key, message.str());
+  }
+  return LlmGpuCap{cap_w, curve.time_factor(fraction)};
+}
+
 std::uint32_t intern_cap_curve(std::vector<PowerCapCurve>& curves, const char* raw,
                                const std::string& file, const std::string& host) {
   if (!raw) return 0;
@@ -99,6 +132,19 @@ ResolvedPowerCaps resolve_power_caps(const Scenario& scenario, const LoadedPlatf
     const ServingSpec& serving = scenario.deployments[d].serving;
     if (!serving.power_cap) continue;
     const std::uint32_t cluster = platform.deployment_clusters.at(d);
+    if (serving.replica.llm) {
+      // Checked on every host a replica could land on; its start takes that host's factor.
+      CampaignPowerCap cap{*serving.power_cap, 1};
+      for (std::uint32_t host : platform.clusters.at(cluster).hosts) {
+        const HostPowerModel& h = platform.hosts[host];
+        cap.time_factor =
+            std::max(cap.time_factor, llm_gpu_cap(*serving.power_cap, *serving.replica.llm, h,
+                                                  platform.cap_curves.at(h.cap_curve), d)
+                                          .time_factor);
+      }
+      caps.deployments[d] = cap;
+      continue;
+    }
     caps.deployments[d] = resolve(*serving.power_cap, cluster,
                                   "deployment[" + std::to_string(d) + "].power_cap.limit");
     // Checked on every host a replica could land on, as its start will (`run` and `check`).

@@ -29,6 +29,18 @@ double capped_replica_saving_w(const PowerCapSpec& cap, const ReplicaSpec& repli
 std::uint32_t intern_cap_curve(std::vector<PowerCapCurve>& curves, const char* raw,
                                const std::string& file, const std::string& host);
 
+// An LLM replica's cap (workload/llm_replica.hpp): watts a GPU and the compute's time factor,
+// the curve of `host` at cap / the GPU's busy power (the llm table's, else the platform's).
+// InputError at deployment[index].power_cap.limit for a measured table (no capped rows), a
+// cap above the GPU's busy power, at or below its idle power, below the curve, or below a
+// memory-bound decode step's draw (the model slows compute, not memory reads).
+struct LlmGpuCap {
+  double cap_w = 0;
+  double time_factor = 1;
+};
+LlmGpuCap llm_gpu_cap(const PowerCapSpec& cap, const LlmServingSpec& llm,
+                      const HostPowerModel& host, const PowerCapCurve& curve, std::size_t index);
+
 struct CampaignPowerCap {
   PowerCapSpec spec;
   // A job computes at its slowest GPU's pace: the largest factor over the cluster's hosts.

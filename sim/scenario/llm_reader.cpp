@@ -179,16 +179,16 @@ void read_llm(TomlTableReader& d, ServingSpec& spec, const std::filesystem::path
   if (d.has("latency_target_ms"))
     throw d.error_at("latency_target_ms",
                      "an llm deployment's targets are llm.ttft_target_ms and llm.tpot_target_ms");
-  if (d.has("power_cap"))
-    throw d.error_at("power_cap",
-                     "applies to replicas given by latency and power; an llm replica's power "
-                     "follows its activity");
   TomlTableReader t(*table, d.path_of("llm"), d.file());
   LlmServingSpec llm;
   llm.replica.key = d.path_of("llm");
   llm.replica.where = d.location_of_key("llm");
   llm.model_name = t.string("model").value_or("");
   if (t.has("measured")) {
+    if (d.has("power_cap"))
+      throw d.error_at("power_cap",
+                       "a measured table has no rows under a power cap: cap a replica derived "
+                       "from the model (no `measured`), or measure capped rows");
     read_measured(t, llm, base_dir);
   } else {
     read_model(t, llm.model);

@@ -40,6 +40,11 @@ struct LlmReplicaSpec {
   // Per GPU, its share of the node's own power (CPU, DRAM, NIC: the platform's node overhead),
   // drawn whatever the load; the engine fills it.
   double host_w = 0;
+  // A GPU power cap (power_cap; none: infinite): each GPU draws at most cap_w and computes
+  // cap_time_factor times slower, the platform's power_cap_curve at cap_w / busy_w. Memory
+  // reads are not slowed: the engine keeps the cap above a memory-bound decode step's draw.
+  double cap_w = std::numeric_limits<double>::infinity();
+  double cap_time_factor = 1;
   // Achieved fractions of the peaks: FLOP/s in prefill and compute-bound decode steps, bytes/s
   // in memory-bound ones (docs/llm-serving.md gives the defaults and their sources).
   double compute_efficiency = 0.5;

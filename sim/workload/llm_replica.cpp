@@ -49,12 +49,13 @@ LlmReplica::LlmReplica(const LlmModelSpec& model, const LlmReplicaSpec& replica)
                      replica.decode_power_fraction <= 1 && replica.memory_reserve >= 0 &&
                      replica.memory_reserve < 1 && replica.max_batch >= 1 && replica.idle_w >= 0 &&
                      replica.host_w >= 0 && std::isfinite(replica.busy_w) &&
-                     replica.busy_w >= replica.idle_w;
+                     replica.busy_w >= replica.idle_w && replica.cap_time_factor >= 1 &&
+                     std::isfinite(replica.cap_time_factor) && replica.cap_w > replica.idle_w;
   if (!valid) throw std::invalid_argument("LLM replica: a figure out of its range");
   const double gpus = replica.tensor_parallel;
   weight_bytes_ = model.params * model.bytes_per_param;
   usable_bytes_ = gpus * replica.memory_bytes * (1 - replica.memory_reserve);
-  flops_per_s_ = gpus * replica.peak_flops * replica.compute_efficiency;
+  flops_per_s_ = gpus * replica.peak_flops * replica.compute_efficiency / replica.cap_time_factor;
   bytes_per_s_ = gpus * replica.memory_bytes_per_s * replica.bandwidth_efficiency;
   const std::string holds =
       std::to_string(replica.tensor_parallel) + " GPU" + (replica.tensor_parallel == 1 ? "" : "s") +
@@ -185,10 +186,28 @@ LlmOperatingPoint LlmReplica::at(double requests_per_s, const TokenMix& mix) con
           : 0;
   const double delta = replica_.decode_power_fraction;
   point.activity = point.prefill_share + point.decode_share * (delta + (1 - delta) * compute_share);
-  point.power_w = point.static_w + gpus * (replica_.busy_w - replica_.idle_w) * point.activity;
+  if (std::isinf(replica_.cap_w)) {
+    point.power_w = point.static_w + gpus * (replica_.busy_w - replica_.idle_w) * point.activity;
+  } else {
+    // Under a cap each phase draws at most cap_w: prefills all of it, decode steps their own
+    // draw up to it (the engine keeps a memory-bound step's below it).
+    const double idle_w = replica_.idle_w, range_w = replica_.busy_w - replica_.idle_w;
+    const double prefill_w = std::min(replica_.busy_w, replica_.cap_w);
+    const double decode_w =
+        std::min(idle_w + range_w * (delta + (1 - delta) * compute_share), replica_.cap_w);
+    point.power_w = point.static_w + gpus * (point.prefill_share * (prefill_w - idle_w) +
+                                             point.decode_share * (decode_w - idle_w));
+  }
   point.joules_per_output_token =
       point.output_tokens_per_s > 0 ? point.power_w / point.output_tokens_per_s : kInfinity;
   return point;
+}
+
+LlmReplica LlmReplica::capped(double cap_w, double time_factor) const {
+  LlmReplicaSpec replica = replica_;
+  replica.cap_w = cap_w;
+  replica.cap_time_factor = time_factor;
+  return LlmReplica(model_, replica);
 }
 
 }  // namespace mlcycle

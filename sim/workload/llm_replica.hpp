@@ -24,6 +24,9 @@
 // 1 while prefilling and delta + (1 - delta) r while decoding, r being the compute-bound share
 // of the step (2 N_active b / F over t_d) and delta the decode_power_fraction: a memory-bound
 // step leaves most of the GPU's compute idle, and its power does not grow with the batch.
+// Under a GPU power cap c (LlmReplicaSpec::cap_w) F is divided by the platform curve's time
+// factor, and each phase draws min(its power, c): prefill min(busy, c), decode
+// min(idle + (busy - idle)(delta + (1 - delta) r), c).
 #include "scenario/llm_spec.hpp"
 #include "workload/llm_server.hpp"
 
@@ -54,6 +57,8 @@ class LlmReplica final : public LlmServer {
   double capacity_per_s(const TokenMix& mix) const override;
   // std::invalid_argument for a negative or non-finite rate, or a mix without positive tokens.
   LlmOperatingPoint at(double requests_per_s, const TokenMix& mix) const override;
+  // The same replica under a GPU power cap (LlmReplicaSpec::cap_w, cap_time_factor).
+  LlmReplica capped(double cap_w, double time_factor) const;
   // The wait, then the prompt's prefill.
   double first_token_s(double wait_s, double input_tokens) const override {
     return wait_s + prefill_s(input_tokens);

@@ -57,11 +57,27 @@ ReplicaModel::ReplicaModel(const LlmServingSpec& llm, ReplicaPowerDefaults defau
       busy_w_(0),
       mix_(token_mix(llm.segments)),
       llm_(make_llm(llm, mix_, defaults)) {
+  settle_llm();
+}
+
+void ReplicaModel::settle_llm() {
   capacity_per_s_ = llm_->capacity_per_s(mix_);
   const LlmOperatingPoint full = llm_->at(capacity_per_s_, mix_);
   batch_latency_s_ = full.ttft_s;
   idle_w_ = llm_->at(0, mix_).power_w;
   busy_w_ = full.power_w;
+}
+
+ReplicaModel ReplicaModel::capped_llm(double cap_w, double time_factor) const {
+  const auto* roofline = dynamic_cast<const LlmReplica*>(llm_.get());
+  if (!roofline)
+    throw std::logic_error(
+        "only a roofline LLM replica takes a power cap (the engine refuses "
+        "one on a measured table)");
+  ReplicaModel model = *this;
+  model.llm_ = std::make_shared<const LlmReplica>(roofline->capped(cap_w, time_factor));
+  model.settle_llm();
+  return model;
 }
 
 ReplicaModel::ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults defaults, int)

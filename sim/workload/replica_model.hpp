@@ -55,9 +55,13 @@ class ReplicaModel {
   // serves that much less) and at full load it draws `busy_saving_w` less; idle is unchanged.
   // The caller has checked that the capped busy power stays at or above idle.
   ReplicaModel capped(double latency_factor, double busy_saving_w) const;
+  // An LLM replica (from first principles) under a GPU cap of `cap_w` a GPU, computing
+  // `time_factor` times slower (LlmReplicaSpec::cap_w): capacity, latencies and power anew.
+  ReplicaModel capped_llm(double cap_w, double time_factor) const;
 
  private:
   ReplicaModel(const ReplicaSpec& spec, ReplicaPowerDefaults defaults, int latency_and_power);
+  void settle_llm();  // capacity, latency and watts from llm_
 
   double batch_latency_s_;
   double capacity_per_s_;

@@ -28,9 +28,11 @@ ServingLoad::ServingLoad(const ServingSpec& spec, ReplicaPowerDefaults defaults,
                          std::optional<ServingCap> cap, double added_latency_s)
     : replica_(spec.replica, defaults),
       cap_(cap),
-      capped_replica_(cap ? std::optional<ReplicaModel>(
-                                replica_.capped(cap->latency_factor, cap->busy_saving_w))
-                          : std::nullopt),
+      capped_replica_(!cap                 ? std::nullopt
+                      : cap->llm_cap_w > 0 ? std::optional<ReplicaModel>(replica_.capped_llm(
+                                                 cap->llm_cap_w, cap->latency_factor))
+                                           : std::optional<ReplicaModel>(replica_.capped(
+                                                 cap->latency_factor, cap->busy_saving_w))),
       demand_(spec.demand, scenario_start, start_s, end_s),
       noise_(spec.demand.noise_sd, seed),
       autoscaler_(spec.autoscaler, (capped_replica_ ? *capped_replica_ : replica_).capacity_per_s(),

@@ -57,6 +57,9 @@ struct ServingCap {
   double latency_factor = 1;
   double busy_saving_w = 0;
   const CapSchedule* schedule = nullptr;  // nullptr: always
+  // An LLM replica's cap, watts a GPU (0: none); latency_factor is then its compute's time
+  // factor and busy_saving_w unused (ReplicaModel::capped_llm).
+  double llm_cap_w = 0;
 };
 
 struct ServingStats {

@@ -91,10 +91,16 @@ LLM_CASES = [
     llm_case("llm-and-latency-target",
              r"{f}:16:\d+: deployment\[0\]\.latency_target_ms: an llm deployment's targets are "
              r"llm\.ttft_target_ms and llm\.tpot_target_ms", extra="latency_target_ms = 100"),
-    llm_case("llm-and-power-cap",
-             r"{f}:16:\d+: deployment\[0\]\.power_cap: applies to replicas given by latency and "
-             r"power; an llm replica's power follows its activity",
-             extra="power_cap = { gpu_w = 300 }"),
+    # The GPUs draw 100 W idle and 700 W busy: a memory-bound decode step 100 + 0.35 x 600.
+    llm_case("llm-power-cap-below-decode",
+             r"{f}:16:\d+: deployment\[0\]\.power_cap\.limit: a cap of 200 W a GPU is below a "
+             r"memory-bound decode step's 310 W \(idle \+ decode_power_fraction x \(busy - "
+             r"idle\)\): the model slows compute under a cap, not memory reads",
+             extra='power_cap = { limit = "200 W" }'),
+    llm_case("llm-power-cap-above-busy",
+             r"{f}:16:\d+: deployment\[0\]\.power_cap\.limit: 800 W is above the busy power "
+             r"of a GPU of the replica, 700 W: a cap must be at most the busy power",
+             extra='power_cap = { limit = "800 W" }'),
     llm_case("llm-misspelt-key", rf"{{f}}:\d+:\d+: {KEY}\.tensor_paralel: unknown key.*",
              tensor_paralel="2"),
 ]

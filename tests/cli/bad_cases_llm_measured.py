@@ -17,7 +17,7 @@ LLM = {"measured": '"ops.csv"', "model": '"m"', "gpu": '"g"', "input_tokens": "5
        "output_tokens": "100"}
 
 
-def measured_case(name, stderr, csv=GOOD_CSV, **keys):
+def measured_case(name, stderr, csv=GOOD_CSV, extra="", **keys):
     """The llm table LLM updated by `keys` (None: removed), reading `csv` as ops.csv."""
     def setup(tmp):
         (tmp / "serve.xml").write_text(PLATFORM)
@@ -30,7 +30,7 @@ def measured_case(name, stderr, csv=GOOD_CSV, **keys):
                 table[key] = value
         body = "".join(f"{k} = {v}\n" for k, v in table.items())
         path = tmp / f"{name}.toml"
-        path.write_text(HEAD.replace("PLATFORM", str(tmp / "serve.xml")).replace("EXTRA", "")
+        path.write_text(HEAD.replace("PLATFORM", str(tmp / "serve.xml")).replace("EXTRA", extra)
                         + body)
         return {"f": str(path), "c": str(tmp / "ops.csv")}
     return Case(name, setup=setup, stderr=stderr)
@@ -74,6 +74,10 @@ MEASURED_CASES = [
                   rf"{{f}}:19:\d+: {KEY}: the idle power of its 1 GPU\(s\), 100 W, is more than "
                   r"the 80 W measured at batch 4 \({c} line 2\): give idle_w per GPU",
                   csv=GOOD_CSV.replace("200,300", "200,80")),
+    measured_case("llm-measured-power-cap",
+                  r"{f}:16:\d+: deployment\[0\]\.power_cap: a measured table has no rows under "
+                  r"a power cap: cap a replica derived from the model \(no `measured`\), or "
+                  r"measure capped rows", extra='power_cap = { limit = "500 W" }'),
     measured_case("llm-measured-zero-output-tokens",
                   rf"{{f}}:24:\d+: {KEY}\.output_tokens: must be greater than zero",
                   output_tokens="0"),

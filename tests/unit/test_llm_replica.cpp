@@ -263,3 +263,26 @@ TEST_CASE("llm replica: a mix whose sequence does not fit the KV cache serves no
   CHECK_THROWS_AS(replica.at(-1, kChat), std::invalid_argument);
   CHECK_THROWS_AS(replica.at(std::nan(""), kChat), std::invalid_argument);
 }
+
+TEST_CASE("llm replica: under a power cap, compute slows and each phase draws at most the cap") {
+  // Capped at 500 W a GPU with a curve factor of 1.2: F = 5e14 / 1.2 FLOP/s. At 10 requests/s
+  // of kChat a prefill takes 2 x 7e9 x 1000 / F = 0.0336 s, 0.336 of the time; decode needs
+  // k = 1000 / 0.664 = 1506.02 tokens/s: b = k x 0.014 / (1 - k x 1.05e-4) = 25.0447, a step
+  // 0.014 + 25.0447 x 1.05e-4 = 0.0166297 s of which 2 x 7e9 x 25.0447 / F = 0.000841503 s of
+  // FLOPs, r = 0.0506024. A decode step draws 100 + 600 x (0.35 + 0.65 r) = 329.735 W (below
+  // the cap), a prefill min(700, 500) = 500 W:
+  //   P = 100 + 0.336 x 400 + 0.664 x 229.735 = 386.944 W   (430.12 W uncapped)
+  const LlmReplica capped = LlmReplica(model_7b(), round_gpu()).capped(500, 1.2);
+  CHECK(capped.achieved_flops_per_s() == Approx(5e14 / 1.2).epsilon(1e-15));
+  const LlmOperatingPoint p = capped.at(10, kChat);
+  CHECK(p.prefill_share == Approx(0.336).epsilon(1e-12));
+  CHECK(p.batch == Approx(25.0447227).epsilon(1e-8));
+  CHECK(p.step_s == Approx(0.0166296959).epsilon(1e-8));
+  CHECK(p.power_w == Approx(386.944).epsilon(1e-12));
+  // A cap above every phase's draw changes only the speed: uncapped power at a slower F.
+  const LlmReplica loose = LlmReplica(model_7b(), round_gpu()).capped(700, 1.2);
+  const LlmOperatingPoint q = loose.at(10, kChat);
+  CHECK(q.power_w == Approx(100 + 600 * q.activity).epsilon(1e-12));
+  // The replica refuses a cap at or below its GPUs' idle power.
+  CHECK_THROWS_AS(LlmReplica(model_7b(), round_gpu()).capped(100, 2), std::invalid_argument);
+}
