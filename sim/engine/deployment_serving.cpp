@@ -38,11 +38,19 @@ void tally_latencies(LatencyTally& ttft, LatencyTally& tpot, const ServingStep& 
   if (!(step.served > 0) || std::isnan(step.tpot_s)) return;
   double shares = 0;
   for (const RequestSegment& segment : segments) shares += segment.share;
-  // (A measured table without a ttft_s column gives no TTFT: NaN.)
+  // (A measured table without a ttft_s column gives no TTFT: NaN.) A segment whose prompts
+  // vary adds one point per quantile of its prompt length, each an equal part of its requests.
   if (!std::isnan(step.wait_s))
-    for (const RequestSegment& segment : segments)
-      ttft.add(replica.llm()->first_token_s(step.wait_s, segment.input_tokens),
-               fraction * step.served * segment.share / shares);
+    for (const RequestSegment& segment : segments) {
+      const double weight = fraction * step.served * segment.share / shares;
+      if (segment.input_quantiles.empty()) {
+        ttft.add(replica.llm()->first_token_s(step.wait_s, segment.input_tokens), weight);
+        continue;
+      }
+      const double part = weight / static_cast<double>(segment.input_quantiles.size());
+      for (double input_tokens : segment.input_quantiles)
+        ttft.add(replica.llm()->first_token_s(step.wait_s, input_tokens), part);
+    }
   tpot.add(step.tpot_s, fraction * step.served);
 }
 

@@ -7,6 +7,8 @@
 #include "core/limits.hpp"
 #include "core/number_text.hpp"
 #include "scenario/llm_measured_csv.hpp"
+#include "scenario/request_tokens_csv.hpp"
+#include "scenario/token_distribution.hpp"
 
 namespace mlcycle {
 
@@ -14,7 +16,6 @@ namespace {
 
 // Far past any model or context that exists, near enough to keep every product finite.
 constexpr double kMaxParams = 1e15;
-constexpr double kMaxTokens = 1e8;
 
 double bounded(TomlTableReader& t, std::string_view key, double fallback, double max) {
   const double value = t.positive_number(key, fallback);
@@ -93,33 +94,85 @@ void read_replica_figures(TomlTableReader& t, LlmServingSpec& llm) {
   r.max_batch = static_cast<std::uint32_t>(max_batch);
 }
 
-RequestSegment read_segment(TomlTableReader& s) {
+// A segment's tokens in or out: a count, or a distribution `{ dist = "lognormal", mean, sd }` or
+// `{ dist = "uniform", min, max }` (quantiles empty for a count).
+TokenMoments read_tokens(TomlTableReader& s, const char* key) {
+  if (!s.has(key)) throw s.error_here(std::string("missing key '") + key + "'");
+  const toml::node* node = s.node(key);
+  if (!node->is_table()) {
+    const double count = bounded(s, key, 0, kMaxRequestTokens);
+    return TokenMoments{count, count * count, {}};
+  }
+  TomlTableReader d(*node->as_table(), s.path_of(key), s.file());
+  const std::string dist = d.string("dist").value_or("");
+  TokenMoments moments;
+  if (dist == "lognormal") {
+    for (const char* k : {"mean", "sd"})
+      if (!d.has(k)) throw d.error_here(std::string("missing key '") + k + "'");
+    moments = lognormal_tokens(bounded(d, "mean", 0, kMaxRequestTokens), bounded(d, "sd", 0, kMaxRequestTokens));
+  } else if (dist == "uniform") {
+    for (const char* k : {"min", "max"})
+      if (!d.has(k)) throw d.error_here(std::string("missing key '") + k + "'");
+    const double low = bounded(d, "min", 0, kMaxRequestTokens);
+    const double high = bounded(d, "max", 0, kMaxRequestTokens);
+    if (high < low) throw d.error_at("max", "is less than min (" + shortest_text(low) + ")");
+    moments = uniform_tokens(low, high);
+  } else {
+    throw dist.empty() ? d.error_here("missing key 'dist' (\"lognormal\" or \"uniform\")")
+                       : d.error_at("dist", in_quotes(dist) +
+                                                " is not a distribution of tokens (known: "
+                                                "lognormal, uniform)");
+  }
+  d.reject_unknown_keys();
+  return moments;
+}
+
+RequestSegment read_segment(TomlTableReader& s, const std::filesystem::path& base_dir) {
   RequestSegment segment;
   segment.name = s.string("name").value_or("");
   segment.share = s.positive_number("share", 1);
-  for (const char* key : {"input_tokens", "output_tokens"})
-    if (!s.has(key)) throw s.error_here(std::string("missing key '") + key + "'");
-  segment.input_tokens = bounded(s, "input_tokens", 0, kMaxTokens);
-  segment.output_tokens = bounded(s, "output_tokens", 0, kMaxTokens);
+  if (const std::optional<std::string> file = s.string("tokens_file")) {
+    for (const char* key : {"input_tokens", "output_tokens"})
+      if (s.has(key))
+        throw s.error_at(key, "give tokens_file or input_tokens and output_tokens, not both");
+    std::filesystem::path path(*file);
+    if (path.is_relative()) path = base_dir / path;
+    if (const std::string why = not_a_file(path); !why.empty())
+      throw s.error_at("tokens_file", why);
+    read_request_tokens_csv(path.lexically_normal().string(), segment);
+    return segment;
+  }
+  const TokenMoments input = read_tokens(s, "input_tokens");
+  const TokenMoments output = read_tokens(s, "output_tokens");
+  segment.input_tokens = input.mean;
+  segment.output_tokens = output.mean;
+  if (!input.quantiles.empty() || !output.quantiles.empty()) {
+    // Drawn independently: E[I O] = E[I] E[O].
+    segment.input_output_tokens = input.mean * output.mean;
+    segment.output_tokens_squared = output.mean_square;
+    segment.input_quantiles = input.quantiles;
+  }
   return segment;
 }
 
-void read_segments(TomlTableReader& t, LlmServingSpec& llm) {
+void read_segments(TomlTableReader& t, LlmServingSpec& llm, const std::filesystem::path& base_dir) {
   const toml::array* list = t.array("segments");
   if (!list) {
     // One kind of request: its tokens in the llm table itself.
-    llm.segments.push_back(read_segment(t));
+    llm.segments.push_back(read_segment(t, base_dir));
     return;
   }
-  if (t.has("input_tokens") || t.has("output_tokens"))
-    throw t.error_at("segments", "give segments or input_tokens and output_tokens, not both");
+  if (t.has("input_tokens") || t.has("output_tokens") || t.has("tokens_file"))
+    throw t.error_at("segments",
+                     "give segments or the tokens (input_tokens and output_tokens, or "
+                     "tokens_file), not both");
   if (list->empty()) throw t.error_at("segments", "is empty: give at least one segment");
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string key = "segments[" + std::to_string(i) + "]";
     const toml::table* entry = list->get(i)->as_table();
     if (!entry) throw t.error_at("segments", key + " is not a table");
     TomlTableReader s(*entry, t.path_of(key), t.file());
-    llm.segments.push_back(read_segment(s));
+    llm.segments.push_back(read_segment(s, base_dir));
     s.reject_unknown_keys();
   }
 }
@@ -194,7 +247,7 @@ void read_llm(TomlTableReader& d, ServingSpec& spec, const std::filesystem::path
     read_model(t, llm.model);
     read_replica_figures(t, llm);
   }
-  read_segments(t, llm);
+  read_segments(t, llm, base_dir);
   if (t.has("ttft_target_ms") && llm.measured && !llm.measured->has_ttft)
     throw t.error_at("ttft_target_ms",
                      "the measured table has no ttft_s column: no TTFT to hold to a target");

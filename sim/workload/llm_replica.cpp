@@ -32,7 +32,10 @@ TokenMix token_mix(std::span<const RequestSegment> segments) {
     shares += s.share;
     input += s.share * s.input_tokens;
     output += s.share * s.output_tokens;
-    context_weighted += s.share * s.output_tokens * (s.input_tokens + s.output_tokens / 2);
+    // E[O (I + O / 2)]: with fixed counts O (I + O / 2), else from the segment's moments.
+    context_weighted += std::isnan(s.input_output_tokens)
+                            ? s.share * s.output_tokens * (s.input_tokens + s.output_tokens / 2)
+                            : s.share * (s.input_output_tokens + s.output_tokens_squared / 2);
   }
   return TokenMix{input / shares, output / shares, context_weighted / output};
 }

@@ -10,7 +10,9 @@ namespace mlcycle {
 
 // The request mix as the replica sees it: mean tokens in and out per request, and the mean
 // context of a sequence in the decode batch, where each request stays O steps with I + O/2
-// tokens on average: c = sum(s_i O_i (I_i + O_i / 2)) / sum(s_i O_i).
+// tokens on average: c = sum(s_i O_i (I_i + O_i / 2)) / sum(s_i O_i), with the segment's
+// E[O (I + O / 2)] = E[I O] + E[O^2] / 2 in place of O_i (I_i + O_i / 2) when its tokens vary
+// (RequestSegment): long answers hold the batch longer, so they weigh more.
 struct TokenMix {
   double input_tokens = 0;
   double output_tokens = 0;

@@ -28,11 +28,14 @@ LLM = {"params": "7e9", "kv_bytes_per_token": "1e5", "peak_tflops": "1000", "mem
        "memory_tbps": "2", "input_tokens": "1000", "output_tokens": "100"}
 
 
-def llm_case(name, stderr, extra="", **keys):
+def llm_case(name, stderr, extra="", files=(), **keys):
     """HEAD with `extra` on line 16 and the llm table LLM updated by `keys` (None: removed;
-    a key named after an existing one keeps its line)."""
+    a key named after an existing one keeps its line); `files`: (name, text) written beside it,
+    the first one's path the {c} of the message."""
     def setup(tmp):
         (tmp / "serve.xml").write_text(PLATFORM)
+        for file_name, text in files:
+            (tmp / file_name).write_text(text)
         table = dict(LLM)
         for key, value in keys.items():
             if value is None:
@@ -43,7 +46,7 @@ def llm_case(name, stderr, extra="", **keys):
         path = tmp / f"{name}.toml"
         path.write_text(HEAD.replace("PLATFORM", str(tmp / "serve.xml")).replace("EXTRA", extra)
                         + body)
-        return {"f": str(path)}
+        return {"f": str(path), "c": str(tmp / files[0][0]) if files else ""}
     return Case(name, setup=setup, stderr=stderr)
 
 
@@ -101,6 +104,28 @@ LLM_CASES = [
              r"{f}:16:\d+: deployment\[0\]\.power_cap\.limit: 800 W is above the busy power "
              r"of a GPU of the replica, 700 W: a cap must be at most the busy power",
              extra='power_cap = { limit = "800 W" }'),
+    llm_case("llm-tokens-unknown-distribution",
+             rf"{{f}}:25:\d+: {KEY}\.input_tokens\.dist: 'poisson' is not a distribution of "
+             r"tokens \(known: lognormal, uniform\)",
+             input_tokens='{ dist = "poisson", mean = 5 }'),
+    llm_case("llm-tokens-lognormal-sd-negative",
+             rf"{{f}}:25:\d+: {KEY}\.input_tokens\.sd: must be greater than zero",
+             input_tokens='{ dist = "lognormal", mean = 500, sd = -1 }'),
+    llm_case("llm-tokens-uniform-max-below-min",
+             rf"{{f}}:26:\d+: {KEY}\.output_tokens\.max: is less than min \(500\)",
+             output_tokens='{ dist = "uniform", min = 500, max = 100 }'),
+    llm_case("llm-tokens-file-and-counts",
+             rf"{{f}}:25:\d+: {KEY}\.input_tokens: give tokens_file or input_tokens and "
+             r"output_tokens, not both", tokens_file='"tokens.csv"',
+             files=[("tokens.csv", "input_tokens,output_tokens\n10,5\n")]),
+    llm_case("llm-tokens-file-zero-output",
+             r"{c}:3:\d+: output_tokens: must be in \(0, 1e8\], not 0",
+             input_tokens=None, output_tokens=None, tokens_file='"tokens.csv"',
+             files=[("tokens.csv", "input_tokens,output_tokens\n10,5\n20,0\n")]),
+    llm_case("llm-tokens-file-no-column",
+             r"{c}:1: output_tokens: no such column; the header has: input_tokens, out",
+             input_tokens=None, output_tokens=None, tokens_file='"tokens.csv"',
+             files=[("tokens.csv", "input_tokens,out\n10,5\n")]),
     llm_case("llm-misspelt-key", rf"{{f}}:\d+:\d+: {KEY}\.tensor_paralel: unknown key.*",
              tensor_paralel="2"),
 ]

@@ -8,7 +8,9 @@
 //   5        PUE trace ([pue.<name>] kind = "trace": timestamp, pue)
 //   6        the bare CsvTable: header, column lookups, every record; with bit 3 set, an LLM
 //            operating-point table (model "m" on gpu "g", tensor_parallel 1 or, with bit 4, 2)
-//            and the measured replica it makes, at loads from none to past its capacity
+//            and the measured replica it makes, at loads from none to past its capacity; with
+//            bit 5 set instead, a segment's requests (input_tokens, output_tokens) and the
+//            token mix they make
 //   7        parse_utc_timestamp on the rest of the input
 // InputError is the expected answer to bad input; anything else escaping is a finding.
 #include <algorithm>
@@ -29,6 +31,7 @@
 #include "grid/step_timeline.hpp"
 #include "scenario/demand_csv.hpp"
 #include "scenario/llm_measured_csv.hpp"
+#include "scenario/request_tokens_csv.hpp"
 #include "workload/llm_measured.hpp"
 
 namespace {
@@ -92,6 +95,16 @@ void serve_from_table(std::uint8_t selector, const std::string& path) {
   }
 }
 
+// The mix of a file of requests: means and context positive and finite, quantiles sorted.
+void mix_from_requests(const std::string& path) {
+  RequestSegment segment;
+  read_request_tokens_csv(path, segment);
+  const TokenMix mix = token_mix(std::vector<RequestSegment>{segment});
+  if (!(mix.batch_context_tokens > 0 && std::isfinite(mix.batch_context_tokens)) ||
+      !std::is_sorted(segment.input_quantiles.begin(), segment.input_quantiles.end()))
+    __builtin_trap();
+}
+
 void read_with(std::uint8_t selector, const std::string& path) {
   const CoverageSpec coverage = coverage_of(selector);
   switch (selector & 0x07) {
@@ -120,6 +133,7 @@ void read_with(std::uint8_t selector, const std::string& path) {
     }
     case 6:
       if ((selector & 0x08) != 0) return serve_from_table(selector, path);
+      if ((selector & 0x20) != 0) return mix_from_requests(path);
       return walk_table(path);
     default:
       return;

@@ -45,6 +45,15 @@ LlmReplicaSpec round_gpu() {
 // Requests of 1,000 tokens in and 100 out: a sequence in the batch holds 1,000 + 100 / 2 = 1,050.
 const TokenMix kChat{1000, 100, 1050};
 
+RequestSegment segment(double share, double input_tokens, double output_tokens, const char* name) {
+  RequestSegment s;
+  s.share = share;
+  s.input_tokens = input_tokens;
+  s.output_tokens = output_tokens;
+  s.name = name;
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("llm replica: weights, KV capacity and achieved rates") {
@@ -168,14 +177,14 @@ TEST_CASE("llm replica: past capacity the replica saturates") {
 TEST_CASE("llm replica: a request mix as the batch sees it") {
   // 3/4 chat (500 in, 200 out), 1/4 reasoning (200 in, 2,000 out): I = 375 + 50 = 425,
   // O = 150 + 500 = 650, c = (0.75 x 200 x 600 + 0.25 x 2,000 x 1,200) / 650 = 690,000 / 650.
-  const std::vector<RequestSegment> segments{{0.75, 500, 200, "chat"},
-                                             {0.25, 200, 2000, "reasoning"}};
+  const std::vector<RequestSegment> segments{segment(0.75, 500, 200, "chat"),
+                                             segment(0.25, 200, 2000, "reasoning")};
   const TokenMix mix = token_mix(segments);
   CHECK(mix.input_tokens == Approx(425).epsilon(1e-12));
   CHECK(mix.output_tokens == Approx(650).epsilon(1e-12));
   CHECK(mix.batch_context_tokens == Approx(690000.0 / 650).epsilon(1e-12));
   CHECK_THROWS_AS(token_mix(std::vector<RequestSegment>{}), std::invalid_argument);
-  CHECK_THROWS_AS(token_mix(std::vector<RequestSegment>{{1, 0, 10, "empty"}}),
+  CHECK_THROWS_AS(token_mix(std::vector<RequestSegment>{segment(1, 0, 10, "empty")}),
                   std::invalid_argument);
 }
 

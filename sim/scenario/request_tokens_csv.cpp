@@ -1,0 +1,63 @@
+#include "scenario/request_tokens_csv.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+#include "core/csv_table.hpp"
+#include "core/input_error.hpp"
+#include "scenario/token_distribution.hpp"
+
+namespace mlcycle {
+
+namespace {
+
+double token_count(const CsvTable& table, std::size_t column, std::string_view text) {
+  if (text.empty()) table.fail(column, "empty value");
+  double value = 0;
+  const char* const end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value))
+    table.fail(column, in_quotes(text) + " is not a finite number");
+  if (!(value > 0) || value > kMaxRequestTokens)
+    table.fail(column, "must be in (0, 1e8], not " + std::string(text));
+  return value;
+}
+
+}  // namespace
+
+void read_request_tokens_csv(const std::string& path, RequestSegment& segment) {
+  CsvTable table(path);
+  const std::size_t input_column = table.column("input_tokens");
+  const std::size_t output_column = table.column("output_tokens");
+  std::vector<double> inputs;
+  double sum_input = 0, sum_output = 0, sum_input_output = 0, sum_output_squared = 0;
+  std::vector<std::string> fields;
+  while (table.next(fields)) {
+    const double input = token_count(table, input_column, trim_blanks(fields[input_column]));
+    const double output = token_count(table, output_column, trim_blanks(fields[output_column]));
+    inputs.push_back(input);
+    sum_input += input;
+    sum_output += output;
+    sum_input_output += input * output;
+    sum_output_squared += output * output;
+  }
+  if (inputs.empty())
+    throw InputError({path, table.header_line(), 0}, "", "no requests after the header");
+  const double n = static_cast<double>(inputs.size());
+  segment.input_tokens = sum_input / n;
+  segment.output_tokens = sum_output / n;
+  segment.input_output_tokens = sum_input_output / n;
+  segment.output_tokens_squared = sum_output_squared / n;
+  // Nearest rank at the midpoints (j + 1/2) / K: the smallest value with at least that share of
+  // the requests at or below it.
+  std::sort(inputs.begin(), inputs.end());
+  segment.input_quantiles.clear();
+  for (int j = 0; j < kTokenQuantiles; ++j) {
+    const double rank = std::ceil((j + 0.5) / kTokenQuantiles * n);
+    segment.input_quantiles.push_back(inputs[static_cast<std::size_t>(std::max(rank, 1.0)) - 1]);
+  }
+}
+
+}  // namespace mlcycle
