@@ -39,17 +39,20 @@ void tally_latencies(LatencyTally& ttft, LatencyTally& tpot, const ServingStep& 
   double shares = 0;
   for (const RequestSegment& segment : segments) shares += segment.share;
   // (A measured table without a ttft_s column gives no TTFT: NaN.) A segment whose prompts
-  // vary adds one point per quantile of its prompt length, each an equal part of its requests.
+  // vary adds its mean exactly (prefill is linear in the tokens) and, to the quantiles, one
+  // point per band of its prompt lengths, weighted as the band.
   if (!std::isnan(step.wait_s))
     for (const RequestSegment& segment : segments) {
       const double weight = fraction * step.served * segment.share / shares;
-      if (segment.input_quantiles.empty()) {
-        ttft.add(replica.llm()->first_token_s(step.wait_s, segment.input_tokens), weight);
+      const double mean_s = replica.llm()->first_token_s(step.wait_s, segment.input_tokens);
+      if (segment.input_points.empty()) {
+        ttft.add(mean_s, weight);
         continue;
       }
-      const double part = weight / static_cast<double>(segment.input_quantiles.size());
-      for (double input_tokens : segment.input_quantiles)
-        ttft.add(replica.llm()->first_token_s(step.wait_s, input_tokens), part);
+      ttft.add_to_mean(mean_s, weight);
+      for (const TokenPoint& point : segment.input_points)
+        ttft.add_to_quantiles(replica.llm()->first_token_s(step.wait_s, point.tokens),
+                              weight * point.weight);
     }
   tpot.add(step.tpot_s, fraction * step.served);
 }
@@ -216,7 +219,8 @@ void DeploymentDriver::apply_serving_step(std::size_t i) {
   for (ServingRegion& region : run.regions) {
     meter_.set_job_power(region.reservation, *region.job, region.next_power_w);
     levels.replicas += region.next_replicas;
-    add_trace_levels(levels, *region.pending, region.serving->replica(), region.next_power_w);
+    add_trace_levels(levels, *region.pending, region.serving->replica_of(*region.pending),
+                     region.next_power_w);
   }
   meter_.set_deployment_levels(static_cast<std::uint32_t>(i), levels);
   run.current = run.regions.size() == 1 ? run.regions.front().pending : combined_step(run.regions);
@@ -230,8 +234,9 @@ void DeploymentDriver::apply_serving_step(std::size_t i) {
   for (ServingRegion& region : run.regions) {
     run.current_regions.push_back(*region.pending);
     if (d.serving.replica.llm)
-      tally_latencies(run.ttft, run.tpot, *region.pending, region.serving->replica(),
-                      d.serving.replica.llm->segments, 1.0);
+      tally_latencies(run.ttft, run.tpot, *region.pending,
+                      region.serving->replica_of(*region.pending), d.serving.replica.llm->segments,
+                      1.0);
   }
   take_serving_step(run);
 }
@@ -263,7 +268,8 @@ void DeploymentDriver::stop_serving(std::size_t i, double now_s) {
       if (const auto& llm = scenario_.deployments[i].serving.replica.llm)
         for (std::size_t r = 0; r < run.current_regions.size(); ++r)
           tally_latencies(run.ttft, run.tpot, run.current_regions[r],
-                          run.regions[r].serving->replica(), llm->segments, -unserved);
+                          run.regions[r].serving->replica_of(run.current_regions[r]), llm->segments,
+                          -unserved);
       away -= unserved * run.current_away;
     }
   }

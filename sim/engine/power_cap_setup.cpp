@@ -78,6 +78,10 @@ LlmGpuCap llm_gpu_cap(const PowerCapSpec& cap, const LlmServingSpec& llm,
     throw InputError(cap.where, key,
                      watts(cap_w) + " is above the busy power of a GPU of the replica, " +
                          watts(busy_w) + ": a cap must be at most the busy power");
+  if (!(cap_w > idle_w))
+    throw InputError(
+        cap.where, key,
+        "a cap of " + watts(cap_w) + " a GPU is not above its idle power, " + watts(idle_w));
   const double decode_w = idle_w + llm.replica.decode_power_fraction * (busy_w - idle_w);
   if (cap_w < decode_w)
     throw InputError(cap.where, key,

@@ -101,7 +101,7 @@ TokenMoments read_tokens(TomlTableReader& s, const char* key) {
   const toml::node* node = s.node(key);
   if (!node->is_table()) {
     const double count = bounded(s, key, 0, kMaxRequestTokens);
-    return TokenMoments{count, count * count, {}};
+    return TokenMoments{count, count * count, {}};  // no points: a fixed count
   }
   TomlTableReader d(*node->as_table(), s.path_of(key), s.file());
   const std::string dist = d.string("dist").value_or("");
@@ -109,7 +109,8 @@ TokenMoments read_tokens(TomlTableReader& s, const char* key) {
   if (dist == "lognormal") {
     for (const char* k : {"mean", "sd"})
       if (!d.has(k)) throw d.error_here(std::string("missing key '") + k + "'");
-    moments = lognormal_tokens(bounded(d, "mean", 0, kMaxRequestTokens), bounded(d, "sd", 0, kMaxRequestTokens));
+    moments = lognormal_tokens(bounded(d, "mean", 0, kMaxRequestTokens),
+                               bounded(d, "sd", 0, kMaxRequestTokens));
   } else if (dist == "uniform") {
     for (const char* k : {"min", "max"})
       if (!d.has(k)) throw d.error_here(std::string("missing key '") + k + "'");
@@ -146,11 +147,11 @@ RequestSegment read_segment(TomlTableReader& s, const std::filesystem::path& bas
   const TokenMoments output = read_tokens(s, "output_tokens");
   segment.input_tokens = input.mean;
   segment.output_tokens = output.mean;
-  if (!input.quantiles.empty() || !output.quantiles.empty()) {
+  if (!input.points.empty() || !output.points.empty()) {
     // Drawn independently: E[I O] = E[I] E[O].
     segment.input_output_tokens = input.mean * output.mean;
     segment.output_tokens_squared = output.mean_square;
-    segment.input_quantiles = input.quantiles;
+    segment.input_points = input.points;
   }
   return segment;
 }

@@ -62,10 +62,16 @@ struct LlmReplicaSpec {
 // product of token counts and moments finite.
 inline constexpr double kMaxRequestTokens = 1e8;
 
+// A prompt length standing for `weight` of a segment's requests (scenario/token_distribution.hpp).
+struct TokenPoint {
+  double tokens = 0;
+  double weight = 0;
+};
+
 // A class of requests (chat, long context, reasoning): its share of the requests and its mean
 // tokens in and out. Tokens given as a distribution or a file of requests also carry the moments
-// the batch's context needs, E[I O] and E[O^2] (NaN: fixed counts, I O and O^2), and the prompt
-// lengths at equal-weight quantiles, whose prefills spread the TTFT (empty: the mean only).
+// the batch's context needs, E[I O] and E[O^2] (NaN: fixed counts, I O and O^2), and points of
+// the prompt lengths' distribution, whose prefills spread the TTFT (empty: the mean only).
 struct RequestSegment {
   double share = 1;
   double input_tokens = 0;
@@ -73,7 +79,7 @@ struct RequestSegment {
   std::string name;  // "chat", "reasoning": for messages and outputs
   double input_output_tokens = std::numeric_limits<double>::quiet_NaN();
   double output_tokens_squared = std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> input_quantiles;
+  std::vector<TokenPoint> input_points;
 };
 
 // One measured operating point of a replica (a row of an operating-point CSV, the shape LLM

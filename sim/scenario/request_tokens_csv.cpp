@@ -50,14 +50,8 @@ void read_request_tokens_csv(const std::string& path, RequestSegment& segment) {
   segment.output_tokens = sum_output / n;
   segment.input_output_tokens = sum_input_output / n;
   segment.output_tokens_squared = sum_output_squared / n;
-  // Nearest rank at the midpoints (j + 1/2) / K: the smallest value with at least that share of
-  // the requests at or below it.
   std::sort(inputs.begin(), inputs.end());
-  segment.input_quantiles.clear();
-  for (int j = 0; j < kTokenQuantiles; ++j) {
-    const double rank = std::ceil((j + 0.5) / kTokenQuantiles * n);
-    segment.input_quantiles.push_back(inputs[static_cast<std::size_t>(std::max(rank, 1.0)) - 1]);
-  }
+  segment.input_points = empirical_points(inputs);
 }
 
 }  // namespace mlcycle

@@ -5,24 +5,31 @@
 
 namespace mlcycle {
 
-void LatencyTally::add(double latency_s, double weight) {
+void LatencyTally::add_to_mean(double latency_s, double weight) {
+  if (weight == 0) return;
+  mean_weight_ += weight;
+  // An infinite latency (a saturated step) makes the mean infinite, not its sum.
+  if (std::isfinite(latency_s))
+    weighted_sum_s_ += weight * latency_s;
+  else if (weight > 0)
+    mean_infinite_ = true;
+}
+
+void LatencyTally::add_to_quantiles(double latency_s, double weight) {
   if (weight == 0) return;
   points_.emplace_back(latency_s, weight);
-  weight_ += weight;
-  // An infinite latency (a saturated step) counts in the quantiles but not in the mean's sum.
-  if (std::isfinite(latency_s)) weighted_sum_s_ += weight * latency_s;
+  quantile_weight_ += weight;
   sorted_ = false;
 }
 
 double LatencyTally::mean_s() const {
-  if (!(weight_ > 0)) return std::numeric_limits<double>::quiet_NaN();
-  for (const auto& [latency_s, w] : points_)
-    if (!std::isfinite(latency_s) && w > 0) return std::numeric_limits<double>::infinity();
-  return weighted_sum_s_ / weight_;
+  if (!(mean_weight_ > 0)) return std::numeric_limits<double>::quiet_NaN();
+  if (mean_infinite_) return std::numeric_limits<double>::infinity();
+  return weighted_sum_s_ / mean_weight_;
 }
 
 double LatencyTally::quantile_s(double q) {
-  if (!(weight_ > 0)) return std::numeric_limits<double>::quiet_NaN();
+  if (!(quantile_weight_ > 0)) return std::numeric_limits<double>::quiet_NaN();
   if (!sorted_) {
     std::sort(points_.begin(), points_.end());
     // Sum the weights at each latency, so that a negative weight cancels its equal.
@@ -36,7 +43,7 @@ double LatencyTally::quantile_s(double q) {
     points_.resize(out);
     sorted_ = true;
   }
-  const double needed = std::clamp(q, 0.0, 1.0) * weight_;
+  const double needed = std::clamp(q, 0.0, 1.0) * quantile_weight_;
   double cumulative = 0;
   for (const auto& [latency_s, w] : points_) {
     if (w <= 0) continue;

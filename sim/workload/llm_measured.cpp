@@ -16,14 +16,15 @@ MeasuredLlmReplica::MeasuredLlmReplica(const LlmMeasuredTable& table, const LlmR
       host_w_(replica.tensor_parallel * replica.host_w) {
   if (table_.points.empty()) throw std::invalid_argument("measured LLM replica: no row");
   if (!(host_w_ >= 0)) throw std::invalid_argument("measured LLM replica: negative host power");
-  const LlmMeasuredPoint& first = table_.points.front();
-  if (gpu_idle_w_ > first.power_w)
-    throw InputError(replica.where, replica.key,
-                     "the idle power of its " + std::to_string(replica.tensor_parallel) +
-                         " GPU(s), " + shortest_text(gpu_idle_w_) + " W, is more than the " +
-                         shortest_text(first.power_w) + " W measured at batch " +
-                         shortest_text(first.batch) + " (" + table_.path + " line " +
-                         std::to_string(first.line) + "): give idle_w per GPU");
+  // Every row draws at least the idle power (rows may fall below one another, not below it).
+  for (const LlmMeasuredPoint& row : table_.points)
+    if (gpu_idle_w_ > row.power_w)
+      throw InputError(replica.where, replica.key,
+                       "the idle power of its " + std::to_string(replica.tensor_parallel) +
+                           " GPU(s), " + shortest_text(gpu_idle_w_) + " W, is more than the " +
+                           shortest_text(row.power_w) + " W measured at batch " +
+                           shortest_text(row.batch) + " (" + table_.path + " line " +
+                           std::to_string(row.line) + "): give idle_w per GPU");
 }
 
 double MeasuredLlmReplica::capacity_per_s(const TokenMix& mix) const {
@@ -55,7 +56,8 @@ LlmOperatingPoint MeasuredLlmReplica::at(double requests_per_s, const TokenMix& 
   point.compute_utilization = point.memory_utilization = kNaN;
   const double capacity_per_s_now = capacity_per_s(mix);
   point.utilization = requests_per_s / capacity_per_s_now;
-  point.overloaded = requests_per_s >= capacity_per_s_now;
+  // The last row is a measured steady state: overloaded only past it.
+  point.overloaded = requests_per_s > capacity_per_s_now;
   const double served_per_s = std::min(requests_per_s, capacity_per_s_now);
   const double rate =
       table_.throughput_in_requests ? served_per_s : served_per_s * mix.output_tokens;

@@ -9,9 +9,11 @@
 //   f = (r - T_{i-1}) / (T_i - T_{i-1}),   b = b_{i-1} + f (b_i - b_{i-1}),
 //   P = P_{i-1} + f (P_i - P_{i-1})
 // so a rate between two measured points lands exactly between them. The capacity is the last
-// row's throughput; past it the replica stays there and the queue grows. TTFT and TPOT are the
-// table's, linear in the batch (the first row's below it); without a tpot_s column, Little's
-// law on the decode gives TPOT = b / (lambda O); without ttft_s, TTFT is unknown (NaN). The
+// row's throughput (a measured steady state: not overloaded at it); past it the replica stays
+// there and the queue grows. TTFT and TPOT are the table's, linear in the batch (the first
+// row's below it); without a tpot_s column, Little's law on the decode gives TPOT = b / (lambda
+// O), an overestimate where `batch` counts requests queued or in prefill too (a concurrency
+// measured as requests/s x latency does); without ttft_s, TTFT is unknown (NaN). The
 // table holds for the request mix it was measured with: the scenario's tokens scale a table in
 // requests into tokens, nothing more.
 #include <cstdint>
@@ -24,7 +26,7 @@ namespace mlcycle {
 class MeasuredLlmReplica final : public LlmServer {
  public:
   // `replica` gives the tensor-parallel degree, each GPU's idle_w and host_w, and the key and
-  // place for messages: InputError when the GPUs' idle power is more than the first row's.
+  // place for messages: InputError when the GPUs' idle power is more than a row's.
   MeasuredLlmReplica(const LlmMeasuredTable& table, const LlmReplicaSpec& replica);
 
   double capacity_per_s(const TokenMix& mix) const override;

@@ -39,9 +39,9 @@ struct LlmOperatingPoint {
   double compute_utilization = 0;  // achieved FLOP/s / peak of all the replica's GPUs
   double memory_utilization = 0;   // bytes read / s / peak bandwidth of all its GPUs
   double output_tokens_per_s = 0;
-  double activity = 0;                 // a, averaged over the time (0 idle, 1 busy power)
-  double power_w = 0;                  // the replica's GPUs: static_w + their activity's share
-  double static_w = 0;                 // the GPUs' idle power, drawn whatever the load
+  double activity = 0;  // a, averaged over the time (0 idle, 1 busy power)
+  double power_w = 0;   // the replica's GPUs and their nodes' share: static_w + activity's part
+  double static_w = 0;  // the GPUs' idle power and the nodes' share, drawn whatever the load
   double joules_per_output_token = 0;  // power_w / output tokens a second
 };
 

@@ -99,6 +99,10 @@ class ServingLoad {
 
   double capacity_per_replica_per_s() const { return replica_.capacity_per_s(); }
   const ReplicaModel& replica() const { return replica_; }
+  // The replica model `step` ran with: the capped one in a capped step.
+  const ReplicaModel& replica_of(const ServingStep& step) const {
+    return step.capped ? *capped_replica_ : replica_;
+  }
   std::uint64_t steps() const { return steps_; }
 
  private:

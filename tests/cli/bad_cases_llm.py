@@ -100,6 +100,9 @@ LLM_CASES = [
              r"memory-bound decode step's 310 W \(idle \+ decode_power_fraction x \(busy - "
              r"idle\)\): the model slows compute under a cap, not memory reads",
              extra='power_cap = { limit = "200 W" }'),
+    llm_case("llm-power-cap-at-idle",
+             r"{f}:16:\d+: deployment\[0\]\.power_cap\.limit: a cap of 100 W a GPU is not above "
+             r"its idle power, 100 W", extra='power_cap = { limit = "100 W" }'),
     llm_case("llm-power-cap-above-busy",
              r"{f}:16:\d+: deployment\[0\]\.power_cap\.limit: 800 W is above the busy power "
              r"of a GPU of the replica, 700 W: a cap must be at most the busy power",

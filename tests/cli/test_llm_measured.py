@@ -73,6 +73,9 @@ def test_rows_and_origin(mlcycle, tmp):
     # throughput, halfway from the idle 100 W to its 300 W: 200 W.
     at_row, _ = run(mlcycle, tmp, "row", 6)
     expect_close(at_row["it_energy_j"], 500 * 3600, "at the last row", rel=1e-12)
+    # The last row is a measured steady state, not an overload: its TTFT, nothing late.
+    expect_close(at_row["ttft_p50_s"], 0.3, "TTFT at the last row", rel=1e-12)
+    expect(at_row["late"] == 0, f"{at_row['late']} late at the last row")
     below, _ = run(mlcycle, tmp, "below", 1)
     expect_close(below["it_energy_j"], 200 * 3600, "below the first row", rel=1e-12)
 

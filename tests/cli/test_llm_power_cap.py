@@ -27,8 +27,11 @@ def test_capped_replica(mlcycle, tmp):
     d = run(mlcycle, tmp, "capped", '\n[deployment.power_cap]\nlimit = "500 W"\n')
     expect_close(d["it_energy_j"], CAPPED_W * 3600, "IT energy under the cap", rel=1e-9)
     expect(d["served"] == 36000, "the capped replica still serves every request")
-    # TTFT: the wait plus a prefill of 0.0327527 s, longer than the uncapped 0.028 s.
-    expect(d["ttft_p50_s"] > 0.03934493, f"TTFT {d['ttft_p50_s']} not above the uncapped one")
+    # TTFT: the wait, 0.672473 x 0.0165904 / 2 + 0.327527 x 0.0327527 / (2 x 0.672473) =
+    # 0.0135544 s, plus the prefill, 0.0327527 s: 0.0463071 s (0.0393449 s uncapped). TPOT: the
+    # step stretched by the prefills, 0.0165904 / 0.672473 = 0.0246708 s.
+    expect_close(d["ttft_p50_s"], 0.0463071281, "TTFT under the cap", rel=1e-8)
+    expect_close(d["tpot_p50_s"], 0.0246707891, "TPOT under the cap", rel=1e-8)
 
 
 @pytest.mark.title("llm serving: a carbon-cap caps the replica only while the grid is dirty")

@@ -291,3 +291,23 @@ def test_trace_bins(mlcycle, tmp):
         expect_close(trace["deployment_tpot_mean_s"][i], 0.02276423, f"bin {i} TPOT", rel=1e-6)
         expect_close(trace["deployment_static_share"][i], 100 / 430.12, f"bin {i} static",
                      rel=1e-9)
+
+
+@pytest.mark.title("llm serving: the node's own power is each GPU's static host share")
+def test_host_share(mlcycle, tmp):
+    # node_overhead_w 400 on the node of 4 GPUs: 100 W for the replica's GPU, drawn whatever
+    # the load. 430.12 + 100 = 530.12 W for the hour, 1,908,432 J; static (100 W idle + 100 W
+    # of the node) x 3,600 s = 720,000 J.
+    platform = ROUND_PLATFORM.replace(
+        '<prop id="grid_region" value="r"/>',
+        '<prop id="grid_region" value="r"/>\n    <prop id="node_overhead_w" value="400"/>')
+    (tmp / "round.xml").write_text(platform)
+    (tmp / "host.toml").write_text(ROUND_SERVICE)
+    result = run_mlcycle(mlcycle, ["run", "host.toml", "-o", "host.h5", "--quiet"], cwd=tmp)
+    expect_success(result, "run host")
+    h5py, _ = import_hdf5_stack()
+    with h5py.File(tmp / "host.h5", "r") as f:
+        conservation.check_file(f)
+        d = f["deployments"][0]
+    expect_close(d["it_energy_j"], 530.12 * 3600, "IT energy with the host share", rel=1e-9)
+    expect_close(d["static_energy_j"], 200 * 3600, "static energy", rel=1e-9)

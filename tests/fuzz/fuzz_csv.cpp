@@ -101,7 +101,8 @@ void mix_from_requests(const std::string& path) {
   read_request_tokens_csv(path, segment);
   const TokenMix mix = token_mix(std::vector<RequestSegment>{segment});
   if (!(mix.batch_context_tokens > 0 && std::isfinite(mix.batch_context_tokens)) ||
-      !std::is_sorted(segment.input_quantiles.begin(), segment.input_quantiles.end()))
+      !std::is_sorted(segment.input_points.begin(), segment.input_points.end(),
+                      [](const TokenPoint& a, const TokenPoint& b) { return a.tokens < b.tokens; }))
     __builtin_trap();
 }
 

@@ -54,3 +54,18 @@ TEST_CASE("latency tally: empty, and saturated steps") {
   CHECK(std::isinf(tally.quantile_s(0.95)));
   CHECK(std::isinf(tally.mean_s()));
 }
+
+TEST_CASE("latency tally: the mean and the quantiles fed apart") {
+  LatencyTally tally;
+  // 100 requests of mean 0.3 s, their spread as points 0.1 s (50), 0.5 s (50): the mean is the
+  // one given (not the points' 0.3 by chance: 0.25 here), the quantiles the points'.
+  tally.add_to_mean(0.25, 100);
+  tally.add_to_quantiles(0.1, 50);
+  tally.add_to_quantiles(0.5, 50);
+  CHECK(tally.mean_s() == 0.25);
+  CHECK(tally.quantile_s(0.5) == 0.1);
+  CHECK(tally.quantile_s(0.51) == 0.5);
+  // An infinite latency in the mean makes it infinite.
+  tally.add_to_mean(std::numeric_limits<double>::infinity(), 1);
+  CHECK(std::isinf(tally.mean_s()));
+}

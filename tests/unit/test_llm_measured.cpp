@@ -135,3 +135,21 @@ TEST_CASE("llm measured: idle GPUs drawing more than the first row is refused") 
           std::string::npos);
   }
 }
+
+TEST_CASE("llm measured: every row draws at least the idle power; the last row is steady") {
+  // A second row at 250 W against GPUs idling at 260 W: refused, at that row.
+  LlmMeasuredTable table = two_rows(true);
+  table.points[1].power_w = 250;
+  table.points[0].power_w = 270;
+  try {
+    const MeasuredLlmReplica replica(table, one_gpu(260));
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("more than the 250 W measured at batch 16 (ops.csv line 3)") !=
+          std::string::npos);
+  }
+  // At exactly the capacity, 6 requests/s: the last row, not an overload (TTFT 0.3 s).
+  const LlmOperatingPoint p = MeasuredLlmReplica(two_rows(true), one_gpu(100)).at(6, kMix);
+  CHECK_FALSE(p.overloaded);
+  CHECK(p.ttft_s == 0.3);
+}

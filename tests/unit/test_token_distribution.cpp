@@ -13,33 +13,51 @@
 
 using namespace mlcycle;
 
-TEST_CASE("token distribution: uniform moments and midpoint quantiles") {
-  // Uniform on [100, 300]: mean 200, E[X^2] = (100^2 + 100 x 300 + 300^2) / 3 = 43,333.3; the
-  // 16 midpoints 100 + 200 (j + 1/2) / 16: 106.25, 118.75, ..., 293.75.
+namespace {
+
+double weight_sum(const std::vector<TokenPoint>& points) {
+  double sum = 0;
+  for (const TokenPoint& p : points) sum += p.weight;
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("token distribution: uniform moments and band points") {
+  // Uniform on [100, 300]: mean 200, E[X^2] = (100^2 + 100 x 300 + 300^2) / 3 = 43,333.3. A
+  // band stands at its upper end, 100 + 200 x end: 110 for [0, 0.05], 200 for [0.45, 0.5], 280
+  // for [0.85, 0.9], 298 for [0.98, 0.99], 300 for [0.999, 1] (weight 0.001).
   const TokenMoments t = uniform_tokens(100, 300);
   CHECK(t.mean == 200);
   CHECK(t.mean_square == Approx(130000.0 / 3).epsilon(1e-15));
-  REQUIRE(t.quantiles.size() == 16);
-  CHECK(t.quantiles.front() == 106.25);
-  CHECK(t.quantiles[8] == 206.25);
-  CHECK(t.quantiles.back() == 293.75);
-  CHECK(uniform_tokens(50, 50).quantiles.back() == 50);  // a point: every quantile the same
+  REQUIRE(t.points.size() == 24);
+  CHECK(t.points[0].tokens == 110);
+  CHECK(t.points[0].weight == Approx(0.05).epsilon(1e-12));
+  CHECK(t.points[9].tokens == 200);
+  CHECK(t.points[17].tokens == Approx(280).epsilon(1e-15));
+  CHECK(t.points[20].tokens == Approx(298).epsilon(1e-15));
+  CHECK(t.points.back().tokens == 300);
+  CHECK(t.points.back().weight == Approx(0.001).epsilon(1e-9));
+  CHECK(weight_sum(t.points) == Approx(1).epsilon(1e-15));
+  CHECK(uniform_tokens(50, 50).points.back().tokens == 50);  // a point: every band the same
   CHECK_THROWS_AS(uniform_tokens(300, 100), std::invalid_argument);
 }
 
-TEST_CASE("token distribution: lognormal moments and quantiles") {
-  // mu = 0, sigma = 1 as mean e^(1/2) and sd sqrt(e (e - 1)): E[X^2] = sd^2 + mean^2 = e^2; the
-  // quantiles are exp(Phi^-1((j + 1/2) / 16)): 0.155248 first, 6.441310 last, and symmetric
-  // around the median 1 (q_j q_(15-j) = 1).
+TEST_CASE("token distribution: lognormal moments and band points") {
+  // mu = 0, sigma = 1 as mean e^(1/2) and sd sqrt(e (e - 1)): E[X^2] = sd^2 + mean^2 = e^2. The
+  // bands' ends are its quantiles exp(Phi^-1(p)): 1 at 0.5, 3.602224 at 0.9, 10.240474 at
+  // 0.99; the last band, without a maximum, at 0.9995: 26.857006.
   const double e = std::exp(1.0);
   const TokenMoments t = lognormal_tokens(std::sqrt(e), std::sqrt(e * (e - 1)));
   CHECK(t.mean_square == Approx(e * e).epsilon(1e-14));
-  REQUIRE(t.quantiles.size() == 16);
-  CHECK(t.quantiles.front() == Approx(0.1552479338).epsilon(1e-9));
-  CHECK(t.quantiles[7] == Approx(0.9245830381).epsilon(1e-9));
-  CHECK(t.quantiles.back() == Approx(6.4413095610).epsilon(1e-9));
-  for (int j = 0; j < 8; ++j)
-    CHECK(t.quantiles[j] * t.quantiles[15 - j] == Approx(1).epsilon(1e-12));
+  REQUIRE(t.points.size() == 24);
+  CHECK(t.points[9].tokens == Approx(1).epsilon(1e-12));
+  CHECK(t.points[17].tokens == Approx(3.6022244793).epsilon(1e-9));
+  CHECK(t.points[20].tokens == Approx(10.2404736563).epsilon(1e-9));
+  CHECK(t.points.back().tokens == Approx(26.8570063619).epsilon(1e-9));
+  CHECK(weight_sum(t.points) == Approx(1).epsilon(1e-15));
+  // An sd whose sigma rounds to 0 is a fixed count, not a Boost error.
+  CHECK(lognormal_tokens(1000, 1e-200).points.back().tokens == 1000);
   CHECK_THROWS_AS(lognormal_tokens(100, 0), std::invalid_argument);
 }
 
@@ -53,10 +71,13 @@ TEST_CASE("token distribution: requests from a file, and the context the batch s
   CHECK(segment.output_tokens == 20);
   CHECK(segment.input_output_tokens == 5000);
   CHECK(segment.output_tokens_squared == 500);
-  // Nearest rank of 2 requests at (j + 1/2) / 16: the first 8 quantiles 100, the last 8 300.
-  REQUIRE(segment.input_quantiles.size() == 16);
-  CHECK(segment.input_quantiles[7] == 100);
-  CHECK(segment.input_quantiles[8] == 300);
+  // Nearest rank of 2 requests at each band's end: 100 up to 0.5 (half the weight), then 300.
+  REQUIRE(segment.input_points.size() == 24);
+  CHECK(segment.input_points[9].tokens == 100);
+  CHECK(segment.input_points[10].tokens == 300);
+  double at_100 = 0;
+  for (const TokenPoint& p : segment.input_points) at_100 += p.tokens == 100 ? p.weight : 0;
+  CHECK(at_100 == Approx(0.5).epsilon(1e-12));
   // The batch's context: (E[I O] + E[O^2] / 2) / E[O] = (5,000 + 250) / 20 = 262.5 tokens, not
   // the 200 + 20 / 2 = 210 of the means: the longer answer holds its longer prompt longer.
   const TokenMix mix = token_mix(std::vector<RequestSegment>{segment});
