@@ -20,6 +20,34 @@ void LatencyTally::add_to_quantiles(double latency_s, double weight) {
   points_.emplace_back(latency_s, weight);
   quantile_weight_ += weight;
   sorted_ = false;
+  if (points_.size() >= compact_at_) {
+    sort_and_merge(kRelativeResolution);
+    // Points too spread to merge much: wait for twice as many before sorting again.
+    compact_at_ = std::max(kCompactAbove, 2 * points_.size());
+  }
+}
+
+// Sorted by latency; a point within `relative_resolution` of the first of its run joins it
+// (0: only equal latencies, so a negative weight cancels its equal).
+void LatencyTally::sort_and_merge(double relative_resolution) {
+  std::sort(points_.begin(), points_.end());
+  std::size_t out = 0;
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < points_.size(); ++i) {
+    if (out > 0) {
+      const double first = points_[run_start].first;
+      const double latency = points_[i].first;
+      if (latency == first ||
+          (std::isfinite(latency) && latency - first <= relative_resolution * std::abs(first))) {
+        points_[out - 1].second += points_[i].second;
+        continue;
+      }
+    }
+    points_[out] = points_[i];
+    run_start = out++;
+  }
+  points_.resize(out);
+  sorted_ = true;
 }
 
 double LatencyTally::mean_s() const {
@@ -30,19 +58,8 @@ double LatencyTally::mean_s() const {
 
 double LatencyTally::quantile_s(double q) {
   if (!(quantile_weight_ > 0)) return std::numeric_limits<double>::quiet_NaN();
-  if (!sorted_) {
-    std::sort(points_.begin(), points_.end());
-    // Sum the weights at each latency, so that a negative weight cancels its equal.
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < points_.size(); ++i) {
-      if (out > 0 && points_[out - 1].first == points_[i].first)
-        points_[out - 1].second += points_[i].second;
-      else
-        points_[out++] = points_[i];
-    }
-    points_.resize(out);
-    sorted_ = true;
-  }
+  // Sum the weights at each latency, so that a negative weight cancels its equal.
+  if (!sorted_) sort_and_merge(0);
   const double needed = std::clamp(q, 0.0, 1.0) * quantile_weight_;
   double cumulative = 0;
   for (const auto& [latency_s, w] : points_) {

@@ -69,3 +69,22 @@ TEST_CASE("latency tally: the mean and the quantiles fed apart") {
   tally.add_to_mean(std::numeric_limits<double>::infinity(), 1);
   CHECK(std::isinf(tally.mean_s()));
 }
+
+TEST_CASE("latency tally: past a million points, close latencies merge and memory stays bounded") {
+  LatencyTally tally;
+  // 2^20 points at 1 + k 1e-6 s (k = 0 .. 2^20 - 1), weight 1 each: 1 to 2.048575 s. At the
+  // 2^20th the tally merges those within 1e-4 relative of a run's first: a run from x spans
+  // 1e-4 x, so about the integral of dx / (1e-4 x) from 1 to 2.048575 = ln(2.048575) / 1e-4 =
+  // 7,171 runs are left (fewer: a run ends at the last point within it).
+  const std::size_t n = LatencyTally::kCompactAbove;
+  for (std::size_t k = 0; k < n; ++k) tally.add(1 + static_cast<double>(k) * 1e-6, 1);
+  CHECK(tally.points() <= 7171);
+  CHECK(tally.points() >= 7000);
+  CHECK(tally.weight() == static_cast<double>(n));
+  // The exact median is the 524,288th point, 1.524287 s; merged, within 1e-4 relative below it.
+  const double median = tally.quantile_s(0.5);
+  CHECK(median <= 1.524287 + 1e-12);
+  CHECK(median >= 1.524287 * (1 - 1e-4));
+  // The mean is a running sum, untouched by merging: 1 + (2^20 - 1) / 2 x 1e-6.
+  CHECK(tally.mean_s() == Approx(1 + (static_cast<double>(n) - 1) / 2 * 1e-6).epsilon(1e-12));
+}
