@@ -52,7 +52,7 @@ DEPLOYMENT_REPLICAS = "/trace/deployment_replicas"
 # Per deployment and bin: requests and LLM tokens (totals), mean latencies, static share.
 DEPLOYMENT_BINNED = {q: f"/trace/deployment_{q}" for q in (
     "served", "late", "input_tokens", "output_tokens", "ttft_mean_s", "tpot_mean_s",
-    "static_share")}
+    "static_share", "busy_replicas")}
 GRID = "/grid"  # one group per region, holding:
 GRID_TIME = "time_s"
 GRID_INTENSITY = "intensity_g_per_kwh"

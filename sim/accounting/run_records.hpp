@@ -53,6 +53,7 @@ struct JobRecord {
 // trace bin integrates them: requests, tokens, and the latency sums its means come from.
 struct DeploymentLevels {
   double replicas = 0;
+  double busy_replicas = 0;  // replicas at work: served / one replica's capacity (activity)
   double served_per_s = 0;
   double late_per_s = 0;
   double input_tokens_per_s = 0;  // LLM services (0 for the others)

@@ -62,6 +62,7 @@ void TraceBinner::add_interval(double dt_s, const std::vector<SiteInterval>& sit
     const DeploymentLevels& l = levels_[d];
     DeploymentLevels& sum = bin_.deployment_sums[d];
     sum.replicas += l.replicas * dt_s;
+    sum.busy_replicas += l.busy_replicas * dt_s;
     sum.served_per_s += l.served_per_s * dt_s;
     sum.late_per_s += l.late_per_s * dt_s;
     sum.input_tokens_per_s += l.input_tokens_per_s * dt_s;

@@ -67,6 +67,7 @@ void add_trace_levels(DeploymentLevels& levels, const ServingStep& step,
   if (!(step.duration_s > 0) || !(step.served > 0)) return;
   const double served_per_s = step.served / step.duration_s;
   levels.served_per_s += served_per_s;
+  levels.busy_replicas += served_per_s / step.replica_capacity_per_s;
   levels.late_per_s += step.late / step.duration_s;
   if (!replica.is_llm()) {
     levels.ttft_weighted = levels.tpot_weighted = kNaN;  // no TTFT or TPOT: NaN means in the bin

@@ -59,6 +59,12 @@ void fill_sums(const BinFigures& f, std::vector<double>& out) {
   for (const DeploymentLevels& sums : f.bin.deployment_sums) out.push_back(Figure(sums));
 }
 
+// Replicas at work, a time-mean over the bin (NaN for a bin of no length).
+void fill_busy_replicas(const BinFigures& f, std::vector<double>& out) {
+  for (const DeploymentLevels& sums : f.bin.deployment_sums)
+    out.push_back(ratio(sums.busy_replicas, f.bin.duration_s));
+}
+
 }  // namespace
 
 TraceColumns::TraceColumns(std::size_t regions) {
@@ -119,6 +125,7 @@ void TraceColumns::add_deployment_sums(std::size_t n) {
   add("deployment_ttft_mean_s", n, fill_sums<ttft_mean_s>);
   add("deployment_tpot_mean_s", n, fill_sums<tpot_mean_s>);
   add("deployment_static_share", n, fill_sums<static_share>);
+  add("deployment_busy_replicas", n, fill_busy_replicas);
 }
 
 void TraceColumns::record(const TraceBin& bin) {

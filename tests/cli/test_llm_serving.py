@@ -279,7 +279,7 @@ def test_trace_bins(mlcycle, tmp):
         trace = {name: f["trace"][name][()][:, 0] for name in (
             "deployment_served", "deployment_late", "deployment_input_tokens",
             "deployment_output_tokens", "deployment_ttft_mean_s", "deployment_tpot_mean_s",
-            "deployment_static_share")}
+            "deployment_static_share", "deployment_busy_replicas")}
     for i, requests in enumerate((15000, 15000, 6000)):
         expect_close(trace["deployment_served"][i], requests, f"bin {i} requests", rel=1e-12)
         expect_close(trace["deployment_input_tokens"][i], requests * 1000, f"bin {i} tokens in",
@@ -291,6 +291,10 @@ def test_trace_bins(mlcycle, tmp):
         expect_close(trace["deployment_tpot_mean_s"][i], 0.02276423, f"bin {i} TPOT", rel=1e-6)
         expect_close(trace["deployment_static_share"][i], 100 / 430.12, f"bin {i} static",
                      rel=1e-9)
+        # 10 requests/s of a capacity of 22.7434: 0.4396875 of the replica at work, the
+        # deployment's activity utilization.
+        expect_close(trace["deployment_busy_replicas"][i], 0.4396875, f"bin {i} busy", rel=1e-9)
+    expect_close(d["activity_utilization"], 0.4396875, "activity utilization", rel=1e-9)
 
 
 @pytest.mark.title("llm serving: the node's own power is each GPU's static host share")

@@ -120,14 +120,14 @@ TEST_CASE("the trace's columns: fixed ones from the start, the first bin adds th
   bin.source_energy_j = {70, 30};  // one campaign, then one deployment
   bin.source_co2_g = {4, 1};
   bin.deployment_replicas = {2};
-  // Over the bin's 10 s: 30 requests (3 late), TTFT sum 6 and TPOT sum 0.75 request-seconds,
-  // 100 J of IT power of which 25 J static.
-  bin.deployment_sums = {DeploymentLevels{20, 30, 3, 1500, 3000, 6, 0.75, 100, 25}};
+  // Over the bin's 10 s: 5 replica-seconds at work, 30 requests (3 late), TTFT sum 6 and TPOT sum
+  // 0.75 request-seconds, 100 J of IT power of which 25 J static.
+  bin.deployment_sums = {DeploymentLevels{20, 5, 30, 3, 1500, 3000, 6, 0.75, 100, 25}};
   columns.record(bin);
   columns.record(bin);
   CHECK(columns.buffered_bins() == 2);
   const std::vector<ColumnBatch> batches = columns.take();
-  REQUIRE(batches.size() == 25);
+  REQUIRE(batches.size() == 26);
   CHECK(columns.buffered_bins() == 0);
   auto find = [&](const std::string& name) {
     for (const ColumnBatch& b : batches)
@@ -144,6 +144,8 @@ TEST_CASE("the trace's columns: fixed ones from the start, the first bin adds th
   CHECK(find("deployment_ttft_mean_s").values == std::vector<double>{0.2, 0.2});  // 6 / 30
   CHECK(find("deployment_tpot_mean_s").values == std::vector<double>{0.025, 0.025});
   CHECK(find("deployment_static_share").values == std::vector<double>{0.25, 0.25});
+  // 5 replica-seconds at work in the 10-s bin: half a replica busy on average.
+  CHECK(find("deployment_busy_replicas").values == std::vector<double>{0.5, 0.5});
   CHECK(find("cluster_busy_gpus").width == 1);
   CHECK(find("region_energy_j").width == 2);
 }

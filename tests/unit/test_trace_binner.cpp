@@ -31,6 +31,7 @@ TEST_CASE("binner: half an hour of a job and idle power, then the bin closes at 
   // 0.2 s and TPOT 0.03 s, at 80 W of which 20 W static.
   DeploymentLevels serving;
   serving.replicas = 2;
+  serving.busy_replicas = 1.5;
   serving.served_per_s = 3;
   serving.late_per_s = 0.5;
   serving.input_tokens_per_s = 150;
@@ -64,6 +65,7 @@ TEST_CASE("binner: half an hour of a job and idle power, then the bin closes at 
   // latency sums 1080 and 162 request-seconds; 144,000 J of which 36,000 static.
   const DeploymentLevels& sums = bin.deployment_sums.at(0);
   CHECK(sums.served_per_s == 5400);
+  CHECK(sums.busy_replicas == 2700);  // 1.5 replicas at work for 1800 s
   CHECK(sums.late_per_s == 900);
   CHECK(sums.input_tokens_per_s == 270000);
   CHECK(sums.output_tokens_per_s == 540000);
