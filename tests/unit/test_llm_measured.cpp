@@ -136,7 +136,7 @@ TEST_CASE("llm measured: idle GPUs drawing more than the first row is refused") 
   }
 }
 
-TEST_CASE("llm measured: every row draws at least the idle power; the last row is steady") {
+TEST_CASE("llm measured: every row draws at least the idle power, and the last row is steady") {
   // A second row at 250 W against GPUs idling at 260 W: refused, at that row.
   LlmMeasuredTable table = two_rows(true);
   table.points[1].power_w = 250;
