@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -184,6 +186,21 @@ bool CsvTable::read_record(std::vector<std::string>& fields) {
   pos_ = p;
   fields.resize(count);
   return true;
+}
+
+double CsvTable::number(std::size_t column, std::string_view field) const {
+  const std::string_view text = trim_blanks(field);
+  if (text.empty()) fail(column, "empty value");
+  std::string_view digits = text;
+  if (digits.front() == '+') digits.remove_prefix(1);
+  double value = 0;
+  const char* const end = digits.data() + digits.size();
+  const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(value)))
+    fail(column, in_quotes(text) + " is not a finite number");
+  if (ec != std::errc() || ptr != end || digits.empty())
+    fail(column, in_quotes(text) + " is not a number");
+  return value;
 }
 
 }  // namespace mlcycle

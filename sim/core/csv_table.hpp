@@ -35,6 +35,10 @@ class CsvTable {
   // Throws an InputError at the last record's line and field `column` (0-based), keyed by
   // that field's header name.
   [[noreturn]] void fail(std::size_t column, const std::string& message) const;
+  // A field holding one finite number (a leading '+' allowed, blanks trimmed), else fail():
+  // "empty value", "'x' is not a number", "'1e999' is not a finite number". The caller checks
+  // its range.
+  double number(std::size_t column, std::string_view field) const;
 
  private:
   // Parses one record (blank or not) into `fields`; false at the end of the file.

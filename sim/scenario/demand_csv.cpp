@@ -1,7 +1,6 @@
 #include "scenario/demand_csv.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <string_view>
 #include <vector>
@@ -15,17 +14,8 @@ namespace mlcycle {
 namespace {
 
 double read_rate(const CsvTable& table, std::size_t column, std::string_view text) {
-  if (text.empty()) table.fail(column, "empty value");
-  std::string_view digits = text;
-  if (digits.front() == '+') digits.remove_prefix(1);
-  double value = 0;
-  const char* const end = digits.data() + digits.size();
-  const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
-  if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(value)))
-    table.fail(column, in_quotes(text) + " is not a finite number");
-  if (ec != std::errc() || ptr != end || digits.empty())
-    table.fail(column, in_quotes(text) + " is not a number");
-  if (value < 0) table.fail(column, "negative request rate " + std::string(text));
+  const double value = table.number(column, text);
+  if (value < 0) table.fail(column, "negative request rate " + std::string(trim_blanks(text)));
   return value;
 }
 

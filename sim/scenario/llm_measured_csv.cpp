@@ -1,7 +1,6 @@
 #include "scenario/llm_measured_csv.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <optional>
 #include <set>
@@ -18,15 +17,8 @@ namespace {
 
 // A field that must hold one positive, finite number.
 double positive_field(const CsvTable& table, std::size_t column, std::string_view text) {
-  if (text.empty()) table.fail(column, "empty value");
-  std::string_view digits = text;
-  if (digits.front() == '+') digits.remove_prefix(1);
-  double value = 0;
-  const char* const end = digits.data() + digits.size();
-  const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
-  if (ec != std::errc() || ptr != end || digits.empty() || !std::isfinite(value))
-    table.fail(column, in_quotes(text) + " is not a finite number");
-  if (!(value > 0)) table.fail(column, "must be positive, not " + std::string(text));
+  const double value = table.number(column, text);
+  if (!(value > 0)) table.fail(column, "must be positive, not " + std::string(trim_blanks(text)));
   return value;
 }
 

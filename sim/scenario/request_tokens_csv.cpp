@@ -1,7 +1,6 @@
 #include "scenario/request_tokens_csv.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <vector>
 
@@ -14,14 +13,9 @@ namespace mlcycle {
 namespace {
 
 double token_count(const CsvTable& table, std::size_t column, std::string_view text) {
-  if (text.empty()) table.fail(column, "empty value");
-  double value = 0;
-  const char* const end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || !std::isfinite(value))
-    table.fail(column, in_quotes(text) + " is not a finite number");
+  const double value = table.number(column, text);
   if (!(value > 0) || value > kMaxRequestTokens)
-    table.fail(column, "must be in (0, 1e8], not " + std::string(text));
+    table.fail(column, "must be in (0, 1e8], not " + std::string(trim_blanks(text)));
   return value;
 }
 

@@ -28,15 +28,15 @@ LLM = {"params": "7e9", "kv_bytes_per_token": "1e5", "peak_tflops": "1000", "mem
        "memory_tbps": "2", "input_tokens": "1000", "output_tokens": "100"}
 
 
-def llm_case(name, stderr, extra="", files=(), **keys):
-    """HEAD with `extra` on line 16 and the llm table LLM updated by `keys` (None: removed;
-    a key named after an existing one keeps its line); `files`: (name, text) written beside it,
-    the first one's path the {c} of the message."""
+def llm_case(name, stderr, extra="", files=(), base=None, **keys):
+    """HEAD with `extra` on line 16 and the llm table `base` (default LLM) updated by `keys`
+    (None: removed; a key named after an existing one keeps its line); `files`: (name, text)
+    written beside it, the first one's path the {c} of the message."""
     def setup(tmp):
         (tmp / "serve.xml").write_text(PLATFORM)
         for file_name, text in files:
             (tmp / file_name).write_text(text)
-        table = dict(LLM)
+        table = dict(LLM if base is None else base)
         for key, value in keys.items():
             if value is None:
                 table.pop(key, None)

@@ -5,8 +5,7 @@ gpu 22, input tokens 23, output tokens 24, then any added key)."""
 import sys
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-from bad_case import Case  # noqa: E402
-from bad_cases_llm import HEAD, PLATFORM  # noqa: E402
+from bad_cases_llm import llm_case  # noqa: E402
 
 # Two rows of model "m" on gpu "g" (tests/unit/test_llm_measured.cpp): lines 2 and 3.
 GOOD_CSV = ("model,gpu,tensor_parallel,batch,output_tokens_per_s,power_w\n"
@@ -18,22 +17,8 @@ LLM = {"measured": '"ops.csv"', "model": '"m"', "gpu": '"g"', "input_tokens": "5
 
 
 def measured_case(name, stderr, csv=GOOD_CSV, extra="", **keys):
-    """The llm table LLM updated by `keys` (None: removed), reading `csv` as ops.csv."""
-    def setup(tmp):
-        (tmp / "serve.xml").write_text(PLATFORM)
-        (tmp / "ops.csv").write_text(csv)
-        table = dict(LLM)
-        for key, value in keys.items():
-            if value is None:
-                table.pop(key, None)
-            else:
-                table[key] = value
-        body = "".join(f"{k} = {v}\n" for k, v in table.items())
-        path = tmp / f"{name}.toml"
-        path.write_text(HEAD.replace("PLATFORM", str(tmp / "serve.xml")).replace("EXTRA", extra)
-                        + body)
-        return {"f": str(path), "c": str(tmp / "ops.csv")}
-    return Case(name, setup=setup, stderr=stderr)
+    """The llm table LLM updated by `keys` (None: removed), reading `csv` as ops.csv ({c})."""
+    return llm_case(name, stderr, extra=extra, files=[("ops.csv", csv)], base=LLM, **keys)
 
 
 KEY = r"deployment\[0\]\.llm"
@@ -57,7 +42,7 @@ MEASURED_CASES = [
                   r"{c}:2:\d+: power_w: must be positive, not -300",
                   csv=GOOD_CSV.replace("200,300", "200,-300")),
     measured_case("llm-measured-not-a-number",
-                  r"{c}:3:\d+: batch: 'sixteen' is not a finite number",
+                  r"{c}:3:\d+: batch: 'sixteen' is not a number",
                   csv=GOOD_CSV.replace("1,16,", "1,sixteen,")),
     measured_case("llm-measured-no-rows-for-model",
                   rf"{{f}}:21:\d+: {KEY}\.model: no row of {{c}} is 'llama' on 'g' at "
