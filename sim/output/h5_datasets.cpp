@@ -1,5 +1,6 @@
 #include "output/h5_datasets.hpp"
 
+#include "output/h5_header_check.hpp"
 #include "output/h5_types.hpp"
 
 namespace mlcycle::h5 {
@@ -49,6 +50,7 @@ void write_rows(hid_t parent, const std::string& name, hid_t file_type, hid_t me
 }
 
 Handle open_dataset(hid_t parent, const char* name) {
+  check_object_header(parent, name);  // before HDF5 decodes a corrupt header's messages
   return Handle(H5Dopen2(parent, name, H5P_DEFAULT), H5Dclose);
 }
 

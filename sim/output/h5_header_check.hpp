@@ -14,4 +14,9 @@ namespace mlcycle::h5 {
 // message that does not fit its block, or a continuation block outside the file.
 void check_attribute_messages(hid_t object);
 
+// The same check of the object `name` under `parent`, before it is opened: HDF5 decodes a
+// dataset's fill value and layout as it opens it, trusting the sizes they declare, so those are
+// checked against their messages too. Nothing happens when there is no such object.
+void check_object_header(hid_t parent, const char* name);
+
 }  // namespace mlcycle::h5
