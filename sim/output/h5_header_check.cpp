@@ -16,6 +16,7 @@ namespace mlcycle::h5 {
 
 namespace {
 
+constexpr std::uint16_t kDatatypeMessage = 0x03;
 constexpr std::uint16_t kOldFillMessage = 0x04;
 constexpr std::uint16_t kFillMessage = 0x05;
 constexpr std::uint16_t kLayoutMessage = 0x08;
@@ -24,6 +25,7 @@ constexpr std::uint16_t kAttributeMessage = 0x0C;
 constexpr std::uint8_t kSharedMessageFlag = 0x02;
 constexpr std::size_t kMaxBlocks = 4096;  // continuation blocks of one header
 constexpr int kMaxRank = 32;              // HDF5's own limit (H5S_MAX_RANK)
+constexpr int kMaxTypeDepth = 16;         // datatypes nested in datatypes (mlcycle's: 2)
 
 std::uint64_t unsigned_le(const unsigned char* bytes, std::size_t size) {
   std::uint64_t value = 0;
@@ -87,6 +89,11 @@ class HeaderReader {
       } else if (type == kAttributeMessage) {
         if (flags & kSharedMessageFlag) fail("a shared attribute message (mlcycle writes none)");
         check_attribute(data, size);
+      } else if (type == kDatatypeMessage) {
+        if (!(flags & kSharedMessageFlag)) {
+          std::uint64_t at_type = 0;
+          check_datatype(data, size, at_type, 0);
+        }
       } else if (type == kOldFillMessage || type == kFillMessage || type == kLayoutMessage) {
         if (!(flags & kSharedMessageFlag)) check_stored_data(type, data, size);
       }
@@ -126,6 +133,97 @@ class HeaderReader {
       fail("a fill value or compact data does not fit its message");
   }
 
+  // A datatype from data[at] within `size` bytes, walked as HDF5 decodes it (its format
+  // specification, section IV.A.2.d): every field it reads, every member and enumeration value
+  // it copies, must lie within. HDF5 copies an enumeration's values or an opaque tag at the sizes
+  // the message declares. Advances `at` past the datatype.
+  void check_datatype(const unsigned char* data, std::uint64_t size, std::uint64_t& at, int depth) {
+    if (depth > kMaxTypeDepth) fail("a datatype nests more than 16 deep");
+    const auto need = [&](std::uint64_t bytes) {
+      if (bytes > size || at > size - bytes) fail("a datatype does not fit its message");
+    };
+    need(8);
+    const unsigned type_class = data[at] & 0x0F, version = data[at] >> 4;
+    const std::uint64_t bits = unsigned_le(data + at + 1, 3);
+    const std::uint64_t type_size = unsigned_le(data + at + 4, 4);
+    at += 8;
+    if (version < 1 || version > 4) fail("a datatype of unknown version");
+    // A name, null-terminated, padded to 8 bytes before version 3.
+    const auto skip_name = [&]() {
+      const unsigned char* end =
+          static_cast<const unsigned char*>(std::memchr(data + at, 0, size - at));
+      if (!end) fail("a datatype's member name is not terminated");
+      const std::uint64_t length = static_cast<std::uint64_t>(end - (data + at)) + 1;
+      need(version < 3 ? padded8(length) : length);
+      at += version < 3 ? padded8(length) : length;
+    };
+    const std::uint64_t members = bits & 0xFFFF;
+    switch (type_class) {
+      case 0:
+      case 4:
+        need(4);
+        at += 4;
+        return;  // integer, bitfield: offset, precision
+      case 1:
+        need(12);
+        at += 12;
+        return;  // floating point
+      case 2:
+        need(2);
+        at += 2;
+        return;  // time
+      case 3:
+      case 7:
+        return;  // string, reference
+      case 5:
+        need(bits & 0xFF);
+        at += bits & 0xFF;
+        return;  // opaque: its tag
+      case 6:    // compound
+        for (std::uint64_t m = 0; m < members; ++m) {
+          skip_name();
+          std::uint64_t offset_bytes = 4;
+          if (version >= 3) {
+            offset_bytes = 1;
+            while (offset_bytes < 4 && (type_size >> (8 * offset_bytes)) != 0) ++offset_bytes;
+          }
+          need(offset_bytes);
+          at += offset_bytes;
+          if (version == 1) {
+            need(28);
+            at += 28;
+          }  // rank, permutation, dimensions
+          check_datatype(data, size, at, depth + 1);
+        }
+        return;
+      case 8: {  // enumeration: its base type, the names, then the values
+        const std::uint64_t base_at = at;
+        check_datatype(data, size, at, depth + 1);
+        const std::uint64_t base_size = unsigned_le(data + base_at + 4, 4);
+        for (std::uint64_t m = 0; m < members; ++m) skip_name();
+        if (members != 0 && base_size > (size - at) / members)
+          fail("a datatype's enumeration values do not fit its message");
+        at += members * base_size;
+        return;
+      }
+      case 9:
+        check_datatype(data, size, at, depth + 1);
+        return;   // variable length
+      case 10: {  // array
+        need(1);
+        const std::uint64_t rank = data[at];
+        if (rank > kMaxRank) fail("an array datatype has more than 32 dimensions");
+        const std::uint64_t header = version < 3 ? 4 + 8 * rank : 1 + 4 * rank;
+        need(header);
+        at += header;
+        check_datatype(data, size, at, depth + 1);
+        return;
+      }
+      default:
+        fail("a datatype of unknown class");
+    }
+  }
+
   // Name, datatype, dataspace and data of an attribute message within its `size` bytes.
   void check_attribute(const unsigned char* data, std::uint64_t size) {
     if (size < 8) fail("an attribute message is too short");
@@ -138,6 +236,8 @@ class HeaderReader {
     const std::uint64_t type_at = header + name, space_at = type_at + type;
     const std::uint64_t data_at = space_at + space;
     if (type < 8 || data_at > size) fail("an attribute's name, datatype or dataspace overflows");
+    std::uint64_t datatype_at = 0;
+    check_datatype(data + type_at, type, datatype_at, 0);
     const std::uint64_t element_bytes = unsigned_le(data + type_at + 4, 4);
     const std::uint64_t elements = dataspace_elements(data + space_at, space);
     if (elements != 0 && element_bytes > (size - data_at) / elements)
