@@ -99,7 +99,11 @@ std::optional<RunResults> read_run_results(const std::string& path) {
   RunResults results;
   std::vector<double>& headline = results.headline;
   headline.assign(headline_names().size(), kNaN);
-  if (!read_headline_by_series(summary.id(), headline)) return std::nullopt;
+  try {
+    if (!read_headline_by_series(summary.id(), headline)) return std::nullopt;
+  } catch (const InputError&) {
+    return std::nullopt;  // a corrupt object header (h5_header_check.hpp): no results
+  }
   // Inference's share of the lifecycle's job CO2e (idle excluded).
   const double inference = headline[kCo2Column + 2];
   const double lifecycle = headline[kCo2Column] + headline[kCo2Column + 1] + inference;
