@@ -292,6 +292,11 @@ void check_object_header(hid_t parent, const char* name) {
   // As below: the basic fields read the header as stored and decode no message. An object that
   // cannot be found is left to the caller's open to report.
   QuietErrors quiet;
+  // A file open for writing is this process's own, its headers possibly still in HDF5's cache
+  // rather than on disk: only files opened to be read are checked.
+  Handle file(H5Iget_file_id(parent), H5Fclose);
+  unsigned intent = 0;
+  if (!file.valid() || H5Fget_intent(file.id(), &intent) < 0 || (intent & H5F_ACC_RDWR)) return;
   if (H5Oget_info_by_name2(parent, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return;
   HeaderReader(parent, info.addr).check();
 }

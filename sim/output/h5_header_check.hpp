@@ -16,7 +16,8 @@ void check_attribute_messages(hid_t object);
 
 // The same check of the object `name` under `parent`, before it is opened: HDF5 decodes a
 // dataset's fill value and layout as it opens it, trusting the sizes they declare, so those are
-// checked against their messages too. Nothing happens when there is no such object.
+// checked against their messages too. Nothing happens when there is no such object, or when the
+// file is open for writing (this process's own, its headers perhaps not yet on disk).
 void check_object_header(hid_t parent, const char* name);
 
 }  // namespace mlcycle::h5
