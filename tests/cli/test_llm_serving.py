@@ -64,9 +64,10 @@ output_tokens = 100
 """
 
 
-def run(mlcycle, tmp, name, extra="", options=()):
-    (tmp / "round.xml").write_text(ROUND_PLATFORM)
-    (tmp / f"{name}.toml").write_text(ROUND_SERVICE + extra)
+def run(mlcycle, tmp, name, extra="", options=(), platform=ROUND_PLATFORM, service=ROUND_SERVICE):
+    """Runs `service` + `extra` on `platform` (as round.xml); /deployments[0], conserved."""
+    (tmp / "round.xml").write_text(platform)
+    (tmp / f"{name}.toml").write_text(service + extra)
     out = tmp / f"{name}.h5"
     result = run_mlcycle(mlcycle, ["run", f"{name}.toml", "-o", out.name, "--quiet", *options],
                          cwd=tmp)
@@ -225,16 +226,9 @@ output_tokens = 450
 
 @pytest.mark.title("llm serving: the published chain, 0.3008 Wh a query, within 0.1 % end to end")
 def test_published_chain(mlcycle, tmp):
-    (tmp / "round.xml").write_text(CHAIN_PLATFORM)
     text = ROUND_SERVICE.replace("base_rps = 10", "base_rps = 7.912")
-    text = text[:text.index("[deployment.llm]")] + CHAIN_LLM
-    (tmp / "chain.toml").write_text(text)
-    result = run_mlcycle(mlcycle, ["run", "chain.toml", "-o", "chain.h5", "--quiet"], cwd=tmp)
-    expect_success(result, "run chain")
-    h5py, _ = import_hdf5_stack()
-    with h5py.File(tmp / "chain.h5", "r") as f:
-        conservation.check_file(f)
-        d = f["deployments"][0]
+    d = run(mlcycle, tmp, "chain", platform=CHAIN_PLATFORM,
+            service=text[:text.index("[deployment.llm]")] + CHAIN_LLM)
     expect_close(d["served"], 7.912 * 3600, "queries served", rel=1e-9)
     # 1e14 / 98.9e12 x 892.5 x 1.2 / 3600 = 0.3008089 Wh.
     expect_close(d["wh_per_request"], 0.3008089, "Wh a query", rel=1e-3)
@@ -305,13 +299,6 @@ def test_host_share(mlcycle, tmp):
     platform = ROUND_PLATFORM.replace(
         '<prop id="grid_region" value="r"/>',
         '<prop id="grid_region" value="r"/>\n    <prop id="node_overhead_w" value="400"/>')
-    (tmp / "round.xml").write_text(platform)
-    (tmp / "host.toml").write_text(ROUND_SERVICE)
-    result = run_mlcycle(mlcycle, ["run", "host.toml", "-o", "host.h5", "--quiet"], cwd=tmp)
-    expect_success(result, "run host")
-    h5py, _ = import_hdf5_stack()
-    with h5py.File(tmp / "host.h5", "r") as f:
-        conservation.check_file(f)
-        d = f["deployments"][0]
+    d = run(mlcycle, tmp, "host", platform=platform)
     expect_close(d["it_energy_j"], 530.12 * 3600, "IT energy with the host share", rel=1e-9)
     expect_close(d["static_energy_j"], 200 * 3600, "static energy", rel=1e-9)
